@@ -1,0 +1,143 @@
+"""The command line: `agency-check ENGAGEMENTS.csv` (the default command) and `agency-check rules`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .checking import DEFAULT_RULESET, CheckOptions, load_rules, run_check
+from .dates import parse_date
+from .explain import explain_rule, list_rules
+from .loading import InputError
+from .renderers import RENDERERS
+from .report import RenderOptions
+from .rulebook import RuleFileError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
+)
+COMMANDS = ("check", "rules")
+EXIT_ERROR = 2
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+class FailOn(str, Enum):
+    breach = "breach"
+    unknown = "unknown"
+
+
+def fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(f"[bold red]agency-check: error:[/bold red] {message}", markup=True, soft_wrap=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _as_of(value: Optional[str]):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+@app.command()
+def check(
+    engagements: Annotated[Path, typer.Argument(help="The engagements CSV export.", show_default=False)],
+    history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024 (or a path to a ruleset .toml).")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
+    caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML, repeatable; later files replace earlier entries).")] = [],
+    waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the parameter values in force on this day for every engagement.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file instead of the terminal.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
+    column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
+) -> None:
+    """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
+    options = CheckOptions(engagements, history, ruleset, list(overlay), list(caps), waivers, _as_of(as_of), column_map)
+    try:
+        report = run_check(options)
+    except (InputError, RuleFileError) as error:
+        raise fail(str(error)) from None
+    to_terminal = output is None and output_format is Format.table
+    color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = Console().width if to_terminal else 160
+    text = RENDERERS[output_format.value](report, RenderOptions(limit=limit, color=color, width=width))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
+        Console(stderr=True, highlight=False).print(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected")
+    raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
+
+
+@app.command()
+def rules(
+    rule_id: Annotated[Optional[str], typer.Argument(help="A rule id, e.g. COOL001, to explain.")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay (repeatable).")] = [],
+) -> None:
+    """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
+    try:
+        loaded, overlays = load_rules(ruleset, list(overlay))
+    except RuleFileError as error:
+        raise fail(str(error)) from None
+    console = Console(highlight=False)
+    if rule_id is None:
+        list_rules(console, loaded, overlays)
+        return
+    if not explain_rule(console, loaded, overlays, rule_id.upper()):
+        raise fail(f"no rule {rule_id} in {loaded.ruleset.id}; `agency-check rules` lists them")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"agency-check {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Check agency social worker engagements against the agency rules."""
+
+
+def route(argv: list[str]) -> list[str]:
+    """`agency-check FILE …` means `agency-check check FILE …`; subcommands and top-level flags pass through."""
+    if not argv or argv[0] in COMMANDS or argv[0] in ("--help", "-h", "--version"):
+        return argv
+    return ["check", *argv]
+
+
+def main() -> None:
+    try:
+        app(args=route(sys.argv[1:]), prog_name="agency-check")
+    except SystemExit:
+        raise
+    except Exception as error:  # the last guard: a user sees a message, never a traceback
+        if os.environ.get("AGENCY_RULES_DEBUG"):
+            raise
+        Console(stderr=True, soft_wrap=True).print(f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)", markup=False)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,51 @@
+"""Calendar dates as the rules use them: no times, no zones, month steps that clamp at month-end."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(text: str) -> date:
+    """ISO `2025-04-01` or UK day-first `01/04/2025`; a day that does not exist is an error, never guessed."""
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _UK.match(text)
+        if not match:
+            raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD or DD/MM/YYYY")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real day") from None
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months; 31 Aug + 3 months = 30 Nov (relativedelta clamps to the month's last day)."""
+    return day + relativedelta(months=months)
+
+
+def add_years(day: date, years: int) -> date:
+    """Calendar years; 29 Feb + 1 year = 28 Feb."""
+    return day + relativedelta(years=years)
+
+
+def add_years_fractional(day: date, years: float) -> date:
+    """Whole years as calendar years, a fraction as calendar months (rounded down), for PQE minimums like 2.5."""
+    whole = int(years)
+    months = int(round((years - whole) * 12, 6))
+    return day + relativedelta(years=whole, months=months)
+
+
+def three_month_assignment(start: date, end: date | None, months: int = 3) -> bool:
+    """Open-ended, or ending no earlier than start + N months - 1 day (1 Jan to 31 Mar is three months)."""
+    if end is None:
+        return True
+    return end >= add_months(start, months) - relativedelta(days=1)

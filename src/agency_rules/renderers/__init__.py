@@ -1,0 +1,18 @@
+"""One renderer per output format; each turns a Report into text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..report import RenderOptions, Report
+from . import csv_report, html_report, json_report, markdown_report, table_report
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "table": table_report.render,
+    "json": json_report.render,
+    "csv": csv_report.render,
+    "md": markdown_report.render,
+    "html": html_report.render,
+}

@@ -1,0 +1,40 @@
+"""A self-contained HTML page, every value escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..outcomes import OUTCOMES
+from ..report import RenderOptions, Report, grouped, headline
+
+
+def _row(cells: list[object], tag: str = "td") -> str:
+    return "<tr>" + "".join(f"<{tag}>{escape(str('' if c is None else c))}</{tag}>" for c in cells) + "</tr>"
+
+
+def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Agency rules check</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}</style></head><body>",
+        "<h1>Agency rules check</h1>",
+        f"<p>Ruleset <b>{escape(report.ruleset)}</b>, overlays: {escape(', '.join(report.overlays) or 'none')}. {escape(headline(report))}.</p>",
+        "<h2>Summary by rule</h2><table>",
+        _row(["rule", *OUTCOMES], "th"),
+    ]
+    parts += [_row([rule_id, *(counts[o] for o in OUTCOMES)]) for rule_id, counts in report.evaluation.counts.items()]
+    parts.append("</table>")
+    for group in grouped(report, options.limit):
+        parts.append(f"<h2>{escape(group.rule_id)} {escape(group.title)}: {escape(group.outcome)}</h2><table>")
+        parts.append(_row(["row", "engagement", "finding"], "th"))
+        parts += [_row([f.row, f.engagement_id, f.message]) for f in group.shown]
+        if group.hidden:
+            parts.append(_row(["", "", f"… and {group.hidden} more"]))
+        parts.append("</table>")
+    if report.rejected_rows:
+        parts.append("<h2>Rejected rows</h2><table>")
+        parts.append(_row(["row", "engagement", "column", "value", "reason"], "th"))
+        parts += [_row([r.row, r.engagement_id, e.column, e.value, e.message]) for r in report.rejected_rows for e in r.errors]
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,63 @@
+"""The terminal report: a summary by rule and outcome, then findings grouped by rule, then rejected rows."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from ..outcomes import BREACH, OUTCOMES, UNKNOWN, WAIVED
+from ..loading import RejectedRow
+from ..report import RenderOptions, Report, grouped, headline
+
+STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
+
+
+def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False)
+    overlays = ", ".join(report.overlays) or "none"
+    as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
+    console.print(f"[bold]Agency rules check[/bold]: ruleset {report.ruleset}, overlays: {overlays}{as_of}")
+    console.print(headline(report))
+
+    summary = Table(title="Outcomes by rule", title_justify="left")
+    summary.add_column("rule", no_wrap=True)
+    for outcome in OUTCOMES:
+        summary.add_column(outcome.replace("_", " "), justify="right", style=STYLE.get(outcome, ""))
+    for rule_id, counts in report.evaluation.counts.items():
+        summary.add_row(rule_id, *(str(counts[o]) for o in OUTCOMES))
+    console.print(summary)
+
+    for group in grouped(report, options.limit):
+        table = Table(title=f"{group.rule_id} {group.title}: {group.outcome} ({len(group.shown) + group.hidden})", title_justify="left", title_style=STYLE.get(group.outcome, ""))
+        table.add_column("row", justify="right")
+        table.add_column("engagement")
+        table.add_column("finding")
+        for finding in group.shown:
+            table.add_row(str(finding.row), finding.engagement_id, finding.message)
+        if group.hidden:
+            table.add_row("", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
+        console.print(table)
+
+    for notice in report.notices():
+        console.print(f"[dim]not evaluated[/dim] {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")
+
+    for path, rejected in ((report.inputs[0].path, report.rejected_rows), (report.inputs[-1].path, report.rejected_history_rows)):
+        if rejected:
+            console.print(_rejected_table(path, rejected, options.limit))
+    return buffer.getvalue()
+
+
+def _rejected_table(path: str, rejected: list[RejectedRow], limit: int) -> Table:
+    table = Table(title=f"Rejected rows of {path} ({len(rejected)}): not checked", title_justify="left", title_style="bold red")
+    for name in ("row", "engagement", "column", "value", "reason"):
+        table.add_column(name)
+    shown = rejected if limit <= 0 else rejected[:limit]
+    for row in shown:
+        for error in row.errors:
+            table.add_row(str(row.row), row.engagement_id or "", error.column, error.value, error.message)
+    if len(shown) < len(rejected):
+        table.add_row("", "", "", "", f"… and {len(rejected) - len(shown)} more rows")
+    return table
