@@ -1,0 +1,78 @@
+"""Shared helpers: run the real loader and engine on small literal cases."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from agency_rules.checking import CheckOptions, run_check
+from agency_rules.report import Report
+
+CASES = Path(__file__).parent / "cases"
+REPO = Path(__file__).parents[1]
+
+COMPLIANT = {
+    "engagement_id": "E-1",
+    "worker_id": "SW100001",
+    "la_code": "E10000016",
+    "role": "social_worker",
+    "start_date": "2025-11-03",
+    "end_date": "2026-04-30",
+    "offer_date": "",
+    "engagement_type": "individual",
+    "qualified_date": "2015-07-01",
+    "qualified_overseas": "no",
+    "pqe_years": "9",
+    "asye_completed": "yes",
+    "notice_period_weeks": "6",
+    "notice_reciprocal": "yes",
+    "la_substantive_notice_weeks": "8",
+    "reference_received": "yes",
+    "reference_standard_template": "yes",
+    "references_count": "2",
+    "employment_model": "umbrella",
+    "pay_rate": "34.00",
+    "agency_fee": "4.00",
+    "framework_fee": "0.50",
+}
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
+    columns = header or list(dict.fromkeys(k for row in rows for k in row))
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(c, "") for c in columns])
+    return path
+
+
+def outcomes(report: Report) -> dict[str, str]:
+    """Per rule, the one outcome of a single-engagement report."""
+    result = {}
+    for rule_id, counts in report.evaluation.counts.items():
+        hits = [o for o, n in counts.items() if n]
+        assert len(hits) == 1, (rule_id, dict(counts))
+        result[rule_id] = hits[0]
+    return result
+
+
+@pytest.fixture
+def check_one(tmp_path: Path):
+    """Check one engagement (compliant defaults overridden by `fields`) and return {rule: outcome}, report."""
+
+    def run(fields: dict[str, str], history: list[str] | None = None, **options) -> tuple[dict[str, str], Report]:
+        row = {**COMPLIANT, **fields}
+        path = write_csv(tmp_path / "engagements.csv", [row])
+        history_path = None
+        if history is not None:
+            history_path = tmp_path / "history.csv"
+            history_path.write_text("worker_id,la_code,employment,start_date,end_date,leaving_reason\n" + "\n".join(history) + "\n")
+        report = run_check(CheckOptions(path, history=history_path, **options))
+        assert report.rows_read == 1
+        assert report.rows_checked == 1, [e.message for r in report.rejected_rows for e in r.errors]
+        return outcomes(report), report
+
+    return run
