@@ -1,0 +1,60 @@
+from datetime import date
+
+import pytest
+
+from agency_rules.dates import add_months, add_years, add_years_fractional, parse_date, three_month_assignment
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-04-01", date(2025, 4, 1)),
+        ("01/04/2025", date(2025, 4, 1)),
+        ("1/4/2025", date(2025, 4, 1)),
+        ("29/02/2024", date(2024, 2, 29)),
+        ("2024-02-29", date(2024, 2, 29)),
+    ],
+)
+def test_parse_date_accepts_iso_and_uk_day_first(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "29/02/2025", "00/01/2025", "2025-13-01", "2025-00-10", "04/01/25", "2025/04/01", "1 April 2025", "20250401"])
+def test_parse_date_refuses_what_is_not_a_real_day(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [
+        (date(2025, 8, 31), 3, date(2025, 11, 30)),
+        (date(2025, 5, 31), 3, date(2025, 8, 31)),
+        (date(2023, 11, 30), 3, date(2024, 2, 29)),
+        (date(2024, 11, 30), 3, date(2025, 2, 28)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2025, 1, 31), 12, date(2026, 1, 31)),
+    ],
+)
+def test_add_months_clamps_month_ends(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+def test_years_clamp_leap_day_and_fractions_step_in_months() -> None:
+    assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert add_years_fractional(date(2024, 1, 31), 2.5) == date(2026, 7, 31)
+    assert add_years_fractional(date(2024, 4, 1), 5) == date(2029, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (date(2025, 1, 1), date(2025, 3, 31), True),
+        (date(2025, 1, 1), date(2025, 3, 30), False),
+        (date(2025, 1, 1), None, True),
+        (date(2025, 11, 30), date(2026, 2, 27), True),
+        (date(2025, 11, 30), date(2026, 2, 26), False),
+    ],
+)
+def test_three_month_assignment(start: date, end: date | None, expected: bool) -> None:
+    assert three_month_assignment(start, end) is expected
