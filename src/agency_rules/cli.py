@@ -58,7 +58,7 @@ def _as_of(value: Optional[str]):
 
 @app.command()
 def check(
-    engagements: Annotated[Path, typer.Argument(help="The engagements CSV export.", show_default=False)],
+    engagements: Annotated[Path, typer.Argument(help="The engagements CSV export.", show_default=False, metavar="ENGAGEMENTS.csv")],
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
     ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024 (or a path to a ruleset .toml).")] = DEFAULT_RULESET,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
@@ -103,7 +103,7 @@ def rules(
         loaded, overlays = load_rules(ruleset, list(overlay))
     except RuleFileError as error:
         raise fail(str(error)) from None
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=rule_id is not None)
     if rule_id is None:
         list_rules(console, loaded, overlays)
         return

@@ -47,7 +47,7 @@ def _applies_words(applies: Applies) -> list[str]:
 def _value_line(item: DatedValue, floor: str, set_by: str) -> list[str]:
     start = item.from_.isoformat() if item.from_ else f"{floor} (ruleset start)"
     value = item.value if item.unset is None else f"no figure: {item.unset}"
-    return [start, item.to.isoformat() if item.to else "open-ended", str(value), set_by]
+    return [start, f"to {item.to.isoformat()}" if item.to else "open-ended", str(value), set_by]
 
 
 def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], rule_id: str) -> bool:
@@ -79,19 +79,17 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
     if rule.waiver_approvers:
         console.print("A breach may be waived with approval by: " + ", ".join(rule.waiver_approvers))
     floor = header.effective_from.isoformat()
-    table = Table(title="Parameters by date (the value in force on an engagement's start date applies)", title_justify="left")
-    for name in ("parameter", "from", "to (inclusive)", "value", "set by"):
-        table.add_column(name)
+    if not rule.params:
+        console.print("Parameters: none.")
+        return True
+    console.print("Parameters by date (the value in force on an engagement's start date applies; 'to' is inclusive):")
     for name, values in rule.params.items():
-        for item in values:
-            table.add_row(name, *_value_line(item, floor, origin))
+        lines = [_value_line(item, floor, origin) for item in values]
         for overlay in overlays:
             for change in overlay.change:
                 if change.rule == rule.id and change.param == name:
-                    for item in change.values:
-                        table.add_row(name, *_value_line(item, floor, f"overlay {overlay.overlay.id} ({overlay.overlay.region} only)"))
-    if rule.params:
-        console.print(table)
-    else:
-        console.print("Parameters: none.")
+                    where = f"overlay {overlay.overlay.id}, {overlay.overlay.region} only"
+                    lines += [_value_line(item, floor, where) for item in change.values]
+        for start, to, value, set_by in lines:
+            console.print(f"  {name} = {value}  from {start}, {to}  ({set_by})")
     return True

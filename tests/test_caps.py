@@ -1,0 +1,71 @@
+"""Caps files: lookup by region then national, role and date; later files replace earlier entries."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from agency_rules.caps import load_caps
+from agency_rules.rulebook import RuleFileError
+
+ENTRY = """
+[[cap]]
+region = "{region}"
+role = "social_worker"
+effective_from = {start}
+{extra}
+pay_rate = {pay}
+source = "test"
+"""
+
+
+def caps_file(tmp_path: Path, name: str, *entries: dict) -> Path:
+    path = tmp_path / name
+    path.write_text("".join(ENTRY.format(**{"region": "South East", "start": "2025-04-01", "extra": "", "pay": 35, **e}) for e in entries))
+    return path
+
+
+def test_a_later_file_replaces_the_same_region_role_and_period(tmp_path: Path) -> None:
+    first = caps_file(tmp_path, "a.toml", {"pay": 35})
+    second = caps_file(tmp_path, "b.toml", {"pay": 33})
+    assert load_caps([first, second]).find("South East", "social_worker", date(2025, 6, 1)).pay_rate == 33
+    assert load_caps([second, first]).find("South East", "social_worker", date(2025, 6, 1)).pay_rate == 35
+
+
+def test_region_before_national_and_periods_by_date(tmp_path: Path) -> None:
+    path = caps_file(
+        tmp_path,
+        "c.toml",
+        {"region": "national", "pay": 40, "start": "2024-01-01"},
+        {"pay": 35, "extra": "effective_to = 2025-12-31"},
+        {"pay": 36, "start": "2026-01-01"},
+    )
+    table = load_caps([path])
+    assert table.find("South East", "social_worker", date(2025, 3, 31)).pay_rate == 40
+    assert table.find("South East", "social_worker", date(2025, 4, 1)).pay_rate == 35
+    assert table.find("South East", "social_worker", date(2025, 12, 31)).pay_rate == 35
+    assert table.find("South East", "social_worker", date(2026, 1, 1)).pay_rate == 36
+    assert table.find("London", "social_worker", date(2026, 1, 1)).pay_rate == 40
+    assert table.find("London", "team_manager", date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"region": "Wessex"}, "unknown region 'Wessex'"),
+        ({"pay": -1}, "greater than 0"),
+        ({"extra": "effective_to = 2025-01-01"}, "effective_to is before effective_from"),
+        ({"extra": "bonus = 1"}, "unknown key"),
+    ],
+)
+def test_bad_caps_are_refused(tmp_path: Path, entry: dict, words: str) -> None:
+    with pytest.raises(RuleFileError, match=words):
+        load_caps([caps_file(tmp_path, "bad.toml", entry)])
+
+
+def test_overlapping_periods_in_one_file_are_refused(tmp_path: Path) -> None:
+    path = caps_file(tmp_path, "o.toml", {"pay": 35}, {"pay": 36, "start": "2025-06-01"})
+    with pytest.raises(RuleFileError, match="overlap"):
+        load_caps([path])

@@ -1,0 +1,140 @@
+"""The command line end to end: formats, exit statuses, `rules`, refused files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agency_rules.cli import app, route
+
+from .conftest import COMPLIANT, REPO, write_csv
+
+FIXTURES = REPO / "fixtures"
+FIXTURE_ARGS = [str(FIXTURES / "engagements.csv"), "--history", str(FIXTURES / "history.csv"), "--caps", str(FIXTURES / "caps.toml")]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, route(list(args)))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_fixture_example_reports_breaches_and_exits_1() -> None:
+    code, out, _ = run(*FIXTURE_ARGS)
+    assert code == 1
+    assert "31 rows read: 26 checked, 5 rejected" in out
+    assert "left Medway (South East) on 31 May 2025" in out
+    assert "Rejected rows" in out and "31/02/2025" in out
+
+
+def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
+    out_file = tmp_path / "report.json"
+    code, _, err = run(*FIXTURE_ARGS, "--format", "json", "--output", str(out_file))
+    assert code == 1 and "report written" in err
+    report = json.loads(out_file.read_text())
+    assert {"schema_version", "tool", "ruleset", "overlays", "as_of", "inputs", "summary", "findings", "notices", "rejected_rows"} <= set(report)
+    assert report["schema_version"] == 1 and report["tool"]["name"] == "agency-rules"
+    assert report["ruleset"] == "consultation-2023" and report["overlays"] == [] and report["as_of"] is None
+    assert set(report["inputs"][0]) == {"path", "sha256", "rows"} and len(report["inputs"][0]["sha256"]) == 64
+    summary = report["summary"]
+    assert set(summary) == {"rows_read", "rows_checked", "rows_rejected", "engagements_with_breaches", "by_rule"}
+    assert summary["rows_read"] == summary["rows_checked"] + summary["rows_rejected"] == 31
+    for counts in summary["by_rule"].values():
+        assert set(counts) == {"pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"}
+        assert sum(counts.values()) == summary["rows_checked"]
+    finding = report["findings"][0]
+    assert set(finding) == {"engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source"}
+    assert {f["outcome"] for f in report["findings"]} <= {"breach", "unknown", "waived"}
+    breaches = sum(c["breach"] for c in summary["by_rule"].values())
+    assert breaches == sum(f["outcome"] == "breach" for f in report["findings"])
+    assert report["notices"][0]["rule_id"] == "INTL001" and report["notices"][0]["count"] == 1
+    rejected = report["rejected_rows"][0]
+    assert rejected == {"row": 28, "engagement_id": "E-027", "errors": [{"column": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day"}]}
+
+
+def test_evidence_names_values_and_dated_parameters() -> None:
+    code, out, _ = run(*FIXTURE_ARGS, "--format", "json", "--overlay", "south-east")
+    finding = next(f for f in json.loads(out)["findings"] if f["engagement_id"] == "E-007" and f["rule_id"] == "COOL001")
+    assert finding["outcome"] == "breach"
+    months = finding["evidence"]["parameters"]["months"]
+    assert months["value"] == 6 and months["set_by"] == "overlay south-east" and months["in_force_from"] == "2023-02-02"
+    assert finding["evidence"]["allowed_from"] == "2025-11-30"
+
+
+def test_csv_one_line_per_finding_and_formula_safe(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "=HYPERLINK(\"http://x\")", "notice_period_weeks": "1"}])
+    code, out, _ = run(str(path), "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["rule_id"] for r in rows] == ["NOTICE001"]
+    assert rows[0]["engagement_id"].startswith("'=")
+    assert json.loads(rows[0]["evidence"])["notice_period_weeks"] == 1
+
+
+@pytest.mark.parametrize("fmt, marker", [("md", "| NOTICE001 |"), ("html", "<table>"), ("table", "NOTICE001")])
+def test_human_formats(tmp_path: Path, fmt: str, marker: str) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": "1", "agency": "<script>alert(1)</script>"}])
+    code, out, _ = run(str(path), "--format", fmt)
+    assert code == 1 and marker in out and "<script>" not in out
+
+
+def test_exit_0_when_clean(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    assert run(str(path))[0] == 0
+
+
+def test_exit_3_when_no_breach_but_rows_rejected(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT, {**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}])
+    assert run(str(path))[0] == 3
+
+
+def test_unknown_fails_only_when_asked(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": ""}])
+    assert run(str(path))[0] == 0
+    assert run(str(path), "--fail-on", "unknown")[0] == 1
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["missing.csv"], "cannot read the file"),
+        (["{e}", "--ruleset", "statutory-2099"], "no ruleset named"),
+        (["{e}", "--overlay", "wales"], "no overlay named"),
+        (["{e}", "--caps", "{bad}"], "unknown region"),
+        (["{e}", "--ruleset", "{bad}"], "unknown key"),
+        (["{e}", "--as-of", "31/02/2025"], "not a real day"),
+        (["{e}", "--format", "xml"], "xml"),
+    ],
+)
+def test_exit_2_when_it_cannot_run(tmp_path: Path, args: list[str], words: str) -> None:
+    engagements = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[cap]]\nregion = "Wessex"\nrole = "social_worker"\neffective_from = 2025-01-01\nsource = "x"\n[ruleset]\nx = 1\n')
+    code, out, err = run(*(a.format(e=engagements, bad=bad) for a in args))
+    assert code == 2
+    assert words in out + err
+    assert "Traceback" not in out + err
+
+
+def test_rules_lists_and_explains() -> None:
+    code, out, _ = run("rules")
+    assert code == 0 and "PQE001" in out and "PROJ001" in out
+    code, out, _ = run("rules", "COOL001", "--overlay", "west-midlands")
+    assert code == 0 and "Q6" in out and "12" in out and "overlay west-midlands" in out
+    code, out, _ = run("rules", "NOTICE001", "--ruleset", "statutory-2024")
+    assert code == 0 and "2024-10-31" in out and "4" in out
+    code, _, err = run("rules", "NOPE001")
+    assert code == 2 and "no rule NOPE001" in err
+
+
+def test_the_console_command_runs_as_a_module() -> None:
+    result = subprocess.run([sys.executable, "-m", "agency_rules", *FIXTURE_ARGS, "--format", "json"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["summary"]["rows_rejected"] == 5

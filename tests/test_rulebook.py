@@ -1,0 +1,117 @@
+"""Rule files: the shipped ones load and cite sources; broken or hostile ones are refused with file, rule and reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agency_rules.caps import load_caps
+from agency_rules.checking import load_rules
+from agency_rules.rulebook import RuleFileError, load_overlay, load_ruleset, rules_dir
+
+CONSULTATION_IDS = ["PQE001", "ASYE001", "INTL001", "COOL001", "NOTICE001", "REF001", "REF002", "CAP001", "CAP002", "CAP003", "PROJ001"]
+STATUTORY_IDS = ["PQE001", "COOL001", "NOTICE001", "REF001", "CAP001", "PROJ001"]
+
+GOOD_RULE = """
+[ruleset]
+id = "test"
+title = "t"
+status = "s"
+source = "src"
+effective_from = 2024-01-01
+
+[[rule]]
+id = "COOL001"
+title = "cooling-off"
+check = "cooling_off"
+source = "Q6"
+requires = "r"
+params.months = [{ from = 2024-01-01, value = 3 }]
+params.exempt_reasons = [{ from = 2024-01-01, value = ["redundancy"] }]
+"""
+
+
+def test_shipped_rulesets_have_the_ids_of_rules_md_and_cite_sources() -> None:
+    for name, ids in (("consultation-2023", CONSULTATION_IDS), ("statutory-2024", STATUTORY_IDS)):
+        ruleset, overlays = load_rules(name, ["london", "south-east", "west-midlands"])
+        assert [r.id for r in ruleset.rule] == ids
+        assert all(r.source.strip() and r.requires.strip() for r in ruleset.rule)
+        assert [o.overlay.region for o in overlays] == ["London", "South East", "West Midlands"]
+
+
+def test_shipped_cap_tables_load_and_cite_sources() -> None:
+    table = load_caps(sorted((rules_dir() / "caps").glob("*.toml")))
+    assert len(table) == 4
+    cap = table.find("London", "team_manager", __import__("datetime").date(2025, 1, 1))
+    assert cap is not None and cap.pay_rate == 42.0 and "2016" in cap.source
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (("requires = \"r\"", "requires = \"r\"\ncolour = \"red\""), "rule COOL001: colour: unknown key"),
+        (("from = 2024-01-01, value = 3", "from = 2024-13-01, value = 3"), "not valid TOML"),
+        (("check = \"cooling_off\"", "check = \"eval\""), "unknown check 'eval'"),
+        (("check = \"cooling_off\"", "check = \"__import__('os').system('touch /tmp/pwned')\""), "unknown check"),
+        (("params.months = [{ from = 2024-01-01, value = 3 }]\n", ""), "needs parameter(s) months"),
+        (("value = 3 }", "value = \"three\" }"), "wrong type"),
+        (("value = 3 }", "value = -3 }"), "at least 0"),
+        (("value = [\"redundancy\"]", "value = [\"fired\"]"), "allowed:"),
+        (("params.months", "params.weeks = [{ value = 1 }]\nparams.months"), "has no parameter(s) weeks"),
+        (("value = 3 }", "value = 3, unset = \"no figure\" }"), "exactly one of"),
+        (("id = \"COOL001\"", "id = \"cool-1\""), "should match pattern"),
+        (("effective_from = 2024-01-01", "effective_from = \"soon\""), "effective_from"),
+    ],
+)
+def test_broken_rule_files_are_refused_naming_file_rule_and_reason(tmp_path: Path, change: tuple[str, str], words: str) -> None:
+    assert change[0] in GOOD_RULE
+    path = write(tmp_path, GOOD_RULE.replace(change[0], change[1], 1))
+    with pytest.raises(RuleFileError) as error:
+        load_ruleset(path)
+    assert str(path) in str(error.value)
+    assert words in str(error.value)
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_the_good_rule_file_loads(tmp_path: Path) -> None:
+    assert load_ruleset(write(tmp_path, GOOD_RULE)).rule[0].id == "COOL001"
+
+
+def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
+    rule = GOOD_RULE[GOOD_RULE.index("[[rule]]"):]
+    with pytest.raises(RuleFileError, match="used twice: COOL001"):
+        load_ruleset(write(tmp_path, GOOD_RULE + rule))
+
+
+@pytest.mark.parametrize(
+    "overlay, words",
+    [
+        ('region = "Atlantis"', "unknown region 'Atlantis'"),
+        ('region = "London"\n[[change]]\nrule = "NOPE001"\nparam = "months"\nvalues = [{ value = 6 }]', "has no rule NOPE001"),
+        ('region = "London"\n[[change]]\nrule = "COOL001"\nparam = "weeks"\nvalues = [{ value = 6 }]', "no parameter 'weeks'"),
+        ('region = "London"\n[[change]]\nrule = "COOL001"\nparam = "months"\nvalues = [{ value = "six" }]', "wrong type"),
+    ],
+)
+def test_broken_overlays_are_refused(tmp_path: Path, overlay: str, words: str) -> None:
+    path = tmp_path / "overlay.toml"
+    path.write_text(f'[overlay]\nid = "x"\ntitle = "x"\nsource = "s"\n{overlay}\n')
+    with pytest.raises(RuleFileError, match=words):
+        load_rules("consultation-2023", [str(path)])
+
+
+def test_unknown_ruleset_and_overlay_names_list_the_available_ones() -> None:
+    with pytest.raises(RuleFileError, match="available: consultation-2023, statutory-2024"):
+        load_rules("statutory-2099", [])
+    with pytest.raises(RuleFileError, match="available: london, south-east, west-midlands"):
+        load_rules("consultation-2023", ["wales"])
+
+
+def test_overlay_file_loads_alone() -> None:
+    assert load_overlay(rules_dir() / "overlays" / "west-midlands.toml").change[0].values[0].value == 12
