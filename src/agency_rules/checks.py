@@ -235,11 +235,11 @@ def _against_cap(value: float | None, what: str, cap: CapEntry | None, limit_fie
     limit = getattr(cap, limit_field)
     if limit is None:
         return not_evaluated(f"the cap for {cap.region} / {cap.role} has no {limit_field}")
+    if value is not None and value <= limit:
+        return PASSED
     evidence = {what: value, **_cap_evidence(cap, limit_field, limit)}
     if value is None:
         return unknown(f"{what} is not recorded; the cap is £{limit:.2f} an hour", evidence)
-    if value <= limit:
-        return PASSED
     return breach(f"{what} of £{value:.2f} an hour is above the cap of £{limit:.2f} ({cap.region}, {cap.role.replace('_', ' ')})", evidence)
 
 

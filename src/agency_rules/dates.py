@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -27,8 +28,12 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a real day") from None
 
 
+@lru_cache(maxsize=65536)
 def add_months(day: date, months: int) -> date:
-    """Calendar months; 31 Aug + 3 months = 30 Nov (relativedelta clamps to the month's last day)."""
+    """Calendar months; 31 Aug + 3 months = 30 Nov (relativedelta clamps to the month's last day).
+
+    Cached: a file has few distinct dates, and relativedelta is slow on a million rows.
+    """
     return day + relativedelta(months=months)
 
 
@@ -37,6 +42,7 @@ def add_years(day: date, years: int) -> date:
     return day + relativedelta(years=years)
 
 
+@lru_cache(maxsize=65536)
 def add_years_fractional(day: date, years: float) -> date:
     """Whole years as calendar years, a fraction as calendar months (rounded down), for PQE minimums like 2.5."""
     whole = int(years)
@@ -48,4 +54,4 @@ def three_month_assignment(start: date, end: date | None, months: int = 3) -> bo
     """Open-ended, or ending no earlier than start + N months - 1 day (1 Jan to 31 Mar is three months)."""
     if end is None:
         return True
-    return end >= add_months(start, months) - relativedelta(days=1)
+    return end >= add_months(start, months) - timedelta(days=1)

@@ -1,4 +1,4 @@
-"""JSON, exactly as the data contract fixes it."""
+"""JSON, exactly as the data contract fixes it; compact, because the C encoder only runs without indent."""
 
 from __future__ import annotations
 
@@ -8,4 +8,4 @@ from ..report import RenderOptions, Report
 
 
 def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(report.as_json(), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(report.as_json(), ensure_ascii=False) + "\n"

@@ -1,0 +1,169 @@
+"""Synthetic engagements, history and caps in the data contract, deterministic by seed.
+
+Councils are drawn in proportion to their agency headcount in the DfE statistics
+(../shared/data), so a national file has London's and the North West's weight; most rows are
+compliant, with breach rates of a few per cent per rule.
+
+    python bench/generate.py --rows 100000 --out /tmp/agency-100k [--seed 1] [--region "South East"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from agency_rules.dates import add_months
+from agency_rules.regions import local_authorities
+
+STATISTICS = Path(__file__).resolve().parents[2] / "shared" / "data" / "csww_indicators_2017_to_2023.csv"
+COLUMNS = (
+    "engagement_id,worker_id,la_code,role,start_date,end_date,offer_date,agency,framework,engagement_type,"
+    "team_workers_identified,team_costs_itemised,team_la_practice_control,qualified_date,qualified_overseas,pqe_years,"
+    "asye_completed,notice_period_weeks,notice_reciprocal,la_substantive_notice_weeks,reference_received,"
+    "reference_standard_template,references_count,employment_model,pay_rate,agency_fee,framework_fee,expenses_per_hour,"
+    "previous_substantive_la,previous_substantive_end,previous_leaving_reason"
+).split(",")
+ROLES = (("social_worker", 60), ("senior_social_worker", 15), ("advanced_practitioner", 10), ("team_manager", 10), ("iro_cp_chair", 4), ("other", 1))
+BASE_PAY = {"social_worker": 33, "senior_social_worker": 36, "advanced_practitioner": 39, "team_manager": 43, "iro_cp_chair": 41, "other": 30}
+AGENCIES = ("Northdown Social Care", "Meridian Recruitment", "Oakfield Locums", "Pennine Social Work", "Thames Valley Staffing")
+REASONS = (("resignation", 70), ("redundancy", 10), ("probation", 5), ("end_of_contract", 10), ("retirement", 5))
+FIRST_DAY = date(2019, 1, 1)
+SPAN_DAYS = (date(2026, 6, 30) - FIRST_DAY).days
+
+
+def agency_weights() -> dict[str, float]:
+    """Agency headcount per LA code in the latest year; every LA at least 1 (joint returns split evenly)."""
+    weights = {code: 1.0 for code in local_authorities()}
+    if not STATISTICS.exists():
+        return weights
+    with STATISTICS.open(newline="", encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["geographic_level"] == "Local authority" and r["time_period"] == "2023"]
+    for row in rows:
+        codes = [c.strip() for c in row["new_la_code"].split("/")]
+        try:
+            headcount = float(row["agency_headcount"])
+        except ValueError:
+            continue
+        for code in codes:
+            if code in weights:
+                weights[code] = max(1.0, headcount / len(codes))
+    return weights
+
+
+def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
+
+
+def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None) -> None:
+    rng = random.Random(seed)
+    las = local_authorities()
+    weights = agency_weights()
+    codes = [c for c in las if region is None or las[c].region == region]
+    code_weights = [weights[c] for c in codes]
+    by_region: dict[str, list[str]] = {}
+    for code, la in las.items():
+        by_region.setdefault(la.region, []).append(code)
+    out.mkdir(parents=True, exist_ok=True)
+    workers: list[tuple[str, str, date]] = []
+    with (out / "engagements.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        la_choices = rng.choices(codes, code_weights, k=rows)
+        for index in range(rows):
+            la = la_choices[index]
+            role = pick(rng, ROLES)
+            start = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
+            end = None if rng.random() < 0.2 else add_months(start, rng.randint(1, 18)) - timedelta(days=1)
+            offer = start - timedelta(days=rng.randint(0, 30)) if rng.random() < 0.7 else None
+            new_graduate = rng.random() < 0.02
+            qualified = start - timedelta(days=rng.randint(100, 700) if new_graduate else rng.randint(5 * 366, 30 * 365))
+            pqe = max(0.0, round((start - qualified).days / 365.25 - rng.random(), 1))
+            worker = f"SW{rng.randint(1, 999_999)}" if rng.random() < 0.9 else f"P-{rng.getrandbits(40):x}"
+            workers.append((worker, la, start))
+            team = rng.random() < 0.01
+            previous = rng.random() < 0.1
+            prev_la = rng.choice(by_region[las[la].region]) if previous else ""
+            prev_end = start - timedelta(days=rng.randint(20, 400)) if previous else None
+            pay = round(BASE_PAY[role] + rng.uniform(-4, 1.6), 2)
+            record = [
+                f"E-{seed}-{index}",
+                worker,
+                la,
+                role,
+                start.isoformat() if rng.random() < 0.5 else start.strftime("%d/%m/%Y"),
+                end.isoformat() if end else "",
+                offer.isoformat() if offer else "",
+                rng.choice(AGENCIES),
+                f"FW-{las[la].region[:2].upper()}-{rng.randint(1, 3)}",
+                "project_team" if team else "individual",
+                "yes" if team else "",
+                ("yes" if rng.random() < 0.7 else "no") if team else "",
+                "yes" if team else "",
+                qualified.isoformat(),
+                "yes" if rng.random() < 0.05 else "no",
+                f"{pqe:g}" if rng.random() < 0.97 else "",
+                "yes" if not new_graduate or rng.random() < 0.6 else "no",
+                "6" if rng.random() < 0.97 else "4",
+                "yes" if rng.random() < 0.98 else "no",
+                str(rng.choice((4, 4, 8, 12))),
+                "yes",
+                "yes" if rng.random() < 0.97 else "no",
+                str(2 if rng.random() < 0.96 else 1),
+                rng.choice(("umbrella", "ltd", "paye")),
+                f"{pay:.2f}",
+                f"{rng.uniform(2.5, 4.6):.2f}",
+                f"{rng.uniform(0.2, 0.78):.2f}",
+                "0",
+                prev_la,
+                prev_end.isoformat() if prev_end else "",
+                pick(rng, REASONS) if previous else "",
+            ]
+            if rng.random() < 0.001:
+                record[4] = "31/02/2025"
+            writer.writerow(record)
+    write_history(rng, out, workers, history_rows if history_rows is not None else rows // 5, by_region, las)
+    write_caps(out)
+
+
+def write_history(rng: random.Random, out: Path, workers: list[tuple[str, str, date]], count: int, by_region: dict, las: dict) -> None:
+    with (out / "history.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["worker_id", "la_code", "employment", "start_date", "end_date", "leaving_reason"])
+        for _ in range(count):
+            worker, la, start = rng.choice(workers)
+            same_region = rng.random() < 0.7
+            where = rng.choice(by_region[las[la].region]) if same_region else rng.choice(list(las))
+            ended = start - timedelta(days=rng.randint(60, 1500))
+            writer.writerow([worker, where, "substantive" if rng.random() < 0.8 else "agency", (ended - timedelta(days=rng.randint(200, 3000))).isoformat(), ended.isoformat(), pick(rng, REASONS)])
+
+
+def write_caps(out: Path) -> None:
+    """Synthetic caps for every region and the five job types: invented figures, marked as such."""
+    lines = ["# SYNTHETIC FIGURES for benchmarks and tests; not any region's caps.\n"]
+    for region in sorted({la.region for la in local_authorities().values()}):
+        for role, base in BASE_PAY.items():
+            if role == "other":
+                continue
+            lines.append(
+                f'[[cap]]\nregion = "{region}"\nrole = "{role}"\neffective_from = 2019-01-01\npay_rate = {base + 1.5:.2f}\n'
+                f'pay_rate_paye = {base - 0.5:.2f}\nagency_fee = 4.50\nframework_fee = 0.75\nsource = "synthetic"\n\n'
+            )
+    (out / "caps.toml").write_text("".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--history-rows", type=int)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--region")
+    args = parser.parse_args()
+    generate(args.rows, args.out, args.seed, args.region, args.history_rows)
+
+
+if __name__ == "__main__":
+    main()
