@@ -57,31 +57,33 @@ class CheckKind:
     params: dict[str, ParamType] = field(default_factory=dict)
 
 
-def _fmt(value: float | None) -> str:
-    return "not recorded" if value is None else f"{value:g}"
-
-
 def min_pqe(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
-    """PQE at the start date: time since qualifying bounds it from above, else pqe_years decides."""
+    """PQE at the start date: time since qualifying bounds it from above, else pqe_years decides.
+
+    A recorded PQE above that bound is a data warning: in the evidence of a finding, and as a
+    pass with a message (counted into the report's notices) when the rule is met.
+    """
     need = p["min_years"]
     evidence: dict[str, Any] = {"start_date": iso(e.start_date), "qualified_date": iso(e.qualified_date), "pqe_years": e.pqe_years}
+    warning = ""
     if e.qualified_date is not None:
         reached = add_years_fractional(e.qualified_date, need)
         evidence["min_pqe_reached_on"] = iso(reached)
+        if e.pqe_years is not None:
+            bound = (e.start_date - e.qualified_date).days / 365.25
+            if e.pqe_years > bound + 0.01:
+                warning = "recorded pqe_years is more than the time since qualified_date (data warning)"
+                evidence["data_warning"] = f"recorded PQE of {e.pqe_years:g} years is more than the {max(bound, 0):.1f} years since qualifying"
         if e.start_date < reached:
             return breach(
                 f"qualified on {day(e.qualified_date)}, so had less than {need:g} years' post-qualified experience "
                 f"on the start date {day(e.start_date)}; {need:g} years are reached on {day(reached)}",
                 evidence,
             )
-        if e.pqe_years is not None:
-            bound = (e.start_date - e.qualified_date).days / 365.25
-            if e.pqe_years > bound + 0.01:
-                evidence["data_warning"] = f"recorded PQE of {e.pqe_years:g} years is more than the {bound:.1f} years since qualifying"
     if e.pqe_years is None:
         return unknown(f"post-qualified experience (pqe_years) is not recorded; {need:g} years are required", evidence)
     if e.pqe_years >= need:
-        return PASSED
+        return Verdict(PASS, warning, evidence) if warning else PASSED
     return breach(f"recorded post-qualified experience of {e.pqe_years:g} years is less than the {need:g} years required", evidence)
 
 

@@ -22,6 +22,7 @@ from .outcomes import (
     NOT_APPLICABLE,
     NOT_EVALUATED,
     OUTCOMES,
+    PASS,
     REPORTED,
     UNKNOWN,
     WAIVED,
@@ -148,6 +149,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     not_evaluated: dict[str, Counter[str]] = field(default_factory=dict)
+    data_warnings: dict[str, Counter[str]] = field(default_factory=dict)
     engagements_with_breaches: int = 0
 
 
@@ -195,6 +197,7 @@ class Engine:
         result = Evaluation(
             counts={rule_id: Counter({o: 0 for o in OUTCOMES}) for rule_id in self.rule_ids},
             not_evaluated={rule_id: Counter() for rule_id in self.rule_ids},
+            data_warnings={rule_id: Counter() for rule_id in self.rule_ids},
         )
         for engagement in engagements:
             self.evaluate_one(engagement, result)
@@ -243,6 +246,8 @@ class Engine:
                 verdict = self._apply_waiver(e, spec, verdict)
                 breached = breached or verdict.outcome == BREACH
             counts[verdict.outcome] += 1
+            if verdict.outcome == PASS and verdict.message:
+                result.data_warnings[spec.id][verdict.message] += 1
             if verdict.outcome in REPORTED:
                 evidence = {**verdict.evidence, "parameters": param_evidence, "parameters_as_of": on.isoformat()}
                 result.findings.append(

@@ -39,21 +39,23 @@ class Report:
         return sum(c[outcome] for c in self.evaluation.counts.values())
 
     def notices(self) -> list[dict[str, Any]]:
-        """One entry per rule that was not evaluated for some engagements, with every reason and its count."""
+        """One entry per rule not evaluated for some engagements, and per rule with data warnings, each with every reason and its count."""
         notices = []
-        for rule_id, reasons in self.evaluation.not_evaluated.items():
-            if not reasons:
-                continue
-            ranked = reasons.most_common()
-            message = ranked[0][0] + (f" (and {len(ranked) - 1} other reason(s))" if len(ranked) > 1 else "")
-            notices.append(
-                {
-                    "rule_id": rule_id,
-                    "count": sum(reasons.values()),
-                    "message": message,
-                    "reasons": [{"message": m, "count": n} for m, n in ranked],
-                }
-            )
+        for kind, per_rule in (("not_evaluated", self.evaluation.not_evaluated), ("data_warning", self.evaluation.data_warnings)):
+            for rule_id, reasons in per_rule.items():
+                if not reasons:
+                    continue
+                ranked = reasons.most_common()
+                message = ranked[0][0] + (f" (and {len(ranked) - 1} other reason(s))" if len(ranked) > 1 else "")
+                notices.append(
+                    {
+                        "rule_id": rule_id,
+                        "count": sum(reasons.values()),
+                        "message": message,
+                        "kind": kind,
+                        "reasons": [{"message": m, "count": n} for m, n in ranked],
+                    }
+                )
         return notices
 
     def exit_status(self, fail_on_unknown: bool = False) -> int:

@@ -31,6 +31,11 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         if group.hidden:
             parts.append(_row(["", "", f"… and {group.hidden} more"]))
         parts.append("</table>")
+    notices = report.notices()
+    if notices:
+        parts.append("<h2>Notices</h2><ul>")
+        parts += [f"<li>{escape(n['rule_id'])} ({escape(n['kind'])}): {n['count']} engagement(s): {escape(n['message'])}</li>" for n in notices]
+        parts.append("</ul>")
     if report.rejected_rows:
         parts.append("<h2>Rejected rows</h2><table>")
         parts.append(_row(["row", "engagement", "column", "value", "reason"], "th"))

@@ -31,8 +31,8 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
             lines.append(f"| | | … and {group.hidden} more |")
     notices = report.notices()
     if notices:
-        lines += ["", "## Not evaluated", ""]
-        lines += [f"- {n['rule_id']}: {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
+        lines += ["", "## Notices", ""]
+        lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
     if report.rejected_rows:
         lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
         for rejected in report.rejected_rows:

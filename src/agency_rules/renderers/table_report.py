@@ -42,7 +42,7 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         console.print(table)
 
     for notice in report.notices():
-        console.print(f"[dim]not evaluated[/dim] {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")
+        console.print(f"[dim]{notice['kind'].replace('_', ' ')}[/dim] {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")
 
     for path, rejected in ((report.inputs[0].path, report.rejected_rows), (report.inputs[-1].path, report.rejected_history_rows)):
         if rejected:
