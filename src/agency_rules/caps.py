@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from .regions import NATIONAL, REGIONS
-from .rulebook import RuleFileError, Strict, describe_validation, read_toml
+from .rulebook import RuleFileError, Strict, load_model
 
 Money = float
 
@@ -95,11 +95,6 @@ def _overlap(a: CapEntry, b: CapEntry) -> bool:
 def load_caps(paths: list[Path]) -> CapTable:
     table = CapTable()
     for path in paths:
-        data = read_toml(path)
-        try:
-            parsed = CapsFile.model_validate(data)
-        except ValidationError as error:
-            raise RuleFileError(describe_validation(path, data, error, "cap")) from None
-        for entry in parsed.cap:
+        for entry in load_model(path, CapsFile, "cap").cap:
             table.add(entry.model_copy(update={"file": str(path)}))
     return table

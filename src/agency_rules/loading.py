@@ -355,6 +355,12 @@ def records(table: Table) -> Iterator[tuple[int, dict[str, Any], list[CellError]
         yield row_number, values, errors
 
 
+def check_period(values: dict[str, Any], errors: list[CellError]) -> None:
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors.append(CellError("end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})"))
+
+
 @dataclass(slots=True)
 class Engagements:
     engagements: list[Engagement]
@@ -382,9 +388,7 @@ def read_engagements(path: Path, column_map: dict[str, str] | None = None) -> En
                     errors.append(CellError("engagement_id", engagement_id, f"duplicate engagement_id: first used in row {first_row[engagement_id]}"))
                 else:
                     first_row[engagement_id] = row
-            start, end = values.get("start_date"), values.get("end_date")
-            if start and end and end < start:
-                errors.append(CellError("end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})"))
+            check_period(values, errors)
             if errors:
                 rejected.append(RejectedRow(row, engagement_id, errors))
                 continue
@@ -407,9 +411,7 @@ def read_history(path: Path, column_map: dict[str, str] | None = None) -> Histor
     label = str(path)
     with handle:
         for row, values, errors in records(table):
-            start, end = values.get("start_date"), values.get("end_date")
-            if start and end and end < start:
-                errors.append(CellError("end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})"))
+            check_period(values, errors)
             if errors:
                 history.rejected.append(RejectedRow(row, None, errors, label))
                 continue
@@ -417,7 +419,7 @@ def read_history(path: Path, column_map: dict[str, str] | None = None) -> Histor
                 la_code=values["la_code"],
                 region=regions[values["la_code"]],
                 employment=values["employment"],
-                end_date=end,
+                end_date=values.get("end_date"),
                 leaving_reason=values.get("leaving_reason"),
                 source=f"{path.name} row {row}",
             )

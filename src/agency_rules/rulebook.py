@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -22,7 +22,8 @@ else:  # pragma: no cover
 from .checks import CHECKS
 from .regions import REGIONS
 
-RULES_DIR_NAMES = ("rulesets", "overlays", "caps")
+M = TypeVar("M", bound=BaseModel)
+ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id")}
 
 
 class RuleFileError(Exception):
@@ -184,11 +185,11 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
         where = ".".join(str(p) for p in loc)
         if len(loc) >= 2 and isinstance(loc[1], int):
             try:
-                item_id = data[loc[0]][loc[1]].get("id") or data[loc[0]][loc[1]].get("rule")
+                item = data[loc[0]][loc[1]]
+                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(kind, ()) if k in item)
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
-            if item_id:
-                where = f"{kind} {item_id}: " + ".".join(str(p) for p in loc[2:])
+            where = f"{kind} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             message = "unknown key"
@@ -196,20 +197,21 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
     return "\n".join(lines)
 
 
-def load_ruleset(path: Path) -> Ruleset:
+def load_model(path: Path, model: type[M], kind: str) -> M:
+    """Read a TOML file into a strict model; every problem is reported with the file and the item's id."""
     data = read_toml(path)
     try:
-        return Ruleset.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        raise RuleFileError(describe_validation(path, data, error, "rule")) from None
+        raise RuleFileError(describe_validation(path, data, error, kind)) from None
+
+
+def load_ruleset(path: Path) -> Ruleset:
+    return load_model(path, Ruleset, "rule")
 
 
 def load_overlay(path: Path) -> Overlay:
-    data = read_toml(path)
-    try:
-        return Overlay.model_validate(data)
-    except ValidationError as error:
-        raise RuleFileError(describe_validation(path, data, error, "change")) from None
+    return load_model(path, Overlay, "change")
 
 
 def _named(kind: str, name: str) -> Path:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from .rulebook import RuleFileError, Strict, describe_validation, read_toml
+from .rulebook import RuleFileError, Strict, load_model
 
 
 class Waiver(Strict):
@@ -24,11 +24,7 @@ class WaiversFile(Strict):
 
 
 def load_waivers(path: Path) -> dict[tuple[str, str], Waiver]:
-    data = read_toml(path)
-    try:
-        parsed = WaiversFile.model_validate(data)
-    except ValidationError as error:
-        raise RuleFileError(describe_validation(path, data, error, "waiver")) from None
+    parsed = load_model(path, WaiversFile, "waiver")
     waivers: dict[tuple[str, str], Waiver] = {}
     for waiver in parsed.waiver:
         key = (waiver.engagement_id, waiver.rule_id)
