@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from agency_rules.dates import add_months, add_years, add_years_fractional, parse_date, three_month_assignment
+from agency_rules.dates import add_months, add_years_fractional, parse_date, three_month_assignment
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_add_months_clamps_month_ends(start: date, months: int, expected: date) 
 
 
 def test_years_clamp_leap_day_and_fractions_step_in_months() -> None:
-    assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert add_years_fractional(date(2024, 2, 29), 1) == date(2025, 2, 28)
     assert add_years_fractional(date(2024, 1, 31), 2.5) == date(2026, 7, 31)
     assert add_years_fractional(date(2024, 4, 1), 5) == date(2029, 4, 1)
 

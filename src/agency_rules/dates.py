@@ -37,11 +37,6 @@ def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
-def add_years(day: date, years: int) -> date:
-    """Calendar years; 29 Feb + 1 year = 28 Feb."""
-    return day + relativedelta(years=years)
-
-
 @lru_cache(maxsize=65536)
 def add_years_fractional(day: date, years: float) -> date:
     """Whole years as calendar years, a fraction as calendar months (rounded down), for PQE minimums like 2.5."""

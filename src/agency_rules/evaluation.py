@@ -190,9 +190,6 @@ class Engine:
             compiled.append(CompiledRule(spec, origin, only_region, layers, compile_scope(spec.applies), self.floor))
         return compiled
 
-    def rules_for(self, region: str) -> list[CompiledRule]:
-        return self.by_region[region]
-
     def evaluate(self, engagements: Iterable[Engagement]) -> Evaluation:
         result = Evaluation(
             counts={rule_id: Counter({o: 0 for o in OUTCOMES}) for rule_id in self.rule_ids},

@@ -113,7 +113,6 @@ class RulesetHeader(Strict):
     status: str
     source: str
     effective_from: date
-    default: bool = False
     applicability: Applicability | None = None
 
 

@@ -11,6 +11,7 @@ from ..outcomes import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from ..loading import RejectedRow
 from ..report import RenderOptions, Report, grouped, headline
 
+ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
 
@@ -21,6 +22,9 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(f"[bold]Agency rules check[/bold]: ruleset {report.ruleset}, overlays: {overlays}{as_of}")
     console.print(headline(report))
+    for source in report.inputs:
+        if source.encoding not in ("utf-8-sig",):
+            console.print(f"[dim]{source.path} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}[/dim]")
 
     summary = Table(title="Outcomes by rule", title_justify="left")
     summary.add_column("rule", no_wrap=True)
