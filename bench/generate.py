@@ -87,7 +87,8 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
             previous = rng.random() < 0.1
             prev_la = rng.choice(by_region[las[la].region]) if previous else ""
             prev_end = start - timedelta(days=rng.randint(20, 400)) if previous else None
-            pay = round(BASE_PAY[role] + rng.uniform(-4, 1.6), 2)
+            model = rng.choice(("umbrella", "ltd", "paye"))
+            pay = round(BASE_PAY[role] + rng.uniform(-4, 1.6) - (2.0 if model == "paye" else 0.0), 2)
             record = [
                 f"E-{seed}-{index}",
                 worker,
@@ -106,16 +107,16 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
                 "yes" if rng.random() < 0.05 else "no",
                 f"{pqe:g}" if rng.random() < 0.97 else "",
                 "yes" if not new_graduate or rng.random() < 0.6 else "no",
-                "6" if rng.random() < 0.97 else "4",
-                "yes" if rng.random() < 0.98 else "no",
+                "6" if rng.random() < 0.985 else "4",
+                "yes" if rng.random() < 0.99 else "no",
                 str(rng.choice((4, 4, 8, 12))),
                 "yes",
-                "yes" if rng.random() < 0.97 else "no",
-                str(2 if rng.random() < 0.96 else 1),
-                rng.choice(("umbrella", "ltd", "paye")),
+                "yes" if rng.random() < 0.98 else "no",
+                str(2 if rng.random() < 0.98 else 1),
+                model,
                 f"{pay:.2f}",
-                f"{rng.uniform(2.5, 4.6):.2f}",
-                f"{rng.uniform(0.2, 0.78):.2f}",
+                f"{rng.uniform(2.5, 4.55):.2f}",
+                f"{rng.uniform(0.2, 0.765):.2f}",
                 "0",
                 prev_la,
                 prev_end.isoformat() if prev_end else "",

@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.loading import InputError, parse_bool, parse_worker_id, read_engagements, read_history
+from types import SimpleNamespace
+
+from agency_rules.loading import EngagementReader, InputError, read_history
+from agency_rules.parsing import parse_bool, parse_worker_id
 
 from .conftest import COMPLIANT, write_csv
+
+
+def read_engagements(path: Path, column_map: dict[str, str] | None = None) -> SimpleNamespace:
+    reader = EngagementReader.open(path, column_map)
+    engagements = list(reader)
+    return SimpleNamespace(engagements=engagements, rejected=reader.rejected, rows_read=reader.rows.read, blank_rows=reader.rows.blank)
 
 
 def row(**fields: str) -> dict[str, str]:

@@ -1,19 +1,28 @@
-"""One check run: load the rules and inputs, evaluate, and assemble the report."""
+"""One check run: load the rules and inputs, evaluate, and assemble the report.
+
+A large export is split into byte ranges checked by forked processes (one per core), and their
+results are merged in file order; a small one, or one that cannot be split safely, is checked in
+this process. Either way the report is the same.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .caps import load_caps
-from .evaluation import Context, Engine
-from .loading import read_engagements, read_history
+from .csvfile import Part
+from .evaluation import Context, Engine, Evaluation
+from .loading import EngagementReader, RejectedRow, read_history
 from .report import Report
 from .rulebook import Overlay, Ruleset, check_overlay_fits, find_overlay, find_ruleset, load_overlay, load_ruleset, read_toml
 from .waivers import load_waivers
 
 DEFAULT_RULESET = "consultation-2023"
+PARALLEL_FROM_BYTES = 8 << 20
 
 
 @dataclass
@@ -26,6 +35,7 @@ class CheckOptions:
     waivers: Path | None = None
     as_of: date | None = None
     column_map: Path | None = None
+    workers: int = 0
 
 
 def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, list[Overlay]]:
@@ -47,6 +57,69 @@ def load_column_map(path: Path | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in columns.items()}
 
 
+@dataclass
+class PartResult:
+    evaluation: Evaluation
+    rejected: list[RejectedRow]
+    read: int
+    records: int
+    checked: int
+    engagement_ids: list[str]
+
+
+def check_part(reader: EngagementReader, engine: Engine) -> PartResult:
+    evaluation = engine.evaluate(reader)
+    return PartResult(evaluation, reader.rejected, reader.rows.read, reader.rows.records, reader.checked, list(reader.first_row))
+
+
+_JOB: tuple[EngagementReader, Engine] | None = None
+
+
+def _check_forked(part: Part) -> PartResult:
+    assert _JOB is not None
+    reader, engine = _JOB
+    return check_part(EngagementReader(reader.file, reader.shape, part), engine)
+
+
+def merge(results: list[PartResult]) -> PartResult:
+    """Results of consecutive ranges as one: row numbers shifted by the records before each range."""
+    first = results[0]
+    offset = first.records
+    for result in results[1:]:
+        for finding in result.evaluation.findings:
+            finding.row += offset
+        for rejected in result.rejected:
+            rejected.row += offset
+        first.evaluation.merge(result.evaluation)
+        first.rejected += result.rejected
+        first.read += result.read
+        first.checked += result.checked
+        first.engagement_ids += result.engagement_ids
+        offset += result.records
+    first.records = offset
+    return first
+
+
+def check_engagements(reader: EngagementReader, engine: Engine, workers: int) -> PartResult:
+    global _JOB
+    parts = reader.parts(workers) if workers > 1 and reader.file.size >= PARALLEL_FROM_BYTES else []
+    if len(parts) < 2:
+        return check_part(reader, engine)
+    _JOB = (reader, engine)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+            results = pool.map(_check_forked, parts)
+    finally:
+        _JOB = None
+    seen: set[str] = set()
+    for result in results:
+        ids = set(result.engagement_ids)
+        if ids & seen:
+            return check_part(EngagementReader(reader.file, reader.shape), engine)
+        seen |= ids
+    return merge(results)
+
+
 def run_check(options: CheckOptions) -> Report:
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
     context = Context(caps=load_caps(options.caps))
@@ -55,20 +128,23 @@ def run_check(options: CheckOptions) -> Report:
     history = read_history(options.history, column_map) if options.history else None
     if history is not None:
         context.history = history.roles
-    loaded = read_engagements(options.engagements, column_map)
+    reader = EngagementReader.open(options.engagements, column_map)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of)
-    evaluation = engine.evaluate(loaded.engagements)
+    workers = options.workers or min(2, os.cpu_count() or 1)
+    result = check_engagements(reader, engine, workers)
     titles = {r.id: r.title for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
-    inputs = [loaded.info] + ([history.info] if history and history.info else [])
+    info = reader.info()
+    info.rows = result.read
+    inputs = [info] + ([history.info] if history and history.info else [])
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
         as_of=options.as_of,
         inputs=inputs,
-        rows_read=loaded.rows_read,
-        rows_checked=len(loaded.engagements),
-        rejected_rows=loaded.rejected,
-        evaluation=evaluation,
+        rows_read=result.read,
+        rows_checked=result.checked,
+        rejected_rows=result.rejected,
+        evaluation=result.evaluation,
         rule_titles=titles,
         rejected_history_rows=history.rejected if history else [],
     )

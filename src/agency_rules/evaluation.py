@@ -23,7 +23,7 @@ from .outcomes import (
     NOT_EVALUATED,
     OUTCOMES,
     PASS,
-    REPORTED,
+    PASSED,
     UNKNOWN,
     WAIVED,
     Finding,
@@ -45,16 +45,23 @@ class Context:
     caps: CapTable = field(default_factory=CapTable)
     history: dict[str, list[PastRole]] = field(default_factory=dict)
     cap_existing: bool = False
+    _caps_seen: dict[tuple[Any, ...], CapEntry | None] = field(default_factory=dict)
 
     def region_of(self, la_code: str | None) -> str | None:
         la = local_authorities().get(la_code) if la_code else None
         return la.region if la else None
 
     def cap_for(self, e: Engagement) -> CapEntry | None:
-        cap = self.caps.find(e.region, e.role, e.start_date)
-        if cap is None and self.cap_existing:
-            cap = self.caps.find_existing(e.region, e.role, e.end_date)
-        return cap
+        """Memoised by (region, role, start, end): three cap rules ask for the same cap of every engagement."""
+        key = (e.region, e.role, e.start_date, e.end_date if self.cap_existing else None)
+        try:
+            return self._caps_seen[key]
+        except KeyError:
+            cap = self.caps.find(e.region, e.role, e.start_date)
+            if cap is None and self.cap_existing:
+                cap = self.caps.find_existing(e.region, e.role, e.end_date)
+            self._caps_seen[key] = cap
+            return cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,17 @@ class CompiledRule:
     scope: list[Scope]
     floor: date
     _resolved: dict[date, tuple[dict[str, Any], dict[str, Any]] | str] = field(default_factory=dict)
+
+    def fixed(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The resolution for every day, where each parameter has one layer with one open-ended value from the start."""
+        for layers in self.layers.values():
+            if len(layers) != 1 or len(layers[0].values) != 1:
+                return None
+            item = layers[0].values[0]
+            if item.to is not None or (item.from_ is not None and item.from_ > self.floor) or item.unset is not None:
+                return None
+        resolved = self.resolve(self.floor)
+        return resolved if isinstance(resolved, tuple) else None
 
     def resolve(self, on: date) -> tuple[dict[str, Any], dict[str, Any]] | str:
         """(values, evidence) of every parameter in force on the day, or why one has no value then."""
@@ -152,6 +170,14 @@ class Evaluation:
     data_warnings: dict[str, Counter[str]] = field(default_factory=dict)
     engagements_with_breaches: int = 0
 
+    def merge(self, other: Evaluation) -> None:
+        """Add another range's results after this one's."""
+        self.findings += other.findings
+        for mine, theirs in ((self.counts, other.counts), (self.not_evaluated, other.not_evaluated), (self.data_warnings, other.data_warnings)):
+            for rule_id, counter in theirs.items():
+                mine[rule_id].update(counter)
+        self.engagements_with_breaches += other.engagements_with_breaches
+
 
 class Engine:
     """The chosen ruleset and overlays, compiled; `evaluate` runs them over engagements."""
@@ -191,67 +217,75 @@ class Engine:
         return compiled
 
     def evaluate(self, engagements: Iterable[Engagement]) -> Evaluation:
+        """The hot loop: per engagement and rule, a few look-ups and one check call; evidence only for findings."""
         result = Evaluation(
             counts={rule_id: Counter({o: 0 for o in OUTCOMES}) for rule_id in self.rule_ids},
             not_evaluated={rule_id: Counter() for rule_id in self.rule_ids},
             data_warnings={rule_id: Counter() for rule_id in self.rule_ids},
         )
-        for engagement in engagements:
-            self.evaluate_one(engagement, result)
-        return result
-
-    def evaluate_one(self, e: Engagement, result: Evaluation) -> None:
+        plans = {
+            region: [
+                (rule, result.counts[rule.spec.id], rule.region is not None and rule.region != region, tuple(rule.scope), CHECKS[rule.spec.check].function, rule.fixed())
+                for rule in rules
+            ]
+            for region, rules in self.by_region.items()
+        }
         ctx = self.context
-        subject = self.regime(e)
-        on = self.as_of or e.start_date
-        if on < self.floor:
-            on = self.floor
-        breached = False
-        for rule in self.by_region[e.region]:
-            spec = rule.spec
-            counts = result.counts[spec.id]
-            if not subject or (rule.region is not None and rule.region != e.region):
-                counts[NOT_APPLICABLE] += 1
-                continue
-            certain = True
-            applicable = True
-            for condition in rule.scope:
-                answer = condition(e, ctx)
-                if answer is False:
-                    applicable = False
-                    break
-                if answer is None:
-                    certain = False
-            if not applicable:
-                counts[NOT_APPLICABLE] += 1
-                continue
-            resolved = rule.resolve(on)
-            if isinstance(resolved, str):
-                counts[NOT_EVALUATED] += 1
-                result.not_evaluated[spec.id][resolved] += 1
-                continue
-            params, param_evidence = resolved
-            verdict = CHECKS[spec.check].function(e, params, ctx)
-            outcome = verdict.outcome
-            if outcome == NOT_EVALUATED:
-                counts[NOT_EVALUATED] += 1
-                result.not_evaluated[spec.id][verdict.message] += 1
-                continue
-            if outcome == BREACH and not certain:
-                verdict = Verdict(UNKNOWN, f"{verdict.message}; this applies only if {self._scope_words(spec)}, which is not recorded", verdict.evidence)
-            elif outcome == BREACH:
-                verdict = self._apply_waiver(e, spec, verdict)
-                breached = breached or verdict.outcome == BREACH
-            counts[verdict.outcome] += 1
-            if verdict.outcome == PASS and verdict.message:
-                result.data_warnings[spec.id][verdict.message] += 1
-            if verdict.outcome in REPORTED:
-                evidence = {**verdict.evidence, "parameters": param_evidence, "parameters_as_of": on.isoformat()}
-                result.findings.append(
-                    Finding(e.engagement_id, e.row, spec.id, verdict.outcome, spec.severity, verdict.message, evidence, spec.source)
-                )
-        if breached:
-            result.engagements_with_breaches += 1
+        regime = self.regime
+        as_of = self.as_of
+        floor = self.floor
+        findings = result.findings
+        for e in engagements:
+            subject = regime(e)
+            on = as_of or e.start_date
+            if on < floor:
+                on = floor
+            breached = False
+            for rule, counts, foreign, scope, check, fixed in plans[e.region]:
+                if foreign or not subject:
+                    counts[NOT_APPLICABLE] += 1
+                    continue
+                certain = True
+                applicable = True
+                for condition in scope:
+                    answer = condition(e, ctx)
+                    if answer is False:
+                        applicable = False
+                        break
+                    if answer is None:
+                        certain = False
+                if not applicable:
+                    counts[NOT_APPLICABLE] += 1
+                    continue
+                resolved = fixed or rule.resolve(on)
+                if type(resolved) is str:
+                    counts[NOT_EVALUATED] += 1
+                    result.not_evaluated[rule.spec.id][resolved] += 1
+                    continue
+                verdict = check(e, resolved[0], ctx)
+                if verdict is PASSED:
+                    counts[PASS] += 1
+                    continue
+                outcome = verdict.outcome
+                spec = rule.spec
+                if outcome == NOT_EVALUATED:
+                    counts[NOT_EVALUATED] += 1
+                    result.not_evaluated[spec.id][verdict.message] += 1
+                    continue
+                if outcome == BREACH and not certain:
+                    verdict = Verdict(UNKNOWN, f"{verdict.message}; this applies only if {self._scope_words(spec)}, which is not recorded", verdict.evidence)
+                elif outcome == BREACH:
+                    verdict = self._apply_waiver(e, spec, verdict)
+                    breached = breached or verdict.outcome == BREACH
+                counts[verdict.outcome] += 1
+                if verdict.outcome == PASS:
+                    result.data_warnings[spec.id][verdict.message] += 1
+                    continue
+                evidence = {**verdict.evidence, "parameters": resolved[1], "parameters_as_of": on.isoformat()}
+                findings.append(Finding(e.engagement_id, e.row, spec.id, verdict.outcome, spec.severity, verdict.message, evidence, spec.source))
+            if breached:
+                result.engagements_with_breaches += 1
+        return result
 
     @staticmethod
     def _scope_words(spec: RuleSpec) -> str:
