@@ -108,6 +108,8 @@ def _previous_roles(e: Engagement, ctx: Context) -> list[PastRole]:
 
 def cooling_off(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     """Any substantive role in the same region ending fewer than N months before the start breaches."""
+    if e.worker_id not in ctx.history and not (e.previous_substantive_la or e.previous_substantive_end or e.previous_leaving_reason):
+        return PASSED
     months = p["months"]
     exempt = p["exempt_reasons"]
     worst: Verdict | None = None
@@ -171,6 +173,8 @@ def _role_evidence(role: PastRole) -> dict[str, Any]:
 def notice_period(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     need = p["min_weeks"]
     notice = e.notice_period_weeks
+    if notice is not None and notice >= need and (e.notice_reciprocal or not p["reciprocal_required"]):
+        return PASSED
     evidence: dict[str, Any] = {"notice_period_weeks": notice, "notice_reciprocal": e.notice_reciprocal, "min_weeks": need}
     if p["shorter_la_notice_applies"]:
         evidence["la_substantive_notice_weeks"] = e.la_substantive_notice_weeks
@@ -197,6 +201,8 @@ def notice_period(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
 
 def references(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     need = p["min_count"]
+    if e.references_count is not None and e.references_count >= need:
+        return PASSED
     evidence = {"references_count": e.references_count, "reference_received": e.reference_received, "min_count": need}
     if e.references_count is not None:
         if e.references_count >= need:
@@ -210,9 +216,9 @@ def references(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
 
 
 def standard_reference(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
-    evidence = {"reference_standard_template": e.reference_standard_template, "start_date": iso(e.start_date), "end_date": iso(e.end_date)}
     if e.reference_standard_template:
         return PASSED
+    evidence = {"reference_standard_template": e.reference_standard_template, "start_date": iso(e.start_date), "end_date": iso(e.end_date)}
     length = "open-ended" if e.end_date is None else f"{day(e.start_date)} to {day(e.end_date)}"
     if e.reference_standard_template is False:
         return breach(f"an assignment of 3 months or longer ({length}) without a comprehensive reference on the standard template", evidence)

@@ -157,15 +157,13 @@ def split(file: CsvFile, parts: int) -> list[Part]:
 
 
 def records(part: Part) -> Iterator[list[str]]:
-    """The CSV records of a range, decoded block by block; UTF-16 files are read whole as text."""
+    """The CSV records of a range, decoded block by block; a UTF-16 file is decoded whole."""
     file = part.file
     if file.data_start < 0:
-        handle = file.path.open(encoding=file.codec, newline="")
-        reader = csv.reader(handle)
+        reader = csv.reader(io.StringIO(file.path.read_text(encoding=file.codec), newline=""))
         next(reader, None)
-        return _guarded(file.path, reader, handle)
-    lines = chain.from_iterable(io.StringIO(block, newline="") for block in _blocks(part))
-    return _guarded(file.path, csv.reader(lines), None)
+        return reader
+    return csv.reader(chain.from_iterable(io.StringIO(block, newline="") for block in _blocks(part)))
 
 
 def _blocks(part: Part) -> Iterator[str]:
@@ -190,12 +188,3 @@ def _blocks(part: Part) -> Iterator[str]:
             yield data[:cut].decode(codec)
         if carry:
             yield carry.decode(codec)
-
-
-def _guarded(path: Path, reader: Iterator[list[str]], handle: io.TextIOBase | None) -> Iterator[list[str]]:
-    """Close a text handle when its reader is done or abandoned."""
-    try:
-        yield from reader
-    finally:
-        if handle is not None:
-            handle.close()

@@ -45,8 +45,12 @@ def add_years_fractional(day: date, years: float) -> date:
     return day + relativedelta(years=whole, months=months)
 
 
+@lru_cache(maxsize=65536)
+def last_day_of_months(start: date, months: int) -> date:
+    """The last day of an assignment of exactly N months: start + N months - 1 day."""
+    return add_months(start, months) - timedelta(days=1)
+
+
 def three_month_assignment(start: date, end: date | None, months: int = 3) -> bool:
     """Open-ended, or ending no earlier than start + N months - 1 day (1 Jan to 31 Mar is three months)."""
-    if end is None:
-        return True
-    return end >= add_months(start, months) - timedelta(days=1)
+    return end is None or end >= last_day_of_months(start, months)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from .rulebook import Applicability, Applies, DatedValue, Overlay, RuleSpec, Rul
 from .waivers import Waiver, missing_approvals
 
 Scope = Callable[[Engagement, "Context"], "bool | None"]
+OUT_OF_SCOPE = Verdict(NOT_APPLICABLE)
 
 
 @dataclass
@@ -46,13 +48,21 @@ class Context:
     history: dict[str, list[PastRole]] = field(default_factory=dict)
     cap_existing: bool = False
     _caps_seen: dict[tuple[Any, ...], CapEntry | None] = field(default_factory=dict)
+    _last: tuple[Engagement | None, CapEntry | None] = (None, None)
 
     def region_of(self, la_code: str | None) -> str | None:
         la = local_authorities().get(la_code) if la_code else None
         return la.region if la else None
 
     def cap_for(self, e: Engagement) -> CapEntry | None:
-        """Memoised by (region, role, start, end): three cap rules ask for the same cap of every engagement."""
+        """Memoised by (region, role, start, end), and for the engagement last asked about: three cap rules ask for the same cap."""
+        if e is self._last[0]:
+            return self._last[1]
+        cap = self._find_cap(e)
+        self._last = (e, cap)
+        return cap
+
+    def _find_cap(self, e: Engagement) -> CapEntry | None:
         key = (e.region, e.role, e.start_date, e.end_date if self.cap_existing else None)
         try:
             return self._caps_seen[key]
@@ -216,76 +226,93 @@ class Engine:
             compiled.append(CompiledRule(spec, origin, only_region, layers, compile_scope(spec.applies), self.floor))
         return compiled
 
+    def reference_day(self, e: Engagement) -> date:
+        """The day whose parameter values apply: --as-of if given, else the start date, never before the ruleset's start."""
+        on = self.as_of or e.start_date
+        return on if on >= self.floor else self.floor
+
+    def runner(self, rule: CompiledRule, region: str) -> Callable[[Engagement], Verdict]:
+        """One rule as one call per engagement: scope, parameters and check, specialised once for the run."""
+        ctx = self.context
+        check = CHECKS[rule.spec.check].function
+        fixed = rule.fixed()
+        if rule.region is not None and rule.region != region:
+            return lambda e: OUT_OF_SCOPE
+        if fixed is not None and not rule.scope:
+            return partial(check, p=fixed[0], ctx=ctx)
+        scope = tuple(rule.scope)
+        reference_day = self.reference_day
+        words = self._scope_words(rule.spec)
+
+        def run(e: Engagement) -> Verdict:
+            certain = True
+            for condition in scope:
+                answer = condition(e, ctx)
+                if answer is False:
+                    return OUT_OF_SCOPE
+                if answer is None:
+                    certain = False
+            resolved = fixed or rule.resolve(reference_day(e))
+            if type(resolved) is str:
+                return Verdict(NOT_EVALUATED, resolved)
+            verdict = check(e, resolved[0], ctx)
+            if not certain and verdict.outcome == BREACH:
+                return Verdict(UNKNOWN, f"{verdict.message}; this applies only if {words}, which is not recorded", verdict.evidence)
+            return verdict
+
+        return run
+
     def evaluate(self, engagements: Iterable[Engagement]) -> Evaluation:
-        """The hot loop: per engagement and rule, a few look-ups and one check call; evidence only for findings."""
+        """The hot loop: per engagement and rule one call and an identity test; evidence only for findings."""
         result = Evaluation(
             counts={rule_id: Counter({o: 0 for o in OUTCOMES}) for rule_id in self.rule_ids},
             not_evaluated={rule_id: Counter() for rule_id in self.rule_ids},
             data_warnings={rule_id: Counter() for rule_id in self.rule_ids},
         )
-        plans = {
-            region: [
-                (rule, result.counts[rule.spec.id], rule.region is not None and rule.region != region, tuple(rule.scope), CHECKS[rule.spec.check].function, rule.fixed())
-                for rule in rules
-            ]
-            for region, rules in self.by_region.items()
-        }
-        ctx = self.context
+        plans = {region: [(self.runner(rule, region), result.counts[rule.spec.id], rule) for rule in rules] for region, rules in self.by_region.items()}
+        all_counts = list(result.counts.values())
         regime = self.regime
-        as_of = self.as_of
-        floor = self.floor
-        findings = result.findings
+        seen = 0
         for e in engagements:
-            subject = regime(e)
-            on = as_of or e.start_date
-            if on < floor:
-                on = floor
+            seen += 1
+            if not regime(e):
+                for counts in all_counts:
+                    counts[NOT_APPLICABLE] += 1
+                continue
             breached = False
-            for rule, counts, foreign, scope, check, fixed in plans[e.region]:
-                if foreign or not subject:
-                    counts[NOT_APPLICABLE] += 1
-                    continue
-                certain = True
-                applicable = True
-                for condition in scope:
-                    answer = condition(e, ctx)
-                    if answer is False:
-                        applicable = False
-                        break
-                    if answer is None:
-                        certain = False
-                if not applicable:
-                    counts[NOT_APPLICABLE] += 1
-                    continue
-                resolved = fixed or rule.resolve(on)
-                if type(resolved) is str:
-                    counts[NOT_EVALUATED] += 1
-                    result.not_evaluated[rule.spec.id][resolved] += 1
-                    continue
-                verdict = check(e, resolved[0], ctx)
+            for run, counts, rule in plans[e.region]:
+                verdict = run(e)
                 if verdict is PASSED:
-                    counts[PASS] += 1
                     continue
-                outcome = verdict.outcome
-                spec = rule.spec
-                if outcome == NOT_EVALUATED:
-                    counts[NOT_EVALUATED] += 1
-                    result.not_evaluated[spec.id][verdict.message] += 1
+                if verdict is OUT_OF_SCOPE:
+                    counts[NOT_APPLICABLE] += 1
                     continue
-                if outcome == BREACH and not certain:
-                    verdict = Verdict(UNKNOWN, f"{verdict.message}; this applies only if {self._scope_words(spec)}, which is not recorded", verdict.evidence)
-                elif outcome == BREACH:
-                    verdict = self._apply_waiver(e, spec, verdict)
-                    breached = breached or verdict.outcome == BREACH
-                counts[verdict.outcome] += 1
-                if verdict.outcome == PASS:
-                    result.data_warnings[spec.id][verdict.message] += 1
-                    continue
-                evidence = {**verdict.evidence, "parameters": resolved[1], "parameters_as_of": on.isoformat()}
-                findings.append(Finding(e.engagement_id, e.row, spec.id, verdict.outcome, spec.severity, verdict.message, evidence, spec.source))
+                breached = self._record(e, rule, verdict, counts, result) or breached
             if breached:
                 result.engagements_with_breaches += 1
+        for counts in all_counts:
+            counts[PASS] = seen - sum(n for outcome, n in counts.items() if outcome != PASS)
         return result
+
+    def _record(self, e: Engagement, rule: CompiledRule, verdict: Verdict, counts: Counter[str], result: Evaluation) -> bool:
+        """Count an outcome other than a plain pass; keep a finding for breach, unknown and waived. True for a breach."""
+        spec = rule.spec
+        if verdict.outcome == NOT_EVALUATED:
+            counts[NOT_EVALUATED] += 1
+            result.not_evaluated[spec.id][verdict.message] += 1
+            return False
+        if verdict.outcome == PASS:
+            result.data_warnings[spec.id][verdict.message] += 1
+            return False
+        if verdict.outcome == BREACH:
+            verdict = self._apply_waiver(e, spec, verdict)
+        counts[verdict.outcome] += 1
+        on = self.reference_day(e)
+        resolved = rule.resolve(on)
+        parameters = resolved[1] if isinstance(resolved, tuple) else {}
+        evidence = {**verdict.evidence, "parameters": parameters, "parameters_as_of": on.isoformat()}
+        result.findings.append(Finding(e.engagement_id, e.row, spec.id, verdict.outcome, spec.severity, verdict.message, evidence, spec.source))
+        return verdict.outcome == BREACH
 
     @staticmethod
     def _scope_words(spec: RuleSpec) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,45 +100,111 @@ def check_period(values: list[Any], start: int, end: int, errors: list[CellError
 
 @dataclass
 class Rows:
-    """The non-blank records of one range, numbered as a spreadsheet numbers them from the range's start."""
+    """The non-blank records of one range, parsed: numbered as a spreadsheet numbers them, counted as they go.
+
+    Yields (row, values, errors): values in contract column order; errors empty when the row is valid.
+    """
 
     part: Part
+    shape: Layout
     read: int = 0
     records: int = 0
     blank: int = 0
 
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+    def __iter__(self) -> Iterator[tuple[int, list[Any], list[CellError]]]:
+        shape = self.shape
+        width = shape.width
+        columns = shape.columns
+        names = [c.name for c in columns]
+        getters = [c.memo.__getitem__ if c.memoised else str.strip for c in columns]
+        texts = tuple(i for i, c in enumerate(columns) if not c.memoised)
+        optional_texts = tuple(i for i in texts if not columns[i].required)
+        required_texts = tuple(i for i in texts if columns[i].required)
+        worker = names.index("worker_id") if "worker_id" in names else None
+        start, end = names.index("start_date"), names.index("end_date")
+        arrange = _arrangement(shape)
+        call = operator.call
+        no_errors: list[CellError] = []
         number = 0
         try:
-            for cells in records(self.part):
-                number += 1
-                if not cells or not any(cells) or not any(c.strip() for c in cells):
+            for number, cells in enumerate(records(self.part), 1):
+                if not any(cells):
+                    self.blank += 1
+                    continue
+                values = None
+                if len(cells) == width:
+                    try:
+                        values = list(map(call, getters, arrange(cells)))
+                    except KeyError:
+                        pass
+                if values is not None:
+                    for index in texts:
+                        if len(values[index]) > MAX_CELL:
+                            values = None
+                            break
+                    else:
+                        for index in required_texts:
+                            if not values[index]:
+                                values = None
+                                break
+                        else:
+                            finish = values[end]
+                            if (worker is not None and not canonical_worker(values[worker])) or (
+                                finish is not None and values[start] is not None and finish < values[start]
+                            ):
+                                values = None
+                            else:
+                                for index in optional_texts:
+                                    values[index] = values[index] or None
+                if values is not None:
+                    self.read += 1
+                    yield number + 1, values, no_errors
+                    continue
+                if not any(c.strip() for c in cells):
                     self.blank += 1
                     continue
                 self.read += 1
-                yield number, cells
+                values, errors = parse_slowly(cells, shape)
+                check_period(values, start, end, errors)
+                yield number + 1, values, errors
         except (csv.Error, UnicodeDecodeError) as error:
             raise InputError(f"{self.part.file.path}: the file cannot be read past record {number} of this range ({error})") from None
         finally:
             self.records = number
 
 
-START, END, ENGAGEMENT_ID, WORKER_ID, LA_CODE = (CONTRACT_COLUMNS.index(n) for n in ("start_date", "end_date", "engagement_id", "worker_id", "la_code"))
+def _arrangement(shape: Layout) -> Callable[[list[str]], Sequence[str]]:
+    """Cells in contract column order: as they are, picked, or picked with a blank for missing columns."""
+    if shape.positions == tuple(range(len(shape.positions))):
+        return lambda cells: cells
+    pick = operator.itemgetter(*shape.positions)
+    if max(shape.positions) < shape.width:
+        return pick
+    return lambda cells: pick(cells + BLANK)
+
+
+def canonical_worker(worker_id: str) -> bool:
+    """Already SW + digits (no leading zero) or P- + lower-case hex: no normalising needed."""
+    if worker_id.startswith("SW"):
+        digits = worker_id[2:]
+        return 0 < len(digits) <= 6 and digits.isascii() and digits.isdigit() and digits[0] != "0"
+    return CANONICAL_WORKER(worker_id) is not None
+
+
+ENGAGEMENT_ID, LA_CODE = (CONTRACT_COLUMNS.index(n) for n in ("engagement_id", "la_code"))
 BLANK = [""]
-TEXT_COLUMNS = tuple(CONTRACT_COLUMNS.index(n) for n in ("agency", "framework"))
 
 
 class EngagementReader:
     """Iterate the valid engagements of an export (or one range of it); rejected rows collect on the side.
 
-    `row_offset` is the number of records before the range, so row numbers are the spreadsheet's.
+    Row numbers count from the range's start; checking.merge shifts later ranges' rows.
     """
 
-    def __init__(self, file: CsvFile, shape: Layout, part: Part | None = None, row_offset: int = 1) -> None:
+    def __init__(self, file: CsvFile, shape: Layout, part: Part | None = None) -> None:
         self.file = file
         self.shape = shape
-        self.rows = Rows(part or Part(file, file.data_start, file.size))
-        self.row_offset = row_offset
+        self.rows = Rows(part or Part(file, file.data_start, file.size), shape)
         self.rejected: list[RejectedRow] = []
         self.first_row: dict[str, int] = {}
         self.checked = 0
@@ -155,48 +221,18 @@ class EngagementReader:
         return InputFile(str(self.file.path), self.file.sha256, self.rows.read, self.file.codec)
 
     def __iter__(self) -> Iterator[Engagement]:
-        shape = self.shape
-        width = shape.width
-        getters = [c.memo.__getitem__ if c.memoised else str.strip for c in shape.columns]
-        pick = operator.itemgetter(*shape.positions)
-        call = operator.call
         regions = {code: la.region for code, la in local_authorities().items()}
         first_row = self.first_row
         make = Engagement._make
-        offset = self.row_offset
-        for number, cells in self.rows:
-            row = number + offset
-            values = None
-            if len(cells) == width and max(map(len, cells)) <= MAX_CELL:
-                try:
-                    values = list(map(call, getters, pick(cells + BLANK)))
-                except KeyError:
-                    values = None
-            if values is not None:
-                engagement_id = values[ENGAGEMENT_ID]
-                end = values[END]
-                if (
-                    not engagement_id
-                    or engagement_id in first_row
-                    or not CANONICAL_WORKER(values[WORKER_ID])
-                    or (end is not None and end < values[START])
-                ):
-                    values = None
-                else:
-                    for index in TEXT_COLUMNS:
-                        values[index] = values[index] or None
-            if values is None:
-                values, errors = parse_slowly(cells, shape)
-                engagement_id = values[ENGAGEMENT_ID]
-                if engagement_id is not None and engagement_id in first_row:
-                    errors.append(CellError("engagement_id", engagement_id, f"duplicate engagement_id: first used in row {first_row[engagement_id]}"))
-                check_period(values, START, END, errors)
-                if errors:
-                    self.rejected.append(RejectedRow(row, engagement_id, errors))
-                    if engagement_id is not None and engagement_id not in first_row:
-                        first_row[engagement_id] = row
-                    continue
-            first_row[engagement_id] = row
+        for row, values, errors in self.rows:
+            engagement_id = values[ENGAGEMENT_ID]
+            if engagement_id in first_row:
+                errors = [*errors, CellError("engagement_id", engagement_id, f"duplicate engagement_id: first used in row {first_row[engagement_id]}")]
+            elif engagement_id is not None:
+                first_row[engagement_id] = row
+            if errors:
+                self.rejected.append(RejectedRow(row, engagement_id, errors))
+                continue
             values.append(row)
             values.append(regions[values[LA_CODE]])
             self.checked += 1
@@ -216,12 +252,9 @@ def read_history(path: Path, column_map: dict[str, str] | None = None) -> Histor
     shape = layout(file, history_columns(), column_map)
     regions = {code: la.region for code, la in local_authorities().items()}
     history = History()
-    rows = Rows(Part(file, file.data_start, file.size))
+    rows = Rows(Part(file, file.data_start, file.size), shape)
     label = str(path)
-    for number, cells in rows:
-        row = number + 1
-        values, errors = parse_slowly(cells, shape)
-        check_period(values, 3, 4, errors)
+    for row, values, errors in rows:
         if errors:
             history.rejected.append(RejectedRow(row, None, errors, label))
             continue
