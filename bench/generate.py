@@ -5,6 +5,10 @@ Councils are drawn in proportion to their agency headcount in the DfE statistics
 compliant, with breach rates of a few per cent per rule.
 
     python bench/generate.py --rows 100000 --out /tmp/agency-100k [--seed 1] [--region "South East"]
+    python bench/generate.py --size national --out /tmp/agency-national
+
+Sizes: a council's decade (one LA, ~1,000 rows), a region (~15,000), England over a decade
+(~150,000) and the stress case (1,000,000 rows with 200,000 history rows).
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ ROLES = (("social_worker", 60), ("senior_social_worker", 15), ("advanced_practit
 BASE_PAY = {"social_worker": 33, "senior_social_worker": 36, "advanced_practitioner": 39, "team_manager": 43, "iro_cp_chair": 41, "other": 30}
 AGENCIES = ("Northdown Social Care", "Meridian Recruitment", "Oakfield Locums", "Pennine Social Work", "Thames Valley Staffing")
 REASONS = (("resignation", 70), ("redundancy", 10), ("probation", 5), ("end_of_contract", 10), ("retirement", 5))
+SIZES = {
+    "council": {"rows": 1_000, "council": "E10000016"},
+    "region": {"rows": 15_000, "region": "South East"},
+    "national": {"rows": 150_000},
+    "stress": {"rows": 1_000_000, "history_rows": 200_000},
+}
 FIRST_DAY = date(2019, 1, 1)
 SPAN_DAYS = (date(2026, 6, 30) - FIRST_DAY).days
 
@@ -57,11 +67,11 @@ def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
-def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None) -> None:
+def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None, council: str | None = None) -> None:
     rng = random.Random(seed)
     las = local_authorities()
     weights = agency_weights()
-    codes = [c for c in las if region is None or las[c].region == region]
+    codes = [c for c in las if (region is None or las[c].region == region) and (council is None or c == council)]
     code_weights = [weights[c] for c in codes]
     by_region: dict[str, list[str]] = {}
     for code, la in las.items():
@@ -88,6 +98,7 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
             prev_la = rng.choice(by_region[las[la].region]) if previous else ""
             prev_end = start - timedelta(days=rng.randint(20, 400)) if previous else None
             model = rng.choice(("umbrella", "ltd", "paye"))
+            references = 2 if rng.random() < 0.98 else rng.choice((0, 1))
             pay = round(BASE_PAY[role] + rng.uniform(-4, 1.6) - (2.0 if model == "paye" else 0.0), 2)
             record = [
                 f"E-{seed}-{index}",
@@ -110,9 +121,9 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
                 "6" if rng.random() < 0.985 else "4",
                 "yes" if rng.random() < 0.99 else "no",
                 str(rng.choice((4, 4, 8, 12))),
-                "yes",
+                "yes" if references else "no",
                 "yes" if rng.random() < 0.98 else "no",
-                str(2 if rng.random() < 0.98 else 1),
+                str(references),
                 model,
                 f"{pay:.2f}",
                 f"{rng.uniform(2.5, 4.55):.2f}",
@@ -157,13 +168,18 @@ def write_caps(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--size", choices=sorted(SIZES))
+    parser.add_argument("--rows", type=int)
     parser.add_argument("--history-rows", type=int)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--region")
     args = parser.parse_args()
-    generate(args.rows, args.out, args.seed, args.region, args.history_rows)
+    preset = SIZES.get(args.size, {})
+    rows = args.rows or preset.get("rows")
+    if rows is None:
+        parser.error("give --size or --rows")
+    generate(rows, args.out, args.seed, args.region or preset.get("region"), args.history_rows or preset.get("history_rows"), preset.get("council"))
 
 
 if __name__ == "__main__":

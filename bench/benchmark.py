@@ -1,0 +1,228 @@
+"""Benchmark: the full check against Python's csv.reader and a hand-written DuckDB evaluation.
+
+For each size it generates (once, cached by seed) engagements, history and caps, then measures
+in this same run, each the median of --runs runs:
+- csv.reader merely reading the engagements file (in this process): the floor for a Python tool;
+- `agency-check FILE --history --caps --format json --output …`, all rules of the default
+  ruleset, as a user runs it (a fresh process; peak memory is the whole process tree's RSS,
+  sampled every 20 ms, so forked workers count in full);
+- DuckDB: CSV load and hand-written SQL for the core rules, breaches written as JSON: the
+  baseline an analyst would reach for.
+
+    pip install -e '.[bench]'
+    python bench/benchmark.py [--sizes council region national stress] [--runs 3] [--data /tmp/agency-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from generate import SIZES, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dataset(base: Path, size: str, seed: int) -> Path:
+    out = base / f"{size}-seed{seed}"
+    if not (out / "caps.toml").exists():
+        preset = SIZES[size]
+        generate(preset["rows"], out, seed, preset.get("region"), preset.get("history_rows"), preset.get("council"))
+    return out
+
+
+def csv_reader_seconds(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        for _ in csv.reader(handle):
+            pass
+    return time.perf_counter() - start
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * page
+    family = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grew = True
+    return sum(rss.get(p, 0) for p in family)
+
+
+def timed_command(command: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, peak tree RSS bytes, exit status) of a command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    status = process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak, status
+
+
+def agency_check(data: Path, out: Path) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("agency-check")),
+        str(data / "engagements.csv"),
+        "--history", str(data / "history.csv"),
+        "--caps", str(data / "caps.toml"),
+        "--format", "json",
+        "--output", str(out),
+    ]
+
+
+DUCKDB_SQL = """
+CREATE TEMP TABLE raw AS SELECT * FROM read_csv('{engagements}', header = true, all_varchar = true);
+CREATE TEMP TABLE history_raw AS SELECT * FROM read_csv('{history}', header = true, all_varchar = true);
+CREATE TEMP MACRO d(x) AS coalesce(try_strptime(x, '%Y-%m-%d'), try_strptime(x, '%d/%m/%Y'))::DATE;
+CREATE TEMP MACRO yes(x) AS CASE lower(x) WHEN 'yes' THEN true WHEN 'y' THEN true WHEN 'true' THEN true WHEN '1' THEN true
+                                          WHEN 'no' THEN false WHEN 'n' THEN false WHEN 'false' THEN false WHEN '0' THEN false END;
+CREATE TEMP TABLE e AS
+SELECT engagement_id, upper(worker_id) AS worker_id, r.la_code, l.region, role, d(start_date) AS start_date, d(end_date) AS end_date,
+       engagement_type, d(qualified_date) AS qualified_date, try_cast(pqe_years AS DOUBLE) AS pqe_years, yes(asye_completed) AS asye,
+       try_cast(notice_period_weeks AS DOUBLE) AS notice, yes(notice_reciprocal) AS reciprocal, yes(reference_received) AS reference,
+       try_cast(references_count AS INTEGER) AS references_count, yes(reference_standard_template) AS template, employment_model,
+       try_cast(replace(pay_rate, '£', '') AS DOUBLE) AS pay, try_cast(agency_fee AS DOUBLE) AS agency_fee,
+       try_cast(framework_fee AS DOUBLE) AS framework_fee, previous_substantive_la, d(previous_substantive_end) AS previous_end,
+       previous_leaving_reason, p.region AS previous_region
+FROM raw r JOIN la l ON l.la_code = r.la_code LEFT JOIN la p ON p.la_code = r.previous_substantive_la
+WHERE d(start_date) IS NOT NULL;
+CREATE TEMP TABLE h AS
+SELECT upper(worker_id) AS worker_id, l.region, d(end_date) AS end_date, leaving_reason
+FROM history_raw hr JOIN la l ON l.la_code = hr.la_code WHERE employment = 'substantive';
+CREATE TEMP TABLE capped AS
+SELECT e.*, coalesce(rc.pay_rate, nc.pay_rate) AS cap_pay, coalesce(rc.pay_rate_paye, nc.pay_rate_paye) AS cap_paye,
+       coalesce(rc.agency_fee, nc.agency_fee) AS cap_agency, coalesce(rc.framework_fee, nc.framework_fee) AS cap_framework
+FROM e
+LEFT JOIN caps rc ON rc.region = e.region AND rc.role = e.role AND e.start_date BETWEEN rc.effective_from AND coalesce(rc.effective_to, DATE '9999-12-31')
+LEFT JOIN caps nc ON nc.region = 'national' AND nc.role = e.role AND e.start_date BETWEEN nc.effective_from AND coalesce(nc.effective_to, DATE '9999-12-31');
+COPY (
+  SELECT engagement_id, 'PQE001' AS rule_id FROM e WHERE qualified_date >= DATE '2024-04-01'
+     AND (start_date < qualified_date + INTERVAL 5 YEAR OR pqe_years < 5)
+  UNION ALL SELECT engagement_id, 'ASYE001' FROM e WHERE qualified_date >= DATE '2024-04-01' AND asye = false
+  UNION ALL SELECT engagement_id, 'COOL001' FROM e WHERE previous_region = region AND previous_end < start_date
+     AND start_date < previous_end + INTERVAL 3 MONTH AND previous_leaving_reason <> 'redundancy'
+  UNION ALL SELECT DISTINCT e.engagement_id, 'COOL001' FROM e JOIN h ON h.worker_id = e.worker_id AND h.region = e.region
+     WHERE h.end_date < e.start_date AND e.start_date < h.end_date + INTERVAL 3 MONTH AND h.leaving_reason <> 'redundancy'
+  UNION ALL SELECT engagement_id, 'NOTICE001' FROM e WHERE notice < 6 OR reciprocal = false
+  UNION ALL SELECT engagement_id, 'REF001' FROM e WHERE references_count < 1 OR (references_count IS NULL AND reference = false)
+  UNION ALL SELECT engagement_id, 'REF002' FROM e WHERE template = false
+     AND (end_date IS NULL OR end_date >= start_date + INTERVAL 3 MONTH - INTERVAL 1 DAY)
+  UNION ALL SELECT engagement_id, 'CAP001' FROM capped WHERE role <> 'other'
+     AND pay > CASE WHEN employment_model = 'paye' THEN cap_paye ELSE cap_pay END
+  UNION ALL SELECT engagement_id, 'CAP002' FROM capped WHERE role <> 'other' AND agency_fee > cap_agency
+  UNION ALL SELECT engagement_id, 'CAP003' FROM capped WHERE role <> 'other' AND framework_fee > cap_framework
+  UNION ALL SELECT engagement_id, 'PROJ001' FROM e WHERE engagement_type = 'project_team'
+) TO '{out}' (FORMAT json);
+"""
+
+
+def duckdb_seconds(data: Path, out: Path) -> float:
+    """The analyst's baseline: connect, load the LA table and caps, run the SQL, write breaches as JSON."""
+    import duckdb
+
+    from agency_rules.regions import local_authorities
+
+    start = time.perf_counter()
+    connection = duckdb.connect()
+    connection.execute("CREATE TEMP TABLE la (la_code VARCHAR, region VARCHAR)")
+    connection.executemany("INSERT INTO la VALUES (?, ?)", [(c, la.region) for c, la in local_authorities().items()])
+    caps = tomllib.loads((data / "caps.toml").read_text())["cap"]
+    connection.execute(
+        "CREATE TEMP TABLE caps (region VARCHAR, role VARCHAR, effective_from DATE, effective_to DATE, pay_rate DOUBLE,"
+        " pay_rate_paye DOUBLE, agency_fee DOUBLE, framework_fee DOUBLE)"
+    )
+    connection.executemany(
+        "INSERT INTO caps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c["region"], c["role"], c["effective_from"], c.get("effective_to"), c.get("pay_rate"), c.get("pay_rate_paye"), c.get("agency_fee"), c.get("framework_fee"))
+            for c in caps
+        ],
+    )
+    sql = DUCKDB_SQL.format(engagements=data / "engagements.csv", history=data / "history.csv", out=out)
+    for statement in filter(str.strip, sql.split(";")):
+        connection.execute(statement)
+    connection.close()
+    return time.perf_counter() - start
+
+
+def breach_counts(report: Path) -> dict[str, int]:
+    by_rule = json.loads(report.read_text())["summary"]["by_rule"]
+    return {rule: counts["breach"] for rule, counts in by_rule.items() if counts["breach"]}
+
+
+def duckdb_breach_counts(path: Path) -> dict[str, int]:
+    """Distinct (engagement, rule) pairs: the SQL finds a cooling-off breach once per matching past role."""
+    pairs = {(r["engagement_id"], r["rule_id"]) for r in map(json.loads, path.read_text().splitlines())}
+    return dict(Counter(rule for _, rule in pairs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=Path("/tmp/agency-bench"))
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        data = dataset(args.data, size, args.seed)
+        count = SIZES[size]["rows"]
+        report = data / "report.json"
+        reader = statistics.median(csv_reader_seconds(data / "engagements.csv") for _ in range(args.runs))
+        checks = [timed_command(agency_check(data, report)) for _ in range(args.runs)]
+        statuses = {status for _, _, status in checks}
+        if not statuses <= {0, 1, 3}:
+            raise SystemExit(f"agency-check failed on {size}: exit {statuses}")
+        wall = statistics.median(t for t, _, _ in checks)
+        peak = max(p for _, p, _ in checks)
+        duck = statistics.median(duckdb_seconds(data, data / "duckdb.json") for _ in range(args.runs))
+        rows.append((size, count, wall, peak, reader, duck))
+        agree = breach_counts(report) == duckdb_breach_counts(data / "duckdb.json")
+        print(f"measured {size}: breach counts by rule {'agree' if agree else 'DIFFER'} with DuckDB's", file=sys.stderr, flush=True)
+    print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}")
+    for size, count, wall, peak, reader, duck in rows:
+        print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {wall / reader:>6.2f} {duck:>9.2f} {wall / duck:>8.2f}")
+    for (small, n1, t1, *_), (big, n2, t2, *_) in zip(rows, rows[1:]):
+        print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")
+
+
+if __name__ == "__main__":
+    main()
