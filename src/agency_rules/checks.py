@@ -96,12 +96,15 @@ def asye_completed(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     return unknown("whether the worker completed the ASYE (asye_completed) is not recorded", evidence)
 
 
+PREVIOUS_COLUMNS = "the engagement's previous_* columns"
+
+
 def _previous_roles(e: Engagement, ctx: Context) -> list[PastRole]:
     roles = list(ctx.history.get(e.worker_id, ()))
     if e.previous_substantive_la or e.previous_substantive_end or e.previous_leaving_reason:
         la = e.previous_substantive_la
         roles.append(
-            PastRole(la, ctx.region_of(la), "substantive", e.previous_substantive_end, e.previous_leaving_reason, f"row {e.row} previous_* columns")
+            PastRole(la, ctx.region_of(la), "substantive", e.previous_substantive_end, e.previous_leaving_reason, PREVIOUS_COLUMNS)
         )
     return roles
 
@@ -119,7 +122,7 @@ def cooling_off(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
         if role.end_date is not None and role.end_date >= e.start_date:
             continue
         if role.end_date is None:
-            if role.source.endswith("previous_* columns"):
+            if role.source == PREVIOUS_COLUMNS:
                 worst = worst or unknown(
                     f"a previous substantive role is recorded ({describe(role.la_code) if role.la_code else 'LA not recorded'}) but not when it ended (previous_substantive_end)",
                     {"previous_role": _role_evidence(role), "months": months},
