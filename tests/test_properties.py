@@ -1,0 +1,109 @@
+"""Properties that hold for any export (hypothesis): order, independence, monotone caps, reconciled counts."""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agency_rules.checking import CheckOptions, run_check
+from agency_rules.report import Report
+
+from .conftest import CASES, COMPLIANT, write_csv
+
+VALUES = {
+    "worker_id": ["SW100001", "SW100002", "sw100003", "P-1a2b", "SW0", "x"],
+    "la_code": ["E10000016", "E06000035", "E09000007", "E08000025", "E99999999"],
+    "role": ["social_worker", "senior_social_worker", "team_manager", "other", "boss"],
+    "start_date": ["2024-04-01", "2025-05-01", "31/08/2025", "29/02/2024", "31/02/2025"],
+    "end_date": ["", "2025-07-31", "2026-04-30", "30/11/2025"],
+    "qualified_date": ["", "2015-07-01", "2024-04-01", "2024-03-31", "2023-13-01"],
+    "pqe_years": ["", "0", "2.5", "5", "9", "-1"],
+    "asye_completed": ["", "yes", "no", "maybe"],
+    "notice_period_weeks": ["", "4", "6", "8"],
+    "notice_reciprocal": ["", "y", "n"],
+    "reference_standard_template": ["", "1", "0"],
+    "references_count": ["", "0", "1", "2"],
+    "employment_model": ["", "umbrella", "paye", "ltd"],
+    "pay_rate": ["", "30.00", "35.00", "35.01", "£40", "abc"],
+    "agency_fee": ["", "4.50", "5"],
+    "engagement_type": ["", "individual", "project_team"],
+    "previous_substantive_la": ["", "E06000035", "E10000016", "E08000025"],
+    "previous_substantive_end": ["", "2025-02-28", "2025-05-31"],
+    "previous_leaving_reason": ["", "resignation", "redundancy", "probation"],
+}
+JUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+@st.composite
+def rows(draw: st.DrawFn, min_size: int = 1, junk: bool = False) -> list[dict[str, str]]:
+    count = draw(st.integers(min_size, 12))
+    result = []
+    for index in range(count):
+        row = {**COMPLIANT, "engagement_id": f"E-{index}"}
+        for column, choices in VALUES.items():
+            row[column] = draw(JUNK if junk and draw(st.booleans()) and draw(st.booleans()) else st.sampled_from(choices))
+        result.append(row)
+    return result
+
+
+def check(rows_: list[dict[str, str]], **options) -> Report:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_csv(Path(folder) / "e.csv", rows_, header=list(COMPLIANT) + [c for c in VALUES if c not in COMPLIANT])
+        return run_check(CheckOptions(path, caps=[CASES / "caps.toml"], **options))
+
+
+def by_engagement(report: Report) -> dict[tuple[str, str], str]:
+    """Findings keyed by engagement and rule; the row number is where the row happens to stand, so it is left out."""
+    return {(f.engagement_id, f.rule_id): json.dumps([f.outcome, f.message, f.evidence], sort_keys=True) for f in report.findings}
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(rows(), st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_no_finding(rows_: list[dict[str, str]], rng: random.Random) -> None:
+    shuffled = rows_[:]
+    rng.shuffle(shuffled)
+    for ruleset in ("consultation-2023", "statutory-2024"):
+        assert by_engagement(check(rows_, ruleset=ruleset)) == by_engagement(check(shuffled, ruleset=ruleset))
+
+
+@SETTINGS
+@given(rows(), rows(min_size=1))
+def test_adding_an_unrelated_row_changes_no_other_rows_findings(rows_: list[dict[str, str]], extra: list[dict[str, str]]) -> None:
+    added = {**extra[0], "engagement_id": "E-new", "worker_id": "SW999999"}
+    before = by_engagement(check(rows_))
+    after = by_engagement(check([*rows_, added]))
+    assert {k: v for k, v in after.items() if k[0] != "E-new"} == before
+
+
+@SETTINGS
+@given(rows(), st.decimals(min_value=0, max_value=50, places=2))
+def test_raising_pay_never_removes_a_cap_breach(rows_: list[dict[str, str]], rise) -> None:
+    raised = []
+    for row in rows_:
+        try:
+            pay = float(row["pay_rate"].removeprefix("£"))
+        except ValueError:
+            raised.append(row)
+            continue
+        raised.append({**row, "pay_rate": f"{pay + float(rise):.2f}"})
+    for ruleset in ("consultation-2023", "statutory-2024"):
+        before = {f.engagement_id for f in check(rows_, ruleset=ruleset).findings if f.rule_id == "CAP001" and f.outcome == "breach"}
+        after = {f.engagement_id for f in check(raised, ruleset=ruleset).findings if f.rule_id == "CAP001" and f.outcome == "breach"}
+        assert before <= after
+
+
+@SETTINGS
+@given(rows(junk=True))
+def test_rows_read_equal_checked_plus_rejected(rows_: list[dict[str, str]]) -> None:
+    report = check(rows_)
+    assert report.rows_read == report.rows_checked + report.rows_rejected
+    for counts in report.evaluation.counts.values():
+        assert sum(counts.values()) == report.rows_checked
