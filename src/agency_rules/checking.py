@@ -87,8 +87,7 @@ def merge(results: list[PartResult]) -> PartResult:
     first = results[0]
     offset = first.records
     for result in results[1:]:
-        for finding in result.evaluation.findings:
-            finding.row += offset
+        result.evaluation.findings = [f._replace(row=f.row + offset) for f in result.evaluation.findings]
         for rejected in result.rejected:
             rejected.row += offset
         first.evaluation.merge(result.evaluation)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -63,8 +62,7 @@ class Engagement(NamedTuple):
 CONTRACT_COLUMNS = Engagement._fields[:-2]
 
 
-@dataclass(frozen=True, slots=True)
-class PastRole:
+class PastRole(NamedTuple):
     """A role a worker held before, from the `previous_*` columns or from --history."""
 
     la_code: str | None

@@ -163,6 +163,27 @@ def compile_scope(applies: Applies) -> list[Scope]:
     return scope
 
 
+def combined(scope: list[Scope]) -> Scope:
+    """All conditions as one: False if any is False, else None if any cannot tell, else True."""
+    if not scope:
+        return lambda e, ctx: True
+    if len(scope) == 1:
+        return scope[0]
+    conditions = tuple(scope)
+
+    def every(e: Engagement, ctx: Context) -> bool | None:
+        answer: bool | None = True
+        for condition in conditions:
+            result = condition(e, ctx)
+            if result is False:
+                return False
+            if result is None:
+                answer = None
+        return answer
+
+    return every
+
+
 def regime_applies(applicability: Applicability | None) -> Callable[[Engagement], bool]:
     """Statutory regime: new engagements (offered on/after its start) always; legacy ones only if still running on the compliance day."""
     if applicability is None:
@@ -240,18 +261,15 @@ class Engine:
             return lambda e: OUT_OF_SCOPE
         if fixed is not None and not rule.scope:
             return partial(check, p=fixed[0], ctx=ctx)
-        scope = tuple(rule.scope)
+        in_scope = combined(rule.scope)
         reference_day = self.reference_day
         words = self._scope_words(rule.spec)
 
         def run(e: Engagement) -> Verdict:
-            certain = True
-            for condition in scope:
-                answer = condition(e, ctx)
-                if answer is False:
-                    return OUT_OF_SCOPE
-                if answer is None:
-                    certain = False
+            answer = in_scope(e, ctx)
+            if answer is False:
+                return OUT_OF_SCOPE
+            certain = answer is True
             resolved = fixed or rule.resolve(reference_day(e))
             if type(resolved) is str:
                 return Verdict(NOT_EVALUATED, resolved)

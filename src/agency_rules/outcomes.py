@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -39,8 +38,9 @@ def not_evaluated(message: str) -> Verdict:
     return Verdict(NOT_EVALUATED, message)
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """A breach, unknown or waived outcome of one rule for one engagement; a tuple, so it pickles cheaply between processes."""
+
     engagement_id: str
     row: int
     rule_id: str
@@ -51,16 +51,7 @@ class Finding:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "engagement_id": self.engagement_id,
-            "row": self.row,
-            "rule_id": self.rule_id,
-            "outcome": self.outcome,
-            "severity": self.severity,
-            "message": self.message,
-            "evidence": self.evidence,
-            "source": self.source,
-        }
+        return dict(zip(self._fields, self))
 
 
 def day(value: date | None) -> str:
