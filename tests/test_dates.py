@@ -2,7 +2,12 @@ from datetime import date
 
 import pytest
 
-from agency_rules.dates import add_months, add_years_fractional, parse_date, three_month_assignment
+from agency_rules.dates import (
+    add_months,
+    add_years_fractional,
+    parse_date,
+    three_month_assignment,
+)
 
 
 @pytest.mark.parametrize(

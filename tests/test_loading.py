@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-
-from types import SimpleNamespace
 
 from agency_rules.loading import EngagementReader, InputError, read_history
 from agency_rules.parsing import parse_bool, parse_worker_id

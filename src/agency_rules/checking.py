@@ -19,7 +19,16 @@ from .csvfile import Part
 from .evaluation import Context, Engine, Evaluation
 from .loading import EngagementReader, RejectedRow, read_history
 from .report import Report
-from .rulebook import Overlay, Ruleset, check_overlay_fits, find_overlay, find_ruleset, load_overlay, load_ruleset, read_toml
+from .rulebook import (
+    Overlay,
+    Ruleset,
+    check_overlay_fits,
+    find_overlay,
+    find_ruleset,
+    load_overlay,
+    load_ruleset,
+    read_toml,
+)
 from .waivers import load_waivers
 
 DEFAULT_RULESET = "consultation-2023"

@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import add_months, add_years_fractional
 from .engagement import LEAVING_REASONS, Engagement, PastRole
-from .outcomes import BREACH, NOT_EVALUATED, PASS, PASSED, Verdict, breach, day, iso, not_evaluated, unknown
+from .outcomes import (
+    BREACH,
+    NOT_EVALUATED,
+    PASS,
+    PASSED,
+    Verdict,
+    breach,
+    day,
+    iso,
+    not_evaluated,
+    unknown,
+)
 from .regions import describe
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import partial
 from typing import Any
 
 from .caps import CapEntry, CapTable
@@ -33,7 +33,7 @@ from .outcomes import (
     iso,
 )
 from .regions import REGIONS, local_authorities
-from .rulebook import Applicability, Applies, DatedValue, Overlay, RuleSpec, Ruleset
+from .rulebook import Applicability, Applies, DatedValue, Overlay, Ruleset, RuleSpec
 from .waivers import Waiver, missing_approvals
 
 Scope = Callable[[Engagement, "Context"], "bool | None"]

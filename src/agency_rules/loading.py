@@ -18,7 +18,13 @@ from typing import Any
 
 from .csvfile import CsvFile, InputError, Part, open_csv, records, split
 from .engagement import CONTRACT_COLUMNS, Engagement, PastRole
-from .parsing import CANONICAL_WORKER, MAX_CELL, Column, engagement_columns, history_columns
+from .parsing import (
+    CANONICAL_WORKER,
+    MAX_CELL,
+    Column,
+    engagement_columns,
+    history_columns,
+)
 from .regions import local_authorities
 
 __all__ = ["InputError", "CellError", "RejectedRow", "InputFile", "EngagementReader", "read_history", "History"]

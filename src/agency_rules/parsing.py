@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import parse_date
-from .engagement import EMPLOYMENT_MODELS, EMPLOYMENTS, ENGAGEMENT_TYPES, LEAVING_REASONS, ROLES
+from .engagement import (
+    EMPLOYMENT_MODELS,
+    EMPLOYMENTS,
+    ENGAGEMENT_TYPES,
+    LEAVING_REASONS,
+    ROLES,
+)
 from .regions import local_authorities
 
 MAX_CELL = 1000

@@ -7,17 +7,12 @@ missing parameter refuses the whole file, naming the file, the rule and the reas
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from .checks import CHECKS
 from .regions import REGIONS

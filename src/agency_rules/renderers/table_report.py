@@ -7,8 +7,8 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from ..outcomes import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from ..loading import RejectedRow
+from ..outcomes import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from ..report import RenderOptions, Report, grouped, headline
 
 ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
