@@ -26,7 +26,8 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         if source.encoding not in ("utf-8-sig",):
             console.print(f"[dim]{source.path} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}[/dim]")
 
-    summary = Table(title="Outcomes by rule", title_justify="left")
+    console.print("Outcomes by rule")
+    summary = Table()
     summary.add_column("rule", no_wrap=True)
     for outcome in OUTCOMES:
         summary.add_column(outcome.replace("_", " "), justify="right", style=STYLE.get(outcome, ""))
@@ -35,7 +36,9 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
     console.print(summary)
 
     for group in grouped(report, options.limit):
-        table = Table(title=f"{group.rule_id} {group.title}: {group.outcome} ({len(group.shown) + group.hidden})", title_justify="left", title_style=STYLE.get(group.outcome, ""))
+        heading = f"{group.rule_id} {group.title}: {group.outcome} ({len(group.shown) + group.hidden})"
+        console.print(heading, style=STYLE.get(group.outcome, ""), markup=False)
+        table = Table()
         table.add_column("row", justify="right")
         table.add_column("engagement")
         table.add_column("finding")
@@ -50,12 +53,13 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
 
     for path, rejected in ((report.inputs[0].path, report.rejected_rows), (report.inputs[-1].path, report.rejected_history_rows)):
         if rejected:
-            console.print(_rejected_table(path, rejected, options.limit))
+            console.print(f"Rejected rows of {path} ({len(rejected)}): not checked", style="bold red", markup=False)
+            console.print(_rejected_table(rejected, options.limit))
     return buffer.getvalue()
 
 
-def _rejected_table(path: str, rejected: list[RejectedRow], limit: int) -> Table:
-    table = Table(title=f"Rejected rows of {path} ({len(rejected)}): not checked", title_justify="left", title_style="bold red")
+def _rejected_table(rejected: list[RejectedRow], limit: int) -> Table:
+    table = Table()
     for name in ("row", "engagement", "column", "value", "reason"):
         table.add_column(name)
     shown = rejected if limit <= 0 else rejected[:limit]
