@@ -75,7 +75,12 @@ def min_pqe(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     pass with a message (counted into the report's notices) when the rule is met.
     """
     need = p["min_years"]
-    evidence: dict[str, Any] = {"start_date": iso(e.start_date), "qualified_date": iso(e.qualified_date), "pqe_years": e.pqe_years}
+    evidence: dict[str, Any] = {
+        "start_date": iso(e.start_date),
+        "qualified_date": iso(e.qualified_date),
+        "pqe_years": e.pqe_years,
+        "experience_counted_in": "UK local authorities" if p["experience_in"] == "UK" else "English local authorities",
+    }
     warning = ""
     if e.qualified_date is not None:
         reached = add_years_fractional(e.qualified_date, need)
@@ -330,7 +335,7 @@ def project_team(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
 
 
 CHECKS: dict[str, CheckKind] = {
-    "min_pqe": CheckKind(min_pqe, {"min_years": NUMBER}),
+    "min_pqe": CheckKind(min_pqe, {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))}),
     "asye_completed": CheckKind(asye_completed),
     "cooling_off": CheckKind(cooling_off, {"months": WHOLE, "exempt_reasons": REASONS}),
     "notice_period": CheckKind(notice_period, {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG}),
