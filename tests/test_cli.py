@@ -138,3 +138,26 @@ def test_the_console_command_runs_as_a_module() -> None:
     result = subprocess.run([sys.executable, "-m", "agency_rules", *FIXTURE_ARGS, "--format", "json"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["rows_rejected"] == 5
+
+
+def test_project_config_in_the_working_folder_sets_standing_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "caps").mkdir()
+    (tmp_path / "caps" / "se.toml").write_text((FIXTURES / "caps.toml").read_text())
+    (tmp_path / "agency-rules.toml").write_text('ruleset = "statutory-2024"\noverlays = ["south-east"]\ncaps = ["caps/se.toml"]\n')
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "pay_rate": "35.01"}])
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(str(path), "--format", "json")
+    report = json.loads(out)
+    assert (report["ruleset"], report["overlays"]) == ("statutory-2024", ["south-east"])
+    assert report["summary"]["by_rule"]["CAP001"]["breach"] == 1 and code == 1
+    assert "using project config" in err
+    code, out, _ = run(str(path), "--format", "json", "--ruleset", "consultation-2023", "--overlay", "london")
+    assert (json.loads(out)["ruleset"], json.loads(out)["overlays"]) == ("consultation-2023", ["south-east", "london"])
+
+
+def test_a_broken_project_config_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "agency-rules.toml").write_text('rulesets = "statutory-2024"\n')
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(str(path))
+    assert code == 2 and "rulesets: unknown key" in err

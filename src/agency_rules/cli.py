@@ -13,6 +13,7 @@ from rich.console import Console
 
 from . import __version__
 from .checking import DEFAULT_RULESET, CheckOptions, load_rules, run_check
+from .config import CONFIG_NAME, ProjectConfig, find_config
 from .dates import parse_date
 from .explain import explain_rule, list_rules
 from .loading import InputError
@@ -60,7 +61,7 @@ def _as_of(value: Optional[str]):
 def check(
     engagements: Annotated[Path, typer.Argument(help="The engagements CSV export.", show_default=False, metavar="ENGAGEMENTS.csv")],
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
-    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024 (or a path to a ruleset .toml).")] = DEFAULT_RULESET,
+    ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML, repeatable; later files replace earlier entries).")] = [],
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
@@ -70,10 +71,24 @@ def check(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
     column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
 ) -> None:
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
-    options = CheckOptions(engagements, history, ruleset, list(overlay), list(caps), waivers, _as_of(as_of), column_map)
     try:
+        found = find_config(config)
+        settings = found[0] if found else ProjectConfig()
+        if found and config is None:
+            Console(stderr=True, highlight=False).print(f"using project config {found[1]}", markup=False)
+        options = CheckOptions(
+            engagements,
+            history or settings.history,
+            ruleset or settings.ruleset or DEFAULT_RULESET,
+            list(dict.fromkeys([*settings.overlays, *overlay])),
+            [*settings.caps, *caps],
+            waivers or settings.waivers,
+            _as_of(as_of),
+            column_map or settings.column_map,
+        )
         report = run_check(options)
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
