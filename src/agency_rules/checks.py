@@ -115,9 +115,13 @@ def asye_completed(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
 PREVIOUS_COLUMNS = "the engagement's previous_* columns"
 
 
+def _has_previous_columns(e: Engagement) -> bool:
+    return bool(e.previous_substantive_la or e.previous_substantive_end or e.previous_leaving_reason)
+
+
 def _previous_roles(e: Engagement, ctx: Context) -> list[PastRole]:
     roles = list(ctx.history.get(e.worker_id, ()))
-    if e.previous_substantive_la or e.previous_substantive_end or e.previous_leaving_reason:
+    if _has_previous_columns(e):
         la = e.previous_substantive_la
         roles.append(
             PastRole(la, ctx.region_of(la), "substantive", e.previous_substantive_end, e.previous_leaving_reason, PREVIOUS_COLUMNS)
@@ -127,7 +131,7 @@ def _previous_roles(e: Engagement, ctx: Context) -> list[PastRole]:
 
 def cooling_off(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     """Any substantive role in the same region ending fewer than N months before the start breaches."""
-    if e.worker_id not in ctx.history and not (e.previous_substantive_la or e.previous_substantive_end or e.previous_leaving_reason):
+    if e.worker_id not in ctx.history and not _has_previous_columns(e):
         return PASSED
     months = p["months"]
     exempt = p["exempt_reasons"]
@@ -154,7 +158,7 @@ def cooling_off(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
         if role.region != e.region:
             continue
         allowed_from = add_months(role.end_date, months)
-        if e.start_date >= allowed_from:
+        if e.start_date >= allowed_from or role.leaving_reason in exempt:
             continue
         evidence = {
             "previous_role": _role_evidence(role),
@@ -168,8 +172,6 @@ def cooling_off(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
             f"left {describe(role.la_code)} on {day(role.end_date)}; engaged by {describe(e.la_code)} from {day(e.start_date)}; "
             f"the {months}-month cooling-off allows agency work in the region from {day(allowed_from)}"
         )
-        if role.leaving_reason in exempt:
-            continue
         if role.leaving_reason is None:
             if worst is None or worst.outcome != BREACH:
                 worst = unknown(f"{story}; exempt if the worker left by {' or '.join(exempt)}, but the leaving reason is not recorded", evidence)
