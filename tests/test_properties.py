@@ -7,7 +7,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from agency_rules.checking import CheckOptions, run_check
@@ -107,3 +107,20 @@ def test_rows_read_equal_checked_plus_rejected(rows_: list[dict[str, str]]) -> N
     assert report.rows_read == report.rows_checked + report.rows_rejected
     for counts in report.evaluation.counts.values():
         assert sum(counts.values()) == report.rows_checked
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(rows(), rows(junk=True)))
+@example([{**COMPLIANT, "start_date": "31/08/2025", "end_date": "2025-07-31"}, {**COMPLIANT, "engagement_id": "E-2", "worker_id": "sw100003", "agency": ""}])
+def test_the_fast_path_reads_every_row_as_the_reference_parser_does(rows_: list[dict[str, str]]) -> None:
+    """The first pass fills the memos (mostly slow path); the second takes the fast path where it can: same result."""
+    from agency_rules.loading import EngagementReader
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_csv(Path(folder) / "e.csv", rows_, header=list(COMPLIANT) + [c for c in VALUES if c not in COMPLIANT])
+        first = EngagementReader.open(path)
+        cold = list(first)
+        second = EngagementReader(first.file, first.shape)
+        warm = list(second)
+    assert warm == cold
+    assert second.rejected == first.rejected
