@@ -324,6 +324,9 @@ TEAM_SAFEGUARDS = (
 
 
 def project_team(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
+    """An individual engagement meets both regimes' project-team rules; a team member needs the safeguards, where allowed."""
+    if e.engagement_type != "project_team":
+        return PASSED
     evidence = {"engagement_type": e.engagement_type, **{name: getattr(e, name) for name, _ in TEAM_SAFEGUARDS}}
     if not p["safeguards_allowed"]:
         return breach("engaged as a member of a project team, which these rules do not allow", evidence)
