@@ -161,3 +161,16 @@ def test_a_broken_project_config_is_refused(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     code, _, err = run(str(path))
     assert code == 2 and "rulesets: unknown key" in err
+
+
+def test_column_map_file_maps_headers_and_a_broken_one_is_refused(tmp_path: Path) -> None:
+    row = {**COMPLIANT}
+    row["Assignment Ref"] = row.pop("engagement_id")
+    path = write_csv(tmp_path / "e.csv", [row])
+    good = tmp_path / "map.toml"
+    good.write_text('[columns]\n"Assignment Ref" = "engagement_id"\n')
+    assert run(str(path), "--column-map", str(good))[0] == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('columns = "engagement_id"\n')
+    code, _, err = run(str(path), "--column-map", str(bad))
+    assert code == 2 and str(bad) in err

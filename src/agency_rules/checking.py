@@ -59,12 +59,14 @@ def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, li
     return ruleset, overlays
 
 
-def load_column_map(path: Path | None) -> dict[str, str] | None:
+class ColumnMap(Strict):
     """A `[columns]` table of export header → contract column, for HR systems with their own names."""
-    if path is None:
-        return None
-    columns = read_toml(path).get("columns", {})
-    return {str(k): str(v) for k, v in columns.items()}
+
+    columns: dict[str, str]
+
+
+def load_column_map(path: Path | None) -> dict[str, str] | None:
+    return None if path is None else load_model(path, ColumnMap, "column").columns
 
 
 @dataclass
