@@ -22,12 +22,13 @@ from .report import Report
 from .rulebook import (
     Overlay,
     Ruleset,
+    Strict,
     check_overlay_fits,
     find_overlay,
     find_ruleset,
+    load_model,
     load_overlay,
     load_ruleset,
-    read_toml,
 )
 from .waivers import load_waivers
 
