@@ -184,10 +184,13 @@ def combined(scope: list[Scope]) -> Scope:
     return every
 
 
-def regime_applies(applicability: Applicability | None) -> Callable[[Engagement], bool]:
-    """Statutory regime: new engagements (offered on/after its start) always; legacy ones only if still running on the compliance day."""
+def regime_applies(applicability: Applicability | None) -> Callable[[Engagement], bool] | None:
+    """Statutory regime: new engagements (offered on/after its start) always; legacy ones only if still running on the compliance day.
+
+    None where the ruleset has no such dates (every engagement is subject).
+    """
     if applicability is None:
-        return lambda e: True
+        return None
     new_from = applicability.new_offered_from
     running_on = applicability.legacy_running_on
     return lambda e: e.offered >= new_from or e.end_date is None or e.end_date >= running_on
@@ -262,23 +265,35 @@ class Engine:
         if fixed is not None and not rule.scope:
             return partial(check, p=fixed[0], ctx=ctx)
         in_scope = combined(rule.scope)
-        reference_day = self.reference_day
         words = self._scope_words(rule.spec)
 
-        def run(e: Engagement) -> Verdict:
+        def uncertain(verdict: Verdict) -> Verdict:
+            return Verdict(UNKNOWN, f"{verdict.message}; this applies only if {words}, which is not recorded", verdict.evidence)
+
+        if fixed is not None:
+            params = fixed[0]
+
+            def run_fixed(e: Engagement) -> Verdict:
+                answer = in_scope(e, ctx)
+                if answer is False:
+                    return OUT_OF_SCOPE
+                verdict = check(e, params, ctx)
+                return uncertain(verdict) if answer is None and verdict.outcome == BREACH else verdict
+
+            return run_fixed
+        reference_day = self.reference_day
+
+        def run_dated(e: Engagement) -> Verdict:
             answer = in_scope(e, ctx)
             if answer is False:
                 return OUT_OF_SCOPE
-            certain = answer is True
-            resolved = fixed or rule.resolve(reference_day(e))
+            resolved = rule.resolve(reference_day(e))
             if type(resolved) is str:
                 return Verdict(NOT_EVALUATED, resolved)
             verdict = check(e, resolved[0], ctx)
-            if not certain and verdict.outcome == BREACH:
-                return Verdict(UNKNOWN, f"{verdict.message}; this applies only if {words}, which is not recorded", verdict.evidence)
-            return verdict
+            return uncertain(verdict) if answer is None and verdict.outcome == BREACH else verdict
 
-        return run
+        return run_dated
 
     def evaluate(self, engagements: Iterable[Engagement]) -> Evaluation:
         """The hot loop: per engagement and rule one call and an identity test; evidence only for findings."""
@@ -293,7 +308,7 @@ class Engine:
         seen = 0
         for e in engagements:
             seen += 1
-            if not regime(e):
+            if regime is not None and not regime(e):
                 for counts in all_counts:
                     counts[NOT_APPLICABLE] += 1
                 continue
