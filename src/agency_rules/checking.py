@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,12 +78,14 @@ class PartResult:
     read: int
     records: int
     checked: int
-    engagement_ids: list[str]
+    id_hashes: array
 
 
 def check_part(reader: EngagementReader, engine: Engine) -> PartResult:
+    """Check one range; its engagement ids travel back as hashes, enough to see a duplicate across ranges."""
     evaluation = engine.evaluate(reader)
-    return PartResult(evaluation, reader.rejected, reader.rows.read, reader.rows.records, reader.checked, list(reader.first_row))
+    hashes = array("q", map(hash, reader.first_row))
+    return PartResult(evaluation, reader.rejected, reader.rows.read, reader.rows.records, reader.checked, hashes)
 
 
 _JOB: tuple[EngagementReader, Engine] | None = None
@@ -106,7 +109,6 @@ def merge(results: list[PartResult]) -> PartResult:
         first.rejected += result.rejected
         first.read += result.read
         first.checked += result.checked
-        first.engagement_ids += result.engagement_ids
         offset += result.records
     first.records = offset
     return first
@@ -123,12 +125,13 @@ def check_engagements(reader: EngagementReader, engine: Engine, workers: int) ->
             results = pool.map(_check_forked, parts)
     finally:
         _JOB = None
-    seen: set[str] = set()
+    seen: set[int] = set()
     for result in results:
-        ids = set(result.engagement_ids)
-        if ids & seen:
+        hashes = set(result.id_hashes)
+        if not hashes.isdisjoint(seen):
+            # an id used in two ranges (or two ids with one hash): only one pass can say which row came first
             return check_part(EngagementReader(reader.file, reader.shape), engine)
-        seen |= ids
+        seen |= hashes
     return merge(results)
 
 

@@ -95,12 +95,14 @@ def check(
     to_terminal = output is None and output_format is Format.table
     color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = Console().width if to_terminal else 160
-    text = RENDERERS[output_format.value](report, RenderOptions(limit=limit, color=color, width=width))
+    render = RENDERERS[output_format.value]
+    layout = RenderOptions(limit=limit, color=color, width=width)
     if output is None:
-        sys.stdout.write(text)
+        render(report, layout, sys.stdout)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                render(report, layout, handle)
         except OSError as error:
             raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
         Console(stderr=True, highlight=False).print(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected")

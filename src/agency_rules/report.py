@@ -66,8 +66,8 @@ class Report:
             return 3
         return 0
 
-    def as_json(self) -> dict[str, Any]:
-        """The data contract's JSON report, field for field."""
+    def as_json(self, findings: bool = True) -> dict[str, Any]:
+        """The data contract's JSON report, field for field (without the findings list, for a renderer that streams them)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "agency-rules", "version": __version__},
@@ -82,7 +82,7 @@ class Report:
                 "engagements_with_breaches": self.evaluation.engagements_with_breaches,
                 "by_rule": {rule_id: {o: counts[o] for o in OUTCOMES} for rule_id, counts in self.evaluation.counts.items()},
             },
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict() for f in self.findings] if findings else None,
             "notices": self.notices(),
             "rejected_rows": [rejected_as_dict(r) for r in self.rejected_rows],
             "rejected_history_rows": [rejected_as_dict(r) for r in self.rejected_history_rows],

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from ..report import RenderOptions, Report
 
@@ -19,12 +18,10 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def render(report: Report, options: RenderOptions, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FIELDS)
     for finding in report.findings:
         record = finding.as_dict()
         record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False, sort_keys=True)
         writer.writerow([neutralise(record[f]) for f in FIELDS])
-    return buffer.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TextIO
 
 from ..outcomes import OUTCOMES
 from ..report import RenderOptions, Report, grouped, headline
@@ -12,7 +13,7 @@ def _row(cells: list[object], tag: str = "td") -> str:
     return "<tr>" + "".join(f"<{tag}>{escape(str('' if c is None else c))}</{tag}>" for c in cells) + "</tr>"
 
 
-def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Agency rules check</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
@@ -42,4 +43,4 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         parts += [_row([r.row, r.engagement_id, e.column, e.value, e.message]) for r in report.rejected_rows for e in r.errors]
         parts.append("</table>")
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    out.write("\n".join(parts) + "\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from ..outcomes import OUTCOMES
 from ..report import RenderOptions, Report, grouped, headline
 
@@ -10,7 +12,7 @@ def cell(text: object) -> str:
     return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
 
 
-def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
+def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     overlays = ", ".join(report.overlays) or "none"
     lines = [
         "# Agency rules check",
@@ -38,4 +40,4 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         for rejected in report.rejected_rows:
             for error in rejected.errors:
                 lines.append(f"| {rejected.row} | {cell(rejected.engagement_id)} | {cell(error.column)} | {cell(error.value)} | {cell(error.message)} |")
-    return "\n".join(lines) + "\n"
+    out.write("\n".join(lines) + "\n")

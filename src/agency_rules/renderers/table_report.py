@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -15,9 +15,8 @@ ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
 
-def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False)
+def render(report: Report, options: RenderOptions, out: TextIO) -> None:
+    console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False)
     overlays = ", ".join(report.overlays) or "none"
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(f"[bold]Agency rules check[/bold]: ruleset {report.ruleset}, overlays: {overlays}{as_of}")
@@ -55,7 +54,6 @@ def render(report: Report, options: RenderOptions = RenderOptions()) -> str:
         if rejected:
             console.print(f"Rejected rows of {path} ({len(rejected)}): not checked", style="bold red", markup=False)
             console.print(_rejected_table(rejected, options.limit))
-    return buffer.getvalue()
 
 
 def _rejected_table(rejected: list[RejectedRow], limit: int) -> Table:
