@@ -115,3 +115,11 @@ def test_unknown_ruleset_and_overlay_names_list_the_available_ones() -> None:
 
 def test_overlay_file_loads_alone() -> None:
     assert load_overlay(rules_dir() / "overlays" / "west-midlands.toml").change[0].values[0].value == 12
+
+
+def test_a_date_that_is_not_a_day_names_the_rule_and_the_date(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_RULE.replace("from = 2024-01-01, value = 3", "from = 2024-02-30, value = 3"))
+    with pytest.raises(RuleFileError) as error:
+        load_ruleset(path)
+    message = str(error.value)
+    assert "in COOL001:" in message and "2024-02-30 is not a real date" in message and str(path) in message

@@ -7,6 +7,7 @@ missing parameter refuses the whole file, naming the file, the rule and the reas
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -161,14 +162,49 @@ def rules_dir() -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
     except OSError as error:
         raise RuleFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise RuleFileError(f"{path}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise RuleFileError(f"{path}: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RuleFileError(f"{path}: {_toml_context(text, str(error))}not valid TOML ({error}){_date_hint(text, str(error))}") from None
+
+
+_AT_LINE = re.compile(r"at line (\d+)")
+_ITEM_ID = re.compile(r"""^\s*(?:id|rule|engagement_id)\s*=\s*["']([^"']+)["']""")
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _toml_context(text: str, message: str) -> str:
+    """'rule COOL001: ' for a syntax error inside that rule's table, so the reader knows where to look."""
+    match = _AT_LINE.search(message)
+    if not match:
+        return ""
+    lines = text.splitlines()[: int(match.group(1))]
+    for line in reversed(lines):
+        found = _ITEM_ID.match(line)
+        if found:
+            return f"in {found.group(1)}: "
+        if line.lstrip().startswith("[["):
+            break
+    return ""
+
+
+def _date_hint(text: str, message: str) -> str:
+    """Name a date on the failing line that is not a real day: TOML reports it only as a syntax error."""
+    match = _AT_LINE.search(message)
+    if not match:
+        return ""
+    line = text.splitlines()[int(match.group(1)) - 1] if int(match.group(1)) <= len(text.splitlines()) else ""
+    for year, month, day_ in _DATE_LIKE.findall(line):
+        try:
+            date(int(year), int(month), int(day_))
+        except ValueError:
+            return f"; {year}-{month}-{day_} is not a real date"
+    return ""
 
 
 def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str) -> str:
