@@ -198,7 +198,9 @@ def _date_hint(text: str, message: str) -> str:
     match = _AT_LINE.search(message)
     if not match:
         return ""
-    line = text.splitlines()[int(match.group(1)) - 1] if int(match.group(1)) <= len(text.splitlines()) else ""
+    lines = text.splitlines()
+    number = int(match.group(1))
+    line = lines[number - 1] if number <= len(lines) else ""
     for year, month, day_ in _DATE_LIKE.findall(line):
         try:
             date(int(year), int(month), int(day_))
