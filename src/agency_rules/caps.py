@@ -72,7 +72,7 @@ class CapTable:
     def find(self, region: str, role: str, day: date) -> CapEntry | None:
         for key in ((region, role), (NATIONAL, role)):
             for entry in self._by_key.get(key, ()):
-                if entry.effective_from <= day and (entry.effective_to is None or day <= entry.effective_to):
+                if entry.in_force(day):
                     return entry
         return None
 

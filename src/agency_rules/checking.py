@@ -159,9 +159,7 @@ def _run_check(options: CheckOptions) -> Report:
     workers = options.workers or min(2, os.cpu_count() or 1)
     result = check_engagements(reader, engine, workers)
     titles = {r.id: r.title for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
-    info = reader.info()
-    info.rows = result.read
-    inputs = [info] + ([history.info] if history and history.info else [])
+    inputs = [reader.info(result.read)] + ([history.info] if history and history.info else [])
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],

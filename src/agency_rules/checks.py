@@ -226,8 +226,6 @@ def references(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
         return PASSED
     evidence = {"references_count": e.references_count, "reference_received": e.reference_received, "min_count": need}
     if e.references_count is not None:
-        if e.references_count >= need:
-            return PASSED
         return breach(f"{e.references_count} practice reference(s) received; {need} required", evidence)
     if need <= 1 and e.reference_received:
         return PASSED
@@ -278,10 +276,6 @@ PAY_CAP_FIELD = {"umbrella": "pay_rate", "ltd": "pay_rate", "paye": "pay_rate_pa
 def pay_cap(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
     """PAYE workers have their own cap (employer NI and holiday pay taken off); an unrecorded model must fail or pass on both."""
     cap = ctx.cap_for(e)
-    if cap is not None and e.pay_rate is not None and e.employment_model is not None:
-        limit = cap.pay_rate_paye if e.employment_model == "paye" else cap.pay_rate
-        if limit is not None and e.pay_rate <= limit:
-            return PASSED
     if e.employment_model is not None:
         verdict = _against_cap(e.pay_rate, "pay_rate", cap, PAY_CAP_FIELD[e.employment_model], e)
         if verdict.outcome != PASS:
@@ -303,17 +297,11 @@ def pay_cap(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
 
 
 def agency_fee_cap(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
-    cap = ctx.cap_for(e)
-    if cap is not None and cap.agency_fee is not None and e.agency_fee is not None and e.agency_fee <= cap.agency_fee:
-        return PASSED
-    return _against_cap(e.agency_fee, "agency_fee", cap, "agency_fee", e)
+    return _against_cap(e.agency_fee, "agency_fee", ctx.cap_for(e), "agency_fee", e)
 
 
 def framework_fee_cap(e: Engagement, p: dict[str, Any], ctx: Context) -> Verdict:
-    cap = ctx.cap_for(e)
-    if cap is not None and cap.framework_fee is not None and e.framework_fee is not None and e.framework_fee <= cap.framework_fee:
-        return PASSED
-    return _against_cap(e.framework_fee, "framework_fee", cap, "framework_fee", e)
+    return _against_cap(e.framework_fee, "framework_fee", ctx.cap_for(e), "framework_fee", e)
 
 
 TEAM_SAFEGUARDS = (

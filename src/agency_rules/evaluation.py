@@ -32,7 +32,7 @@ from .outcomes import (
     day,
     iso,
 )
-from .regions import REGIONS, local_authorities
+from .regions import REGIONS, region_by_code
 from .rulebook import Applicability, Applies, DatedValue, Overlay, Ruleset, RuleSpec
 from .waivers import Waiver, missing_approvals
 
@@ -51,8 +51,7 @@ class Context:
     _last: tuple[Engagement | None, CapEntry | None] = (None, None)
 
     def region_of(self, la_code: str | None) -> str | None:
-        la = local_authorities().get(la_code) if la_code else None
-        return la.region if la else None
+        return region_by_code().get(la_code) if la_code else None
 
     def cap_for(self, e: Engagement) -> CapEntry | None:
         """Memoised by (region, role, start, end), and for the engagement last asked about: three cap rules ask for the same cap."""
@@ -267,33 +266,21 @@ class Engine:
         in_scope = combined(rule.scope)
         words = self._scope_words(rule.spec)
 
-        def uncertain(verdict: Verdict) -> Verdict:
-            return Verdict(UNKNOWN, f"{verdict.message}; this applies only if {words}, which is not recorded", verdict.evidence)
-
-        if fixed is not None:
-            params = fixed[0]
-
-            def run_fixed(e: Engagement) -> Verdict:
-                answer = in_scope(e, ctx)
-                if answer is False:
-                    return OUT_OF_SCOPE
-                verdict = check(e, params, ctx)
-                return uncertain(verdict) if answer is None and verdict.outcome == BREACH else verdict
-
-            return run_fixed
         reference_day = self.reference_day
 
-        def run_dated(e: Engagement) -> Verdict:
+        def run(e: Engagement) -> Verdict:
             answer = in_scope(e, ctx)
             if answer is False:
                 return OUT_OF_SCOPE
-            resolved = rule.resolve(reference_day(e))
+            resolved = fixed or rule.resolve(reference_day(e))
             if type(resolved) is str:
                 return Verdict(NOT_EVALUATED, resolved)
             verdict = check(e, resolved[0], ctx)
-            return uncertain(verdict) if answer is None and verdict.outcome == BREACH else verdict
+            if answer is None and verdict.outcome == BREACH:
+                return Verdict(UNKNOWN, f"{verdict.message}; this applies only if {words}, which is not recorded", verdict.evidence)
+            return verdict
 
-        return run_dated
+        return run
 
     def evaluate(self, engagements: Iterable[Engagement]) -> Evaluation:
         """The hot loop: per engagement and rule one call and an identity test; evidence only for findings."""

@@ -25,7 +25,7 @@ from .parsing import (
     engagement_columns,
     history_columns,
 )
-from .regions import local_authorities
+from .regions import region_by_code
 
 __all__ = ["InputError", "CellError", "RejectedRow", "InputFile", "EngagementReader", "read_history", "History"]
 
@@ -99,8 +99,12 @@ def parse_slowly(cells: list[str], shape: Layout) -> tuple[list[Any], list[CellE
     return values, errors
 
 
+def ends_before_start(values: list[Any], start: int, end: int) -> bool:
+    return values[start] is not None and values[end] is not None and values[end] < values[start]
+
+
 def check_period(values: list[Any], start: int, end: int, errors: list[CellError]) -> None:
-    if values[start] and values[end] and values[end] < values[start]:
+    if ends_before_start(values, start, end):
         errors.append(CellError("end_date", values[end].isoformat(), f"ends before it starts ({values[start].isoformat()})"))
 
 
@@ -154,10 +158,7 @@ class Rows:
                                 values = None
                                 break
                         else:
-                            finish = values[end]
-                            if (worker is not None and not canonical_worker(values[worker])) or (
-                                finish is not None and values[start] is not None and finish < values[start]
-                            ):
+                            if (worker is not None and not canonical_worker(values[worker])) or ends_before_start(values, start, end):
                                 values = None
                             else:
                                 for index in optional_texts:
@@ -223,11 +224,12 @@ class EngagementReader:
     def parts(self, count: int) -> list[Part]:
         return split(self.file, count)
 
-    def info(self) -> InputFile:
-        return InputFile(str(self.file.path), self.file.sha256, self.rows.read, self.file.codec)
+    def info(self, rows: int) -> InputFile:
+        """The file as the report names it; `rows` is the count read, by this reader or by its forked ranges."""
+        return InputFile(str(self.file.path), self.file.sha256, rows, self.file.codec)
 
     def __iter__(self) -> Iterator[Engagement]:
-        regions = {code: la.region for code, la in local_authorities().items()}
+        regions = region_by_code()
         first_row = self.first_row
         make = Engagement._make
         for row, values, errors in self.rows:
@@ -256,7 +258,7 @@ def read_history(path: Path, column_map: dict[str, str] | None = None) -> Histor
     """Past roles by worker, for cooling-off; bad rows are rejected like engagement rows."""
     file = open_csv(path)
     shape = layout(file, history_columns(), column_map)
-    regions = {code: la.region for code, la in local_authorities().items()}
+    regions = region_by_code()
     history = History()
     rows = Rows(Part(file, file.data_start, file.size), shape)
     label = str(path)

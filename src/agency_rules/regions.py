@@ -36,6 +36,12 @@ def local_authorities() -> dict[str, LocalAuthority]:
     return {r["la_code"]: LocalAuthority(r["la_code"], r["la_name"], r["region"]) for r in rows}
 
 
+@lru_cache(maxsize=1)
+def region_by_code() -> dict[str, str]:
+    """ONS code → region name, for the per-row look-ups."""
+    return {code: la.region for code, la in local_authorities().items()}
+
+
 def describe(code: str) -> str:
     """'Kent (South East)' for evidence an HR officer can read."""
     la = local_authorities().get(code)
