@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 csv.field_size_limit(2**31 - 1)
 BLOCK = 1 << 22
@@ -142,9 +143,7 @@ def split(file: CsvFile, parts: int) -> list[Part]:
             target = file.data_start + (file.size - file.data_start) * index // parts
             if target <= bounds[-1]:
                 continue
-            handle.seek(bounds[-1])
-            before = handle.read(target - bounds[-1])
-            if before.count(b'"') % 2:
+            if _quotes_between(handle, bounds[-1], target) % 2:
                 return whole
             handle.seek(target)
             tail = handle.read(BLOCK)
@@ -154,6 +153,19 @@ def split(file: CsvFile, parts: int) -> list[Part]:
             bounds.append(target + end)
     bounds.append(file.size)
     return [Part(file, a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _quotes_between(handle: BinaryIO, start: int, stop: int) -> int:
+    """Quote characters in [start, stop), read block by block rather than as one large read."""
+    handle.seek(start)
+    count = 0
+    while start < stop:
+        chunk = handle.read(min(BLOCK, stop - start))
+        if not chunk:
+            break
+        count += chunk.count(b'"')
+        start += len(chunk)
+    return count
 
 
 def records(part: Part) -> Iterator[list[str]]:
