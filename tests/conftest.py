@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.checking import CheckOptions, run_check
+from agency_rules import api
 from agency_rules.report import Report
 
 CASES = Path(__file__).parent / "cases"
@@ -52,7 +52,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", h
 def outcomes(report: Report) -> dict[str, str]:
     """Per rule, the one outcome of a single-engagement report."""
     result = {}
-    for rule_id, counts in report.evaluation.counts.items():
+    for rule_id, counts in report.counts.items():
         hits = [o for o, n in counts.items() if n]
         assert len(hits) == 1, (rule_id, dict(counts))
         result[rule_id] = hits[0]
@@ -70,9 +70,9 @@ def check_one(tmp_path: Path):
         if history is not None:
             history_path = tmp_path / "history.csv"
             history_path.write_text("worker_id,la_code,employment,start_date,end_date,leaving_reason\n" + "\n".join(history) + "\n")
-        report = run_check(CheckOptions(path, history=history_path, **options))
+        report = api.run([path], api.Options(history=history_path, **options))
         assert report.rows_read == 1
-        assert report.rows_checked == 1, [e.message for r in report.rejected_rows for e in r.errors]
+        assert report.rows_checked == 1, report.rejected_rows["message"].to_list()
         return outcomes(report), report
 
     return run

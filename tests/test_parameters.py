@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.rulebook import rules_dir
+from agency_rules.engine.rulebook import rules_dir
 
 DATED_OVERLAY = """
 [overlay]
@@ -48,8 +48,8 @@ def test_the_value_in_force_on_the_start_date_applies(check_one, overlay: str, s
     got, report = check_one(left_before(start, left), overlays=[overlay])
     assert got["COOL001"] == expected
     if expected == "breach":
-        [finding] = [f for f in report.findings if f.rule_id == "COOL001"]
-        assert finding.evidence["parameters"]["months"]["value"] == months
+        [finding] = [f for f in report.finding_records() if f["rule_id"] == "COOL001"]
+        assert finding["evidence"]["parameters"]["months"]["value"] == months
 
 
 def test_dec_2024_start_uses_the_base_3_months(check_one, overlay: str) -> None:
@@ -74,11 +74,11 @@ def test_a_parameter_with_no_value_in_force_is_not_evaluated(check_one, tmp_path
     assert check_one(left_before("2025-06-30", "2025-06-01"), ruleset=str(path))[0]["COOL001"] == "breach"
     got, report = check_one(left_before("2025-07-01", "2025-06-01"), ruleset=str(path))
     assert got["COOL001"] == "not_evaluated"
-    assert "no value of 'months' is in force on 1 Jul 2025" in report.notices()[0]["message"]
+    assert "no value of 'months' is in force on 1 Jul 2025" in report.notices[0]["message"]
 
 
 def test_engagements_before_a_rulesets_start_use_its_first_values(check_one) -> None:
     got, report = check_one({**left_before("2022-06-01", "2022-04-30"), "end_date": "2022-12-31"})
     assert got["COOL001"] == "breach"
-    [finding] = report.findings
-    assert finding.evidence["parameters_as_of"] == "2023-02-02"
+    [finding] = report.finding_records()
+    assert finding["evidence"]["parameters_as_of"] == "2023-02-02"

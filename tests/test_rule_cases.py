@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.outcomes import REPORTED
+from agency_rules.terms import REPORTED
 
 from .conftest import CASES
 
@@ -41,9 +41,10 @@ def test_case(case: dict, check_one) -> None:
     got, report = check_one(case.get("set", {}), history=case.get("history"), **options)
     expected = case["expect"]
     assert {rule: got[rule] for rule in expected} == expected
-    reported = {(f.rule_id, f.outcome) for f in report.findings}
+    findings = report.finding_records()
+    reported = {(f["rule_id"], f["outcome"]) for f in findings}
     for rule, outcome in expected.items():
         assert ((rule, outcome) in reported) == (outcome in REPORTED)
         if outcome in REPORTED:
-            finding = next(f for f in report.findings if f.rule_id == rule)
-            assert finding.message and finding.evidence and finding.source
+            finding = next(f for f in findings if f["rule_id"] == rule)
+            assert finding["message"] and finding["evidence"] and finding["source"]

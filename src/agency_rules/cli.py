@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,14 +13,15 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .checking import DEFAULT_RULESET, CheckOptions, load_rules, run_check
-from .config import CONFIG_NAME, ProjectConfig, find_config
-from .dates import parse_date
+from .api import DEFAULT_RULESET, Options, run
+from .engine.rulebook import load_rules
 from .explain import explain_rule, list_rules
-from .loading import InputError
+from .inputs.columns import parse_day
+from .inputs.config import CONFIG_NAME, ProjectConfig, find_config
+from .inputs.files import InputError
 from .renderers import RENDERERS
 from .report import RenderOptions
-from .rulebook import RuleFileError
+from .tomlfiles import RuleFileError
 
 app = typer.Typer(
     add_completion=False,
@@ -52,7 +54,7 @@ def _as_of(value: Optional[str]):
     if value is None:
         return None
     try:
-        return parse_date(value)
+        return parse_day(value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -72,6 +74,7 @@ def check(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
     column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.")] = False,
 ) -> None:
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
     try:
@@ -79,8 +82,7 @@ def check(
         settings = found[0] if found else ProjectConfig()
         if found and config is None:
             Console(stderr=True, highlight=False).print(f"using project config {found[1]}", markup=False)
-        options = CheckOptions(
-            engagements,
+        options = Options(
             history or settings.history,
             ruleset or settings.ruleset or DEFAULT_RULESET,
             list(dict.fromkeys([*settings.overlays, *overlay])),
@@ -89,7 +91,7 @@ def check(
             _as_of(as_of),
             column_map or settings.column_map,
         )
-        report = run_check(options)
+        report = run([engagements], options)
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     to_terminal = output is None and output_format is Format.table
@@ -97,6 +99,7 @@ def check(
     width = Console().width if to_terminal else 160
     render = RENDERERS[output_format.value]
     layout = RenderOptions(limit=limit, color=color, width=width)
+    started = time.perf_counter()
     if output is None:
         render(report, layout, sys.stdout)
     else:
@@ -106,6 +109,9 @@ def check(
         except OSError as error:
             raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
         Console(stderr=True, highlight=False).print(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected")
+    if timings:
+        stages = {**report.timings, "report": time.perf_counter() - started}
+        print("timings: " + " ".join(f"{stage}={seconds:.3f}s" for stage, seconds in stages.items()), file=sys.stderr)
     raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
+from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
 
 
 def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> None:

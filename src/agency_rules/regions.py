@@ -42,7 +42,7 @@ def region_by_code() -> dict[str, str]:
     return {code: la.region for code, la in local_authorities().items()}
 
 
-def describe(code: str) -> str:
-    """'Kent (South East)' for evidence an HR officer can read."""
-    la = local_authorities().get(code)
-    return f"{la.name} ({la.region})" if la else code
+@lru_cache(maxsize=1)
+def descriptions() -> dict[str, str]:
+    """ONS code → 'Kent (South East)', how evidence names an LA for an HR officer."""
+    return {code: f"{la.name} ({la.region})" for code, la in local_authorities().items()}

@@ -1,4 +1,4 @@
-"""The report: one record of a run (inputs, counts, findings, notices, rejected rows) for every renderer."""
+"""The report: one record of a run (inputs, counts, findings, notices, rejected rows) for every renderer and the API."""
 
 from __future__ import annotations
 
@@ -6,63 +6,64 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import polars as pl
+
 from . import __version__
-from .evaluation import Evaluation
-from .loading import InputFile, RejectedRow
-from .outcomes import BREACH, OUTCOMES, UNKNOWN, Finding
+from .engine.evaluation import Evaluation
+from .inputs.files import InputFile
+from .terms import BREACH, UNKNOWN, WAIVED
 
 SCHEMA_VERSION = 1
+REJECTED_FIELDS = ("row", "engagement_id", "column", "value", "message")
+CONTRACT_FIELDS = ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source")
 
 
 @dataclass
 class Report:
+    """What a check found. `findings` and `rejected_rows` are polars DataFrames: one row per finding, one per reason a row was rejected."""
+
     ruleset: str
     overlays: list[str]
     as_of: date | None
     inputs: list[InputFile]
     rows_read: int
     rows_checked: int
-    rejected_rows: list[RejectedRow]
+    rejected_rows: pl.DataFrame
     evaluation: Evaluation
     rule_titles: dict[str, str] = field(default_factory=dict)
-    rejected_history_rows: list[RejectedRow] = field(default_factory=list)
+    rejected_history_rows: pl.DataFrame | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        return self.evaluation.findings
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        return self.evaluation.counts
 
     @property
     def rows_rejected(self) -> int:
-        return len(self.rejected_rows)
+        return self.rejected_rows["row"].n_unique()
 
     @property
-    def findings(self) -> list[Finding]:
-        return self.evaluation.findings
+    def notices(self) -> list[dict[str, Any]]:
+        return self.evaluation.notices
 
     def total(self, outcome: str) -> int:
-        return sum(c[outcome] for c in self.evaluation.counts.values())
+        return sum(c[outcome] for c in self.counts.values())
 
-    def notices(self) -> list[dict[str, Any]]:
-        """One entry per rule not evaluated for some engagements, and per rule with data warnings, each with every reason and its count."""
-        notices = []
-        for kind, per_rule in (("not_evaluated", self.evaluation.not_evaluated), ("data_warning", self.evaluation.data_warnings)):
-            for rule_id, reasons in per_rule.items():
-                if not reasons:
-                    continue
-                ranked = reasons.most_common()
-                message = ranked[0][0] + (f" (and {len(ranked) - 1} other reason(s))" if len(ranked) > 1 else "")
-                notices.append(
-                    {
-                        "rule_id": rule_id,
-                        "count": sum(reasons.values()),
-                        "message": message,
-                        "kind": kind,
-                        "reasons": [{"message": m, "count": n} for m, n in ranked],
-                    }
-                )
-        return notices
+    def finding_records(self) -> list[dict[str, Any]]:
+        """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
+        import json
+
+        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(CONTRACT_FIELDS).iter_rows(named=True)]
 
     def exit_status(self, fail_on_unknown: bool = False) -> int:
         """0 clean; 1 a breach (or an unknown, if asked); 3 no breach but rejected input rows."""
         if self.total(BREACH) or (fail_on_unknown and self.total(UNKNOWN)):
             return 1
-        if self.rejected_rows or self.rejected_history_rows:
+        if self.rejected_rows.height or (self.rejected_history_rows is not None and self.rejected_history_rows.height):
             return 3
         return 0
 
@@ -80,24 +81,28 @@ class Report:
                 "rows_checked": self.rows_checked,
                 "rows_rejected": self.rows_rejected,
                 "engagements_with_breaches": self.evaluation.engagements_with_breaches,
-                "by_rule": {rule_id: {o: counts[o] for o in OUTCOMES} for rule_id, counts in self.evaluation.counts.items()},
+                "by_rule": self.counts,
             },
-            "findings": [f.as_dict() for f in self.findings] if findings else None,
-            "notices": self.notices(),
-            "rejected_rows": [rejected_as_dict(r) for r in self.rejected_rows],
-            "rejected_history_rows": [rejected_as_dict(r) for r in self.rejected_history_rows],
+            "findings": self.finding_records() if findings else None,
+            "notices": self.notices,
+            "rejected_rows": rejected_as_dicts(self.rejected_rows),
+            "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, with_file=True) if self.rejected_history_rows is not None else [],
         }
 
 
-def rejected_as_dict(rejected: RejectedRow) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "row": rejected.row,
-        "engagement_id": rejected.engagement_id,
-        "errors": [{"column": e.column, "value": e.value, "message": e.message} for e in rejected.errors],
-    }
-    if rejected.file:
-        record["file"] = rejected.file
-    return record
+def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dict[str, Any]]:
+    """One record per rejected row with every reason, as the data contract shows them."""
+    records: list[dict[str, Any]] = []
+    for (row,), group in errors.group_by("row", maintain_order=True):
+        record: dict[str, Any] = {
+            "row": row,
+            "engagement_id": group["engagement_id"][0],
+            "errors": group.select("column", "value", "message").to_dicts(),
+        }
+        if with_file:
+            record["file"] = group["file"][0]
+        records.append(record)
+    return records
 
 
 @dataclass(frozen=True)
@@ -114,21 +119,20 @@ class FindingGroup:
     rule_id: str
     title: str
     outcome: str
-    shown: list[Finding]
+    shown: pl.DataFrame
     hidden: int
 
 
 def grouped(report: Report, limit: int) -> list[FindingGroup]:
     """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all)."""
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in report.findings:
-        groups.setdefault((finding.rule_id, finding.outcome), []).append(finding)
-    order = {BREACH: 0, "waived": 1, UNKNOWN: 2}
-    rule_order = {rule_id: i for i, rule_id in enumerate(report.evaluation.counts)}
+    order = {BREACH: 0, WAIVED: 1, UNKNOWN: 2}
+    rule_order = {rule_id: i for i, rule_id in enumerate(report.counts)}
+    keys = report.findings.select("rule_id", "outcome").unique().rows()
     result = []
-    for (rule_id, outcome), findings in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], rule_order.get(kv[0][0], 0))):
-        shown = findings if limit <= 0 else findings[:limit]
-        result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, len(findings) - len(shown)))
+    for rule_id, outcome in sorted(keys, key=lambda k: (order[k[1]], rule_order.get(k[0], 0))):
+        members = report.findings.filter((pl.col("rule_id") == rule_id) & (pl.col("outcome") == outcome))
+        shown = members if limit <= 0 else members.head(limit)
+        result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, members.height - shown.height))
     return result
 
 
@@ -136,5 +140,6 @@ def headline(report: Report) -> str:
     return (
         f"{report.rows_read} rows read: {report.rows_checked} checked, {report.rows_rejected} rejected; "
         f"{report.evaluation.engagements_with_breaches} engagement(s) with breaches; "
-        f"{report.total(BREACH)} breach, {report.total(UNKNOWN)} unknown, {report.total('waived')} waived finding(s)"
+        f"{report.total(BREACH)} breach, {report.total(UNKNOWN)} unknown, {report.total(WAIVED)} waived finding(s)"
     )
+

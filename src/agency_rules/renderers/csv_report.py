@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
-from ..report import RenderOptions, Report
+from ..report import CONTRACT_FIELDS, RenderOptions, Report
 
-FIELDS = ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,8 +18,6 @@ def neutralise(value: Any) -> str:
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for finding in report.findings:
-        record = finding.as_dict()
-        record["evidence"] = json.dumps(record["evidence"], ensure_ascii=False, sort_keys=True)
-        writer.writerow([neutralise(record[f]) for f in FIELDS])
+    writer.writerow(CONTRACT_FIELDS)
+    for record in report.findings.select(CONTRACT_FIELDS).iter_rows():
+        writer.writerow([neutralise(value) for value in record])

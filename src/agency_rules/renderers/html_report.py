@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import TextIO
 
-from ..outcomes import OUTCOMES
-from ..report import RenderOptions, Report, grouped, headline
+from ..terms import OUTCOMES
+from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 
 
 def _row(cells: list[object], tag: str = "td") -> str:
@@ -23,24 +23,24 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "<h2>Summary by rule</h2><table>",
         _row(["rule", *OUTCOMES], "th"),
     ]
-    parts += [_row([rule_id, *(counts[o] for o in OUTCOMES)]) for rule_id, counts in report.evaluation.counts.items()]
+    parts += [_row([rule_id, *(counts[o] for o in OUTCOMES)]) for rule_id, counts in report.counts.items()]
     parts.append("</table>")
     for group in grouped(report, options.limit):
         parts.append(f"<h2>{escape(group.rule_id)} {escape(group.title)}: {escape(group.outcome)}</h2><table>")
         parts.append(_row(["row", "engagement", "finding"], "th"))
-        parts += [_row([f.row, f.engagement_id, f.message]) for f in group.shown]
+        parts += [_row(list(f)) for f in group.shown.select("row", "engagement_id", "message").iter_rows()]
         if group.hidden:
             parts.append(_row(["", "", f"… and {group.hidden} more"]))
         parts.append("</table>")
-    notices = report.notices()
+    notices = report.notices
     if notices:
         parts.append("<h2>Notices</h2><ul>")
         parts += [f"<li>{escape(n['rule_id'])} ({escape(n['kind'])}): {n['count']} engagement(s): {escape(n['message'])}</li>" for n in notices]
         parts.append("</ul>")
-    if report.rejected_rows:
+    if report.rejected_rows.height:
         parts.append("<h2>Rejected rows</h2><table>")
         parts.append(_row(["row", "engagement", "column", "value", "reason"], "th"))
-        parts += [_row([r.row, r.engagement_id, e.column, e.value, e.message]) for r in report.rejected_rows for e in r.errors]
+        parts += [_row(list(r)) for r in report.rejected_rows.select(REJECTED_FIELDS).iter_rows()]
         parts.append("</table>")
     parts.append("</body></html>")
     out.write("\n".join(parts) + "\n")

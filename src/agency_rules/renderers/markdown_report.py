@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..outcomes import OUTCOMES
-from ..report import RenderOptions, Report, grouped, headline
+from ..terms import OUTCOMES
+from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 
 
 def cell(text: object) -> str:
@@ -24,20 +24,19 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "| rule | " + " | ".join(OUTCOMES) + " |",
         "|---|" + "---:|" * len(OUTCOMES),
     ]
-    for rule_id, counts in report.evaluation.counts.items():
+    for rule_id, counts in report.counts.items():
         lines.append(f"| {rule_id} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
     for group in grouped(report, options.limit):
         lines += ["", f"## {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | finding |", "|---:|---|---|"]
-        lines += [f"| {f.row} | {cell(f.engagement_id)} | {cell(f.message)} |" for f in group.shown]
+        lines += [f"| {row} | {cell(engagement)} | {cell(message)} |" for row, engagement, message in group.shown.select("row", "engagement_id", "message").iter_rows()]
         if group.hidden:
             lines.append(f"| | | … and {group.hidden} more |")
-    notices = report.notices()
+    notices = report.notices
     if notices:
         lines += ["", "## Notices", ""]
         lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
-    if report.rejected_rows:
+    if report.rejected_rows.height:
         lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
-        for rejected in report.rejected_rows:
-            for error in rejected.errors:
-                lines.append(f"| {rejected.row} | {cell(rejected.engagement_id)} | {cell(error.column)} | {cell(error.value)} | {cell(error.message)} |")
+        for row, engagement, column, value, message in report.rejected_rows.select(REJECTED_FIELDS).iter_rows():
+            lines.append(f"| {row} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
     out.write("\n".join(lines) + "\n")

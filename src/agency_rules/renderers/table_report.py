@@ -7,9 +7,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from ..loading import RejectedRow
-from ..outcomes import BREACH, OUTCOMES, UNKNOWN, WAIVED
-from ..report import RenderOptions, Report, grouped, headline
+import polars as pl
+from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
+from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 
 ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
@@ -30,40 +30,44 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     summary.add_column("rule", no_wrap=True)
     for outcome in OUTCOMES:
         summary.add_column(outcome.replace("_", " "), justify="right", style=STYLE.get(outcome, ""))
-    for rule_id, counts in report.evaluation.counts.items():
+    for rule_id, counts in report.counts.items():
         summary.add_row(rule_id, *(str(counts[o]) for o in OUTCOMES))
     console.print(summary)
 
     for group in grouped(report, options.limit):
-        heading = f"{group.rule_id} {group.title}: {group.outcome} ({len(group.shown) + group.hidden})"
+        heading = f"{group.rule_id} {group.title}: {group.outcome} ({group.shown.height + group.hidden})"
         console.print(heading, style=STYLE.get(group.outcome, ""), markup=False)
         table = Table()
         table.add_column("row", justify="right")
         table.add_column("engagement")
         table.add_column("finding")
-        for finding in group.shown:
-            table.add_row(str(finding.row), finding.engagement_id, finding.message)
+        for row, engagement, message in group.shown.select("row", "engagement_id", "message").iter_rows():
+            table.add_row(str(row), engagement, message)
         if group.hidden:
             table.add_row("", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
         console.print(table)
 
-    for notice in report.notices():
+    for notice in report.notices:
         console.print(f"[dim]{notice['kind'].replace('_', ' ')}[/dim] {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")
 
-    for path, rejected in ((report.inputs[0].path, report.rejected_rows), (report.inputs[-1].path, report.rejected_history_rows)):
-        if rejected:
-            console.print(f"Rejected rows of {path} ({len(rejected)}): not checked", style="bold red", markup=False)
+    sources = [(report.inputs[0].path, report.rejected_rows)]
+    if report.rejected_history_rows is not None:
+        sources.append((report.inputs[-1].path, report.rejected_history_rows))
+    for path, rejected in sources:
+        rows = rejected["row"].n_unique()
+        if rows:
+            console.print(f"Rejected rows of {path} ({rows}): not checked", style="bold red", markup=False)
             console.print(_rejected_table(rejected, options.limit))
 
 
-def _rejected_table(rejected: list[RejectedRow], limit: int) -> Table:
+def _rejected_table(rejected: pl.DataFrame, limit: int) -> Table:
     table = Table()
     for name in ("row", "engagement", "column", "value", "reason"):
         table.add_column(name)
-    shown = rejected if limit <= 0 else rejected[:limit]
-    for row in shown:
-        for error in row.errors:
-            table.add_row(str(row.row), row.engagement_id or "", error.column, error.value, error.message)
-    if len(shown) < len(rejected):
-        table.add_row("", "", "", "", f"… and {len(rejected) - len(shown)} more rows")
+    rows = rejected["row"].unique(maintain_order=True)
+    shown = rows if limit <= 0 else rows.head(limit)
+    for row, engagement, column, value, message in rejected.filter(pl.col("row").is_in(shown.implode())).select(REJECTED_FIELDS).iter_rows():
+        table.add_row(str(row), engagement or "", column, value, message)
+    if shown.len() < rows.len():
+        table.add_row("", "", "", "", f"… and {rows.len() - shown.len()} more rows")
     return table

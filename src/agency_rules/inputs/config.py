@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .rulebook import Strict, load_model
+from ..tomlfiles import Strict, load_model
 
 CONFIG_NAME = "agency-rules.toml"
 
@@ -43,3 +43,13 @@ def find_config(explicit: Path | None, folder: Path | None = None) -> tuple[Proj
     if explicit is None and not path.is_file():
         return None
     return load_model(path, ProjectConfig, "setting").relative_to(path.parent), path
+
+
+class ColumnMap(Strict):
+    """A `[columns]` table of export header → contract column, for HR systems with their own names."""
+
+    columns: dict[str, str]
+
+
+def load_column_map(path: Path) -> dict[str, str]:
+    return load_model(path, ColumnMap, "column").columns

@@ -1,33 +1,22 @@
 """The rule model: rulesets and overlays as declarative TOML, validated before anything runs.
 
-A rule names a check from a closed vocabulary (see checks.CHECKS) and gives its parameters as
+A rule names a check from a closed vocabulary (see vocabulary.CHECKS) and gives its parameters as
 dated values; nothing in a file is ever executed. Any unknown key, bad date, unknown check or
 missing parameter refuses the whole file, naming the file, the rule and the reason.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from .checks import CHECKS
-from .regions import REGIONS
-
-M = TypeVar("M", bound=BaseModel)
-ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id")}
-
-
-class RuleFileError(Exception):
-    """A rules, overlay, caps or waivers file that cannot be used (exit 2)."""
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+from ..regions import REGIONS
+from ..terms import ROLES
+from ..tomlfiles import RuleFileError, Strict, load_model
+from .vocabulary import CHECKS
 
 
 class DatedValue(Strict):
@@ -61,7 +50,7 @@ class Applies(Strict):
     started_on_or_after: date | None = None
     earlier_if_running_on_caps_existing_from: bool = False
     min_assignment_months: int | None = Field(default=None, ge=1)
-    roles: list[Literal["social_worker", "senior_social_worker", "advanced_practitioner", "team_manager", "iro_cp_chair", "other"]] | None = None
+    roles: list[Literal[ROLES]] | None = None  # type: ignore[valid-type]
 
 
 class RuleSpec(Strict):
@@ -153,89 +142,11 @@ class Overlay(Strict):
 
 def rules_dir() -> Path:
     """The shipped rules: inside the installed package, or the repository's rules/ in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     for candidate in (here / "rules", here.parents[1] / "rules"):
         if (candidate / "rulesets").is_dir():
             return candidate
     raise RuleFileError(f"the shipped rules are missing (looked in {here / 'rules'} and {here.parents[1] / 'rules'}); reinstall agency-rules")
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise RuleFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
-    except UnicodeDecodeError:
-        raise RuleFileError(f"{path}: not UTF-8 text") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise RuleFileError(f"{path}: {_toml_context(text, str(error))}not valid TOML ({error}){_date_hint(text, str(error))}") from None
-
-
-_AT_LINE = re.compile(r"at line (\d+)")
-_ITEM_ID = re.compile(r"""^\s*(?:id|rule|engagement_id)\s*=\s*["']([^"']+)["']""")
-_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def _toml_context(text: str, message: str) -> str:
-    """'rule COOL001: ' for a syntax error inside that rule's table, so the reader knows where to look."""
-    match = _AT_LINE.search(message)
-    if not match:
-        return ""
-    lines = text.splitlines()[: int(match.group(1))]
-    for line in reversed(lines):
-        found = _ITEM_ID.match(line)
-        if found:
-            return f"in {found.group(1)}: "
-        if line.lstrip().startswith("[["):
-            break
-    return ""
-
-
-def _date_hint(text: str, message: str) -> str:
-    """Name a date on the failing line that is not a real day: TOML reports it only as a syntax error."""
-    match = _AT_LINE.search(message)
-    if not match:
-        return ""
-    lines = text.splitlines()
-    number = int(match.group(1))
-    line = lines[number - 1] if number <= len(lines) else ""
-    for year, month, day_ in _DATE_LIKE.findall(line):
-        try:
-            date(int(year), int(month), int(day_))
-        except ValueError:
-            return f"; {year}-{month}-{day_} is not a real date"
-    return ""
-
-
-def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str) -> str:
-    """One line per problem: file, the rule it is in (by id), the key, the reason."""
-    lines = []
-    for problem in error.errors():
-        loc = list(problem["loc"])
-        where = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and isinstance(loc[1], int):
-            try:
-                item = data[loc[0]][loc[1]]
-                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(kind, ()) if k in item)
-            except (KeyError, IndexError, TypeError, AttributeError):
-                item_id = None
-            where = f"{kind} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"{path}: {where}: {message}")
-    return "\n".join(lines)
-
-
-def load_model(path: Path, model: type[M], kind: str) -> M:
-    """Read a TOML file into a strict model; every problem is reported with the file and the item's id."""
-    data = read_toml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise RuleFileError(describe_validation(path, data, error, kind)) from None
 
 
 def load_ruleset(path: Path) -> Ruleset:
@@ -284,3 +195,15 @@ def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
     for rule in overlay.rule:
         if rule.id in rules:
             raise RuleFileError(f"{path}: rule {rule.id}: already in ruleset {ruleset.ruleset.id}; use a [[change]] instead")
+
+
+def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, list[Overlay]]:
+    """The chosen ruleset and overlays, each checked to fit the ruleset."""
+    ruleset = load_ruleset(find_ruleset(ruleset_name))
+    overlays = []
+    for name in overlay_names:
+        path = find_overlay(name)
+        overlay = load_overlay(path)
+        check_overlay_fits(overlay, ruleset, path)
+        overlays.append(overlay)
+    return ruleset, overlays

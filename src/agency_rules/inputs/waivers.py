@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .rulebook import RuleFileError, Strict, load_model
+from ..tomlfiles import RuleFileError, Strict, load_model
 
 
 class Waiver(Strict):

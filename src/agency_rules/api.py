@@ -1,0 +1,110 @@
+"""The Python API: `agency_rules.check(...)` runs one check and returns the Report; the command line is a thin layer over it.
+
+    import agency_rules
+    report = agency_rules.check("engagements.csv", history="history.csv", caps=["caps.toml"])
+    report.findings        # polars DataFrame, one row per breach, unknown or waived outcome
+    report.rejected_rows   # polars DataFrame, one row per reason a row was rejected
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from .engine.context import Context, past_roles
+from .engine.evaluation import Engine
+from .engine.rulebook import load_rules
+from .inputs.caps import load_caps
+from .inputs.columns import parse_day
+from .inputs.config import load_column_map
+from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
+from .inputs.waivers import load_waivers
+from .report import Report
+
+DEFAULT_RULESET = "consultation-2023"
+Source = str | Path | pl.DataFrame
+
+
+@dataclass
+class Options:
+    """The options of one check, as the command line takes them."""
+
+    history: Source | None = None
+    ruleset: str = DEFAULT_RULESET
+    overlays: list[str] = field(default_factory=list)
+    caps: list[Path] = field(default_factory=list)
+    waivers: Path | None = None
+    as_of: date | None = None
+    column_map: Path | dict[str, str] | None = None
+
+
+def _path(source: Source) -> Path | pl.DataFrame:
+    return source if isinstance(source, pl.DataFrame) else Path(source)
+
+
+def check(
+    engagements: Source | Sequence[Source],
+    *,
+    history: Source | None = None,
+    ruleset: str = DEFAULT_RULESET,
+    overlays: Sequence[str] = (),
+    caps: Sequence[str | Path] = (),
+    waivers: str | Path | None = None,
+    as_of: date | str | None = None,
+    column_map: str | Path | dict[str, str] | None = None,
+) -> Report:
+    """Check engagements (a CSV path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays."""
+    day = parse_day(as_of) if isinstance(as_of, str) else as_of
+    columns = column_map if isinstance(column_map, dict) or column_map is None else Path(column_map)
+    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns)
+    sources = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
+    return run(sources, options)
+
+
+def run(sources: list[Source], options: Options) -> Report:
+    """Load the rules and inputs, evaluate, and assemble the report; each stage's seconds go into `report.timings`."""
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
+    ruleset, overlays = load_rules(options.ruleset, options.overlays)
+    caps = load_caps(options.caps)
+    waivers = load_waivers(options.waivers) if options.waivers else {}
+    column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
+    lap("setup")
+    raws = []
+    for source in sources:
+        raws.append(read_raw(_path(source)))
+    lap("read")
+    loaded: list[Loaded] = [parse_engagements(raw, column_map) for raw in raws]
+    history = read_history(_path(options.history), column_map) if options.history is not None else None
+    engagements = pl.concat([item.table.valid for item in loaded])
+    rejected = pl.concat([item.table.errors for item in loaded])
+    lap("parse")
+    context = Context(caps, past_roles(engagements, history.table.valid if history else None))
+    evaluation = Engine(ruleset, overlays, context, waivers, options.as_of).evaluate(engagements)
+    lap("rules")
+    titles = {r.id: r.title for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
+    return Report(
+        ruleset=ruleset.ruleset.id,
+        overlays=[o.overlay.id for o in overlays],
+        as_of=options.as_of,
+        inputs=[item.info for item in loaded] + ([history.info] if history else []),
+        rows_read=sum(item.table.rows_read for item in loaded),
+        rows_checked=engagements.height,
+        rejected_rows=rejected,
+        evaluation=evaluation,
+        rule_titles=titles,
+        rejected_history_rows=history.table.errors if history else None,
+        timings=timings,
+    )

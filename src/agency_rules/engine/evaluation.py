@@ -1,0 +1,166 @@
+"""Evaluation: every rule of the chosen ruleset and overlays over the whole engagements frame at once.
+
+Per rule: its parameters in force (columns), its scope (a three-valued expression), its check (an
+expression from the vocabulary), the regime's applicability and waivers give one outcome column.
+Counts come from the outcome columns; messages and evidence are evaluated only for the findings
+that are reported (breach, unknown, waived), and for the reasons a rule was not evaluated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from ..inputs.waivers import Waiver, missing_approvals
+from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, OUTCOMES, PASS, REPORTED, UNKNOWN, WAIVED
+from .cap_lookup import with_caps
+from .context import Context
+from .parameters import DAY, layers_of, parameter_columns
+from .rulebook import Overlay, Ruleset, RuleSpec
+from .scope import in_scope, scope_words, subject_to_regime
+from .vocabulary import CAP_CHECKS, CHECKS, Verdict
+from .words import iso
+
+E = pl.col
+SUBJECT = "__subject"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Outcome counts by rule, the reported findings (one row each, evidence as JSON text), and notices."""
+
+    counts: dict[str, dict[str, int]]
+    findings: pl.DataFrame
+    notices: list[dict]
+    engagements_with_breaches: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    spec: RuleSpec
+    region: str | None
+    verdict: Verdict
+    scope: pl.Expr
+    outcome: pl.Expr
+
+
+class Engine:
+    """The chosen ruleset and overlays; `evaluate` runs them over a frame of valid engagements."""
+
+    def __init__(self, ruleset: Ruleset, overlays: list[Overlay], context: Context, waivers: dict[tuple[str, str], Waiver] | None = None, as_of: date | None = None) -> None:
+        self.ruleset = ruleset
+        self.overlays = overlays
+        self.context = context
+        self.waivers = waivers or {}
+        self.as_of = as_of
+        self.floor = ruleset.ruleset.effective_from
+        base = f"ruleset {ruleset.ruleset.id}"
+        self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
+        self.rule_ids = [spec.id for spec, _, _ in self.rules]
+
+    def _frame(self, engagements: pl.DataFrame) -> pl.LazyFrame:
+        reference = pl.lit(self.as_of, pl.Date) if self.as_of else E("start_date")
+        frame = engagements.lazy().with_row_index("__i").with_columns(
+            pl.max_horizontal(reference, pl.lit(self.floor, pl.Date)).alias(DAY),
+            subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
+        )
+        if any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules):
+            existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
+            frame = with_caps(frame, self.context.caps, existing)
+        return frame
+
+    def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
+        frame = self._frame(engagements)
+        plans = []
+        for spec, origin, region in self.rules:
+            layers = layers_of(spec, origin, self.overlays if region is None else [])
+            frame = frame.with_columns(parameter_columns(spec.id, spec, layers, self.floor))
+            params = {name: E(f"{spec.id}.{name}") for name in spec.params}
+            frame, verdict = CHECKS[spec.check].build(frame, params, self.context, f"{spec.id}.")
+            scope = in_scope(spec.applies, region)
+            outcome = (
+                pl.when(~E(SUBJECT) | (scope == False)).then(pl.lit(NOT_APPLICABLE))  # noqa: E712
+                .when(E(f"{spec.id}.unresolved").is_not_null()).then(pl.lit(NOT_EVALUATED))
+                .when(scope.is_null() & (verdict.outcome == BREACH)).then(pl.lit(UNKNOWN))
+                .otherwise(verdict.outcome)
+            )
+            valid = [key[0] for key, w in self.waivers.items() if key[1] == spec.id and not missing_approvals(w, spec.waiver_approvers)]
+            if valid:
+                outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED)).otherwise(outcome)
+            plans.append(Plan(spec, region, verdict, scope, outcome))
+        frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
+        done = frame.collect()
+        counts = {}
+        for plan in plans:
+            seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
+            counts[plan.spec.id] = {o: int(seen.get(o, 0)) for o in OUTCOMES}
+        breached = int(done.select(pl.any_horizontal(E(f"{p.spec.id}.outcome") == BREACH for p in plans).sum()).item()) if plans else 0
+        findings = pl.concat([self._findings(done, order, plan) for order, plan in enumerate(plans)]).sort("__i", "__order").drop("__i", "__order")
+        reasons = [(kind, plan.spec.id, query) for plan in plans for kind, query in self._reasons(done, plan)]
+        table, *ranked = pl.collect_all([findings, *(query for _, _, query in reasons)])
+        notices = [
+            notice(rule_id, kind, frame)
+            for wanted in ("not_evaluated", "data_warning")
+            for (kind, rule_id, _), frame in zip(reasons, ranked)
+            if kind == wanted and frame.height
+        ]
+        return Evaluation(counts, table, notices, breached)
+
+    def _findings(self, done: pl.DataFrame, order: int, plan: Plan) -> pl.LazyFrame:
+        spec = plan.spec
+        outcome = E(f"{spec.id}.outcome")
+        message = plan.verdict.message
+        if spec.applies != type(spec.applies)():
+            message = pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH)).then(
+                pl.format("{}; this applies only if {}, which is not recorded", message, pl.lit(scope_words(spec.applies)))
+            ).otherwise(message)
+        evidence = pl.struct(**plan.verdict.evidence).struct.json_encode().str.strip_suffix("}")
+        suffix, extra = self._waiver_words(spec)
+        signed = outcome.is_in([BREACH, WAIVED])
+        if suffix:
+            message = message + pl.when(signed).then(E("engagement_id").replace_strict(suffix, default="")).otherwise(pl.lit(""))
+            evidence = evidence + pl.when(signed).then(E("engagement_id").replace_strict(extra, default="")).otherwise(pl.lit(""))
+        evidence = pl.format('{},"parameters":{},"parameters_as_of":"{}"}}', evidence, E(f"{spec.id}.parameters"), iso(E(DAY)))
+        return done.lazy().filter(outcome.is_in(REPORTED)).select(
+            E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.alias("outcome"), pl.lit(spec.severity).alias("severity"),
+            message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
+            E("worker_id"), E("la_code"), E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
+        )
+
+    def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:
+        """Per engagement with a waiver for this rule: the words added to its message, and the JSON added to its evidence."""
+        suffix: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        for (engagement_id, rule_id), waiver in self.waivers.items():
+            if rule_id != spec.id:
+                continue
+            missing = missing_approvals(waiver, spec.waiver_approvers)
+            record = {"approved_by": waiver.approved_by, "approved_on": waiver.approved_on.isoformat(), "reason": waiver.reason, "reference": waiver.reference}
+            if missing:
+                suffix[engagement_id] = f"; the waiver on file lacks approval by {', '.join(missing)}"
+                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
+            else:
+                suffix[engagement_id] = f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"
+                extra[engagement_id] = ',"waiver":' + json.dumps(record, ensure_ascii=False)
+        return suffix, extra
+
+    def _reasons(self, done: pl.DataFrame, plan: Plan) -> list[tuple[str, pl.LazyFrame]]:
+        """Why a rule was not evaluated, and data warnings on passes: each reason with its count, most frequent first."""
+        spec = plan.spec
+        outcome = E(f"{spec.id}.outcome")
+        sources = [("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(E(f"{spec.id}.unresolved"), plan.verdict.message))]
+        if plan.verdict.warning is not None:
+            sources.append(("data_warning", (outcome == PASS) & plan.verdict.warning.is_not_null(), plan.verdict.warning))
+        return [
+            (kind, done.lazy().filter(condition).group_by(reason.alias("message")).agg(pl.len().alias("count")).sort(["count", "message"], descending=[True, False]))
+            for kind, condition, reason in sources
+        ]
+
+
+def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
+    reasons = [{"message": m, "count": int(n)} for m, n in ranked.iter_rows()]
+    others = f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else ""
+    return {"rule_id": rule_id, "count": sum(r["count"] for r in reasons), "message": reasons[0]["message"] + others, "kind": kind, "reasons": reasons}

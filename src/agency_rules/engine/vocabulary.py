@@ -1,0 +1,346 @@
+"""The closed vocabulary of checks a rule file may name: each a builder from its parameters to polars expressions.
+
+A builder sees the engagement columns, its parameters as columns (the values in force for each
+engagement, see parameters.py) and the run's context, and returns a Verdict: the outcome (pass,
+breach, unknown or not_evaluated), the message and the evidence: the named values it compared.
+Messages and evidence are expressions evaluated only for the outcomes that are reported. Scope and
+the regime's dates are decided outside the checks (evaluation.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from ..terms import BREACH, LEAVING_REASONS, NOT_EVALUATED, PASS, UNKNOWN
+from . import words
+from .context import Context
+
+E = pl.col
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's outcome per engagement, and for anything reported, why (in an HR officer's words) and on what evidence."""
+
+    outcome: pl.Expr
+    message: pl.Expr
+    evidence: dict[str, pl.Expr]
+    warning: pl.Expr | None = None
+
+
+@dataclass(frozen=True)
+class ParamType:
+    """What a parameter's values must be; checked when a rule file loads."""
+
+    kind: type | tuple[type, ...]
+    minimum: float | None = None
+    choices: tuple[str, ...] | None = None
+    is_list: bool = False
+
+    def validate(self, name: str, value: Any) -> None:
+        items = value if self.is_list else [value]
+        if self.is_list and not isinstance(value, list):
+            raise ValueError(f"parameter '{name}' must be a list")
+        for item in items:
+            if isinstance(item, bool) and self.kind is not bool or not isinstance(item, self.kind):
+                raise ValueError(f"parameter '{name}' has value {item!r} of the wrong type")
+            if self.minimum is not None and item < self.minimum:
+                raise ValueError(f"parameter '{name}' must be at least {self.minimum:g}, not {item!r}")
+            if self.choices is not None and item not in self.choices:
+                raise ValueError(f"parameter '{name}' has value {item!r}; allowed: {', '.join(self.choices)}")
+
+    def dtype(self) -> pl.DataType:
+        base = {bool: pl.Boolean, int: pl.Int64, str: pl.String}.get(self.kind, pl.Float64)  # type: ignore[call-overload]
+        return pl.List(base) if self.is_list else base
+
+
+NUMBER = ParamType((int, float), minimum=0)
+WHOLE = ParamType(int, minimum=0)
+FLAG = ParamType(bool)
+REASONS = ParamType(str, choices=LEAVING_REASONS, is_list=True)
+
+Params = dict[str, pl.Expr]
+Builder = Callable[[pl.LazyFrame, Params, Context, str], tuple[pl.LazyFrame, Verdict]]
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    build: Builder
+    params: dict[str, ParamType] = field(default_factory=dict)
+
+
+def choose(*branches: tuple[pl.Expr, Any], otherwise: Any = None) -> pl.Expr:
+    """when/then in order; values may be expressions or plain literals."""
+    lit = lambda v: v if isinstance(v, pl.Expr) else pl.lit(v)  # noqa: E731
+    (condition, value), *rest = branches
+    chain = pl.when(condition).then(lit(value))
+    for condition, value in rest:
+        chain = chain.when(condition).then(lit(value))
+    return chain.otherwise(lit(otherwise))
+
+
+def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """PQE at the start date: time since qualifying bounds it from above, else pqe_years decides.
+
+    A recorded PQE above that bound is a data warning: in the evidence of a finding, and counted
+    into the report's notices when the rule is met.
+    """
+    need, qualified, start, pqe = p["min_years"], E("qualified_date"), E("start_date"), E("pqe_years")
+    reached = words.years_after(qualified, need)
+    bound = (start - qualified).dt.total_days() / 365.25
+    above_bound = qualified.is_not_null() & pqe.is_not_null() & (pqe > bound + 0.01)
+    too_soon = qualified.is_not_null() & (start < reached)
+    outcome = choose((too_soon, BREACH), (pqe.is_null(), UNKNOWN), (pqe >= need, PASS), otherwise=BREACH)
+    message = choose(
+        (too_soon, pl.format("qualified on {}, so had less than {} years' post-qualified experience on the start date {}; {} years are reached on {}",
+                             words.day(qualified), words.number(need), words.day(start), words.number(need), words.day(reached))),
+        (pqe.is_null(), pl.format("post-qualified experience (pqe_years) is not recorded; {} years are required", words.number(need))),
+        otherwise=pl.format("recorded post-qualified experience of {} years is less than the {} years required", words.number(pqe), words.number(need)),
+    )
+    evidence = {
+        "start_date": words.iso(start),
+        "qualified_date": words.iso(qualified),
+        "pqe_years": pqe,
+        "experience_counted_in": choose((p["experience_in"] == "UK", "UK local authorities"), otherwise="English local authorities"),
+        "min_pqe_reached_on": words.iso(reached),
+        "data_warning": pl.when(above_bound).then(
+            pl.format("recorded PQE of {} years is more than the {} years since qualifying", words.number(pqe), bound.clip(0).round(1).cast(pl.String))
+        ),
+    }
+    warning = pl.when(above_bound).then(pl.lit("recorded pqe_years is more than the time since qualified_date (data warning)"))
+    return frame, Verdict(outcome, message, evidence, warning)
+
+
+def asye_completed(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    done = E("asye_completed")
+    outcome = choose((done, PASS), (~done, BREACH), otherwise=UNKNOWN)
+    message = choose((~done, "the worker has not completed the ASYE"), otherwise="whether the worker completed the ASYE (asye_completed) is not recorded")
+    return frame, Verdict(outcome, message, {"asye_completed": done, "qualified_date": words.iso(E("qualified_date"))})
+
+
+def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """Any substantive role of the worker in the same region ending fewer than N months before the start breaches.
+
+    The worker's roles are every --history row and the previous_* columns of every one of the
+    worker's rows in the run; the worst role decides (a breach before an unknown), ties broken by
+    what the roles say, never by where a row stands in the file.
+    """
+    roles = ctx.roles.filter(E("employment") == "substantive")
+    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
+    pairs = engagements.join(roles, on="worker_id", suffix=".role")
+    end, start, region = E("end_date"), E("start_date"), E("region.role")
+    allowed = words.months_after(end, E("months"))
+    kind = choose(
+        (end.is_not_null() & (end >= start), None),
+        (end.is_null() & E("from_columns") & (region.is_null() | (region == E("region"))), "no_end"),
+        (end.is_null(), None),
+        (region.is_null() & (start < allowed), "no_la"),
+        (region.is_null() | (region != E("region")), None),
+        ((start >= allowed) | E("exempt").list.contains(E("leaving_reason")).fill_null(False), None),
+        (E("leaving_reason").is_null(), "no_reason"),
+        otherwise="breach",
+    )
+    own = E("source_engagement") == E("engagement_id")
+    found = (
+        pairs.with_columns(kind.alias("kind"), allowed.alias("allowed_from"), own.fill_null(False).alias("own"))
+        .filter(E("kind").is_not_null())
+        .sort(
+            [(E("kind") != "breach"), "own", "end_date", "la_code", "leaving_reason", "recorded_in"],
+            descending=[False, True, True, False, False, False], nulls_last=True,
+        )
+        .unique(subset="__i", keep="first")
+        .select(
+            "__i",
+            *(E(c).alias(prefix + c) for c in ("kind", "la_code", "end_date", "leaving_reason", "allowed_from")),
+            E("region.role").alias(prefix + "region"),
+            pl.when(E("own")).then(pl.lit("the engagement's previous_* columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
+        )
+    )
+    frame = frame.join(found, on="__i", how="left")
+    c = lambda name: E(prefix + name)  # noqa: E731
+    months, exempt = p["months"], p["exempt_reasons"]
+    story = pl.format(
+        "left {} on {}; engaged by {} from {}; the {}-month cooling-off allows agency work in the region from {}",
+        words.la(c("la_code")), words.day(c("end_date")), words.la(E("la_code")), words.day(E("start_date")), months, words.day(c("allowed_from")),
+    )
+    outcome = choose((c("kind") == "breach", BREACH), (c("kind").is_not_null(), UNKNOWN), otherwise=PASS)
+    message = choose(
+        (c("kind") == "breach", pl.format("{} (left by {})", story, words.spaced(c("leaving_reason")))),
+        (c("kind") == "no_reason", pl.format("{}; exempt if the worker left by {}, but the leaving reason is not recorded", story, exempt.list.join(" or "))),
+        (c("kind") == "no_end", pl.format("a previous substantive role is recorded ({}) but not when it ended (previous_substantive_end)",
+                                          words.la(c("la_code")).fill_null("LA not recorded"))),
+        otherwise=pl.format("a substantive role ended on {}, within {} months of the start, but its LA is not recorded", words.day(c("end_date")), months),
+    )
+    evidence = {
+        "previous_role": pl.struct(
+            words.la(c("la_code")).alias("la"), c("region").alias("region"), words.iso(c("end_date")).alias("ended"),
+            c("leaving_reason").alias("leaving_reason"), c("recorded_in").alias("recorded_in"),
+        ),
+        "engaging_la": words.la(E("la_code")),
+        "start_date": words.iso(E("start_date")),
+        "months": months,
+        "allowed_from": words.iso(c("allowed_from")),
+        "exempt_reasons": exempt,
+    }
+    return frame, Verdict(outcome, message, evidence)
+
+
+def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """At least min_weeks (binding both sides where required); where the LA's shorter substantive notice applies, that is enough."""
+    need, notice, mutual, la_notice = p["min_weeks"], E("notice_period_weeks"), E("notice_reciprocal"), E("la_substantive_notice_weeks")
+    shorter, reciprocal = p["shorter_la_notice_applies"], p["reciprocal_required"]
+    required = pl.when(shorter & la_notice.is_not_null()).then(pl.min_horizontal(need, la_notice)).otherwise(need)
+    la_unrecorded = shorter & la_notice.is_null() & notice.is_not_null() & (notice < need)
+    outcome = choose(
+        (notice.is_not_null() & (notice >= need) & (mutual.fill_null(False) | ~reciprocal), PASS),
+        (la_unrecorded, UNKNOWN),
+        (notice.is_null(), UNKNOWN),
+        (notice < required, BREACH),
+        (reciprocal & (mutual == False), BREACH),  # noqa: E712
+        (reciprocal & mutual.is_null(), UNKNOWN),
+        otherwise=PASS,
+    )
+    message = choose(
+        (la_unrecorded, pl.format(
+            "notice of {} weeks is under {}; it suffices if the LA's own notice for the equivalent permanent role is no longer, but la_substantive_notice_weeks is not recorded",
+            words.number(notice), words.number(need))),
+        (notice.is_null(), pl.format("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
+        (notice < required, pl.format("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
+        (mutual == False, pl.format("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),  # noqa: E712
+        otherwise="whether the notice binds both worker and LA (notice_reciprocal) is not recorded",
+    )
+    evidence = {
+        "notice_period_weeks": notice, "notice_reciprocal": mutual, "min_weeks": need,
+        "la_substantive_notice_weeks": pl.when(shorter).then(la_notice), "required_weeks": pl.when(shorter & la_notice.is_not_null()).then(required),
+    }
+    return frame, Verdict(outcome, message, evidence)
+
+
+def references(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """Records that disagree (received = no with a count of 1 or more, or yes with 0) are unknown, never a pass."""
+    need, count, received = p["min_count"], E("references_count"), E("reference_received")
+    disagree = ((received == False) & (count >= 1)) | (received & (count == 0))  # noqa: E712
+    outcome = choose(
+        (disagree, UNKNOWN),
+        (count >= need, PASS),
+        (count.is_not_null(), BREACH),
+        ((need <= 1) & received, PASS),
+        (received == False, BREACH),  # noqa: E712
+        otherwise=UNKNOWN,
+    )
+    message = choose(
+        (disagree, pl.format("the records disagree: reference_received is {} but references_count is {}; {} required",
+                             choose((received, "yes"), otherwise="no"), count, need)),
+        (count.is_not_null(), pl.format("{} practice reference(s) received; {} required", count, need)),
+        (received == False, "no reference was received for the worker"),  # noqa: E712
+        otherwise=pl.format("the references received are not recorded (references_count, reference_received); {} required", need),
+    )
+    return frame, Verdict(outcome, message, {"references_count": count, "reference_received": received, "min_count": need})
+
+
+def standard_reference(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    template, start, end = E("reference_standard_template"), E("start_date"), E("end_date")
+    outcome = choose((template, PASS), (~template, BREACH), otherwise=UNKNOWN)
+    length = choose((end.is_null(), "open-ended"), otherwise=pl.format("{} to {}", words.day(start), words.day(end)))
+    message = choose(
+        (~template, pl.format("an assignment of 3 months or longer ({}) without a comprehensive reference on the standard template", length)),
+        otherwise=pl.format("an assignment of 3 months or longer ({}); whether the reference used the standard template is not recorded", length),
+    )
+    return frame, Verdict(outcome, message, {"reference_standard_template": template, "start_date": words.iso(start), "end_date": words.iso(end)})
+
+
+def _cap_outcome(value: pl.Expr, limit: pl.Expr) -> pl.Expr:
+    return choose((~E("cap.found"), NOT_EVALUATED), (limit.is_null(), NOT_EVALUATED), (value <= limit, PASS), (value.is_null(), UNKNOWN), otherwise=BREACH)
+
+
+def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
+    """One amount against the engagement's cap: `field_name` says which cap field `limit` holds."""
+    message = choose(
+        (~E("cap.found"), pl.format("no cap configured for {} (or national) / {} on {}", E("region"), E("role"), words.day(E("start_date")))),
+        (limit.is_null(), pl.format("the cap for {} / {} has no {}", E("cap.region"), E("cap.role"), field_name)),
+        (value.is_null(), pl.format("{} is not recorded; the cap is £{} an hour", pl.lit(what), words.money(limit))),
+        otherwise=pl.format("{} of £{} an hour is above the cap of £{} ({}, {})", pl.lit(what), words.money(value), words.money(limit),
+                            E("cap.region"), words.spaced(E("cap.role"))),
+    )
+    evidence = {
+        what: value, "cap": limit, "cap_field": field_name, "cap_region": E("cap.region"), "cap_role": E("cap.role"),
+        "cap_in_force": E("cap.in_force"), "cap_source": E("cap.source"), "cap_file": E("cap.file"),
+    }
+    return _cap_outcome(value, limit), message, evidence
+
+
+def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """PAYE workers have their own cap (employer NI and holiday pay taken off); an unrecorded model must fail or pass on both."""
+    pay, model = E("pay_rate"), E("employment_model")
+    umbrella, paye, basis, limit = (E(prefix + name) for name in ("umbrella", "paye", "basis", "limit"))
+    frame = frame.with_columns(
+        _cap_outcome(pay, E("cap.pay_rate")).alias(prefix + "umbrella"), _cap_outcome(pay, E("cap.pay_rate_paye")).alias(prefix + "paye"),
+    ).with_columns(
+        choose(
+            (model == "paye", "pay_rate_paye"),
+            (model.is_not_null(), "pay_rate"),
+            ((umbrella == paye) | (umbrella != PASS), "pay_rate"),
+            otherwise="pay_rate_paye",
+        ).alias(prefix + "basis")
+    ).with_columns(choose((basis == "pay_rate_paye", E("cap.pay_rate_paye")), otherwise=E("cap.pay_rate")).alias(prefix + "limit"))
+    outcome, message, evidence = _against_cap(pay, "pay_rate", basis, limit)
+    mixed = model.is_null() & (umbrella != paye) & ~((umbrella == NOT_EVALUATED) & (paye == PASS))
+    outcome = choose((mixed, UNKNOWN), otherwise=outcome)
+    message = choose(
+        (mixed & pay.is_not_null(), pl.format(
+            "pay_rate of £{} an hour: within one cap basis but not the other, and employment_model (umbrella, ltd or paye) is not recorded", words.money(pay))),
+        otherwise=message,
+    )
+    return frame, Verdict(outcome, message, {**evidence, "employment_model": model})
+
+
+def agency_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    return frame, Verdict(*_against_cap(E("agency_fee"), "agency_fee", pl.lit("agency_fee"), E("cap.agency_fee")))
+
+
+def framework_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    return frame, Verdict(*_against_cap(E("framework_fee"), "framework_fee", pl.lit("framework_fee"), E("cap.framework_fee")))
+
+
+TEAM_SAFEGUARDS = (
+    ("team_workers_identified", "every worker identified and approved by the LA"),
+    ("team_costs_itemised", "costs itemised per worker"),
+    ("team_la_practice_control", "the LA keeps control of practice"),
+)
+
+
+def project_team(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
+    """An individual engagement meets both regimes' project-team rules; a team member needs the safeguards, where allowed."""
+    team = E("engagement_type") == "project_team"
+    failed = pl.any_horizontal(E(name) == False for name, _ in TEAM_SAFEGUARDS).fill_null(False)  # noqa: E712
+    missing = pl.any_horizontal(E(name).is_null() for name, _ in TEAM_SAFEGUARDS)
+    allowed = p["safeguards_allowed"]
+    outcome = choose((~team, PASS), (~allowed, BREACH), (failed, BREACH), (missing, UNKNOWN), otherwise=PASS)
+    message = choose(
+        (~allowed, "engaged as a member of a project team, which these rules do not allow"),
+        (failed, pl.lit("project team without: ") + pl.concat_str(
+            [pl.when(E(name) == False).then(pl.lit(text)) for name, text in TEAM_SAFEGUARDS], separator="; ", ignore_nulls=True)),  # noqa: E712
+        otherwise=pl.lit("project team: not recorded whether ") + pl.concat_str(
+            [pl.when(E(name).is_null()).then(pl.lit(name)) for name, _ in TEAM_SAFEGUARDS], separator=", ", ignore_nulls=True),
+    )
+    evidence = {"engagement_type": E("engagement_type"), **{name: E(name) for name, _ in TEAM_SAFEGUARDS}}
+    return frame, Verdict(outcome, message, evidence)
+
+
+CHECKS: dict[str, CheckKind] = {
+    "min_pqe": CheckKind(min_pqe, {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))}),
+    "asye_completed": CheckKind(asye_completed),
+    "cooling_off": CheckKind(cooling_off, {"months": WHOLE, "exempt_reasons": REASONS}),
+    "notice_period": CheckKind(notice_period, {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG}),
+    "references": CheckKind(references, {"min_count": WHOLE}),
+    "standard_reference": CheckKind(standard_reference),
+    "pay_cap": CheckKind(pay_cap),
+    "agency_fee_cap": CheckKind(agency_fee_cap),
+    "framework_fee_cap": CheckKind(framework_fee_cap),
+    "project_team": CheckKind(project_team, {"safeguards_allowed": FLAG}),
+}
+CAP_CHECKS = frozenset({"pay_cap", "agency_fee_cap", "framework_fee_cap"})

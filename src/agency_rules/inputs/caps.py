@@ -1,0 +1,128 @@
+"""Price caps as data: per region (or national), job type and period, from --caps TOML files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from pydantic import Field, model_validator
+
+from ..regions import NATIONAL, REGIONS
+from ..terms import CAPPED_ROLES
+from ..tomlfiles import RuleFileError, Strict, load_model
+
+Money = float
+
+
+class CapEntry(Strict):
+    region: str
+    role: Literal[CAPPED_ROLES]  # type: ignore[valid-type]
+    effective_from: date
+    effective_to: date | None = None
+    existing_from: date | None = None
+    pay_rate: Money | None = Field(default=None, gt=0)
+    pay_rate_paye: Money | None = Field(default=None, gt=0)
+    agency_fee: Money | None = Field(default=None, ge=0)
+    framework_fee: Money | None = Field(default=None, ge=0)
+    source: str = Field(min_length=1)
+    file: str = ""
+
+    @model_validator(mode="after")
+    def _sound(self) -> CapEntry:
+        if self.region not in REGIONS and self.region != NATIONAL:
+            raise ValueError(f"unknown region '{self.region}'; use one of {', '.join(REGIONS)} or national")
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class CapsFile(Strict):
+    cap: list[CapEntry] = []
+
+
+class CapTable:
+    """Entries by region (or national) and role, newest start first; a later file replaces an earlier entry for the same period."""
+
+    def __init__(self, entries: list[CapEntry] | None = None) -> None:
+        self._by_key: dict[tuple[str, str], list[CapEntry]] = {}
+        for entry in entries or []:
+            self.add(entry)
+
+    def add(self, entry: CapEntry) -> None:
+        entries = self._by_key.setdefault((entry.region, entry.role), [])
+        for index, other in enumerate(entries):
+            if (other.effective_from, other.effective_to) == (entry.effective_from, entry.effective_to):
+                entries[index] = entry
+                return
+        for other in entries:
+            if other.file == entry.file and _overlap(other, entry):
+                raise RuleFileError(
+                    f"{entry.file}: caps for {entry.region} / {entry.role} overlap "
+                    f"({other.effective_from} to {other.effective_to or 'open'} and {entry.effective_from} to {entry.effective_to or 'open'})"
+                )
+        entries.append(entry)
+        entries.sort(key=lambda c: c.effective_from, reverse=True)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_key.values())
+
+    def periods(self) -> pl.DataFrame:
+        """For each region (or national) and role, the days each entry is the one in force: non-overlapping, so a join finds one.
+
+        Where entries from different files overlap, the one that started last is in force.
+        """
+        rows = []
+        for (region, role), entries in self._by_key.items():
+            cuts = sorted({e.effective_from for e in entries} | {e.effective_to + timedelta(days=1) for e in entries if e.effective_to and e.effective_to < date.max})
+            for index, first in enumerate(cuts):
+                last = cuts[index + 1] - timedelta(days=1) if index + 1 < len(cuts) else None
+                entry = next((e for e in entries if e.in_force(first)), None)
+                if entry is not None:
+                    rows.append({"region": region, "role": role, "first": first, "last": last, **_columns(entry)})
+        return pl.DataFrame(rows, schema=PERIOD_SCHEMA)
+
+    def reaching_existing(self) -> pl.DataFrame:
+        """Entries with an `existing_from` day in force: they also reach engagements that started earlier and still run on it."""
+        rows = [
+            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **_columns(e)}
+            for (region, role), entries in self._by_key.items()
+            for rank, e in enumerate(entries)
+            if e.existing_from and e.in_force(e.existing_from)
+        ]
+        return pl.DataFrame(rows, schema=EXISTING_SCHEMA)
+
+
+CAP_COLUMNS = {
+    "cap.region": pl.String, "cap.role": pl.String, "cap.in_force": pl.String, "cap.source": pl.String, "cap.file": pl.String,
+    "cap.pay_rate": pl.Float64, "cap.pay_rate_paye": pl.Float64, "cap.agency_fee": pl.Float64, "cap.framework_fee": pl.Float64,
+}
+PERIOD_SCHEMA = {"region": pl.String, "role": pl.String, "first": pl.Date, "last": pl.Date, **CAP_COLUMNS}
+EXISTING_SCHEMA = {"region": pl.String, "role": pl.String, "rank": pl.Int64, "existing_from": pl.Date, **CAP_COLUMNS}
+
+
+def _columns(entry: CapEntry) -> dict[str, object]:
+    return {
+        "cap.region": entry.region, "cap.role": entry.role,
+        "cap.in_force": f"{entry.effective_from.isoformat()} to {entry.effective_to.isoformat() if entry.effective_to else 'open-ended'}",
+        "cap.source": entry.source, "cap.file": entry.file,
+        "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee,
+    }
+
+
+def _overlap(a: CapEntry, b: CapEntry) -> bool:
+    a_end = a.effective_to or date.max
+    b_end = b.effective_to or date.max
+    return a.effective_from <= b_end and b.effective_from <= a_end
+
+
+def load_caps(paths: list[Path]) -> CapTable:
+    table = CapTable()
+    for path in paths:
+        for entry in load_model(path, CapsFile, "cap").cap:
+            table.add(entry.model_copy(update={"file": str(path)}))
+    return table

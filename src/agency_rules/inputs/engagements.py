@@ -1,0 +1,70 @@
+"""Reading an engagements export (a CSV file or a polars DataFrame) and a history file into typed frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ..regions import region_by_code
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS
+from .files import InputFile, read_source
+from .records import BLANK, FIELDS, ROW, Records, cell, read_records
+from .tables import Table, parse_table
+
+DATAFRAME = "<DataFrame>"
+
+
+@dataclass(frozen=True)
+class Raw:
+    """An input's records, every cell still text, and how the report names it."""
+
+    records: Records
+    label: str
+    sha256: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One input read: its typed valid rows, its rejected rows' reasons, and how the report names it."""
+
+    table: Table
+    info: InputFile
+
+
+def read_raw(source: Path | pl.DataFrame) -> Raw:
+    """Every cell as text with its row number; a DataFrame's rows are numbered as in a CSV written from it (header = row 1)."""
+    if isinstance(source, pl.DataFrame):
+        header = list(source.columns)
+        frame = source.select(pl.col(name).cast(pl.String).fill_null("").alias(cell(i)) for i, name in enumerate(header)).with_columns(
+            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+            pl.lit(len(header), pl.Int32).alias(FIELDS),
+            pl.all_horizontal(pl.col(cell(i)).str.strip_chars() == "" for i in range(len(header))).alias(BLANK),
+        )
+        return Raw(Records(header, frame), DATAFRAME, "", "dataframe")
+    text = read_source(source)
+    return Raw(read_records(text), text.path, text.sha256, text.encoding)
+
+
+def _loaded(raw: Raw, table: Table, valid: pl.DataFrame) -> Loaded:
+    errors = table.errors.with_columns(pl.lit(raw.label).alias("file"))
+    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding))
+
+
+def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loaded:
+    table = parse_table(raw.label, raw.records, ENGAGEMENT_COLUMNS, column_map, key="engagement_id", period=("start_date", "end_date"))
+    valid = table.valid.with_columns(pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"))
+    return _loaded(raw, table, valid)
+
+
+def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None = None) -> Loaded:
+    """Past roles of workers for cooling-off: each valid row is a role, named by the file and row it came from."""
+    raw = read_raw(source)
+    table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
+    valid = table.valid.with_columns(
+        pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),
+        pl.format("{} row {}", pl.lit(Path(raw.label).name), pl.col("row")).alias("recorded_in"),
+    )
+    return _loaded(raw, table, valid)

@@ -1,0 +1,133 @@
+"""UTF-8 text → one row per CSV record: every cell as text, its spreadsheet row number and its cell count.
+
+Polars reads the lines and splits them at commas natively. A line is simple when it holds no quote
+character and no carriage return inside it: then its cells are exactly the comma-separated pieces.
+The rare records with quotes (a comma or a line break inside a cell) are grouped by quote parity
+and read by Python's csv module, so a quoted cell is read as spreadsheets write it. Either way each
+record keeps its number as a spreadsheet counts rows (the header is row 1, a blank line is a row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from .files import InputError, SourceText
+
+ROW = "__row"
+FIELDS = "__fields"
+BLANK = "__blank"
+SCAN_LIMIT = 1 << 31
+
+csv.field_size_limit(SCAN_LIMIT - 1)
+
+
+@dataclass(frozen=True)
+class Records:
+    """The header's names and the data records: cells `c0…c{n-1}` ("" where missing) plus row, cell count, blank."""
+
+    header: list[str]
+    frame: pl.DataFrame
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+def cell(index: int) -> str:
+    return f"c{index}"
+
+
+def read_records(source: SourceText) -> Records:
+    try:
+        lines = pl.read_lines(source.data, name="line")
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"{source.path}: the file cannot be read as text lines ({_first_line(error)})") from None
+    complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
+    lines = lines.with_columns(complex_line.alias("complex"))
+    if lines.height == 0:
+        raise InputError(f"{source.path}: the file is empty; expected a header row")
+    if not lines["complex"].any():
+        header = lines["line"][0].split(",")
+        simple = _split(source, lines.height, len(header)).slice(1)
+        frame = simple.with_columns(
+            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+            (lines["line"].slice(1).str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
+            lines["line"].slice(1).str.contains(r"^[\s,]*$").alias(BLANK),
+        )
+        return Records(header, frame)
+    return _with_quoted_records(source, lines)
+
+
+def _split(source: SourceText, expected: int, width: int) -> pl.DataFrame:
+    """Every line split at its commas, one column more than the header so a long row shows."""
+    schema = {f"column_{i + 1}": pl.String for i in range(width + 1)}
+    try:
+        frame = pl.read_csv(
+            source.data, has_header=False, quote_char=None, schema=schema, missing_columns="insert",
+            truncate_ragged_lines=True, empty_string_is_null=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"{source.path}: the file cannot be read as CSV ({_first_line(error)})") from None
+    if frame.height != expected:
+        raise InputError(f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)")
+    return frame.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width))
+
+
+def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
+    """Lines grouped into records by quote parity; groups with quotes read by the csv module, the rest split natively."""
+    quotes = pl.col("line").str.count_matches('"', literal=True)
+    lines = lines.with_columns(((quotes % 2).cum_sum() % 2 == 1).alias("open_after"))
+    lines = lines.with_columns(
+        (~pl.col("open_after").shift(1, fill_value=False)).cum_sum().alias("group"),
+        pl.int_range(pl.len()).alias("line_number"),
+    )
+    lines = lines.with_columns(pl.col("complex").any().over("group").alias("complex"))
+    if lines["open_after"][-1]:
+        start = lines.filter(pl.col("group") == lines["group"][-1])["line_number"][0] + 1
+        raise InputError(f"{source.path}, line {start}: a quote opened on this line is never closed, so the rest of the file would be one cell")
+    groups = lines.group_by("group", maintain_order=True).agg(
+        pl.col("line").str.join("\n"), pl.col("complex").any(), pl.col("line_number").first()
+    )
+    quoted = groups.filter(pl.col("complex"))
+    parsed: list[tuple[int, int, list[str]]] = []
+    for group, text in zip(quoted["group"], quoted["line"]):
+        try:
+            found = list(csv.reader(io.StringIO(text + "\n", newline="")))
+        except csv.Error as error:
+            raise InputError(f"{source.path}: a quoted cell cannot be read ({error})") from None
+        parsed += [(group, index, cells) for index, cells in enumerate(found or [[]])]
+    header_group = lines["group"][0]
+    first = next((cells for group, index, cells in parsed if group == header_group and index == 0), None)
+    header = first if first is not None else lines["line"][0].split(",")
+    width = len(header)
+    split = _split(source, lines.height, width).with_columns(
+        lines["group"].alias("group"), pl.lit(0, pl.Int64).alias("part"),
+        (lines["line"].str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
+        lines["line"].str.contains(r"^[\s,]*$").alias(BLANK),
+    ).filter(~lines["complex"])
+    quoted_frame = pl.DataFrame(
+        {
+            **{cell(i): [cells[i] if i < len(cells) else "" for _, _, cells in parsed] for i in range(width)},
+            "group": [group for group, _, _ in parsed],
+            "part": [index for _, index, _ in parsed],
+            FIELDS: [len(cells) for _, _, cells in parsed],
+            BLANK: [not any(c.strip() for c in cells) for _, _, cells in parsed],
+        },
+        schema={**{cell(i): pl.String for i in range(width)}, "group": lines["group"].dtype, "part": pl.Int64, FIELDS: pl.Int32, BLANK: pl.Boolean},
+    )
+    frame = (
+        pl.concat([split, quoted_frame])
+        .sort("group", "part")
+        .with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias(ROW))
+        .slice(1)
+        .drop("group", "part")
+    )
+    return Records(header, frame)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

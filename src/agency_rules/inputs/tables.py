@@ -1,0 +1,151 @@
+"""Records → a typed frame of valid rows and a frame of every reason for every rejected row.
+
+Headers are matched case-insensitively (after an optional column map); each contract column is
+parsed by its expression; a row is rejected for any bad cell, a wrong number of cells, an end
+before its start, or a key used by an earlier row. Rows read = valid rows + rejected rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from .columns import EXCERPT, MAX_CELL, Column
+from .files import InputError
+from .records import BLANK, FIELDS, ROW, Records, cell
+
+FIRST = "__first"
+ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String}
+
+
+@dataclass(frozen=True)
+class Table:
+    """The valid rows (typed contract columns and `row`) and one line per reason a row was rejected."""
+
+    valid: pl.DataFrame
+    errors: pl.DataFrame
+    rows_read: int
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.errors["row"].n_unique()
+
+
+def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: dict[str, str] | None) -> dict[str, int]:
+    """Where each contract column is in the file; refuses duplicated headers and missing required ones."""
+    aliases = {k.strip().lower(): v.strip().lower() for k, v in (column_map or {}).items()}
+    names = [aliases.get(h.strip().lower(), h.strip().lower()) for h in header]
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name and name in seen:
+            raise InputError(f"{path}, row 1: column '{name}' appears twice (columns {seen[name] + 1} and {index + 1})")
+        seen[name] = index
+    missing = [c.name for c in columns if c.required and c.name not in seen]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+            hint = "; the header looks like one column: the file must be comma-separated"
+        elif not any(c.name in seen for c in columns):
+            hint = "; the first row must be the header row"
+        raise InputError(f"{path}, row 1: missing required column(s) {', '.join(missing)}{hint}")
+    return {c.name: seen[c.name] for c in columns if c.name in seen}
+
+
+def text_of(name: str) -> str:
+    return f"t:{name}"
+
+
+def bad_of(name: str) -> str:
+    return f"bad:{name}"
+
+
+def parse_table(
+    path: str,
+    records: Records,
+    columns: Sequence[Column],
+    column_map: dict[str, str] | None = None,
+    key: str | None = None,
+    period: tuple[str, str] | None = None,
+) -> Table:
+    """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
+    where = locate(path, records.header, columns, column_map)
+    frame = records.frame.filter(~pl.col(BLANK))
+    texts = [
+        (pl.col(cell(where[c.name])).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name))
+        for c in columns
+    ]
+    frame = frame.select(ROW, FIELDS, *texts)
+    values = []
+    flags = []
+    for c in columns:
+        text = pl.col(text_of(c.name))
+        long = text.str.len_chars() > MAX_CELL
+        value = pl.when(~long).then(c.kind.value(text))
+        if c.blank is not None:
+            value = pl.when(text == "").then(pl.lit(c.blank)).otherwise(value)
+        values.append(value.cast(c.kind.dtype).alias(c.name))
+        bad = long | ((text != "") & pl.col(c.name).is_null())
+        if c.required:
+            bad = bad | (text == "")
+        flags.append(bad.alias(bad_of(c.name)))
+    frame = frame.with_columns(values).with_columns(flags)
+    rules: list[tuple[str, pl.Expr]] = [("cells", pl.col(FIELDS) != records.width)]
+    if period:
+        start, end = period
+        rules.append(("period", pl.col(end) < pl.col(start)))
+    if key:
+        frame = frame.with_columns(pl.col(ROW).min().over(key).alias(FIRST))
+        rules.append(("duplicate", pl.col(key).is_not_null() & (pl.col(ROW) != pl.col(FIRST))))
+    frame = frame.with_columns(*(condition.fill_null(False).alias(bad_of(name)) for name, condition in rules))
+    all_flags = [bad_of(c.name) for c in columns] + [bad_of(name) for name, _ in rules]
+    rejected = pl.any_horizontal(all_flags)
+    valid = frame.filter(~rejected).select(pl.col(ROW).alias("row"), *(c.name for c in columns))
+    bad_rows = frame.filter(rejected)
+    errors = _errors(bad_rows, columns, records.width, key, period) if bad_rows.height else pl.DataFrame(schema=ERROR_SCHEMA)
+    return Table(valid, errors, frame.height)
+
+
+def _errors(rows: pl.DataFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.DataFrame:
+    """One line per reason, in the order a reader checks them: cell count, columns in contract order, period, duplicate."""
+    key_value = pl.col(key) if key else pl.lit(None, pl.String)
+    parts = [
+        rows.filter(pl.col(bad_of("cells"))).select(
+            pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(-1).alias("order"), pl.lit("").alias("column"), pl.lit("").alias("value"),
+            pl.format("row has {} cells but the header has {}", pl.col(FIELDS), pl.lit(width)).alias("message"),
+        )
+    ]
+    for order, c in enumerate(columns):
+        text = pl.col(text_of(c.name))
+        length = text.str.len_chars()
+        long = length > MAX_CELL
+        message = (
+            pl.when(text == "").then(pl.lit("required value is missing"))
+            .when(long).then(pl.format("cell is {} characters long; at most {} are accepted", length, pl.lit(MAX_CELL)))
+            .otherwise(c.kind.message(text))
+        )
+        parts.append(
+            rows.filter(pl.col(bad_of(c.name))).select(
+                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(order).alias("order"), pl.lit(c.name).alias("column"),
+                pl.when(long).then(text.str.slice(0, EXCERPT) + pl.lit("…")).otherwise(text).alias("value"), message.alias("message"),
+            )
+        )
+    if period:
+        start, end = period
+        parts.append(
+            rows.filter(pl.col(bad_of("period"))).select(
+                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns)).alias("order"), pl.lit(end).alias("column"),
+                pl.col(end).dt.to_string("%Y-%m-%d").alias("value"),
+                pl.format("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias("message"),
+            )
+        )
+    if key:
+        parts.append(
+            rows.filter(pl.col(bad_of("duplicate"))).select(
+                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns) + 1).alias("order"), pl.lit(key).alias("column"),
+                pl.col(key).alias("value"), pl.format("duplicate {}: first used in row {}", pl.lit(key), pl.col(FIRST)).alias("message"),
+            )
+        )
+    cast = [pl.col("row").cast(pl.Int64), pl.col("engagement_id").cast(pl.String), pl.col("order").cast(pl.Int64), pl.col("column"), pl.col("value"), pl.col("message")]
+    return pl.concat([p.select(cast) for p in parts]).sort("row", "order").drop("order")

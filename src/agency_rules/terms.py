@@ -1,0 +1,19 @@
+"""The domain's fixed words: job types, enumerations of the data contract, and the outcomes of a rule."""
+
+from __future__ import annotations
+
+ROLES = ("social_worker", "senior_social_worker", "advanced_practitioner", "team_manager", "iro_cp_chair", "other")
+CAPPED_ROLES = ROLES[:-1]
+ENGAGEMENT_TYPES = ("individual", "project_team")
+EMPLOYMENT_MODELS = ("umbrella", "ltd", "paye")
+LEAVING_REASONS = ("resignation", "redundancy", "probation", "end_of_contract", "retirement", "dismissal", "other")
+EMPLOYMENTS = ("substantive", "agency")
+
+PASS = "pass"
+BREACH = "breach"
+UNKNOWN = "unknown"
+NOT_APPLICABLE = "not_applicable"
+WAIVED = "waived"
+NOT_EVALUATED = "not_evaluated"
+OUTCOMES = (PASS, BREACH, UNKNOWN, NOT_APPLICABLE, WAIVED, NOT_EVALUATED)
+REPORTED = (BREACH, UNKNOWN, WAIVED)

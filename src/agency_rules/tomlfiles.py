@@ -1,0 +1,105 @@
+"""The one strict loader for every TOML file the tool reads: rules, overlays, caps, waivers, config, column maps.
+
+It sits at the bottom of the package: every file model is a `Strict` pydantic model, and every
+problem is reported with the file, the item (by its id where it has one) and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id")}
+
+
+class RuleFileError(Exception):
+    """A rules, overlay, caps, waivers or config file that cannot be used (exit 2)."""
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, values are frozen: a file says exactly what it means or is refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise RuleFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise RuleFileError(f"{path}: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        lines = text.splitlines()
+        raise RuleFileError(f"{path}: {_toml_context(lines, str(error))}not valid TOML ({error}){_date_hint(lines, str(error))}") from None
+
+
+_AT_LINE = re.compile(r"at line (\d+)")
+_ITEM_ID = re.compile(r"""^\s*(?:id|rule|engagement_id)\s*=\s*["']([^"']+)["']""")
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _toml_context(lines: list[str], message: str) -> str:
+    """'in COOL001: ' for a syntax error inside that rule's table, so the reader knows where to look."""
+    match = _AT_LINE.search(message)
+    if not match:
+        return ""
+    for line in reversed(lines[: int(match.group(1))]):
+        found = _ITEM_ID.match(line)
+        if found:
+            return f"in {found.group(1)}: "
+        if line.lstrip().startswith("[["):
+            break
+    return ""
+
+
+def _date_hint(lines: list[str], message: str) -> str:
+    """Name a date on the failing line that is not a real day: TOML reports it only as a syntax error."""
+    match = _AT_LINE.search(message)
+    if not match:
+        return ""
+    number = int(match.group(1))
+    line = lines[number - 1] if number <= len(lines) else ""
+    for year, month, day_ in _DATE_LIKE.findall(line):
+        try:
+            date(int(year), int(month), int(day_))
+        except ValueError:
+            return f"; {year}-{month}-{day_} is not a real date"
+    return ""
+
+
+def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str) -> str:
+    """One line per problem: file, the item it is in (by id), the key, the reason."""
+    lines = []
+    for problem in error.errors():
+        loc = list(problem["loc"])
+        where = ".".join(str(p) for p in loc)
+        if len(loc) >= 2 and isinstance(loc[1], int):
+            try:
+                item = data[loc[0]][loc[1]]
+                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(kind, ()) if k in item)
+            except (KeyError, IndexError, TypeError, AttributeError):
+                item_id = None
+            where = f"{kind} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"{path}: {where}: {message}")
+    return "\n".join(lines)
+
+
+def load_model(path: Path, model: type[M], kind: str) -> M:
+    """Read a TOML file into a strict model; every problem is reported with the file and the item's id."""
+    data = read_toml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RuleFileError(describe_validation(path, data, error, kind)) from None
