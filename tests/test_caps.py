@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.caps import load_caps
-from agency_rules.rulebook import RuleFileError
+from agency_rules.inputs.caps import load_caps
+from agency_rules.tomlfiles import RuleFileError
+
+from .conftest import cap_for
 
 ENTRY = """
 [[cap]]
@@ -30,8 +32,8 @@ def caps_file(tmp_path: Path, name: str, *entries: dict) -> Path:
 def test_a_later_file_replaces_the_same_region_role_and_period(tmp_path: Path) -> None:
     first = caps_file(tmp_path, "a.toml", {"pay": 35})
     second = caps_file(tmp_path, "b.toml", {"pay": 33})
-    assert load_caps([first, second]).find("South East", "social_worker", date(2025, 6, 1)).pay_rate == 33
-    assert load_caps([second, first]).find("South East", "social_worker", date(2025, 6, 1)).pay_rate == 35
+    assert cap_for(load_caps([first, second]), "South East", "social_worker", date(2025, 6, 1))["pay_rate"] == 33
+    assert cap_for(load_caps([second, first]), "South East", "social_worker", date(2025, 6, 1))["pay_rate"] == 35
 
 
 def test_region_before_national_and_periods_by_date(tmp_path: Path) -> None:
@@ -43,12 +45,12 @@ def test_region_before_national_and_periods_by_date(tmp_path: Path) -> None:
         {"pay": 36, "start": "2026-01-01"},
     )
     table = load_caps([path])
-    assert table.find("South East", "social_worker", date(2025, 3, 31)).pay_rate == 40
-    assert table.find("South East", "social_worker", date(2025, 4, 1)).pay_rate == 35
-    assert table.find("South East", "social_worker", date(2025, 12, 31)).pay_rate == 35
-    assert table.find("South East", "social_worker", date(2026, 1, 1)).pay_rate == 36
-    assert table.find("London", "social_worker", date(2026, 1, 1)).pay_rate == 40
-    assert table.find("London", "team_manager", date(2026, 1, 1)) is None
+    assert cap_for(table, "South East", "social_worker", date(2025, 3, 31))["pay_rate"] == 40
+    assert cap_for(table, "South East", "social_worker", date(2025, 4, 1))["pay_rate"] == 35
+    assert cap_for(table, "South East", "social_worker", date(2025, 12, 31))["pay_rate"] == 35
+    assert cap_for(table, "South East", "social_worker", date(2026, 1, 1))["pay_rate"] == 36
+    assert cap_for(table, "London", "social_worker", date(2026, 1, 1))["pay_rate"] == 40
+    assert cap_for(table, "London", "team_manager", date(2026, 1, 1)) is None
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,16 @@
+"""Calendar arithmetic as the engine does it (polars expressions), and dates as cells are read."""
+
 from datetime import date
 
+import polars as pl
 import pytest
 
-from agency_rules.dates import (
-    add_months,
-    add_years_fractional,
-    parse_date,
-    three_month_assignment,
-)
+from agency_rules.engine.words import assignment_of_months, months_after, years_after
+from agency_rules.inputs.columns import parse_day
+
+
+def evaluate(expression: pl.Expr, **columns) -> object:
+    return pl.DataFrame({k: [v] for k, v in columns.items()}, schema_overrides={k: pl.Date for k, v in columns.items() if v is None}).select(expression.alias("x")).item()
 
 
 @pytest.mark.parametrize(
@@ -21,13 +24,13 @@ from agency_rules.dates import (
     ],
 )
 def test_parse_date_accepts_iso_and_uk_day_first(text: str, expected: date) -> None:
-    assert parse_date(text) == expected
+    assert parse_day(text) == expected
 
 
 @pytest.mark.parametrize("text", ["31/02/2025", "29/02/2025", "00/01/2025", "2025-13-01", "2025-00-10", "04/01/25", "2025/04/01", "1 April 2025", "20250401"])
 def test_parse_date_refuses_what_is_not_a_real_day(text: str) -> None:
     with pytest.raises(ValueError):
-        parse_date(text)
+        parse_day(text)
 
 
 @pytest.mark.parametrize(
@@ -42,13 +45,15 @@ def test_parse_date_refuses_what_is_not_a_real_day(text: str) -> None:
     ],
 )
 def test_add_months_clamps_month_ends(start: date, months: int, expected: date) -> None:
-    assert add_months(start, months) == expected
+    assert evaluate(months_after(pl.col("start"), pl.lit(months)), start=start) == expected
 
 
-def test_years_clamp_leap_day_and_fractions_step_in_months() -> None:
-    assert add_years_fractional(date(2024, 2, 29), 1) == date(2025, 2, 28)
-    assert add_years_fractional(date(2024, 1, 31), 2.5) == date(2026, 7, 31)
-    assert add_years_fractional(date(2024, 4, 1), 5) == date(2029, 4, 1)
+@pytest.mark.parametrize(
+    "start, years, expected",
+    [(date(2024, 2, 29), 1, date(2025, 2, 28)), (date(2024, 1, 31), 2.5, date(2026, 7, 31)), (date(2024, 4, 1), 5, date(2029, 4, 1))],
+)
+def test_years_clamp_leap_day_and_fractions_step_in_months(start: date, years: float, expected: date) -> None:
+    assert evaluate(years_after(pl.col("start"), pl.lit(years)), start=start) == expected
 
 
 @pytest.mark.parametrize(
@@ -62,4 +67,4 @@ def test_years_clamp_leap_day_and_fractions_step_in_months() -> None:
     ],
 )
 def test_three_month_assignment(start: date, end: date | None, expected: bool) -> None:
-    assert three_month_assignment(start, end) is expected
+    assert evaluate(assignment_of_months(pl.col("start"), pl.col("end"), 3), start=start, end=end) is expected

@@ -70,3 +70,16 @@ def test_a_ten_megabyte_cell_is_a_rejected_row(tmp_path: Path) -> None:
     assert report["summary"]["rows_checked"] == 1
     [error] = report["rejected_rows"][0]["errors"]
     assert error["column"] == "agency" and "10000000 characters" in error["message"] and len(error["value"]) < 50
+
+
+@pytest.mark.parametrize("columns", ["20", "80", "400"])
+def test_plain_lines_never_wrap_whatever_the_terminal_width_or_path_length(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    deep = tmp_path / ("a-rather-long-folder-name-for-a-clone" * 3)
+    deep.mkdir()
+    path = deep / "cp1252_excel.csv"
+    path.write_bytes((HOSTILE / "cp1252_excel.csv").read_bytes())
+    code, out, _ = run(str(path))
+    assert code == 0
+    assert f"{path} was read as Windows-1252" in out
+    assert "1 rows read: 1 checked, 0 rejected; 0 engagement(s) with breaches" in out

@@ -7,16 +7,30 @@ from types import SimpleNamespace
 
 import pytest
 
-from agency_rules.loading import EngagementReader, InputError, read_history
-from agency_rules.parsing import parse_bool, parse_worker_id
+import polars as pl
+
+from agency_rules.inputs.columns import FLAG, Kind, WorkerId
+from agency_rules.inputs.engagements import parse_engagements, read_history, read_raw
+from agency_rules.inputs.files import InputError
+from agency_rules.inputs.records import BLANK
+from agency_rules.report import rejected_as_dicts
 
 from .conftest import COMPLIANT, write_csv
 
 
 def read_engagements(path: Path, column_map: dict[str, str] | None = None) -> SimpleNamespace:
-    reader = EngagementReader.open(path, column_map)
-    engagements = list(reader)
-    return SimpleNamespace(engagements=engagements, rejected=reader.rejected, rows_read=reader.rows.read, blank_rows=reader.rows.blank)
+    raw = read_raw(path)
+    loaded = parse_engagements(raw, column_map)
+    engagements = [SimpleNamespace(**r) for r in loaded.table.valid.iter_rows(named=True)]
+    rejected = [
+        SimpleNamespace(row=r["row"], engagement_id=r["engagement_id"], errors=[SimpleNamespace(**e) for e in r["errors"]])
+        for r in rejected_as_dicts(loaded.table.errors)
+    ]
+    return SimpleNamespace(engagements=engagements, rejected=rejected, rows_read=loaded.table.rows_read, blank_rows=raw.records.frame[BLANK].sum())
+
+
+def read_cell(kind: Kind, text: str):
+    return pl.select(kind.value(pl.lit(text)).alias("value")).item()
 
 
 def row(**fields: str) -> dict[str, str]:
@@ -181,12 +195,12 @@ def test_a_ten_megabyte_cell_rejects_its_row(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text, expected", [("true", True), ("Yes", True), ("Y", True), ("1", True), ("FALSE", False), ("no", False), ("n", False), ("0", False)])
 def test_boolean_spellings(text: str, expected: bool) -> None:
-    assert parse_bool(text) is expected
+    assert read_cell(FLAG, text) is expected
 
 
 @pytest.mark.parametrize("text, expected", [("SW123456", "SW123456"), ("sw123456", "SW123456"), ("123456", "SW123456"), ("SW 1", "SW1"), ("P-1A2b", "P-1a2b")])
 def test_worker_ids_are_normalised(text: str, expected: str) -> None:
-    assert parse_worker_id(text) == expected
+    assert read_cell(WorkerId(pl.String), text) == expected
 
 
 def test_dates_in_both_formats_give_the_same_engagement(tmp_path: Path) -> None:
@@ -204,6 +218,6 @@ def test_history_rows_are_validated_too(tmp_path: Path) -> None:
         "SW3,E10000016,substantive,2025-01-01,2024-01-31,\n"
     )
     history = read_history(path)
-    assert list(history.roles) == ["SW1"]
-    assert [r.row for r in history.rejected] == [3, 4]
+    assert history.table.valid["worker_id"].to_list() == ["SW1"]
+    assert history.table.errors["row"].unique(maintain_order=True).to_list() == [3, 4]
     assert history.info.rows == 3

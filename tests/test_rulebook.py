@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.caps import load_caps
-from agency_rules.checking import load_rules
-from agency_rules.rulebook import RuleFileError, load_overlay, load_ruleset, rules_dir
+from agency_rules.engine.rulebook import load_overlay, load_rules, load_ruleset, rules_dir
+from agency_rules.inputs.caps import load_caps
+from agency_rules.tomlfiles import RuleFileError
+
+from .conftest import cap_for
 
 CONSULTATION_IDS = ["PQE001", "ASYE001", "INTL001", "COOL001", "NOTICE001", "REF001", "REF002", "CAP001", "CAP002", "CAP003", "PROJ001"]
 STATUTORY_IDS = ["PQE001", "COOL001", "NOTICE001", "REF001", "CAP001", "PROJ001"]
@@ -43,8 +45,8 @@ def test_shipped_rulesets_have_the_ids_of_rules_md_and_cite_sources() -> None:
 def test_shipped_cap_tables_load_and_cite_sources() -> None:
     table = load_caps(sorted((rules_dir() / "caps").glob("*.toml")))
     assert len(table) == 4
-    cap = table.find("London", "team_manager", __import__("datetime").date(2025, 1, 1))
-    assert cap is not None and cap.pay_rate == 42.0 and "2016" in cap.source
+    cap = cap_for(table, "London", "team_manager", __import__("datetime").date(2025, 1, 1))
+    assert cap is not None and cap["pay_rate"] == 42.0 and "2016" in cap["source"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

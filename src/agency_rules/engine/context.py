@@ -8,6 +8,7 @@ import polars as pl
 
 from ..inputs.caps import CapTable
 from ..regions import region_by_code
+from ..phrases import phrase
 
 ROLE_SCHEMA = {
     "worker_id": pl.String, "la_code": pl.String, "region": pl.String, "employment": pl.String, "end_date": pl.Date,
@@ -31,7 +32,7 @@ def past_roles(engagements: pl.DataFrame, history: pl.DataFrame | None) -> pl.La
         pl.lit("substantive").alias("employment"),
         pl.col("previous_substantive_end").alias("end_date"),
         pl.col("previous_leaving_reason").alias("leaving_reason"),
-        pl.format("the previous_* columns of engagement {}", pl.col("engagement_id")).alias("recorded_in"),
+        phrase("the previous_* columns of engagement {}", pl.col("engagement_id")).alias("recorded_in"),
         pl.lit(True).alias("from_columns"),
         pl.col("engagement_id").alias("source_engagement"),
     )

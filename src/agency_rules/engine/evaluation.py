@@ -23,6 +23,7 @@ from .rulebook import Overlay, Ruleset, RuleSpec
 from .scope import in_scope, scope_words, subject_to_regime
 from .vocabulary import CAP_CHECKS, CHECKS, Verdict
 from .words import iso
+from ..phrases import phrase
 
 E = pl.col
 SUBJECT = "__subject"
@@ -115,7 +116,7 @@ class Engine:
         message = plan.verdict.message
         if spec.applies != type(spec.applies)():
             message = pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH)).then(
-                pl.format("{}; this applies only if {}, which is not recorded", message, pl.lit(scope_words(spec.applies)))
+                phrase("{}; this applies only if {}, which is not recorded", message, scope_words(spec.applies))
             ).otherwise(message)
         evidence = pl.struct(**plan.verdict.evidence).struct.json_encode().str.strip_suffix("}")
         suffix, extra = self._waiver_words(spec)
@@ -123,7 +124,7 @@ class Engine:
         if suffix:
             message = message + pl.when(signed).then(E("engagement_id").replace_strict(suffix, default="")).otherwise(pl.lit(""))
             evidence = evidence + pl.when(signed).then(E("engagement_id").replace_strict(extra, default="")).otherwise(pl.lit(""))
-        evidence = pl.format('{},"parameters":{},"parameters_as_of":"{}"}}', evidence, E(f"{spec.id}.parameters"), iso(E(DAY)))
+        evidence = phrase('{},"parameters":{},"parameters_as_of":"{}"}', evidence, E(f"{spec.id}.parameters"), iso(E(DAY)))
         return done.lazy().filter(outcome.is_in(REPORTED)).select(
             E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),

@@ -19,6 +19,7 @@ import polars as pl
 from ..regions import REGIONS
 from .rulebook import DatedValue, Overlay, RuleSpec
 from .vocabulary import CHECKS
+from ..phrases import phrase
 
 DAY = "__day"
 
@@ -144,8 +145,8 @@ def parameter_columns(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer
     missing = chain(lambda r: r.missing, pl.String)
     why = chain(lambda r: r.unset, pl.String)
     reason = (
-        pl.when(why.is_not_null()).then(pl.format("{}: '{}' has no figure ({})", pl.lit(rule_id), missing, why))
-        .when(missing.is_not_null()).then(pl.format("{}: no value of '{}' is in force on {}", pl.lit(rule_id), missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
+        pl.when(why.is_not_null()).then(phrase("{}: '{}' has no figure ({})", rule_id, missing, why))
+        .when(missing.is_not_null()).then(phrase("{}: no value of '{}' is in force on {}", rule_id, missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
     )
     columns.append(reason.alias(f"{rule_id}.unresolved"))
     return columns

@@ -18,6 +18,7 @@ import polars as pl
 from ..terms import BREACH, LEAVING_REASONS, NOT_EVALUATED, PASS, UNKNOWN
 from . import words
 from .context import Context
+from ..phrases import phrase
 
 E = pl.col
 
@@ -96,10 +97,10 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
     too_soon = qualified.is_not_null() & (start < reached)
     outcome = choose((too_soon, BREACH), (pqe.is_null(), UNKNOWN), (pqe >= need, PASS), otherwise=BREACH)
     message = choose(
-        (too_soon, pl.format("qualified on {}, so had less than {} years' post-qualified experience on the start date {}; {} years are reached on {}",
+        (too_soon, phrase("qualified on {}, so had less than {} years' post-qualified experience on the start date {}; {} years are reached on {}",
                              words.day(qualified), words.number(need), words.day(start), words.number(need), words.day(reached))),
-        (pqe.is_null(), pl.format("post-qualified experience (pqe_years) is not recorded; {} years are required", words.number(need))),
-        otherwise=pl.format("recorded post-qualified experience of {} years is less than the {} years required", words.number(pqe), words.number(need)),
+        (pqe.is_null(), phrase("post-qualified experience (pqe_years) is not recorded; {} years are required", words.number(need))),
+        otherwise=phrase("recorded post-qualified experience of {} years is less than the {} years required", words.number(pqe), words.number(need)),
     )
     evidence = {
         "start_date": words.iso(start),
@@ -108,7 +109,7 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
         "experience_counted_in": choose((p["experience_in"] == "UK", "UK local authorities"), otherwise="English local authorities"),
         "min_pqe_reached_on": words.iso(reached),
         "data_warning": pl.when(above_bound).then(
-            pl.format("recorded PQE of {} years is more than the {} years since qualifying", words.number(pqe), bound.clip(0).round(1).cast(pl.String))
+            phrase("recorded PQE of {} years is more than the {} years since qualifying", words.number(pqe), bound.clip(0).round(1).cast(pl.String))
         ),
     }
     warning = pl.when(above_bound).then(pl.lit("recorded pqe_years is more than the time since qualified_date (data warning)"))
@@ -163,17 +164,17 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     frame = frame.join(found, on="__i", how="left")
     c = lambda name: E(prefix + name)  # noqa: E731
     months, exempt = p["months"], p["exempt_reasons"]
-    story = pl.format(
+    story = phrase(
         "left {} on {}; engaged by {} from {}; the {}-month cooling-off allows agency work in the region from {}",
         words.la(c("la_code")), words.day(c("end_date")), words.la(E("la_code")), words.day(E("start_date")), months, words.day(c("allowed_from")),
     )
     outcome = choose((c("kind") == "breach", BREACH), (c("kind").is_not_null(), UNKNOWN), otherwise=PASS)
     message = choose(
-        (c("kind") == "breach", pl.format("{} (left by {})", story, words.spaced(c("leaving_reason")))),
-        (c("kind") == "no_reason", pl.format("{}; exempt if the worker left by {}, but the leaving reason is not recorded", story, exempt.list.join(" or "))),
-        (c("kind") == "no_end", pl.format("a previous substantive role is recorded ({}) but not when it ended (previous_substantive_end)",
+        (c("kind") == "breach", phrase("{} (left by {})", story, words.spaced(c("leaving_reason")))),
+        (c("kind") == "no_reason", phrase("{}; exempt if the worker left by {}, but the leaving reason is not recorded", story, exempt.list.join(" or "))),
+        (c("kind") == "no_end", phrase("a previous substantive role is recorded ({}) but not when it ended (previous_substantive_end)",
                                           words.la(c("la_code")).fill_null("LA not recorded"))),
-        otherwise=pl.format("a substantive role ended on {}, within {} months of the start, but its LA is not recorded", words.day(c("end_date")), months),
+        otherwise=phrase("a substantive role ended on {}, within {} months of the start, but its LA is not recorded", words.day(c("end_date")), months),
     )
     evidence = {
         "previous_role": pl.struct(
@@ -205,12 +206,12 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
         otherwise=PASS,
     )
     message = choose(
-        (la_unrecorded, pl.format(
+        (la_unrecorded, phrase(
             "notice of {} weeks is under {}; it suffices if the LA's own notice for the equivalent permanent role is no longer, but la_substantive_notice_weeks is not recorded",
             words.number(notice), words.number(need))),
-        (notice.is_null(), pl.format("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
-        (notice < required, pl.format("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
-        (mutual == False, pl.format("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),  # noqa: E712
+        (notice.is_null(), phrase("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
+        (notice < required, phrase("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
+        (mutual == False, phrase("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),  # noqa: E712
         otherwise="whether the notice binds both worker and LA (notice_reciprocal) is not recorded",
     )
     evidence = {
@@ -233,11 +234,11 @@ def references(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tup
         otherwise=UNKNOWN,
     )
     message = choose(
-        (disagree, pl.format("the records disagree: reference_received is {} but references_count is {}; {} required",
+        (disagree, phrase("the records disagree: reference_received is {} but references_count is {}; {} required",
                              choose((received, "yes"), otherwise="no"), count, need)),
-        (count.is_not_null(), pl.format("{} practice reference(s) received; {} required", count, need)),
+        (count.is_not_null(), phrase("{} practice reference(s) received; {} required", count, need)),
         (received == False, "no reference was received for the worker"),  # noqa: E712
-        otherwise=pl.format("the references received are not recorded (references_count, reference_received); {} required", need),
+        otherwise=phrase("the references received are not recorded (references_count, reference_received); {} required", need),
     )
     return frame, Verdict(outcome, message, {"references_count": count, "reference_received": received, "min_count": need})
 
@@ -245,10 +246,10 @@ def references(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tup
 def standard_reference(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     template, start, end = E("reference_standard_template"), E("start_date"), E("end_date")
     outcome = choose((template, PASS), (~template, BREACH), otherwise=UNKNOWN)
-    length = choose((end.is_null(), "open-ended"), otherwise=pl.format("{} to {}", words.day(start), words.day(end)))
+    length = choose((end.is_null(), "open-ended"), otherwise=phrase("{} to {}", words.day(start), words.day(end)))
     message = choose(
-        (~template, pl.format("an assignment of 3 months or longer ({}) without a comprehensive reference on the standard template", length)),
-        otherwise=pl.format("an assignment of 3 months or longer ({}); whether the reference used the standard template is not recorded", length),
+        (~template, phrase("an assignment of 3 months or longer ({}) without a comprehensive reference on the standard template", length)),
+        otherwise=phrase("an assignment of 3 months or longer ({}); whether the reference used the standard template is not recorded", length),
     )
     return frame, Verdict(outcome, message, {"reference_standard_template": template, "start_date": words.iso(start), "end_date": words.iso(end)})
 
@@ -260,10 +261,10 @@ def _cap_outcome(value: pl.Expr, limit: pl.Expr) -> pl.Expr:
 def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
     """One amount against the engagement's cap: `field_name` says which cap field `limit` holds."""
     message = choose(
-        (~E("cap.found"), pl.format("no cap configured for {} (or national) / {} on {}", E("region"), E("role"), words.day(E("start_date")))),
-        (limit.is_null(), pl.format("the cap for {} / {} has no {}", E("cap.region"), E("cap.role"), field_name)),
-        (value.is_null(), pl.format("{} is not recorded; the cap is £{} an hour", pl.lit(what), words.money(limit))),
-        otherwise=pl.format("{} of £{} an hour is above the cap of £{} ({}, {})", pl.lit(what), words.money(value), words.money(limit),
+        (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), E("role"), words.day(E("start_date")))),
+        (limit.is_null(), phrase("the cap for {} / {} has no {}", E("cap.region"), E("cap.role"), field_name)),
+        (value.is_null(), phrase("{} is not recorded; the cap is £{} an hour", what, words.money(limit))),
+        otherwise=phrase("{} of £{} an hour is above the cap of £{} ({}, {})", what, words.money(value), words.money(limit),
                             E("cap.region"), words.spaced(E("cap.role"))),
     )
     evidence = {
@@ -291,7 +292,7 @@ def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
     mixed = model.is_null() & (umbrella != paye) & ~((umbrella == NOT_EVALUATED) & (paye == PASS))
     outcome = choose((mixed, UNKNOWN), otherwise=outcome)
     message = choose(
-        (mixed & pay.is_not_null(), pl.format(
+        (mixed & pay.is_not_null(), phrase(
             "pay_rate of £{} an hour: within one cap basis but not the other, and employment_model (umbrella, ltd or paye) is not recorded", words.money(pay))),
         otherwise=message,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..regions import descriptions
+from ..phrases import phrase
 
 
 def day(value: pl.Expr) -> pl.Expr:
@@ -24,7 +25,7 @@ def number(value: pl.Expr) -> pl.Expr:
 def money(value: pl.Expr) -> pl.Expr:
     """Pounds with two decimals, '35.01'."""
     pence = (value * 100).round(0).cast(pl.Int64)
-    return pl.format("{}.{}", pence // 100, (pence % 100).cast(pl.String).str.zfill(2))
+    return phrase("{}.{}", pence // 100, (pence % 100).cast(pl.String).str.zfill(2))
 
 
 def la(code: pl.Expr) -> pl.Expr:
@@ -39,7 +40,7 @@ def spaced(value: pl.Expr) -> pl.Expr:
 
 def months_after(start: pl.Expr, months: pl.Expr) -> pl.Expr:
     """Calendar months that clamp at a month's end: 31 Aug + 3 months = 30 Nov."""
-    return start.dt.offset_by(pl.format("{}mo", months.cast(pl.Int64)))
+    return start.dt.offset_by(phrase("{}mo", months.cast(pl.Int64)))
 
 
 def years_after(start: pl.Expr, years: pl.Expr) -> pl.Expr:

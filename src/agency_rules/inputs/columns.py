@@ -14,6 +14,7 @@ import polars as pl
 
 from ..regions import local_authorities
 from ..terms import EMPLOYMENT_MODELS, EMPLOYMENTS, ENGAGEMENT_TYPES, LEAVING_REASONS, ROLES
+from ..phrases import phrase
 
 MAX_CELL = 1000
 EXCERPT = 40
@@ -26,7 +27,7 @@ UK_SHAPE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
 
 def quoted(text: pl.Expr, rest: str) -> pl.Expr:
     """"'<cell>' <rest>", the shape of every cell message."""
-    return pl.format("'{}' " + rest.replace("{", "{{").replace("}", "}}"), text)
+    return phrase("'{}' {}", text, rest)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ HISTORY_COLUMNS = (
 def parse_day(text: str) -> date:
     """One date typed by a user (`--as-of`), read exactly as a date cell is; ValueError with the reason."""
     frame = pl.DataFrame({"t": [text.strip()]})
-    value, message = frame.select(DAY.value(pl.col("t")), DAY.message(pl.col("t"))).row(0)
+    value, message = frame.select(DAY.value(pl.col("t")).alias("value"), DAY.message(pl.col("t")).alias("message")).row(0)
     if value is None:
         raise ValueError(message)
     return value

@@ -12,6 +12,7 @@ from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS
 from .files import InputFile, read_source
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
 from .tables import Table, parse_table
+from ..phrases import phrase
 
 DATAFRAME = "<DataFrame>"
 
@@ -65,6 +66,6 @@ def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None 
     table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
     valid = table.valid.with_columns(
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),
-        pl.format("{} row {}", pl.lit(Path(raw.label).name), pl.col("row")).alias("recorded_in"),
+        phrase("{} row {}", Path(raw.label).name, pl.col("row").cast(pl.String)).alias("recorded_in"),
     )
     return _loaded(raw, table, valid)

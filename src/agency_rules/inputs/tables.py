@@ -15,6 +15,7 @@ import polars as pl
 from .columns import EXCERPT, MAX_CELL, Column
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
+from ..phrases import phrase
 
 FIRST = "__first"
 ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String}
@@ -71,7 +72,7 @@ def parse_table(
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
     where = locate(path, records.header, columns, column_map)
-    frame = records.frame.filter(~pl.col(BLANK))
+    frame = records.frame.lazy().filter(~pl.col(BLANK))
     texts = [
         (pl.col(cell(where[c.name])).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name))
         for c in columns
@@ -101,19 +102,23 @@ def parse_table(
     frame = frame.with_columns(*(condition.fill_null(False).alias(bad_of(name)) for name, condition in rules))
     all_flags = [bad_of(c.name) for c in columns] + [bad_of(name) for name, _ in rules]
     rejected = pl.any_horizontal(all_flags)
-    valid = frame.filter(~rejected).select(pl.col(ROW).alias("row"), *(c.name for c in columns))
-    bad_rows = frame.filter(rejected)
-    errors = _errors(bad_rows, columns, records.width, key, period) if bad_rows.height else pl.DataFrame(schema=ERROR_SCHEMA)
-    return Table(valid, errors, frame.height)
+    frame = frame.with_columns(rejected.alias("__rejected"))
+    valid, bad_rows, read = pl.collect_all([
+        frame.filter(~pl.col("__rejected")).select(pl.col(ROW).alias("row"), *(c.name for c in columns)),
+        frame.filter(pl.col("__rejected")),
+        frame.select(pl.len()),
+    ])
+    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect() if bad_rows.height else pl.DataFrame(schema=ERROR_SCHEMA)
+    return Table(valid, errors, read.item())
 
 
-def _errors(rows: pl.DataFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.DataFrame:
+def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.LazyFrame:
     """One line per reason, in the order a reader checks them: cell count, columns in contract order, period, duplicate."""
     key_value = pl.col(key) if key else pl.lit(None, pl.String)
     parts = [
         rows.filter(pl.col(bad_of("cells"))).select(
             pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(-1).alias("order"), pl.lit("").alias("column"), pl.lit("").alias("value"),
-            pl.format("row has {} cells but the header has {}", pl.col(FIELDS), pl.lit(width)).alias("message"),
+            phrase("row has {} cells but the header has {}", pl.col(FIELDS), str(width)).alias("message"),
         )
     ]
     for order, c in enumerate(columns):
@@ -122,7 +127,7 @@ def _errors(rows: pl.DataFrame, columns: Sequence[Column], width: int, key: str 
         long = length > MAX_CELL
         message = (
             pl.when(text == "").then(pl.lit("required value is missing"))
-            .when(long).then(pl.format("cell is {} characters long; at most {} are accepted", length, pl.lit(MAX_CELL)))
+            .when(long).then(phrase("cell is {} characters long; at most {} are accepted", length.cast(pl.String), str(MAX_CELL)))
             .otherwise(c.kind.message(text))
         )
         parts.append(
@@ -137,14 +142,14 @@ def _errors(rows: pl.DataFrame, columns: Sequence[Column], width: int, key: str 
             rows.filter(pl.col(bad_of("period"))).select(
                 pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns)).alias("order"), pl.lit(end).alias("column"),
                 pl.col(end).dt.to_string("%Y-%m-%d").alias("value"),
-                pl.format("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias("message"),
+                phrase("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias("message"),
             )
         )
     if key:
         parts.append(
             rows.filter(pl.col(bad_of("duplicate"))).select(
                 pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns) + 1).alias("order"), pl.lit(key).alias("column"),
-                pl.col(key).alias("value"), pl.format("duplicate {}: first used in row {}", pl.lit(key), pl.col(FIRST)).alias("message"),
+                pl.col(key).alias("value"), phrase("duplicate {}: first used in row {}", key, pl.col(FIRST).cast(pl.String)).alias("message"),
             )
         )
     cast = [pl.col("row").cast(pl.Int64), pl.col("engagement_id").cast(pl.String), pl.col("order").cast(pl.Int64), pl.col("column"), pl.col("value"), pl.col("message")]

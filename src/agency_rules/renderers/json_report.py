@@ -9,6 +9,7 @@ from typing import TextIO
 import polars as pl
 
 from ..report import RenderOptions, Report
+from ..phrases import phrase
 
 CHUNK = 50_000
 
@@ -17,7 +18,7 @@ def finding_lines(findings: pl.DataFrame) -> pl.Series:
     """Each finding as one JSON object: the evidence is already JSON text, so it is spliced in, not re-encoded."""
     head = pl.struct("engagement_id", "row", "rule_id", "outcome", "severity", "message").struct.json_encode().str.strip_suffix("}")
     tail = pl.struct("source").struct.json_encode().str.strip_prefix("{")
-    return findings.select(pl.format('{},"evidence":{},{}', head, pl.col("evidence"), tail)).to_series()
+    return findings.select(phrase('{},"evidence":{},{}', head, pl.col("evidence"), tail)).to_series()
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from typing import TextIO
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-import polars as pl
-from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 
 ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
-    console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False)
+    console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, soft_wrap=True)
     overlays = ", ".join(report.overlays) or "none"
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(f"[bold]Agency rules check[/bold]: ruleset {report.ruleset}, overlays: {overlays}{as_of}")
     console.print(headline(report))
     for source in report.inputs:
         if source.encoding not in ("utf-8-sig",):
-            console.print(f"[dim]{source.path} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}[/dim]")
+            console.print(f"{source.path} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}", style="dim", markup=False)
 
     console.print("Outcomes by rule")
     summary = Table()
@@ -32,7 +33,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         summary.add_column(outcome.replace("_", " "), justify="right", style=STYLE.get(outcome, ""))
     for rule_id, counts in report.counts.items():
         summary.add_row(rule_id, *(str(counts[o]) for o in OUTCOMES))
-    console.print(summary)
+    console.print(summary, soft_wrap=False)
 
     for group in grouped(report, options.limit):
         heading = f"{group.rule_id} {group.title}: {group.outcome} ({group.shown.height + group.hidden})"
@@ -45,10 +46,10 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             table.add_row(str(row), engagement, message)
         if group.hidden:
             table.add_row("", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
-        console.print(table)
+        console.print(table, soft_wrap=False)
 
     for notice in report.notices:
-        console.print(f"[dim]{notice['kind'].replace('_', ' ')}[/dim] {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")
+        console.print(Text.assemble((notice["kind"].replace("_", " "), "dim"), f" {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}"))
 
     sources = [(report.inputs[0].path, report.rejected_rows)]
     if report.rejected_history_rows is not None:
@@ -57,7 +58,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         rows = rejected["row"].n_unique()
         if rows:
             console.print(f"Rejected rows of {path} ({rows}): not checked", style="bold red", markup=False)
-            console.print(_rejected_table(rejected, options.limit))
+            console.print(_rejected_table(rejected, options.limit), soft_wrap=False)
 
 
 def _rejected_table(rejected: pl.DataFrame, limit: int) -> Table:

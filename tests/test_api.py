@@ -1,0 +1,63 @@
+"""The Python API: the same check as the command line, from paths or a DataFrame, with findings and rejections as DataFrames."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+import agency_rules
+
+from .conftest import COMPLIANT, REPO, write_csv
+from .test_cli import FIXTURE_ARGS, run
+
+FIXTURES = REPO / "fixtures"
+
+
+def test_check_gives_the_command_lines_report() -> None:
+    report = agency_rules.check(FIXTURES / "engagements.csv", history=FIXTURES / "history.csv", caps=[FIXTURES / "caps.toml"])
+    _, out, _ = run(*FIXTURE_ARGS, "--format", "json")
+    document = json.loads(out)
+    assert report.as_json()["summary"] == document["summary"]
+    assert report.finding_records() == document["findings"]
+    assert report.rejected_rows.filter(pl.col("row") == 28)["message"].to_list() == ["'31/02/2025' is not a real day"]
+
+
+def test_findings_and_rejections_are_dataframes_with_who_and_where() -> None:
+    report = agency_rules.check(str(FIXTURES / "engagements.csv"), caps=[str(FIXTURES / "caps.toml")])
+    assert isinstance(report.findings, pl.DataFrame) and isinstance(report.rejected_rows, pl.DataFrame)
+    assert {"engagement_id", "row", "rule_id", "outcome", "message", "evidence", "worker_id", "la_code", "agency", "role"} <= set(report.findings.columns)
+    assert set(report.rejected_rows.columns) == {"file", "row", "engagement_id", "column", "value", "message"}
+    breaches = report.findings.filter(pl.col("outcome") == "breach").group_by("rule_id").len()
+    assert dict(breaches.iter_rows()) == {r: c["breach"] for r, c in report.counts.items() if c["breach"]}
+
+
+def test_a_typed_dataframe_in_memory_is_checked_like_its_csv(tmp_path: Path) -> None:
+    frame = pl.DataFrame(
+        {
+            **{k: [v] for k, v in COMPLIANT.items()},
+            "start_date": [date(2025, 11, 3)],
+            "pay_rate": [36.0],
+            "notice_period_weeks": [5],
+            "asye_completed": [True],
+        }
+    )
+    report = agency_rules.check(frame, caps=[REPO / "tests" / "cases" / "caps.toml"])
+    assert report.rows_checked == 1
+    assert {f["rule_id"]: f["outcome"] for f in report.finding_records()} == {"NOTICE001": "breach", "CAP001": "breach"}
+    assert report.findings["row"].to_list() == [2, 2]
+
+
+def test_several_files_are_one_run_and_rejections_name_their_file(tmp_path: Path) -> None:
+    first = write_csv(tmp_path / "a.csv", [COMPLIANT])
+    second = write_csv(tmp_path / "b.csv", [{**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}])
+    report = agency_rules.check([first, second])
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (2, 1, 1)
+    assert report.rejected_rows["file"].to_list() == [str(second)]
+
+
+def test_as_of_may_be_given_as_text() -> None:
+    report = agency_rules.check(FIXTURES / "engagements.csv", as_of="2025-10-01")
+    assert report.as_of == date(2025, 10, 1)
