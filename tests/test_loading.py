@@ -19,7 +19,7 @@ from .conftest import COMPLIANT, write_csv
 
 
 def read_engagements(path: Path, column_map: dict[str, str] | None = None) -> SimpleNamespace:
-    raw = read_raw(path)
+    raw = read_raw(path, column_map=column_map)
     loaded = parse_engagements(raw, column_map)
     engagements = [SimpleNamespace(**r) for r in loaded.table.valid.iter_rows(named=True)]
     rejected = [

@@ -84,7 +84,7 @@ def run(sources: list[Source], options: Options) -> Report:
     lap("setup")
     raws = []
     for source in sources:
-        raws.append(read_raw(_path(source)))
+        raws.append(read_raw(_path(source), column_map=column_map))
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raw, column_map) for raw in raws]
     history = read_history(_path(options.history), column_map) if options.history is not None else None

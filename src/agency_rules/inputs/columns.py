@@ -153,11 +153,22 @@ class Column:
     kind: Kind
     required: bool = False
     blank: object = field(default=None)
+    distinct: bool = False
+
+    def decode(self, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """(value, bad) of stripped text: bad when required and blank, too long, or not blank yet unreadable."""
+        long = text.str.len_chars() > MAX_CELL
+        value = pl.when(~long).then(self.kind.value(text))
+        if self.blank is not None:
+            value = pl.when(text == "").then(pl.lit(self.blank)).otherwise(value)
+        value = value.cast(self.kind.dtype)
+        bad = long | ((text != "") & value.is_null())
+        return value, (bad | (text == "")) if self.required else bad
 
 
 ENGAGEMENT_COLUMNS = (
-    Column("engagement_id", TEXT, required=True),
-    Column("worker_id", WorkerId(pl.String), required=True),
+    Column("engagement_id", TEXT, required=True, distinct=True),
+    Column("worker_id", WorkerId(pl.String), required=True, distinct=True),
     Column("la_code", LaCode(pl.String), required=True),
     Column("role", Choice(pl.String, ROLES), required=True),
     Column("start_date", DAY, required=True),
@@ -190,7 +201,7 @@ ENGAGEMENT_COLUMNS = (
 )
 
 HISTORY_COLUMNS = (
-    Column("worker_id", WorkerId(pl.String), required=True),
+    Column("worker_id", WorkerId(pl.String), required=True, distinct=True),
     Column("la_code", LaCode(pl.String), required=True),
     Column("employment", Choice(pl.String, EMPLOYMENTS), required=True),
     Column("start_date", DAY),

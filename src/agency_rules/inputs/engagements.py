@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from ..regions import region_by_code
-from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
 from .files import InputFile, read_source
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
-from .tables import Table, parse_table
+from .tables import Table, locate, parse_table
 from ..phrases import phrase
 
 DATAFRAME = "<DataFrame>"
@@ -35,7 +36,7 @@ class Loaded:
     info: InputFile
 
 
-def read_raw(source: Path | pl.DataFrame) -> Raw:
+def read_raw(source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: dict[str, str] | None = None) -> Raw:
     """Every cell as text with its row number; a DataFrame's rows are numbered as in a CSV written from it (header = row 1)."""
     if isinstance(source, pl.DataFrame):
         header = list(source.columns)
@@ -45,8 +46,12 @@ def read_raw(source: Path | pl.DataFrame) -> Raw:
             pl.all_horizontal(pl.col(cell(i)).str.strip_chars() == "" for i in range(len(header))).alias(BLANK),
         )
         return Raw(Records(header, frame), DATAFRAME, "", "dataframe")
-    text = read_source(source)
-    return Raw(read_records(text), text.path, text.sha256, text.encoding)
+    def few_values(header: list[str]) -> set[int]:
+        where = locate(str(source), header, columns, column_map)
+        return {where[c.name] for c in columns if c.name in where and not c.distinct}
+
+    records, text = read_records(read_source(source), few_values)
+    return Raw(records, text.path, text.sha256, text.encoding)
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame) -> Loaded:
@@ -55,6 +60,7 @@ def _loaded(raw: Raw, table: Table, valid: pl.DataFrame) -> Loaded:
 
 
 def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loaded:
+    """Typed engagements with their region; rejected rows with every reason."""
     table = parse_table(raw.label, raw.records, ENGAGEMENT_COLUMNS, column_map, key="engagement_id", period=("start_date", "end_date"))
     valid = table.valid.with_columns(pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"))
     return _loaded(raw, table, valid)
@@ -62,7 +68,7 @@ def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loa
 
 def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None = None) -> Loaded:
     """Past roles of workers for cooling-off: each valid row is a role, named by the file and row it came from."""
-    raw = read_raw(source)
+    raw = read_raw(source, HISTORY_COLUMNS, column_map)
     table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
     valid = table.valid.with_columns(
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),

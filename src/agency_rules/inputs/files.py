@@ -1,15 +1,17 @@
 """An export's bytes as UTF-8 text for the columnar reader: the encoding detected, never guessed silently.
 
-UTF-8 (with or without a byte-order mark) is read as it is; UTF-16 with a byte-order mark and
-Windows-1252 (what Excel writes) are converted before the reader ever sees them. The report names
-the encoding, and the file's SHA-256 identifies it.
+UTF-8 (with or without a byte-order mark) goes to the reader as it is, and the reader itself refuses
+bytes that are not UTF-8; such a file is then read as Windows-1252 (what Excel writes) if every byte
+is defined there. UTF-16 with a byte-order mark is converted first. The report names the encoding,
+and the file's SHA-256 (computed in a thread while the file is parsed) identifies it.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -27,26 +29,53 @@ class InputFile:
     encoding: str
 
 
+class Digest:
+    """SHA-256 of the file's bytes, computed beside the parsing (hashlib releases the GIL on large buffers)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._value = ""
+        self._thread = threading.Thread(target=self._compute, args=(raw,), daemon=True)
+        self._thread.start()
+
+    def _compute(self, raw: bytes) -> None:
+        self._value = hashlib.sha256(raw).hexdigest()
+
+    @property
+    def value(self) -> str:
+        self._thread.join()
+        return self._value
+
+
 @dataclass(frozen=True)
 class SourceText:
     path: str
     encoding: str
-    sha256: str
-    data: bytes
+    digest: Digest = field(repr=False)
+    data: bytes = field(repr=False)
+    original: bytes = field(repr=False, default=b"")
 
-    def info(self, rows: int) -> InputFile:
-        return InputFile(self.path, self.sha256, rows, self.encoding)
+    @property
+    def sha256(self) -> str:
+        return self.digest.value
+
+    def as_windows_1252(self) -> SourceText:
+        """The same file read as Windows-1252, for when its bytes are not UTF-8."""
+        try:
+            text = self.original.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(f"{self.path}: the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8") from None
+        return SourceText(self.path, "cp1252", self.digest, text.encode("utf-8"))
 
 
 def read_source(path: Path) -> SourceText:
-    """UTF-8 bytes of the file, whatever it was written in; refuses binary files and unknown encodings."""
+    """The file's bytes for the reader; refuses empty and binary files, converts UTF-16."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
-    digest = hashlib.sha256(raw).hexdigest()
     if not raw:
         raise InputError(f"{path}: the file is empty; expected a header row")
+    digest = Digest(raw)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return SourceText(str(path), "utf-16", digest, raw.decode("utf-16").encode("utf-8"))
@@ -54,14 +83,5 @@ def read_source(path: Path) -> SourceText:
             raise InputError(f"{path}: the file starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
     if b"\x00" in raw:
         raise InputError(f"{path}: the file contains NUL bytes; it is not a CSV text file (binary, or UTF-16 without a byte-order mark)")
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    try:
-        raw.decode("utf-8")
-        return SourceText(str(path), "utf-8-sig", digest, raw)
-    except UnicodeDecodeError:
-        pass
-    try:
-        return SourceText(str(path), "cp1252", digest, raw.decode("cp1252").encode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8") from None
+    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    return SourceText(str(path), "utf-8-sig", digest, data, original=raw)

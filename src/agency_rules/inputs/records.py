@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -41,30 +42,45 @@ def cell(index: int) -> str:
     return f"c{index}"
 
 
-def read_records(source: SourceText) -> Records:
+Plan = Callable[[list[str]], set[int]]
+
+
+def read_records(source: SourceText, categorical: Plan = lambda header: set()) -> tuple[Records, SourceText]:
+    """The records, and the source as finally decoded (Windows-1252 where the bytes are not UTF-8).
+
+    `categorical(header)` names the columns with few distinct values: the reader keeps those as
+    categories, so each distinct value is decoded once.
+    """
     try:
-        lines = pl.read_lines(source.data, name="line")
-    except pl.exceptions.PolarsError as error:
-        raise InputError(f"{source.path}: the file cannot be read as text lines ({_first_line(error)})") from None
-    complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
-    lines = lines.with_columns(complex_line.alias("complex"))
+        return _read(source, categorical), source
+    except pl.exceptions.ComputeError as error:
+        if "utf" not in str(error).lower() or source.encoding != "utf-8-sig":
+            raise InputError(f"{source.path}: the file cannot be read as CSV text ({_first_line(error)})") from None
+    source = source.as_windows_1252()
+    return _read(source, categorical), source
+
+
+def _read(source: SourceText, categorical: Plan) -> Records:
+    lines = pl.read_lines(source.data, name="line")
     if lines.height == 0:
         raise InputError(f"{source.path}: the file is empty; expected a header row")
-    if not lines["complex"].any():
-        header = lines["line"][0].split(",")
-        simple = _split(source, lines.height, len(header)).slice(1)
-        frame = simple.with_columns(
-            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+    data = source.data
+    if b'"' in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
+        return _with_quoted_records(source, lines.with_columns(complex_line.alias("complex")))
+    header = lines["line"][0].split(",")
+    simple = _split(source, lines.height, len(header), categorical(header)).slice(1)
+    frame = simple.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
             (lines["line"].slice(1).str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
             lines["line"].slice(1).str.contains(r"^[\s,]*$").alias(BLANK),
         )
-        return Records(header, frame)
-    return _with_quoted_records(source, lines)
+    return Records(header, frame)
 
 
-def _split(source: SourceText, expected: int, width: int) -> pl.DataFrame:
+def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None) -> pl.DataFrame:
     """Every line split at its commas, one column more than the header so a long row shows."""
-    schema = {f"column_{i + 1}": pl.String for i in range(width + 1)}
+    schema = {f"column_{i + 1}": pl.Categorical(pl.Categories.random()) if i in (categorical or ()) else pl.String for i in range(width + 1)}
     try:
         frame = pl.read_csv(
             source.data, has_header=False, quote_char=None, schema=schema, missing_columns="insert",

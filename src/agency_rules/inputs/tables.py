@@ -62,6 +62,21 @@ def bad_of(name: str) -> str:
     return f"bad:{name}"
 
 
+def decode(raw: pl.Series, column: Column) -> tuple[pl.Series, pl.Series]:
+    """A column's values and bad flags. A column of few distinct values is decoded once per distinct value and mapped back."""
+    if isinstance(raw.dtype, pl.Categorical):
+        values, index = raw.dtype.categories.to_series(), raw.to_physical()
+    elif column.distinct or raw.len() == 0:
+        values, index = raw, None
+    else:
+        values = raw.unique()
+        index = raw.replace_strict(values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32)
+    decoded = values.to_frame("raw").select(*(e.alias(n) for e, n in zip(column.decode(pl.col("raw").str.strip_chars()), ("value", "bad"))))
+    if index is None:
+        return decoded["value"], decoded["bad"]
+    return decoded["value"].gather(index), decoded["bad"].gather(index)
+
+
 def parse_table(
     path: str,
     records: Records,
@@ -72,44 +87,38 @@ def parse_table(
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
     where = locate(path, records.header, columns, column_map)
-    frame = records.frame.lazy().filter(~pl.col(BLANK))
-    texts = [
-        (pl.col(cell(where[c.name])).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name))
-        for c in columns
-    ]
-    frame = frame.select(ROW, FIELDS, *texts)
-    values = []
-    flags = []
+    frame = records.frame.filter(~pl.col(BLANK))
+    blank = pl.repeat("", frame.height, dtype=pl.String, eager=True)
+    typed: dict[str, pl.Series] = {"row": frame[ROW]}
+    flags: dict[str, pl.Series] = {"cells": frame[FIELDS] != records.width}
     for c in columns:
-        text = pl.col(text_of(c.name))
-        long = text.str.len_chars() > MAX_CELL
-        value = pl.when(~long).then(c.kind.value(text))
-        if c.blank is not None:
-            value = pl.when(text == "").then(pl.lit(c.blank)).otherwise(value)
-        values.append(value.cast(c.kind.dtype).alias(c.name))
-        bad = long | ((text != "") & pl.col(c.name).is_null())
-        if c.required:
-            bad = bad | (text == "")
-        flags.append(bad.alias(bad_of(c.name)))
-    frame = frame.with_columns(values).with_columns(flags)
-    rules: list[tuple[str, pl.Expr]] = [("cells", pl.col(FIELDS) != records.width)]
+        value, bad = decode(frame[cell(where[c.name])] if c.name in where else blank, c)
+        typed[c.name] = value.alias(c.name)
+        flags[c.name] = bad
+    table = pl.DataFrame(typed)
+    checks = []
     if period:
         start, end = period
-        rules.append(("period", pl.col(end) < pl.col(start)))
+        checks.append((pl.col(end) < pl.col(start)).fill_null(False).alias("period"))
     if key:
-        frame = frame.with_columns(pl.col(ROW).min().over(key).alias(FIRST))
-        rules.append(("duplicate", pl.col(key).is_not_null() & (pl.col(ROW) != pl.col(FIRST))))
-    frame = frame.with_columns(*(condition.fill_null(False).alias(bad_of(name)) for name, condition in rules))
-    all_flags = [bad_of(c.name) for c in columns] + [bad_of(name) for name, _ in rules]
-    rejected = pl.any_horizontal(all_flags)
-    frame = frame.with_columns(rejected.alias("__rejected"))
-    valid, bad_rows, read = pl.collect_all([
-        frame.filter(~pl.col("__rejected")).select(pl.col(ROW).alias("row"), *(c.name for c in columns)),
-        frame.filter(pl.col("__rejected")),
-        frame.select(pl.len()),
-    ])
-    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect() if bad_rows.height else pl.DataFrame(schema=ERROR_SCHEMA)
-    return Table(valid, errors, read.item())
+        checks.append((pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias("duplicate"))
+    if checks:
+        flags.update(table.select(checks).to_dict())
+    marks = pl.DataFrame({bad_of(name): flag for name, flag in flags.items()})
+    rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
+    valid = table.filter(~rejected)
+    if not rejected.any():
+        return Table(valid, pl.DataFrame(schema=ERROR_SCHEMA), frame.height)
+    texts = frame.filter(rejected).select(
+        ROW, FIELDS,
+        *((pl.col(cell(where[c.name])).cast(pl.String).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name)) for c in columns),
+    )
+    bad_rows = pl.concat([texts, table.filter(rejected).drop("row"), marks.filter(rejected)], how="horizontal")
+    if key:
+        first = table.filter(pl.col(key).is_in(bad_rows[key].drop_nulls().implode())).group_by(key).agg(pl.col("row").min().alias(FIRST))
+        bad_rows = bad_rows.join(first, on=key, how="left")
+    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect()
+    return Table(valid, errors, frame.height)
 
 
 def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.LazyFrame:
