@@ -82,8 +82,8 @@ def cap_for(table, region: str, role: str, day):
     """The cap the engine's look-up finds for one engagement of this region, role and start date (None if none)."""
     import polars as pl
 
-    from agency_rules.engine.cap_lookup import with_caps
+    from agency_rules.engine.cap_lookup import with_cap_words, with_caps
 
     frame = pl.LazyFrame({"__i": [0], "region": [region], "role": [role], "start_date": [day], "end_date": [None]}, schema_overrides={"end_date": pl.Date})
-    row = with_caps(frame, table, existing=False).collect().row(0, named=True)
+    row = with_cap_words(with_caps(frame, table, existing=False), table).collect().row(0, named=True)
     return {k.removeprefix("cap."): v for k, v in row.items() if k.startswith("cap.")} if row["cap.found"] else None

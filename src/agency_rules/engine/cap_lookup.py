@@ -1,7 +1,9 @@
 """The cap for each engagement, as a join: its LA's region (else national), its role, the period containing its start.
 
 A statutory cap may also reach engagements that started before the caps applied and still run on
-the entry's `existing_from` day; `cap.existing` says whether one does.
+the entry's `existing_from` day; `cap.existing` says whether one does. The look-up runs once per
+distinct (region, role, day) and is joined back; the engagement frame carries only the cap's
+limits and its index, and `with_cap_words` adds the cap's words for the rows that are reported.
 """
 
 from __future__ import annotations
@@ -14,39 +16,53 @@ from ..regions import NATIONAL
 E = pl.col
 
 
-def _in_period(frame: pl.LazyFrame, periods: pl.LazyFrame, region: pl.Expr) -> pl.LazyFrame:
-    keys = frame.select("__i", region.alias("region"), "role", "start_date")
-    return (
-        keys.join(periods, on=["region", "role"])
-        .filter((E("first") <= E("start_date")) & (E("last").is_null() | (E("start_date") <= E("last"))))
-        .select("__i", *CAP_COLUMNS)
-    )
+def _in_force(keys: pl.LazyFrame, periods: pl.LazyFrame, day: str) -> pl.LazyFrame:
+    """The period in force on `day` for each key, regional before national."""
+    matched = [
+        keys.with_columns(lookup.alias("lookup")).join(periods, left_on=["lookup", "role"], right_on=["region", "role"])
+        .filter((E("first") <= E(day)) & (E("last").is_null() | (E(day) <= E("last"))))
+        .with_columns(pl.lit(rank).alias("rank"))
+        for rank, lookup in enumerate((E("region"), pl.lit(NATIONAL)))
+    ]
+    return pl.concat(matched).sort("rank").unique(subset=["region", "role", day], keep="first").select("region", "role", day, *CAP_COLUMNS)
 
 
 def with_caps(frame: pl.LazyFrame, table: CapTable, existing: bool) -> pl.LazyFrame:
-    """Adds `cap.found`, `cap.existing` and the `cap.*` fields of the cap that applies (regional before national)."""
+    """Adds `cap.found`, `cap.existing`, `cap.index` and the limits of the cap that applies (joined on the key columns only)."""
+    narrow = frame.select("region", "role", "start_date", "end_date")
+    attached = _caps(narrow, table, existing).drop("region", "role", "start_date", "end_date")
+    return pl.concat([frame, attached], how="horizontal")
+
+
+def _caps(frame: pl.LazyFrame, table: CapTable, existing: bool) -> pl.LazyFrame:
     periods = table.periods().lazy()
-    regional = _in_period(frame, periods, E("region")).with_columns(pl.lit(0).alias("rank"))
-    national = _in_period(frame, periods, pl.lit(NATIONAL)).with_columns(pl.lit(1).alias("rank"))
-    found = pl.concat([regional, national]).sort("rank").unique(subset="__i", keep="first").drop("rank").with_columns(pl.lit(True).alias("cap.found"))
-    frame = frame.join(found, on="__i", how="left").with_columns(E("cap.found").fill_null(False))
+    keys = frame.select("region", "role", "start_date").unique()
+    frame = frame.join(_in_force(keys, periods, "start_date"), on=["region", "role", "start_date"], how="left", maintain_order="left").with_columns(
+        E("cap.index").is_not_null().alias("cap.found")
+    )
     reach = table.reaching_existing()
     if not existing or reach.height == 0:
         return frame.with_columns(pl.lit(False).alias("cap.existing"))
-    candidates = reach.lazy()
-    keys = frame.select("__i", "region", "role", "end_date")
-    matched = pl.concat([
-        keys.join(candidates.with_columns(pl.col("rank")), on=["region", "role"]).with_columns(pl.lit(0).alias("scope")),
-        keys.with_columns(pl.lit(NATIONAL).alias("region")).join(candidates, on=["region", "role"]).with_columns(pl.lit(1).alias("scope")),
-    ])
-    matched = (
-        matched.filter(E("end_date").is_null() | (E("end_date") >= E("existing_from")))
-        .sort("scope", "rank").unique(subset="__i", keep="first")
-        .select("__i", *(E(c).alias(c + ".existing") for c in CAP_COLUMNS), pl.lit(True).alias("cap.existing"))
+    keys = frame.select("region", "role", "end_date").unique()
+    candidates = [
+        keys.with_columns(lookup.alias("lookup")).join(reach.lazy(), left_on=["lookup", "role"], right_on=["region", "role"])
+        .filter(E("end_date").is_null() | (E("end_date") >= E("existing_from")))
+        .with_columns(pl.lit(scope).alias("scope"))
+        for scope, lookup in enumerate((E("region"), pl.lit(NATIONAL)))
+    ]
+    reached = (
+        pl.concat(candidates).sort("scope", "rank").unique(subset=["region", "role", "end_date"], keep="first")
+        .select("region", "role", "end_date", *(E(c).alias(c + ".existing") for c in CAP_COLUMNS))
     )
-    frame = frame.join(matched, on="__i", how="left").with_columns(E("cap.existing").fill_null(False))
-    take_existing = ~E("cap.found") & E("cap.existing")
+    frame = frame.join(reached, on=["region", "role", "end_date"], how="left", nulls_equal=True, maintain_order="left")
+    frame = frame.with_columns(E("cap.index.existing").is_not_null().alias("cap.existing"))
+    take = ~E("cap.found") & E("cap.existing")
     return frame.with_columns(
-        *(pl.when(take_existing).then(E(c + ".existing")).otherwise(E(c)).alias(c) for c in CAP_COLUMNS),
+        *(pl.when(take).then(E(c + ".existing")).otherwise(E(c)).alias(c) for c in CAP_COLUMNS),
         (E("cap.found") | E("cap.existing")).alias("cap.found"),
     ).drop([c + ".existing" for c in CAP_COLUMNS])
+
+
+def with_cap_words(frame: pl.LazyFrame, table: CapTable) -> pl.LazyFrame:
+    """The region, role, period, source and file of each row's cap, for messages and evidence."""
+    return frame.join(table.details().lazy(), on="cap.index", how="left")

@@ -16,9 +16,9 @@ import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
 from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, OUTCOMES, PASS, REPORTED, UNKNOWN, WAIVED
-from .cap_lookup import with_caps
+from .cap_lookup import with_cap_words, with_caps
 from .context import Context
-from .parameters import DAY, layers_of, parameter_columns
+from .parameters import DAY, Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec
 from .scope import in_scope, scope_words, subject_to_regime
 from .vocabulary import CAP_CHECKS, CHECKS, Verdict
@@ -27,6 +27,8 @@ from ..phrases import phrase
 
 E = pl.col
 SUBJECT = "__subject"
+OUTCOME = pl.Enum(OUTCOMES)
+ENGINE = "streaming"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Plan:
     verdict: Verdict
     scope: pl.Expr
     outcome: pl.Expr
+    parameters: Parameters
 
 
 class Engine:
@@ -61,6 +64,7 @@ class Engine:
         base = f"ruleset {ruleset.ruleset.id}"
         self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
         self.rule_ids = [spec.id for spec, _, _ in self.rules]
+        self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
 
     def _frame(self, engagements: pl.DataFrame) -> pl.LazyFrame:
         reference = pl.lit(self.as_of, pl.Date) if self.as_of else E("start_date")
@@ -68,7 +72,7 @@ class Engine:
             pl.max_horizontal(reference, pl.lit(self.floor, pl.Date)).alias(DAY),
             subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
         )
-        if any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules):
+        if self.uses_caps:
             existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
             frame = with_caps(frame, self.context.caps, existing)
         return frame
@@ -78,22 +82,21 @@ class Engine:
         plans = []
         for spec, origin, region in self.rules:
             layers = layers_of(spec, origin, self.overlays if region is None else [])
-            frame = frame.with_columns(parameter_columns(spec.id, spec, layers, self.floor))
-            params = {name: E(f"{spec.id}.{name}") for name in spec.params}
-            frame, verdict = CHECKS[spec.check].build(frame, params, self.context, f"{spec.id}.")
+            params = parameters(spec.id, spec, layers, self.floor)
+            frame, verdict = CHECKS[spec.check].build(frame, params.values, self.context, f"{spec.id}.")
             scope = in_scope(spec.applies, region)
             outcome = (
                 pl.when(~E(SUBJECT) | (scope == False)).then(pl.lit(NOT_APPLICABLE))  # noqa: E712
-                .when(E(f"{spec.id}.unresolved").is_not_null()).then(pl.lit(NOT_EVALUATED))
+                .when(params.unresolved.is_not_null()).then(pl.lit(NOT_EVALUATED))
                 .when(scope.is_null() & (verdict.outcome == BREACH)).then(pl.lit(UNKNOWN))
                 .otherwise(verdict.outcome)
-            )
+            ).cast(OUTCOME)
             valid = [key[0] for key, w in self.waivers.items() if key[1] == spec.id and not missing_approvals(w, spec.waiver_approvers)]
             if valid:
-                outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED)).otherwise(outcome)
-            plans.append(Plan(spec, region, verdict, scope, outcome))
+                outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED, OUTCOME)).otherwise(outcome)
+            plans.append(Plan(spec, region, verdict, scope, outcome, params))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
-        done = frame.collect()
+        done = frame.collect(engine=ENGINE)
         counts = {}
         for plan in plans:
             seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
@@ -110,6 +113,10 @@ class Engine:
         ]
         return Evaluation(counts, table, notices, breached)
 
+    def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
+        """Rows with their cap's words, where a rule looked caps up."""
+        return with_cap_words(rows, self.context.caps) if self.uses_caps else rows
+
     def _findings(self, done: pl.DataFrame, order: int, plan: Plan) -> pl.LazyFrame:
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
@@ -124,9 +131,9 @@ class Engine:
         if suffix:
             message = message + pl.when(signed).then(E("engagement_id").replace_strict(suffix, default="")).otherwise(pl.lit(""))
             evidence = evidence + pl.when(signed).then(E("engagement_id").replace_strict(extra, default="")).otherwise(pl.lit(""))
-        evidence = phrase('{},"parameters":{},"parameters_as_of":"{}"}', evidence, E(f"{spec.id}.parameters"), iso(E(DAY)))
-        return done.lazy().filter(outcome.is_in(REPORTED)).select(
-            E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.alias("outcome"), pl.lit(spec.severity).alias("severity"),
+        evidence = phrase('{},"parameters":{},"parameters_as_of":"{}"}', evidence, plan.parameters.evidence, iso(E(DAY)))
+        return self._worded(done.lazy().filter(outcome.is_in(REPORTED))).select(
+            E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
             E("worker_id"), E("la_code"), E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
         )
@@ -152,11 +159,11 @@ class Engine:
         """Why a rule was not evaluated, and data warnings on passes: each reason with its count, most frequent first."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
-        sources = [("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(E(f"{spec.id}.unresolved"), plan.verdict.message))]
+        sources = [("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(plan.parameters.unresolved, plan.verdict.message))]
         if plan.verdict.warning is not None:
             sources.append(("data_warning", (outcome == PASS) & plan.verdict.warning.is_not_null(), plan.verdict.warning))
         return [
-            (kind, done.lazy().filter(condition).group_by(reason.alias("message")).agg(pl.len().alias("count")).sort(["count", "message"], descending=[True, False]))
+            (kind, self._worded(done.lazy().filter(condition)).group_by(reason.alias("message")).agg(pl.len().alias("count")).sort(["count", "message"], descending=[True, False]))
             for kind, condition, reason in sources
         ]
 

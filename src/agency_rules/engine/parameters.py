@@ -121,8 +121,17 @@ def segments(layers: dict[str, list[Layer]], floor: date) -> list[Segment]:
     return found
 
 
-def parameter_columns(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> list[pl.Expr]:
-    """`{rule}.{param}` values, `{rule}.parameters` (their evidence as JSON) and `{rule}.unresolved` (why a rule has no value)."""
+@dataclass(frozen=True)
+class Parameters:
+    """A rule's parameters as expressions over each engagement's day and region."""
+
+    values: dict[str, pl.Expr]
+    evidence: pl.Expr
+    unresolved: pl.Expr
+
+
+def parameters(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> Parameters:
+    """The values in force, their evidence (JSON text), and why the rule has no value where it has none."""
     pieces = segments(layers, floor)
     every_region = all(len(s.regions) == len(REGIONS) for s in pieces)
     kinds = CHECKS[spec.check].params
@@ -136,17 +145,14 @@ def parameter_columns(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer
             expression = expression.when(condition).then(pl.lit(value, dtype))
         return expression.otherwise(pl.lit(None, dtype))
 
-    columns = [
-        chain(lambda r, name=name: (list(dict(r.values)[name]) if kinds[name].is_list else dict(r.values)[name]) if r.missing is None else None,
-              kinds[name].dtype()).alias(f"{rule_id}.{name}")
+    values = {
+        name: chain(lambda r, name=name: (list(dict(r.values)[name]) if kinds[name].is_list else dict(r.values)[name]) if r.missing is None else None, kinds[name].dtype())
         for name in layers
-    ]
-    columns.append(chain(lambda r: r.evidence or "{}", pl.String).alias(f"{rule_id}.parameters"))
+    }
     missing = chain(lambda r: r.missing, pl.String)
     why = chain(lambda r: r.unset, pl.String)
     reason = (
         pl.when(why.is_not_null()).then(phrase("{}: '{}' has no figure ({})", rule_id, missing, why))
         .when(missing.is_not_null()).then(phrase("{}: no value of '{}' is in force on {}", rule_id, missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
     )
-    columns.append(reason.alias(f"{rule_id}.unresolved"))
-    return columns
+    return Parameters(values, chain(lambda r: r.evidence or "{}", pl.String), reason)

@@ -161,7 +161,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
             pl.when(E("own")).then(pl.lit("the engagement's previous_* columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
         )
     )
-    frame = frame.join(found, on="__i", how="left")
+    frame = pl.concat([frame, frame.select("__i").join(found, on="__i", how="left", maintain_order="left").drop("__i")], how="horizontal")
     c = lambda name: E(prefix + name)  # noqa: E731
     months, exempt = p["months"], p["exempt_reasons"]
     story = phrase(

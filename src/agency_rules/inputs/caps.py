@@ -71,6 +71,10 @@ class CapTable:
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
 
+    def _limits(self, entry: CapEntry) -> dict[str, object]:
+        index = next(i for i, e in enumerate(self.entries) if e is entry)
+        return {"cap.index": index, "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee}
+
     def periods(self) -> pl.DataFrame:
         """For each region (or national) and role, the days each entry is the one in force: non-overlapping, so a join finds one.
 
@@ -83,13 +87,13 @@ class CapTable:
                 last = cuts[index + 1] - timedelta(days=1) if index + 1 < len(cuts) else None
                 entry = next((e for e in entries if e.in_force(first)), None)
                 if entry is not None:
-                    rows.append({"region": region, "role": role, "first": first, "last": last, **_columns(entry)})
+                    rows.append({"region": region, "role": role, "first": first, "last": last, **self._limits(entry)})
         return pl.DataFrame(rows, schema=PERIOD_SCHEMA)
 
     def reaching_existing(self) -> pl.DataFrame:
         """Entries with an `existing_from` day in force: they also reach engagements that started earlier and still run on it."""
         rows = [
-            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **_columns(e)}
+            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **self._limits(e)}
             for (region, role), entries in self._by_key.items()
             for rank, e in enumerate(entries)
             if e.existing_from and e.in_force(e.existing_from)
@@ -97,21 +101,29 @@ class CapTable:
         return pl.DataFrame(rows, schema=EXISTING_SCHEMA)
 
 
-CAP_COLUMNS = {
-    "cap.region": pl.String, "cap.role": pl.String, "cap.in_force": pl.String, "cap.source": pl.String, "cap.file": pl.String,
-    "cap.pay_rate": pl.Float64, "cap.pay_rate_paye": pl.Float64, "cap.agency_fee": pl.Float64, "cap.framework_fee": pl.Float64,
-}
+    def details(self) -> pl.DataFrame:
+        """Each entry's words for messages and evidence, by `cap.index` (its place in `entries`)."""
+        return pl.DataFrame(
+            [
+                {
+                    "cap.index": index, "cap.region": e.region, "cap.role": e.role, "cap.source": e.source, "cap.file": e.file,
+                    "cap.in_force": f"{e.effective_from.isoformat()} to {e.effective_to.isoformat() if e.effective_to else 'open-ended'}",
+                }
+                for index, e in enumerate(self.entries)
+            ],
+            schema=DETAIL_SCHEMA,
+        )
+
+    @property
+    def entries(self) -> list[CapEntry]:
+        return [e for key in sorted(self._by_key) for e in self._by_key[key]]
+
+
+LIMITS = {"cap.pay_rate": pl.Float64, "cap.pay_rate_paye": pl.Float64, "cap.agency_fee": pl.Float64, "cap.framework_fee": pl.Float64}
+CAP_COLUMNS = {"cap.index": pl.UInt32, **LIMITS}
 PERIOD_SCHEMA = {"region": pl.String, "role": pl.String, "first": pl.Date, "last": pl.Date, **CAP_COLUMNS}
 EXISTING_SCHEMA = {"region": pl.String, "role": pl.String, "rank": pl.Int64, "existing_from": pl.Date, **CAP_COLUMNS}
-
-
-def _columns(entry: CapEntry) -> dict[str, object]:
-    return {
-        "cap.region": entry.region, "cap.role": entry.role,
-        "cap.in_force": f"{entry.effective_from.isoformat()} to {entry.effective_to.isoformat() if entry.effective_to else 'open-ended'}",
-        "cap.source": entry.source, "cap.file": entry.file,
-        "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee,
-    }
+DETAIL_SCHEMA = {"cap.index": pl.UInt32, "cap.region": pl.String, "cap.role": pl.String, "cap.source": pl.String, "cap.file": pl.String, "cap.in_force": pl.String}
 
 
 def _overlap(a: CapEntry, b: CapEntry) -> bool:
