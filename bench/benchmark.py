@@ -3,9 +3,10 @@
 For each size it generates (once, cached by seed) engagements, history and caps, then measures
 in this same run, each the median of --runs runs:
 - csv.reader merely reading the engagements file (in this process): the floor for a Python tool;
-- `agency-check FILE --history --caps --format json --output …`, all rules of the default
-  ruleset, as a user runs it (a fresh process; peak memory is the whole process tree's RSS,
-  sampled every 20 ms, so forked workers count in full);
+- `agency-check FILE --history --caps --format json --output … --timings`, all rules of the
+  default ruleset, as a user runs it (a fresh process; peak memory is the whole process tree's
+  RSS, sampled every 20 ms), with the seconds of each stage it reports (setup, read, parse,
+  rules, report; the rest of the wall time is Python starting and importing);
 - DuckDB: CSV load and hand-written SQL for the core rules, breaches written as JSON: the
   baseline an analyst would reach for.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from generate import SIZES, generate
 
 ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("setup", "read", "parse", "rules", "report")
 
 
 def dataset(base: Path, size: str, seed: int) -> Path:
@@ -75,10 +77,10 @@ def tree_rss(pid: int) -> int:
     return sum(rss.get(p, 0) for p in family)
 
 
-def timed_command(command: list[str]) -> tuple[float, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit status) of a command."""
+def timed_command(command: list[str]) -> tuple[float, int, int, dict[str, float]]:
+    """(wall seconds, peak tree RSS bytes, exit status, stage seconds) of a command."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
 
@@ -90,11 +92,16 @@ def timed_command(command: list[str]) -> tuple[float, int, int]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    status = process.wait()
+    _, err = process.communicate()
+    status = process.returncode
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    return elapsed, peak, status
+    stages = {}
+    for line in err.splitlines():
+        if line.startswith("timings: "):
+            stages = {k: float(v.rstrip("s")) for k, v in (part.split("=") for part in line.removeprefix("timings: ").split())}
+    return elapsed, peak, status, stages
 
 
 def agency_check(data: Path, out: Path) -> list[str]:
@@ -105,6 +112,7 @@ def agency_check(data: Path, out: Path) -> list[str]:
         "--caps", str(data / "caps.toml"),
         "--format", "json",
         "--output", str(out),
+        "--timings",
     ]
 
 
@@ -127,6 +135,10 @@ WHERE d(start_date) IS NOT NULL;
 CREATE TEMP TABLE h AS
 SELECT upper(worker_id) AS worker_id, l.region, d(end_date) AS end_date, leaving_reason
 FROM history_raw hr JOIN la l ON l.la_code = hr.la_code WHERE employment = 'substantive';
+CREATE TEMP TABLE roles AS
+SELECT worker_id, region, end_date, leaving_reason FROM h
+UNION ALL
+SELECT worker_id, previous_region, previous_end, previous_leaving_reason FROM e WHERE previous_substantive_la IS NOT NULL;
 CREATE TEMP TABLE capped AS
 SELECT e.*, coalesce(rc.pay_rate, nc.pay_rate) AS cap_pay, coalesce(rc.pay_rate_paye, nc.pay_rate_paye) AS cap_paye,
        coalesce(rc.agency_fee, nc.agency_fee) AS cap_agency, coalesce(rc.framework_fee, nc.framework_fee) AS cap_framework
@@ -137,10 +149,8 @@ COPY (
   SELECT engagement_id, 'PQE001' AS rule_id FROM e WHERE qualified_date >= DATE '2024-04-01'
      AND (start_date < qualified_date + INTERVAL 5 YEAR OR pqe_years < 5)
   UNION ALL SELECT engagement_id, 'ASYE001' FROM e WHERE qualified_date >= DATE '2024-04-01' AND asye = false
-  UNION ALL SELECT engagement_id, 'COOL001' FROM e WHERE previous_region = region AND previous_end < start_date
-     AND start_date < previous_end + INTERVAL 3 MONTH AND previous_leaving_reason <> 'redundancy'
-  UNION ALL SELECT DISTINCT e.engagement_id, 'COOL001' FROM e JOIN h ON h.worker_id = e.worker_id AND h.region = e.region
-     WHERE h.end_date < e.start_date AND e.start_date < h.end_date + INTERVAL 3 MONTH AND h.leaving_reason <> 'redundancy'
+  UNION ALL SELECT DISTINCT e.engagement_id, 'COOL001' FROM e JOIN roles r ON r.worker_id = e.worker_id AND r.region = e.region
+     WHERE r.end_date < e.start_date AND e.start_date < r.end_date + INTERVAL 3 MONTH AND r.leaving_reason <> 'redundancy'
   UNION ALL SELECT engagement_id, 'NOTICE001' FROM e WHERE notice < 6 OR reciprocal = false
   UNION ALL SELECT engagement_id, 'REF001' FROM e WHERE references_count < 1 OR (references_count IS NULL AND reference = false)
   UNION ALL SELECT engagement_id, 'REF002' FROM e WHERE template = false
@@ -208,18 +218,23 @@ def main() -> None:
         report = data / "report.json"
         reader = statistics.median(csv_reader_seconds(data / "engagements.csv") for _ in range(args.runs))
         checks = [timed_command(agency_check(data, report)) for _ in range(args.runs)]
-        statuses = {status for _, _, status in checks}
+        statuses = {status for _, _, status, _ in checks}
         if not statuses <= {0, 1, 3}:
             raise SystemExit(f"agency-check failed on {size}: exit {statuses}")
-        wall = statistics.median(t for t, _, _ in checks)
-        peak = max(p for _, p, _ in checks)
+        wall = statistics.median(t for t, _, _, _ in checks)
+        peak = max(p for _, p, _, _ in checks)
+        stages = {stage: statistics.median(c[3].get(stage, 0.0) for c in checks) for stage in STAGES}
         duck = statistics.median(duckdb_seconds(data, data / "duckdb.json") for _ in range(args.runs))
-        rows.append((size, count, wall, peak, reader, duck))
+        rows.append((size, count, wall, peak, reader, duck, stages))
         agree = breach_counts(report) == duckdb_breach_counts(data / "duckdb.json")
         print(f"measured {size}: breach counts by rule {'agree' if agree else 'DIFFER'} with DuckDB's", file=sys.stderr, flush=True)
     print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}")
-    for size, count, wall, peak, reader, duck in rows:
+    for size, count, wall, peak, reader, duck, _ in rows:
         print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {wall / reader:>6.2f} {duck:>9.2f} {wall / duck:>8.2f}")
+    print()
+    print(f"{'size':<9} " + " ".join(f"{stage + ' s':>9}" for stage in STAGES) + f" {'start-up s':>10}")
+    for size, _, wall, _, _, _, stages in rows:
+        print(f"{size:<9} " + " ".join(f"{stages[stage]:>9.2f}" for stage in STAGES) + f" {wall - sum(stages.values()):>10.2f}")
     for (small, n1, t1, *_), (big, n2, t2, *_) in zip(rows, rows[1:]):
         print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")
 

@@ -19,7 +19,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from agency_rules.dates import add_months
+from dateutil.relativedelta import relativedelta
+
 from agency_rules.regions import local_authorities
 
 STATISTICS = Path(__file__).resolve().parents[2] / "shared" / "data" / "csww_indicators_2017_to_2023.csv"
@@ -86,7 +87,7 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
             la = la_choices[index]
             role = pick(rng, ROLES)
             start = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
-            end = None if rng.random() < 0.2 else add_months(start, rng.randint(1, 18)) - timedelta(days=1)
+            end = None if rng.random() < 0.2 else start + relativedelta(months=rng.randint(1, 18)) - timedelta(days=1)
             offer = start - timedelta(days=rng.randint(0, 30)) if rng.random() < 0.7 else None
             new_graduate = rng.random() < 0.02
             qualified = start - timedelta(days=rng.randint(100, 700) if new_graduate else rng.randint(5 * 366, 30 * 365))

@@ -221,3 +221,18 @@ def test_history_rows_are_validated_too(tmp_path: Path) -> None:
     assert history.table.valid["worker_id"].to_list() == ["SW1"]
     assert history.table.errors["row"].unique(maintain_order=True).to_list() == [3, 4]
     assert history.info.rows == 3
+
+
+@pytest.mark.parametrize("text", ["SW1", "SW123456", "P-0", "P-1a2b3c"])
+def test_a_canonical_worker_id_is_its_own_value(text: str) -> None:
+    """The reader skips normalising ids already in canonical form; this holds only if normalising leaves them unchanged."""
+    kind = WorkerId(pl.String)
+    assert pl.select(pl.lit(text).str.contains(kind.canonical)).item()
+    assert read_cell(WorkerId(pl.String, canonical=None), text) == text
+
+
+def test_canonical_and_other_worker_ids_in_one_file(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [row(engagement_id="A", worker_id="SW1"), row(engagement_id="B", worker_id=" sw 2"), row(engagement_id="C", worker_id="SW0")])
+    loaded = read_engagements(path)
+    assert [(e.engagement_id, e.worker_id) for e in loaded.engagements] == [("A", "SW1"), ("B", "SW2")]
+    assert [r.engagement_id for r in loaded.rejected] == ["C"]

@@ -35,6 +35,7 @@ class Kind:
     """How one kind of cell is read: `value` of the stripped text, and `message` for a text that gave no value."""
 
     dtype: pl.DataType
+    canonical: str | None = field(default=None, kw_only=True)
 
     def value(self, text: pl.Expr) -> pl.Expr:
         return pl.when(text != "").then(text)
@@ -48,8 +49,14 @@ class Text(Kind):
         return pl.lit("")
 
 
+@dataclass(frozen=True)
 class WorkerId(Kind):
-    """Social Work England numbers normalise to SW + digits; regional pseudonyms to P- + lower-case hex."""
+    """Social Work England numbers normalise to SW + digits; regional pseudonyms to P- + lower-case hex.
+
+    A cell already in that form is its own value (`canonical`), so only the others are normalised.
+    """
+
+    canonical: str | None = field(default=r"^(?:SW[1-9][0-9]{0,5}|P-[0-9a-f]+)$", kw_only=True)
 
     def value(self, text: pl.Expr) -> pl.Expr:
         upper = text.str.to_uppercase().str.replace_all(" ", "", literal=True)

@@ -69,17 +69,28 @@ def _read(source: SourceText, categorical: Plan) -> Records:
         complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
         return _with_quoted_records(source, lines.with_columns(complex_line.alias("complex")))
     header = lines["line"][0].split(",")
-    simple = _split(source, lines.height, len(header), categorical(header)).slice(1)
-    frame = simple.with_columns(
+    simple, lengths = _split(source, lines.height, len(header), categorical(header))
+    body = lines["line"].slice(1)
+    frame = simple.slice(1).with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
-            (lines["line"].slice(1).str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
-            lines["line"].slice(1).str.contains(r"^[\s,]*$").alias(BLANK),
-        )
+        _cell_counts(body, lengths.slice(1), len(header)).alias(FIELDS),
+        body.str.contains(r"^[\s,]*$").alias(BLANK),
+    )
     return Records(header, frame)
 
 
-def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None) -> pl.DataFrame:
-    """Every line split at its commas, one column more than the header so a long row shows."""
+def _cell_counts(lines: pl.Series, lengths: pl.Series, width: int) -> pl.Series:
+    """Cells per line: its length less its cells' lengths is its comma count. Exact up to one cell more than the header;
+    a line that seems to have more is counted comma by comma."""
+    counts = (lines.str.len_bytes().cast(pl.Int64) - lengths + 1).cast(pl.Int32)
+    longer = (counts > width + 1).arg_true()
+    if longer.len():
+        counts = counts.scatter(longer, lines.gather(longer).str.count_matches(",", literal=True).cast(pl.Int32) + 1)
+    return counts
+
+
+def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None) -> tuple[pl.DataFrame, pl.Series]:
+    """Every line split at its commas (one column more than the header, so a long row shows), and the bytes in its cells."""
     schema = {f"column_{i + 1}": pl.Categorical(pl.Categories.random()) if i in (categorical or ()) else pl.String for i in range(width + 1)}
     try:
         frame = pl.read_csv(
@@ -90,7 +101,15 @@ def _split(source: SourceText, expected: int, width: int, categorical: set[int] 
         raise InputError(f"{source.path}: the file cannot be read as CSV ({_first_line(error)})") from None
     if frame.height != expected:
         raise InputError(f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)")
-    return frame.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width))
+    lengths = frame.select(pl.sum_horizontal(_length(frame[name]).alias(name) for name in frame.columns)).to_series()
+    return frame.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width)), lengths
+
+
+def _length(cells: pl.Series) -> pl.Series:
+    """Bytes in each cell; a categorical column measures each distinct value once."""
+    if isinstance(cells.dtype, pl.Categorical):
+        return cells.dtype.categories.to_series().str.len_bytes().cast(pl.Int64).gather(cells.to_physical()).fill_null(0)
+    return cells.str.len_bytes().cast(pl.Int64).fill_null(0)
 
 
 def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
@@ -120,7 +139,7 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
     first = next((cells for group, index, cells in parsed if group == header_group and index == 0), None)
     header = first if first is not None else lines["line"][0].split(",")
     width = len(header)
-    split = _split(source, lines.height, width).with_columns(
+    split = _split(source, lines.height, width)[0].with_columns(
         lines["group"].alias("group"), pl.lit(0, pl.Int64).alias("part"),
         (lines["line"].str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
         lines["line"].str.contains(r"^[\s,]*$").alias(BLANK),

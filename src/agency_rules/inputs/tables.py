@@ -8,7 +8,7 @@ before its start, or a key used by an earlier row. Rows read = valid rows + reje
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -64,6 +64,13 @@ def bad_of(name: str) -> str:
 
 def decode(raw: pl.Series, column: Column) -> tuple[pl.Series, pl.Series]:
     """A column's values and bad flags. A column of few distinct values is decoded once per distinct value and mapped back."""
+    if column.kind.canonical and raw.dtype == pl.String:
+        plain = raw.str.contains(column.kind.canonical)
+        if plain.all():
+            return raw.cast(column.kind.dtype), pl.repeat(False, raw.len(), eager=True)
+        others = (~plain).arg_true()
+        value, bad = decode(raw.gather(others), replace(column, kind=replace(column.kind, canonical=None)))
+        return raw.scatter(others, value), pl.repeat(False, raw.len(), eager=True).scatter(others, bad)
     if isinstance(raw.dtype, pl.Categorical):
         values, index = raw.dtype.categories.to_series(), raw.to_physical()
     elif column.distinct or raw.len() == 0:
