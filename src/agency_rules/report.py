@@ -92,17 +92,12 @@ class Report:
 
 def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dict[str, Any]]:
     """One record per rejected row with every reason, as the data contract shows them."""
-    records: list[dict[str, Any]] = []
-    for (row,), group in errors.group_by("row", maintain_order=True):
-        record: dict[str, Any] = {
-            "row": row,
-            "engagement_id": group["engagement_id"][0],
-            "errors": group.select("column", "value", "message").to_dicts(),
-        }
-        if with_file:
-            record["file"] = group["file"][0]
-        records.append(record)
-    return records
+    grouped = errors.group_by("row", maintain_order=True).agg(
+        pl.col("engagement_id").first(),
+        pl.struct("column", "value", "message").alias("errors"),
+        *([pl.col("file").first()] if with_file else []),
+    )
+    return grouped.to_dicts()
 
 
 @dataclass(frozen=True)

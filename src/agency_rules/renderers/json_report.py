@@ -29,6 +29,14 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     head, tail = json.dumps(document, ensure_ascii=False).split(json.dumps(marker), 1)
     out.write(head + "[")
     findings = report.findings
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
     for start in range(0, findings.height, CHUNK):
-        out.write(("," if start else "") + ",".join(finding_lines(findings.slice(start, CHUNK))))
+        chunk = finding_lines(findings.slice(start, CHUNK)).str.join(",")
+        prefix = "," if start else ""
+        if binary is not None:
+            binary.write(prefix.encode() + chunk.cast(pl.Binary).item())
+        else:
+            out.write(prefix + chunk.item())
     out.write("]" + tail + "\n")
