@@ -86,7 +86,7 @@ def run(sources: list[Source], options: Options) -> Report:
     for source in sources:
         raws.append(read_raw(_path(source), column_map=column_map))
     lap("read")
-    loaded: list[Loaded] = [parse_engagements(raw, column_map) for raw in raws]
+    loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
     history = read_history(_path(options.history), column_map) if options.history is not None else None
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])

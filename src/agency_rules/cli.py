@@ -157,10 +157,19 @@ def route(argv: list[str]) -> list[str]:
 def main() -> None:
     try:
         app(args=route(sys.argv[1:]), prog_name="agency-check")
-    except SystemExit:
-        raise
+        status = 0
+    except SystemExit as done:
+        status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR
     except Exception as error:  # the last guard: a user sees a message, never a traceback
         if os.environ.get("AGENCY_RULES_DEBUG"):
             raise
         Console(stderr=True, soft_wrap=True).print(f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)", markup=False)
-        sys.exit(EXIT_ERROR)
+        status = EXIT_ERROR
+    finish(status)
+
+
+def finish(status: int) -> None:
+    """Leave without tearing down a large run's frames one by one: the report is written and flushed, so nothing is lost."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -82,7 +82,7 @@ def _read(source: SourceText, categorical: Plan) -> Records:
 def _cell_counts(lines: pl.Series, lengths: pl.Series, width: int) -> pl.Series:
     """Cells per line: its length less its cells' lengths is its comma count. Exact up to one cell more than the header;
     a line that seems to have more is counted comma by comma."""
-    counts = (lines.str.len_bytes().cast(pl.Int64) - lengths + 1).cast(pl.Int32)
+    counts = lines.str.len_bytes().cast(pl.Int32) - lengths + 1
     longer = (counts > width + 1).arg_true()
     if longer.len():
         counts = counts.scatter(longer, lines.gather(longer).str.count_matches(",", literal=True).cast(pl.Int32) + 1)
@@ -101,15 +101,17 @@ def _split(source: SourceText, expected: int, width: int, categorical: set[int] 
         raise InputError(f"{source.path}: the file cannot be read as CSV ({_first_line(error)})") from None
     if frame.height != expected:
         raise InputError(f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)")
-    lengths = frame.select(pl.sum_horizontal(_length(frame[name]).alias(name) for name in frame.columns)).to_series()
+    lengths = pl.repeat(0, frame.height, dtype=pl.Int32, eager=True)
+    for name in frame.columns:
+        lengths = lengths + _length(frame[name])
     return frame.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width)), lengths
 
 
 def _length(cells: pl.Series) -> pl.Series:
     """Bytes in each cell; a categorical column measures each distinct value once."""
     if isinstance(cells.dtype, pl.Categorical):
-        return cells.dtype.categories.to_series().str.len_bytes().cast(pl.Int64).gather(cells.to_physical()).fill_null(0)
-    return cells.str.len_bytes().cast(pl.Int64).fill_null(0)
+        return cells.dtype.categories.to_series().str.len_bytes().cast(pl.Int32).gather(cells.to_physical()).fill_null(0)
+    return cells.str.len_bytes().cast(pl.Int32).fill_null(0)
 
 
 def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:

@@ -94,7 +94,7 @@ def parse_table(
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
     where = locate(path, records.header, columns, column_map)
-    frame = records.frame.filter(~pl.col(BLANK))
+    frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
     blank = pl.repeat("", frame.height, dtype=pl.String, eager=True)
     typed: dict[str, pl.Series] = {"row": frame[ROW]}
     flags: dict[str, pl.Series] = {"cells": frame[FIELDS] != records.width}
@@ -103,6 +103,7 @@ def parse_table(
         typed[c.name] = value.alias(c.name)
         flags[c.name] = bad
     table = pl.DataFrame(typed)
+    del typed
     checks = []
     if period:
         start, end = period
@@ -112,17 +113,22 @@ def parse_table(
     if checks:
         flags.update(table.select(checks).to_dict())
     marks = pl.DataFrame({bad_of(name): flag for name, flag in flags.items()})
+    del flags
     rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
-    valid = table.filter(~rejected)
     if not rejected.any():
-        return Table(valid, pl.DataFrame(schema=ERROR_SCHEMA), frame.height)
+        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height)
+    bad_typed = table.filter(rejected)
+    first = None
+    if key:
+        first = table.filter(pl.col(key).is_in(bad_typed[key].drop_nulls().implode())).group_by(key).agg(pl.col("row").min().alias(FIRST))
+    valid = table.filter(~rejected)
+    del table
     texts = frame.filter(rejected).select(
         ROW, FIELDS,
         *((pl.col(cell(where[c.name])).cast(pl.String).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name)) for c in columns),
     )
-    bad_rows = pl.concat([texts, table.filter(rejected).drop("row"), marks.filter(rejected)], how="horizontal")
-    if key:
-        first = table.filter(pl.col(key).is_in(bad_rows[key].drop_nulls().implode())).group_by(key).agg(pl.col("row").min().alias(FIRST))
+    bad_rows = pl.concat([texts, bad_typed.drop("row"), marks.filter(rejected)], how="horizontal")
+    if first is not None:
         bad_rows = bad_rows.join(first, on=key, how="left")
     errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect()
     return Table(valid, errors, frame.height)
