@@ -10,6 +10,7 @@ from ..inputs.caps import CapTable
 from ..regions import region_by_code
 from ..phrases import phrase
 
+DAY = "__day"  # the day whose parameter values apply to an engagement (its start, or --as-of; never before the ruleset's start)
 ROLE_SCHEMA = {
     "worker_id": pl.String, "la_code": pl.String, "region": pl.String, "employment": pl.String, "end_date": pl.Date,
     "leaving_reason": pl.String, "recorded_in": pl.String, "from_columns": pl.Boolean, "source_engagement": pl.String,

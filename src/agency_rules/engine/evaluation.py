@@ -17,8 +17,8 @@ import polars as pl
 from ..inputs.waivers import Waiver, missing_approvals
 from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, OUTCOMES, PASS, REPORTED, UNKNOWN, WAIVED
 from .cap_lookup import with_cap_words, with_caps
-from .context import Context
-from .parameters import DAY, Parameters, layers_of, parameters
+from .context import DAY, Context
+from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec
 from .scope import in_scope, scope_words, subject_to_regime
 from .vocabulary import CAP_CHECKS, CHECKS, Verdict

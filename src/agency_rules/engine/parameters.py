@@ -17,11 +17,11 @@ from typing import Any
 import polars as pl
 
 from ..regions import REGIONS
+from .context import DAY
 from .rulebook import DatedValue, Overlay, RuleSpec
 from .vocabulary import CHECKS
 from ..phrases import phrase
 
-DAY = "__day"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import polars as pl
 
 from ..terms import BREACH, LEAVING_REASONS, NOT_EVALUATED, PASS, UNKNOWN
 from . import words
-from .context import Context
+from .context import DAY, Context
 from ..phrases import phrase
 
 E = pl.col
@@ -131,8 +131,8 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     what the roles say, never by where a row stands in the file.
     """
     roles = ctx.roles.filter(E("employment") == "substantive")
-    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
-    pairs = engagements.join(roles, on="worker_id", suffix=".role")
+    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY)
+    pairs = engagements.join(roles, on="worker_id", suffix=".role").with_columns(p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
     end, start, region = E("end_date"), E("start_date"), E("region.role")
     allowed = words.months_after(end, E("months"))
     kind = choose(
@@ -161,7 +161,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
             pl.when(E("own")).then(pl.lit("the engagement's previous_* columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
         )
     )
-    frame = pl.concat([frame, frame.select("__i").join(found, on="__i", how="left", maintain_order="left").drop("__i")], how="horizontal")
+    frame = pl.concat([frame, frame.select("__i").join(found, on="__i", how="left").sort("__i").drop("__i")], how="horizontal")
     c = lambda name: E(prefix + name)  # noqa: E731
     months, exempt = p["months"], p["exempt_reasons"]
     story = phrase(
