@@ -62,26 +62,44 @@ def bad_of(name: str) -> str:
     return f"bad:{name}"
 
 
-def decode(raw: pl.Series, column: Column) -> tuple[pl.Series, pl.Series]:
-    """A column's values and bad flags. A column of few distinct values is decoded once per distinct value and mapped back."""
-    if column.kind.canonical and raw.dtype == pl.String:
-        plain = raw.str.contains(column.kind.canonical)
-        if plain.all():
-            return raw.cast(column.kind.dtype), pl.repeat(False, raw.len(), eager=True)
-        others = (~plain).arg_true()
-        value, bad = decode(raw.gather(others), replace(column, kind=replace(column.kind, canonical=None)))
-        return raw.scatter(others, value), pl.repeat(False, raw.len(), eager=True).scatter(others, bad)
+def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions for a column's values and bad flags over the records frame, where the column is `name`.
+
+    A categorical column is decoded once per distinct value and gathered by code; a text column of
+    few distinct values likewise by its distinct values; an identifier column cell by cell, except
+    the cells already in canonical form, which are their own value.
+    """
+    def decoded(cells: pl.Series) -> pl.DataFrame:
+        return cells.to_frame("raw").select(*(e.alias(n) for e, n in zip(column.decode(pl.col("raw").str.strip_chars()), ("value", "bad"))))
+
     if isinstance(raw.dtype, pl.Categorical):
-        values, index = raw.dtype.categories.to_series(), raw.to_physical()
-    elif column.distinct or raw.len() == 0:
-        values, index = raw, None
-    else:
-        values = raw.unique()
-        index = raw.replace_strict(values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32)
-    decoded = values.to_frame("raw").select(*(e.alias(n) for e, n in zip(column.decode(pl.col("raw").str.strip_chars()), ("value", "bad"))))
-    if index is None:
-        return decoded["value"], decoded["bad"]
-    return decoded["value"].gather(index), decoded["bad"].gather(index)
+        table, index = decoded(raw.dtype.categories.to_series()), pl.col(name).to_physical()
+        return pl.lit(table["value"]).gather(index), pl.lit(table["bad"]).gather(index)
+    if column.kind.canonical:
+        plain = raw.str.contains(column.kind.canonical)
+        others = (~plain).arg_true()
+        table = decoded(raw.gather(others))
+        value = raw.cast(column.kind.dtype).scatter(others, table["value"])
+        return pl.lit(value), pl.lit(pl.repeat(False, raw.len(), eager=True).scatter(others, table["bad"]))
+    if column.distinct or raw.len() == 0:
+        return column.decode(pl.col(name).str.strip_chars())
+    values = raw.unique()
+    table = decoded(values)
+    index = pl.col(name).replace_strict(values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32)
+    return pl.lit(table["value"]).gather(index), pl.lit(table["bad"]).gather(index)
+
+
+def later_duplicates(values: pl.Series) -> pl.Series:
+    """True for each non-null value already seen in an earlier row: hashes first, exact comparison only where hashes repeat."""
+    hashes = values.hash()
+    suspects = ~hashes.is_first_distinct()
+    result = pl.repeat(False, values.len(), eager=True)
+    if not suspects.any():
+        return result
+    among = hashes.is_in(hashes.filter(suspects).implode()).arg_true()
+    candidates = values.gather(among)
+    repeated = candidates.is_not_null() & ~candidates.is_first_distinct()
+    return result.scatter(among.filter(repeated), True)
 
 
 def parse_table(
@@ -95,25 +113,24 @@ def parse_table(
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
     where = locate(path, records.header, columns, column_map)
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
-    blank = pl.repeat("", frame.height, dtype=pl.String, eager=True)
-    typed: dict[str, pl.Series] = {"row": frame[ROW]}
-    flags: dict[str, pl.Series] = {"cells": frame[FIELDS] != records.width}
+    values: list[pl.Expr] = []
+    flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]
     for c in columns:
-        value, bad = decode(frame[cell(where[c.name])] if c.name in where else blank, c)
-        typed[c.name] = value.alias(c.name)
-        flags[c.name] = bad
-    table = pl.DataFrame(typed)
-    del typed
+        value, bad = decode(frame[cell(where[c.name])], c, cell(where[c.name])) if c.name in where else c.decode(pl.lit("", pl.String))
+        values.append(value.alias(c.name))
+        flags.append(bad.alias(bad_of(c.name)))
+    both = frame.select(pl.col(ROW).alias("row"), *values, *flags)
+    table = both.select("row", *(c.name for c in columns))
+    marks = both.select(pl.col(bad_of("cells")), *(bad_of(c.name) for c in columns))
+    del both
     checks = []
     if period:
         start, end = period
-        checks.append((pl.col(end) < pl.col(start)).fill_null(False).alias("period"))
+        checks.append((pl.col(end) < pl.col(start)).fill_null(False).alias(bad_of("period")))
     if key:
-        checks.append((pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias("duplicate"))
+        checks.append(pl.lit(later_duplicates(table[key])).alias(bad_of("duplicate")))
     if checks:
-        flags.update(table.select(checks).to_dict())
-    marks = pl.DataFrame({bad_of(name): flag for name, flag in flags.items()})
-    del flags
+        marks = marks.with_columns(table.select(checks))
     rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
     if not rejected.any():
         return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height)
