@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
-
 import polars as pl
+import pytest
 
 from agency_rules.inputs.columns import FLAG, Kind, WorkerId
 from agency_rules.inputs.engagements import parse_engagements, read_history, read_raw

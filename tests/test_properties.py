@@ -7,10 +7,9 @@ import random
 import tempfile
 from pathlib import Path
 
+import polars as pl
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-import polars as pl
 
 from agency_rules import api
 from agency_rules.report import Report

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..inputs.caps import CapTable
-from ..regions import region_by_code
 from ..phrases import phrase
+from ..regions import region_by_code
 
 DAY = "__day"  # the day whose parameter values apply to an engagement (its start, or --as-of; never before the ruleset's start)
 ROLE_SCHEMA = {

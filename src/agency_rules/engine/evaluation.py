@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
+from ..phrases import phrase
 from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, OUTCOMES, PASS, REPORTED, UNKNOWN, WAIVED
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
@@ -23,7 +24,6 @@ from .rulebook import Overlay, Ruleset, RuleSpec
 from .scope import in_scope, scope_words, subject_to_regime
 from .vocabulary import CAP_CHECKS, CHECKS, Verdict
 from .words import iso
-from ..phrases import phrase
 
 E = pl.col
 SUBJECT = "__subject"

@@ -16,12 +16,11 @@ from typing import Any
 
 import polars as pl
 
+from ..phrases import phrase
 from ..regions import REGIONS
 from .context import DAY
 from .rulebook import DatedValue, Overlay, RuleSpec
 from .vocabulary import CHECKS
-from ..phrases import phrase
-
 
 
 @dataclass(frozen=True)

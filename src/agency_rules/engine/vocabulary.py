@@ -15,10 +15,10 @@ from typing import Any
 
 import polars as pl
 
+from ..phrases import phrase
 from ..terms import BREACH, LEAVING_REASONS, NOT_EVALUATED, PASS, UNKNOWN
 from . import words
 from .context import DAY, Context
-from ..phrases import phrase
 
 E = pl.col
 
@@ -132,8 +132,12 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     """
     roles = ctx.roles.filter(E("employment") == "substantive")
     engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY)
-    pairs = engagements.join(roles, on="worker_id", suffix=".role").with_columns(p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
     end, start, region = E("end_date"), E("start_date"), E("region.role")
+    pairs = (
+        engagements.join(roles, on="worker_id", suffix=".role")
+        .filter((end.is_null() | (end < start)) & (region.is_null() | (region == E("region"))))
+        .with_columns(p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
+    )
     allowed = words.months_after(end, E("months"))
     kind = choose(
         (end.is_not_null() & (end >= start), None),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..regions import descriptions
 from ..phrases import phrase
+from ..regions import descriptions
 
 
 def day(value: pl.Expr) -> pl.Expr:

@@ -12,9 +12,9 @@ from datetime import date
 
 import polars as pl
 
+from ..phrases import phrase
 from ..regions import local_authorities
 from ..terms import EMPLOYMENT_MODELS, EMPLOYMENTS, ENGAGEMENT_TYPES, LEAVING_REASONS, ROLES
-from ..phrases import phrase
 
 MAX_CELL = 1000
 EXCERPT = 40

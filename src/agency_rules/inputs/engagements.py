@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
+from ..phrases import phrase
 from ..regions import region_by_code
 from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
 from .files import InputFile, read_source
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
 from .tables import Table, locate, parse_table
-from ..phrases import phrase
 
 DATAFRAME = "<DataFrame>"
 

@@ -8,14 +8,14 @@ before its start, or a key used by an earlier row. Rows read = valid rows + reje
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import polars as pl
 
+from ..phrases import phrase
 from .columns import EXCERPT, MAX_CELL, Column
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
-from ..phrases import phrase
 
 FIRST = "__first"
 ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String}

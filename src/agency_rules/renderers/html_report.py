@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import TextIO
 
-from ..terms import OUTCOMES
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..terms import OUTCOMES
 
 
 def _row(cells: list[object], tag: str = "td") -> str:

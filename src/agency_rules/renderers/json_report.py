@@ -8,8 +8,8 @@ from typing import TextIO
 
 import polars as pl
 
-from ..report import RenderOptions, Report
 from ..phrases import phrase
+from ..report import RenderOptions, Report
 
 CHUNK = 50_000
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..terms import OUTCOMES
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..terms import OUTCOMES
 
 
 def cell(text: object) -> str:
