@@ -61,3 +61,20 @@ def test_several_files_are_one_run_and_rejections_name_their_file(tmp_path: Path
 def test_as_of_may_be_given_as_text() -> None:
     report = agency_rules.check(FIXTURES / "engagements.csv", as_of="2025-10-01")
     assert report.as_of == date(2025, 10, 1)
+
+
+def test_pooled_files_keep_rejected_rows_apart_and_name_the_file(tmp_path: Path) -> None:
+    bad = {**COMPLIANT, "start_date": "31/02/2025"}
+    first = write_csv(tmp_path / "a.csv", [{**bad, "engagement_id": "A-1"}])
+    second = write_csv(tmp_path / "b.csv", [{**bad, "engagement_id": "B-1"}, {**COMPLIANT, "engagement_id": "B-2", "notice_period_weeks": "1"}])
+    report = agency_rules.check([first, second])
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (3, 1, 2)
+    document = report.as_json()
+    assert [(r["file"], r["row"]) for r in document["rejected_rows"]] == [(str(first), 2), (str(second), 2)]
+    assert [(f["file"], f["row"], f["rule_id"]) for f in report.finding_records()] == [(str(second), 3, "NOTICE001")]
+
+
+def test_markup_in_a_cell_is_shown_as_text_in_the_terminal(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "[bold]E-1[/]", "notice_period_weeks": "1"}])
+    code, out, err = run(str(path))
+    assert code == 1 and "[bold]E-1[/]" in out and "Traceback" not in out + err

@@ -107,4 +107,5 @@ def run(sources: list[Source], options: Options) -> Report:
         rule_titles=titles,
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
+        pooled=len(sources) > 1,
     )

@@ -33,6 +33,7 @@ class Report:
     rule_titles: dict[str, str] = field(default_factory=dict)
     rejected_history_rows: pl.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    pooled: bool = False
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -44,7 +45,12 @@ class Report:
 
     @property
     def rows_rejected(self) -> int:
-        return self.rejected_rows["row"].n_unique()
+        return self.rejected_rows.select("file", "row").unique().height
+
+    @property
+    def finding_fields(self) -> tuple[str, ...]:
+        """The data contract's fields of a finding; `file` too when several exports were checked as one run."""
+        return CONTRACT_FIELDS + ("file",) if self.pooled else CONTRACT_FIELDS
 
     @property
     def notices(self) -> list[dict[str, Any]]:
@@ -57,7 +63,7 @@ class Report:
         """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
         import json
 
-        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(CONTRACT_FIELDS).iter_rows(named=True)]
+        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(self.finding_fields).iter_rows(named=True)]
 
     def exit_status(self, fail_on_unknown: bool = False) -> int:
         """0 clean; 1 a breach (or an unknown, if asked); 3 no breach but rejected input rows."""
@@ -85,19 +91,18 @@ class Report:
             },
             "findings": self.finding_records() if findings else None,
             "notices": self.notices,
-            "rejected_rows": rejected_as_dicts(self.rejected_rows),
+            "rejected_rows": rejected_as_dicts(self.rejected_rows, with_file=self.pooled),
             "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, with_file=True) if self.rejected_history_rows is not None else [],
         }
 
 
 def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dict[str, Any]]:
     """One record per rejected row with every reason, as the data contract shows them."""
-    grouped = errors.group_by("row", maintain_order=True).agg(
+    grouped = errors.group_by("file", "row", maintain_order=True).agg(
         pl.col("engagement_id").first(),
         pl.struct("column", "value", "message").alias("errors"),
-        *([pl.col("file").first()] if with_file else []),
     )
-    return grouped.to_dicts()
+    return grouped.select("row", "engagement_id", "errors", *(["file"] if with_file else [])).to_dicts()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from ..report import CONTRACT_FIELDS, RenderOptions, Report
+from ..report import RenderOptions, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,6 +18,6 @@ def neutralise(value: Any) -> str:
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CONTRACT_FIELDS)
-    for record in report.findings.select(CONTRACT_FIELDS).iter_rows():
+    writer.writerow(report.finding_fields)
+    for record in report.findings.select(report.finding_fields).iter_rows():
         writer.writerow([neutralise(value) for value in record])

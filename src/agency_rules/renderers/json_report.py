@@ -14,10 +14,10 @@ from ..report import RenderOptions, Report
 CHUNK = 50_000
 
 
-def finding_lines(findings: pl.DataFrame) -> pl.Series:
+def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
     """Each finding as one JSON object: the evidence is already JSON text, so it is spliced in, not re-encoded."""
-    head = pl.struct("engagement_id", "row", "rule_id", "outcome", "severity", "message").struct.json_encode().str.strip_suffix("}")
-    tail = pl.struct("source").struct.json_encode().str.strip_prefix("{")
+    head = pl.struct(*fields[: fields.index("evidence")]).struct.json_encode().str.strip_suffix("}")
+    tail = pl.struct(*fields[fields.index("evidence") + 1 :]).struct.json_encode().str.strip_prefix("{")
     return findings.select(phrase('{},"evidence":{},{}', head, pl.col("evidence"), tail)).to_series()
 
 
@@ -33,7 +33,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     if binary is not None:
         out.flush()
     for start in range(0, findings.height, CHUNK):
-        chunk = finding_lines(findings.slice(start, CHUNK)).str.join(",")
+        chunk = finding_lines(findings.slice(start, CHUNK), report.finding_fields).str.join(",")
         prefix = "," if start else ""
         if binary is not None:
             binary.write(prefix.encode() + chunk.cast(pl.Binary).item())
