@@ -1,0 +1,73 @@
+"""The layout shows the flow: each layer imports only from the layers beneath it, and no module imports itself back."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import REPO
+
+PACKAGE = REPO / "src" / "agency_rules"
+LAYERS = [
+    {"tomlfiles", "terms", "regions", "phrases"},
+    {"inputs"},
+    {"engine"},
+    {"report"},
+    {"renderers"},
+    {"api", "explain"},
+    {"cli", "__main__", "__init__"},
+]
+
+
+def layer_of(module: str) -> int:
+    top = module.split(".")[0]
+    return next(index for index, names in enumerate(LAYERS) if top in names)
+
+
+def imports(path: Path) -> set[str]:
+    """Modules of the package that `path` imports, as dotted names relative to the package."""
+    here = path.relative_to(PACKAGE).with_suffix("").parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(here[: len(here) - node.level])
+            target = ".".join(base + ([node.module] if node.module else []))
+            names = [target] if node.module else [".".join(base + [a.name]) for a in node.names]
+            found.update(n for n in names if is_module(n))
+    return found
+
+
+def is_module(name: str) -> bool:
+    place = PACKAGE.joinpath(*name.split("."))
+    return place.with_suffix(".py").exists() or (place / "__init__.py").exists()
+
+
+def test_every_module_imports_only_from_its_own_or_lower_layers() -> None:
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        for imported in imports(path):
+            if layer_of(imported) > layer_of(module):
+                wrong.append(f"{module} imports {imported}")
+    assert wrong == []
+
+
+def test_no_import_cycles() -> None:
+    graph = {}
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        graph[module] = {i for i in imports(path) if i != module}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 1:
+            raise AssertionError("import cycle: " + " -> ".join(trail + [node]))
+        if state.get(node) == 2 or node not in graph:
+            return
+        state[node] = 1
+        for nxt in graph[node]:
+            visit(nxt if nxt in graph else nxt + ".__init__", trail + [node])
+        state[node] = 2
+
+    for module in graph:
+        visit(module, [])
