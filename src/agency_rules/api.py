@@ -23,6 +23,7 @@ from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
+from .inputs.files import InputError
 from .inputs.waivers import load_waivers
 from .report import Report
 
@@ -77,6 +78,10 @@ def run(sources: list[Source], options: Options) -> Report:
         timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
 
+    paths = [str(s) for s in sources if not isinstance(s, pl.DataFrame)]
+    repeated = sorted({p for p in paths if paths.count(p) > 1})
+    if repeated:
+        raise InputError(f"{repeated[0]}: the same file is given twice; each export is checked once")
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
     caps = load_caps(options.caps)
     waivers = load_waivers(options.waivers) if options.waivers else {}

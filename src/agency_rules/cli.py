@@ -61,7 +61,7 @@ def _as_of(value: Optional[str]):
 
 @app.command()
 def check(
-    engagements: Annotated[Path, typer.Argument(help="The engagements CSV export.", show_default=False, metavar="ENGAGEMENTS.csv")],
+    engagements: Annotated[list[Path], typer.Argument(help="The engagements CSV export (several files are checked as one run).", show_default=False, metavar="ENGAGEMENTS.csv")],
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
     ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
@@ -91,7 +91,7 @@ def check(
             _as_of(as_of),
             column_map or settings.column_map,
         )
-        report = run([engagements], options)
+        report = run(list(engagements), options)
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     to_terminal = output is None and output_format is Format.table

@@ -55,7 +55,7 @@ def read_raw(source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame) -> Loaded:
-    errors = table.errors.with_columns(pl.lit(raw.label).alias("file"))
+    errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
     return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding))
 
 
