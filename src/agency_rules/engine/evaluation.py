@@ -28,6 +28,10 @@ from .words import iso
 E = pl.col
 SUBJECT = "__subject"
 OUTCOME = pl.Enum(OUTCOMES)
+FINDING_SCHEMA = {
+    name: pl.Int64 if name == "row" else pl.String
+    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "agency", "role", "file")
+}
 ENGINE = "streaming"
 
 
@@ -102,9 +106,15 @@ class Engine:
             seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
             counts[plan.spec.id] = {o: int(seen.get(o, 0)) for o in OUTCOMES}
         breached = int(done.select(pl.any_horizontal(E(f"{p.spec.id}.outcome") == BREACH for p in plans).sum()).item()) if plans else 0
-        findings = pl.concat([self._findings(done, order, plan) for order, plan in enumerate(plans)]).sort("__i", "__order").drop("__i", "__order")
-        reasons = [(kind, plan.spec.id, query) for plan in plans for kind, query in self._reasons(done, plan)]
-        table, *ranked = pl.collect_all([findings, *(query for _, _, query in reasons)])
+        reported = [(order, plan) for order, plan in enumerate(plans) if any(counts[plan.spec.id][o] for o in REPORTED)]
+        findings = [self._findings(done, order, plan) for order, plan in reported]
+        reasons = [(kind, plan.spec.id, query) for plan in plans for kind, query in self._reasons(done, plan, counts[plan.spec.id])]
+        collected = pl.collect_all([*findings, *(query for _, _, query in reasons)]) if findings or reasons else []
+        table = (
+            pl.concat(collected[: len(findings)]).sort("__i", "__order").drop("__i", "__order")
+            if findings else pl.DataFrame(schema=FINDING_SCHEMA)
+        )
+        ranked = collected[len(findings) :]
         notices = [
             notice(rule_id, kind, frame)
             for wanted in ("not_evaluated", "data_warning")
@@ -155,12 +165,14 @@ class Engine:
                 extra[engagement_id] = ',"waiver":' + json.dumps(record, ensure_ascii=False)
         return suffix, extra
 
-    def _reasons(self, done: pl.DataFrame, plan: Plan) -> list[tuple[str, pl.LazyFrame]]:
+    def _reasons(self, done: pl.DataFrame, plan: Plan, counts: dict[str, int]) -> list[tuple[str, pl.LazyFrame]]:
         """Why a rule was not evaluated, and data warnings on passes: each reason with its count, most frequent first."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
-        sources = [("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(plan.parameters.unresolved, plan.verdict.message))]
-        if plan.verdict.warning is not None:
+        sources = []
+        if counts[NOT_EVALUATED]:
+            sources.append(("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(plan.parameters.unresolved, plan.verdict.message)))
+        if plan.verdict.warning is not None and counts[PASS]:
             sources.append(("data_warning", (outcome == PASS) & plan.verdict.warning.is_not_null(), plan.verdict.warning))
         return [
             (kind, self._worded(done.lazy().filter(condition)).group_by(reason.alias("message")).agg(pl.len().alias("count")).sort(["count", "message"], descending=[True, False]))
