@@ -32,7 +32,6 @@ FINDING_SCHEMA = {
     name: pl.Int64 if name == "row" else pl.String
     for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "agency", "role", "file")
 }
-ENGINE = "streaming"
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,6 @@ class Engine:
         self.floor = ruleset.ruleset.effective_from
         base = f"ruleset {ruleset.ruleset.id}"
         self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
-        self.rule_ids = [spec.id for spec, _, _ in self.rules]
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
 
     def _frame(self, engagements: pl.DataFrame) -> pl.LazyFrame:
@@ -100,7 +98,7 @@ class Engine:
                 outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED, OUTCOME)).otherwise(outcome)
             plans.append(Plan(spec, region, verdict, scope, outcome, params))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
-        done = frame.collect(engine=ENGINE)
+        done = frame.collect()
         counts = {}
         for plan in plans:
             seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
