@@ -12,7 +12,6 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from . import __version__
 from .api import DEFAULT_RULESET, Options, run
 from .engine.rulebook import load_rules
 from .explain import explain_rule, list_rules
@@ -22,6 +21,7 @@ from .inputs.files import InputError
 from .renderers import RENDERERS
 from .report import RenderOptions
 from .tomlfiles import RuleFileError
+from .version import __version__
 
 app = typer.Typer(
     add_completion=False,

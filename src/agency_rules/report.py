@@ -8,10 +8,10 @@ from typing import Any
 
 import polars as pl
 
-from . import __version__
 from .engine.evaluation import Evaluation
 from .inputs.files import InputFile
 from .terms import BREACH, UNKNOWN, WAIVED
+from .version import __version__
 
 SCHEMA_VERSION = 1
 REJECTED_FIELDS = ("row", "engagement_id", "column", "value", "message")

@@ -16,7 +16,16 @@ import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
 from ..phrases import phrase
-from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, OUTCOMES, PASS, REPORTED, UNKNOWN, WAIVED
+from ..terms import (
+    BREACH,
+    NOT_APPLICABLE,
+    NOT_EVALUATED,
+    OUTCOMES,
+    PASS,
+    REPORTED,
+    UNKNOWN,
+    WAIVED,
+)
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
 from .parameters import Parameters, layers_of, parameters
@@ -88,7 +97,7 @@ class Engine:
             frame, verdict = CHECKS[spec.check].build(frame, params.values, self.context, f"{spec.id}.")
             scope = in_scope(spec.applies, region)
             outcome = (
-                pl.when(~E(SUBJECT) | (scope == False)).then(pl.lit(NOT_APPLICABLE))  # noqa: E712
+                pl.when(~E(SUBJECT) | ~scope).then(pl.lit(NOT_APPLICABLE))
                 .when(params.unresolved.is_not_null()).then(pl.lit(NOT_EVALUATED))
                 .when(scope.is_null() & (verdict.outcome == BREACH)).then(pl.lit(UNKNOWN))
                 .otherwise(verdict.outcome)

@@ -76,12 +76,15 @@ class CheckKind:
 
 def choose(*branches: tuple[pl.Expr, Any], otherwise: Any = None) -> pl.Expr:
     """when/then in order; values may be expressions or plain literals."""
-    lit = lambda v: v if isinstance(v, pl.Expr) else pl.lit(v)  # noqa: E731
     (condition, value), *rest = branches
-    chain = pl.when(condition).then(lit(value))
+    chain = pl.when(condition).then(_expression(value))
     for condition, value in rest:
-        chain = chain.when(condition).then(lit(value))
-    return chain.otherwise(lit(otherwise))
+        chain = chain.when(condition).then(_expression(value))
+    return chain.otherwise(_expression(otherwise))
+
+
+def _expression(value: Any) -> pl.Expr:
+    return value if isinstance(value, pl.Expr) else pl.lit(value)
 
 
 def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
@@ -166,7 +169,9 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
         )
     )
     frame = pl.concat([frame, frame.select("__i").join(found, on="__i", how="left").sort("__i").drop("__i")], how="horizontal")
-    c = lambda name: E(prefix + name)  # noqa: E731
+    def c(name: str) -> pl.Expr:
+        return E(prefix + name)
+
     months, exempt = p["months"], p["exempt_reasons"]
     story = phrase(
         "left {} on {}; engaged by {} from {}; the {}-month cooling-off allows agency work in the region from {}",
@@ -205,7 +210,7 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
         (la_unrecorded, UNKNOWN),
         (notice.is_null(), UNKNOWN),
         (notice < required, BREACH),
-        (reciprocal & (mutual == False), BREACH),  # noqa: E712
+        (reciprocal & ~mutual, BREACH),
         (reciprocal & mutual.is_null(), UNKNOWN),
         otherwise=PASS,
     )
@@ -215,7 +220,7 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
             words.number(notice), words.number(need))),
         (notice.is_null(), phrase("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
         (notice < required, phrase("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
-        (mutual == False, phrase("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),  # noqa: E712
+        (~mutual, phrase("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),
         otherwise="whether the notice binds both worker and LA (notice_reciprocal) is not recorded",
     )
     evidence = {
@@ -228,20 +233,20 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
 def references(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     """Records that disagree (received = no with a count of 1 or more, or yes with 0) are unknown, never a pass."""
     need, count, received = p["min_count"], E("references_count"), E("reference_received")
-    disagree = ((received == False) & (count >= 1)) | (received & (count == 0))  # noqa: E712
+    disagree = (~received & (count >= 1)) | (received & (count == 0))
     outcome = choose(
         (disagree, UNKNOWN),
         (count >= need, PASS),
         (count.is_not_null(), BREACH),
         ((need <= 1) & received, PASS),
-        (received == False, BREACH),  # noqa: E712
+        (~received, BREACH),
         otherwise=UNKNOWN,
     )
     message = choose(
         (disagree, phrase("the records disagree: reference_received is {} but references_count is {}; {} required",
                              choose((received, "yes"), otherwise="no"), count, need)),
         (count.is_not_null(), phrase("{} practice reference(s) received; {} required", count, need)),
-        (received == False, "no reference was received for the worker"),  # noqa: E712
+        (~received, "no reference was received for the worker"),
         otherwise=phrase("the references received are not recorded (references_count, reference_received); {} required", need),
     )
     return frame, Verdict(outcome, message, {"references_count": count, "reference_received": received, "min_count": need})
@@ -321,14 +326,14 @@ TEAM_SAFEGUARDS = (
 def project_team(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     """An individual engagement meets both regimes' project-team rules; a team member needs the safeguards, where allowed."""
     team = E("engagement_type") == "project_team"
-    failed = pl.any_horizontal(E(name) == False for name, _ in TEAM_SAFEGUARDS).fill_null(False)  # noqa: E712
+    failed = pl.any_horizontal(~E(name) for name, _ in TEAM_SAFEGUARDS).fill_null(False)
     missing = pl.any_horizontal(E(name).is_null() for name, _ in TEAM_SAFEGUARDS)
     allowed = p["safeguards_allowed"]
     outcome = choose((~team, PASS), (~allowed, BREACH), (failed, BREACH), (missing, UNKNOWN), otherwise=PASS)
     message = choose(
         (~allowed, "engaged as a member of a project team, which these rules do not allow"),
         (failed, pl.lit("project team without: ") + pl.concat_str(
-            [pl.when(E(name) == False).then(pl.lit(text)) for name, text in TEAM_SAFEGUARDS], separator="; ", ignore_nulls=True)),  # noqa: E712
+            [pl.when(~E(name)).then(pl.lit(text)) for name, text in TEAM_SAFEGUARDS], separator="; ", ignore_nulls=True)),
         otherwise=pl.lit("project team: not recorded whether ") + pl.concat_str(
             [pl.when(E(name).is_null()).then(pl.lit(name)) for name, _ in TEAM_SAFEGUARDS], separator=", ", ignore_nulls=True),
     )

@@ -14,7 +14,13 @@ import polars as pl
 
 from ..phrases import phrase
 from ..regions import local_authorities
-from ..terms import EMPLOYMENT_MODELS, EMPLOYMENTS, ENGAGEMENT_TYPES, LEAVING_REASONS, ROLES
+from ..terms import (
+    EMPLOYMENT_MODELS,
+    EMPLOYMENTS,
+    ENGAGEMENT_TYPES,
+    LEAVING_REASONS,
+    ROLES,
+)
 
 MAX_CELL = 1000
 EXCERPT = 40
