@@ -39,10 +39,10 @@ COMPLIANT = {
 }
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None) -> Path:
+def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None, quoting: int = csv.QUOTE_MINIMAL) -> Path:
     columns = header or list(dict.fromkeys(k for row in rows for k in row))
     with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(handle, lineterminator="\n", quoting=quoting)
         writer.writerow(columns)
         for row in rows:
             writer.writerow([row.get(c, "") for c in columns])

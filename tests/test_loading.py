@@ -235,3 +235,20 @@ def test_canonical_and_other_worker_ids_in_one_file(tmp_path: Path) -> None:
     loaded = read_engagements(path)
     assert [(e.engagement_id, e.worker_id) for e in loaded.engagements] == [("A", "SW1"), ("B", "SW2")]
     assert [r.engagement_id for r in loaded.rejected] == ["C"]
+
+
+def test_a_file_quoting_every_cell_is_read_by_the_quoted_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+
+    from agency_rules.inputs import records
+
+    calls = []
+    real = records._quoted_lines
+    monkeypatch.setattr(records, "_quoted_lines", lambda *a: calls.append(1) or real(*a))
+    path = write_csv(tmp_path / "e.csv", [row(agency='Smith, "Jones" & Co'), row(engagement_id="E-2", pay_rate="")], quoting=csv.QUOTE_ALL)
+    path.write_text(path.read_text() + '"E-3","SW1"\n\n"",""\n')
+    loaded = read_engagements(path)
+    assert calls == [1]
+    assert [(e.engagement_id, e.agency, e.pay_rate) for e in loaded.engagements] == [("E-1", 'Smith, "Jones" & Co', 34.0), ("E-2", None, None)]
+    assert [(r.row, r.errors[0].message) for r in loaded.rejected] == [(4, "row has 2 cells but the header has 23")]
+    assert (loaded.rows_read, loaded.blank_rows) == (3, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import tempfile
@@ -52,9 +53,9 @@ def rows(draw: st.DrawFn, min_size: int = 1, junk: bool = False) -> list[dict[st
     return result
 
 
-def check(rows_: list[dict[str, str]], **options) -> Report:
+def check(rows_: list[dict[str, str]], quoting: int = csv.QUOTE_MINIMAL, **options) -> Report:
     with tempfile.TemporaryDirectory() as folder:
-        path = write_csv(Path(folder) / "e.csv", rows_, header=list(COMPLIANT) + [c for c in VALUES if c not in COMPLIANT])
+        path = write_csv(Path(folder) / "e.csv", rows_, header=list(COMPLIANT) + [c for c in VALUES if c not in COMPLIANT], quoting=quoting)
         return api.run([path], api.Options(caps=[CASES / "caps.toml"], **options))
 
 
@@ -122,3 +123,13 @@ def test_a_dataframe_of_the_same_cells_gives_the_same_report_as_the_csv(rows_: l
     assert by_engagement(from_frame) == by_engagement(from_csv)
     assert from_frame.counts == from_csv.counts
     assert from_frame.rejected_rows.drop("file").equals(from_csv.rejected_rows.drop("file"))
+
+
+@SETTINGS
+@given(rows(junk=True))
+def test_quoting_every_cell_gives_the_same_report(rows_: list[dict[str, str]]) -> None:
+    """Exports that quote every cell take polars' quoted reader; the report must be the one of the minimally quoted file."""
+    minimal, quoted = check(rows_), check(rows_, quoting=csv.QUOTE_ALL)
+    assert by_engagement(quoted) == by_engagement(minimal)
+    assert quoted.counts == minimal.counts
+    assert quoted.rejected_rows.drop("file").equals(minimal.rejected_rows.drop("file"))

@@ -1,9 +1,11 @@
 """UTF-8 text → one row per CSV record: every cell as text, its spreadsheet row number and its cell count.
 
-Polars reads the lines and splits them at commas natively. A line is simple when it holds no quote
-character and no carriage return inside it: then its cells are exactly the comma-separated pieces.
-The rare records with quotes (a comma or a line break inside a cell) are grouped by quote parity
-and read by Python's csv module, so a quoted cell is read as spreadsheets write it. Either way each
+Polars reads the lines and splits them into cells natively: at commas where the file has no quote
+character, and with polars' own quote handling where every line is a well-formed record by itself
+(quotes only around whole cells, as exports that quote every cell write them). Otherwise the
+records with quotes or a carriage return inside a line (a line break inside a cell, a stray quote)
+are grouped by quote parity and read by Python's csv module, and the other lines are split at
+commas. Either way each
 record keeps its number as a spreadsheet counts rows (the header is row 1, a blank line is a row).
 """
 
@@ -18,6 +20,9 @@ import polars as pl
 
 from .files import InputError, SourceText
 
+QUOTED_CELL = r'"(?:[^"]|"")*"'
+WELL_FORMED = rf'^(?:{QUOTED_CELL}|[^",]*)(?:,(?:{QUOTED_CELL}|[^",]*))*$'
+BLANK_QUOTED = r'^(?:\s*|"\s*")(?:,(?:\s*|"\s*"))*$'
 ROW = "__row"
 FIELDS = "__fields"
 BLANK = "__blank"
@@ -65,7 +70,10 @@ def _read(source: SourceText, categorical: Plan) -> Records:
     if lines.height == 0:
         raise InputError(f"{source.path}: the file is empty; expected a header row")
     data = source.data
-    if b'"' in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+    bare_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
+    if b'"' in data or bare_cr:
+        if not bare_cr and lines["line"].str.contains(WELL_FORMED).all():
+            return _quoted_lines(source, lines, categorical)
         complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
         return _with_quoted_records(source, lines.with_columns(complex_line.alias("complex")))
     header = lines["line"][0].split(",")
@@ -75,6 +83,20 @@ def _read(source: SourceText, categorical: Plan) -> Records:
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
         _cell_counts(body, lengths.slice(1), len(header)).alias(FIELDS),
         body.str.contains(r"^[\s,]*$").alias(BLANK),
+    )
+    return Records(header, frame)
+
+
+def _quoted_lines(source: SourceText, lines: pl.DataFrame, categorical: Plan) -> Records:
+    """A file whose every record is one well-formed line (quotes only around whole cells, as many exports write every cell):
+    polars reads it with its own quote handling; cells are counted with the quoted parts taken out."""
+    header = next(csv.reader([lines["line"][0]]))
+    cells, _ = _split(source, lines.height, len(header), categorical(header), quote='"')
+    body = lines["line"].slice(1)
+    frame = cells.slice(1).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+        (body.str.replace_all(QUOTED_CELL, "").str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
+        body.str.contains(BLANK_QUOTED).alias(BLANK),
     )
     return Records(header, frame)
 
@@ -89,12 +111,12 @@ def _cell_counts(lines: pl.Series, lengths: pl.Series, width: int) -> pl.Series:
     return counts
 
 
-def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None) -> tuple[pl.DataFrame, pl.Series]:
-    """Every line split at its commas (one column more than the header, so a long row shows), and the bytes in its cells."""
+def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None, quote: str | None = None) -> tuple[pl.DataFrame, pl.Series]:
+    """Every line split into cells (one column more than the header, so a long row shows), and the bytes in its cells."""
     schema = {f"column_{i + 1}": pl.Categorical(pl.Categories.random()) if i in (categorical or ()) else pl.String for i in range(width + 1)}
     try:
         frame = pl.read_csv(
-            source.data, has_header=False, quote_char=None, schema=schema, missing_columns="insert",
+            source.data, has_header=False, quote_char=quote, schema=schema, missing_columns="insert",
             truncate_ragged_lines=True, empty_string_is_null=False,
         )
     except pl.exceptions.PolarsError as error:
