@@ -83,3 +83,75 @@ def test_plain_lines_never_wrap_whatever_the_terminal_width_or_path_length(tmp_p
     assert code == 0
     assert f"{path} was read as Windows-1252" in out
     assert "1 rows read: 1 checked, 0 rejected; 0 engagement(s) with breaches" in out
+
+
+ESCAPE = "\x1b"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "html"])
+def test_control_characters_and_markup_in_cells_are_shown_as_text(fmt: str) -> None:
+    code, out, err = run(str(HOSTILE / "control_and_markup.csv"), "--format", fmt, "--limit", "0")
+    assert code == 1 and "Traceback" not in out + err
+    assert ESCAPE not in out and "\x07" not in out
+    assert "<script>" not in out
+    assert "\\x1b" in out
+
+
+def test_an_error_message_with_markup_in_a_file_name_is_text(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "[bold]missing[/].csv"))
+    assert code == 2 and "[bold]missing[/].csv" in err and "Traceback" not in err
+
+
+def test_output_naming_an_input_is_refused_and_the_input_is_untouched(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    before = path.read_bytes()
+    code, _, err = run(str(path), "--format", "json", "--output", str(path))
+    assert code == 2 and "would overwrite it" in err
+    assert path.read_bytes() == before
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agency_rules import renderers
+
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    report = tmp_path / "report.json"
+    report.write_text("previous report")
+
+    def broken(report_, options, out):
+        out.write("{partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(renderers.RENDERERS, "json", broken)
+    code, _, err = run(str(path), "--format", "json", "--output", str(report))
+    assert code == 2 and "No space left on device" in err and "unchanged" in err
+    assert report.read_text() == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "report.json"]
+
+
+def test_an_interrupt_while_writing_leaves_no_partial_file(tmp_path: Path) -> None:
+    from agency_rules.cli import write_atomically
+
+    target = tmp_path / "report.md"
+    target.write_text("previous")
+
+    def interrupted(handle):
+        handle.write("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, interrupted)
+    assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "notice_period_weeks": "1"} for i in range(3000)]
+    path = write_csv(tmp_path / "e.csv", rows)
+    process = subprocess.Popen([sys.executable, "-m", "agency_rules", str(path), "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait() == 1, err
+    assert "Traceback" not in err and "internal error" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from enum import Enum
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .api import DEFAULT_RULESET, Options, run
 from .engine.rulebook import load_rules
@@ -19,6 +21,7 @@ from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config
 from .inputs.files import InputError
 from .renderers import RENDERERS
+from .renderers.plain import printable
 from .report import RenderOptions
 from .tomlfiles import RuleFileError
 from .version import __version__
@@ -46,8 +49,45 @@ class FailOn(str, Enum):
 
 
 def fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]agency-check: error:[/bold red] {message}", markup=True, soft_wrap=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("agency-check: error:", "bold red"), " ", printable(message)))
     return typer.Exit(EXIT_ERROR)
+
+
+def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path]) -> None:
+    """A report is never written over one of the files it was made from."""
+    if output is None:
+        return
+    target = output.resolve()
+    for path in inputs:
+        if path is not None and path.resolve() == target:
+            raise InputError(f"{output}: --output names an input of this run; the report would overwrite it")
+
+
+def write_atomically(output: Path, write) -> None:
+    """Write to a temporary file beside the target, then rename it into place: a failure or interrupt leaves the old report whole."""
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".partial", delete=False)
+    except OSError as error:
+        raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
+        os.replace(handle.name, output)
+    except OSError as error:
+        os.unlink(handle.name)
+        raise fail(f"{output}: cannot write the report ({error.strerror or error}); any previous report there is unchanged") from None
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _as_of(value: Optional[str]):
@@ -78,6 +118,7 @@ def check(
 ) -> None:
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
     try:
+        refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
         found = find_config(config)
         settings = found[0] if found else ProjectConfig()
         if found and config is None:
@@ -101,13 +142,13 @@ def check(
     layout = RenderOptions(limit=limit, color=color, width=width)
     started = time.perf_counter()
     if output is None:
-        render(report, layout, sys.stdout)
-    else:
         try:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                render(report, layout, handle)
-        except OSError as error:
-            raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
+            render(report, layout, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not this run's failure
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    else:
+        write_atomically(output, lambda handle: render(report, layout, handle))
         Console(stderr=True, highlight=False).print(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected")
     if timings:
         stages = {**report.timings, "report": time.perf_counter() - started}
@@ -126,7 +167,7 @@ def rules(
         loaded, overlays = load_rules(ruleset, list(overlay))
     except RuleFileError as error:
         raise fail(str(error)) from None
-    console = Console(highlight=False, soft_wrap=rule_id is not None)
+    console = Console(highlight=False, markup=False, soft_wrap=rule_id is not None)
     if rule_id is None:
         list_rules(console, loaded, overlays)
         return
@@ -160,6 +201,9 @@ def main() -> None:
         status = 0
     except SystemExit as done:
         status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR
+    except KeyboardInterrupt:
+        Console(stderr=True).print("agency-check: interrupted; no report was written", markup=False)
+        status = 130
     except Exception as error:  # the last guard: a user sees a message, never a traceback
         if os.environ.get("AGENCY_RULES_DEBUG"):
             raise

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
+from .renderers.plain import printable
 
 
 def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> None:
     header = ruleset.ruleset
-    console.print(f"[bold]{header.id}[/bold]: {header.title}\n{header.status}\nSource: {header.source}")
+    console.print(Text.assemble((printable(header.id), "bold"), printable(f": {header.title}\n{header.status}\nSource: {header.source}")))
     table = Table()
     for name in ("id", "title", "source", "set by"):
         table.add_column(name)
     changed = {c.rule: o.overlay.id for o in overlays for c in o.change}
     for rule in ruleset.rule:
-        table.add_row(rule.id, rule.title, rule.source, header.id + (f" + {changed[rule.id]}" if rule.id in changed else ""))
+        table.add_row(*map(printable, (rule.id, rule.title, rule.source, header.id + (f" + {changed[rule.id]}" if rule.id in changed else ""))))
     for overlay in overlays:
         for rule in overlay.rule:
-            table.add_row(rule.id, rule.title, rule.source, f"overlay {overlay.overlay.id} ({overlay.overlay.region})")
+            table.add_row(*map(printable, (rule.id, rule.title, rule.source, f"overlay {overlay.overlay.id} ({overlay.overlay.region})")))
     console.print(table)
     console.print("`agency-check rules RULE_ID` explains one rule.")
 
@@ -62,8 +64,8 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
     if found is None:
         return False
     rule, origin = found
-    console.print(f"[bold]{rule.id}[/bold] {rule.title}  [dim]({origin}, severity {rule.severity}, check {rule.check})[/dim]")
-    console.print(f"Requires: {rule.requires}")
+    console.print(Text.assemble((rule.id, "bold"), printable(f" {rule.title}  "), (printable(f"({origin}, severity {rule.severity}, check {rule.check})"), "dim")))
+    console.print(printable(f"Requires: {rule.requires}"))
     applies = _applies_words(rule.applies)
     console.print("Applies to: " + ("; ".join(applies) if applies else "every engagement"))
     header = ruleset.ruleset
@@ -73,9 +75,9 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
             f"Regime: engagements offered on or after {a.new_offered_from.isoformat()}, "
             f"and earlier ones still running on {a.legacy_running_on.isoformat()}; others are not_applicable."
         )
-    console.print(f"Source: {rule.source}")
+    console.print(printable(f"Source: {rule.source}"))
     if rule.decision:
-        console.print(f"Decision: {rule.decision}")
+        console.print(printable(f"Decision: {rule.decision}"))
     if rule.waiver_approvers:
         console.print("A breach may be waived with approval by: " + ", ".join(rule.waiver_approvers))
     floor = header.effective_from.isoformat()
@@ -91,5 +93,5 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
                     where = f"overlay {overlay.overlay.id}, {overlay.overlay.region} only"
                     lines += [_value_line(item, floor, where) for item in change.values]
         for start, to, value, set_by in lines:
-            console.print(f"  {name} = {value}  from {start}, {to}  ({set_by})")
+            console.print(printable(f"  {name} = {value}  from {start}, {to}  ({set_by})"))
     return True

@@ -27,6 +27,7 @@ EXCERPT = 40
 MAX_MONEY = 10_000.0
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
 ISO_SHAPE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
 UK_SHAPE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
 
@@ -136,17 +137,25 @@ class Number(Kind):
 
 
 class Day(Kind):
-    """ISO `2025-04-01` or UK day-first `01/04/2025`; a day that does not exist is refused, never guessed."""
+    """ISO `2025-04-01` or UK day-first `01/04/2025`; a day that does not exist, or outside 1900-2099, is refused, never guessed."""
 
-    def value(self, text: pl.Expr) -> pl.Expr:
+    def _day(self, text: pl.Expr) -> pl.Expr:
         return pl.coalesce(
             pl.when(text.str.contains(ISO_SHAPE)).then(text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)),
             pl.when(text.str.contains(UK_SHAPE)).then(text.str.strptime(pl.Date, "%d/%m/%Y", strict=False)),
         )
 
+    def value(self, text: pl.Expr) -> pl.Expr:
+        day = self._day(text)
+        return pl.when(day.is_between(FIRST_DAY, LAST_DAY)).then(day)
+
     def message(self, text: pl.Expr) -> pl.Expr:
         shaped = text.str.contains(ISO_SHAPE) | text.str.contains(UK_SHAPE)
-        return pl.when(shaped).then(quoted(text, "is not a real day")).otherwise(quoted(text, "is not a date; use YYYY-MM-DD or DD/MM/YYYY"))
+        return (
+            pl.when(~shaped).then(quoted(text, "is not a date; use YYYY-MM-DD or DD/MM/YYYY"))
+            .when(self._day(text).is_null()).then(quoted(text, "is not a real day"))
+            .otherwise(quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})"))
+        )
 
 
 TEXT = Text(pl.String)

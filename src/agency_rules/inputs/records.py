@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -66,6 +66,8 @@ def read_records(source: SourceText, categorical: Plan = lambda header: set()) -
 
 
 def _read(source: SourceText, categorical: Plan) -> Records:
+    if b"\n" not in source.data and b"\r" in source.data:
+        source = replace(source, data=source.data.replace(b"\r", b"\n"))  # old Mac line endings: CR alone ends every line
     lines = pl.read_lines(source.data, name="line")
     if lines.height == 0:
         raise InputError(f"{source.path}: the file is empty; expected a header row")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import TextIO
 
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 from ..terms import OUTCOMES
+from .plain import html_text as escape
 
 
 def _row(cells: list[object], tag: str = "td") -> str:

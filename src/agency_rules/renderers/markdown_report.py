@@ -6,10 +6,7 @@ from typing import TextIO
 
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 from ..terms import OUTCOMES
-
-
-def cell(text: object) -> str:
-    return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+from .plain import markdown_cell as cell
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
@@ -17,7 +14,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     lines = [
         "# Agency rules check",
         "",
-        f"Ruleset **{report.ruleset}**, overlays: {overlays}. {headline(report)}.",
+        f"Ruleset **{cell(report.ruleset)}**, overlays: {cell(overlays)}. {cell(headline(report))}.",
         "",
         "## Summary by rule",
         "",

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
+from .plain import printable
 
 ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
@@ -20,11 +21,11 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, soft_wrap=True)
     overlays = ", ".join(report.overlays) or "none"
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
-    console.print(Text.assemble(("Agency rules check", "bold"), f": ruleset {report.ruleset}, overlays: {overlays}{as_of}"))
+    console.print(Text.assemble(("Agency rules check", "bold"), printable(f": ruleset {report.ruleset}, overlays: {overlays}{as_of}")))
     console.print(headline(report), markup=False)
     for source in report.inputs:
         if source.encoding not in ("utf-8-sig",):
-            console.print(f"{source.path} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}", style="dim", markup=False)
+            console.print(Text(f"{printable(source.path)} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}", style="dim"))
 
     console.print("Outcomes by rule")
     summary = Table()
@@ -37,19 +38,19 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
 
     for group in grouped(report, options.limit):
         heading = f"{group.rule_id} {group.title}: {group.outcome} ({group.shown.height + group.hidden})"
-        console.print(heading, style=STYLE.get(group.outcome, ""), markup=False)
+        console.print(Text(printable(heading), style=STYLE.get(group.outcome, "")))
         table = Table()
         table.add_column("row", justify="right")
         table.add_column("engagement")
         table.add_column("finding")
         for row, engagement, message in group.shown.select("row", "engagement_id", "message").iter_rows():
-            table.add_row(str(row), Text(engagement), Text(message))
+            table.add_row(str(row), Text(printable(engagement)), Text(printable(message)))
         if group.hidden:
             table.add_row("", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
         console.print(table, soft_wrap=False)
 
     for notice in report.notices:
-        console.print(Text.assemble((notice["kind"].replace("_", " "), "dim"), f" {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}"))
+        console.print(Text.assemble((notice["kind"].replace("_", " "), "dim"), printable(f" {notice['rule_id']} for {notice['count']} engagement(s): {notice['message']}")))
 
     sources = [(path, frame) for (path,), frame in report.rejected_rows.partition_by("file", as_dict=True, maintain_order=True).items()]
     if report.rejected_history_rows is not None:
@@ -57,7 +58,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     for path, rejected in sources:
         rows = rejected["row"].n_unique()
         if rows:
-            console.print(f"Rejected rows of {path} ({rows}): not checked", style="bold red", markup=False, highlight=False)
+            console.print(Text(f"Rejected rows of {printable(path)} ({rows}): not checked", style="bold red"))
             console.print(_rejected_table(rejected, options.limit), soft_wrap=False)
 
 
@@ -68,7 +69,7 @@ def _rejected_table(rejected: pl.DataFrame, limit: int) -> Table:
     rows = rejected["row"].unique(maintain_order=True)
     shown = rows if limit <= 0 else rows.head(limit)
     for row, engagement, column, value, message in rejected.filter(pl.col("row").is_in(shown.implode())).select(REJECTED_FIELDS).iter_rows():
-        table.add_row(str(row), Text(engagement or ""), column, Text(value), Text(message))
+        table.add_row(str(row), Text(printable(engagement)), Text(printable(column)), Text(printable(value)), Text(printable(message)))
     if shown.len() < rows.len():
         table.add_row("", "", "", "", f"… and {rows.len() - shown.len()} more rows")
     return table
