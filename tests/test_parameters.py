@@ -68,6 +68,7 @@ def test_as_of_applies_the_values_in_force_that_day(check_one, overlay: str) -> 
 def test_a_parameter_with_no_value_in_force_is_not_evaluated(check_one, tmp_path: Path) -> None:
     shipped = (rules_dir() / "rulesets" / "consultation-2023.toml").read_text()
     ended = shipped.replace("params.months = [{ from = 2023-02-02, value = 3 }]", "params.months = [{ from = 2023-02-02, to = 2025-06-30, value = 3 }]")
+    ended = ended.replace('id = "consultation-2023"', 'id = "consultation-2023-ended"')
     assert ended != shipped
     path = tmp_path / "ended.toml"
     path.write_text(ended)

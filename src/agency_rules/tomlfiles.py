@@ -6,15 +6,45 @@ problem is reported with the file, the item (by its id where it has one) and the
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
-from datetime import date
+import unicodedata
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+MAX_FILE = 5 << 20
+MAX_TEXT = 2000
+
+
+def _a_day(value: Any) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError(f"must be a date written as YYYY-MM-DD, without quotes (not {value!r})")
+    return value
+
+
+def _an_amount(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"must be a number (not {value!r})")
+    if not math.isfinite(value):
+        raise ValueError(f"must be a finite number (not {value!r})")
+    return float(value)
+
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(char).startswith("L") for char in value):
+        raise ValueError("must contain visible letters (a name, not blank or invisible characters)")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_a_day)]
+Amount = Annotated[float, BeforeValidator(_an_amount)]
+Words = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_visible)]
 ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id")}
 
 
@@ -29,14 +59,19 @@ class Strict(BaseModel):
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """The file's TOML, refusing what is too large, not UTF-8 (a byte-order mark is fine) or nested too deeply to read."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        if path.stat().st_size > MAX_FILE:
+            raise RuleFileError(f"{path}: the file is larger than {MAX_FILE >> 20} MB; a rules, caps, waivers or config file is far smaller")
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except OSError as error:
         raise RuleFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except UnicodeDecodeError:
         raise RuleFileError(f"{path}: not UTF-8 text") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise RuleFileError(f"{path}: not valid TOML (nested too deeply)") from None
     except tomllib.TOMLDecodeError as error:
         lines = text.splitlines()
         raise RuleFileError(f"{path}: {_toml_context(lines, str(error))}not valid TOML ({error}){_date_hint(lines, str(error))}") from None

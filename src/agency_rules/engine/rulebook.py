@@ -7,7 +7,6 @@ missing parameter refuses the whole file, naming the file, the rule and the reas
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +14,7 @@ from pydantic import Field, model_validator
 
 from ..regions import REGIONS
 from ..terms import ROLES
-from ..tomlfiles import RuleFileError, Strict, load_model
+from ..tomlfiles import Day, RuleFileError, Strict, Words, load_model
 from .vocabulary import CHECKS
 
 
@@ -26,8 +25,8 @@ class DatedValue(Strict):
     holds from the ruleset's own start. `unset` records that the source deliberately gives no figure.
     """
 
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
     value: Any = None
     unset: str | None = None
 
@@ -43,11 +42,11 @@ class DatedValue(Strict):
 class Applies(Strict):
     """When a rule applies to an engagement: a closed vocabulary of scope conditions."""
 
-    qualified_on_or_after: date | None = None
+    qualified_on_or_after: Day | None = None
     qualified_overseas: bool | None = None
     engagement_type: Literal["individual", "project_team"] | None = None
-    offered_on_or_after: date | None = None
-    started_on_or_after: date | None = None
+    offered_on_or_after: Day | None = None
+    started_on_or_after: Day | None = None
     earlier_if_running_on_caps_existing_from: bool = False
     min_assignment_months: int | None = Field(default=None, ge=1)
     roles: list[Literal[ROLES]] | None = None  # type: ignore[valid-type]
@@ -55,12 +54,12 @@ class Applies(Strict):
 
 class RuleSpec(Strict):
     id: str = Field(pattern=r"^[A-Z]+\d{3}$")
-    title: str
+    title: Words
     severity: Literal["breach", "warning"] = "breach"
     check: str
-    source: str
-    decision: str | None = None
-    requires: str
+    source: Words
+    decision: Words | None = None
+    requires: Words
     applies: Applies = Applies()
     params: dict[str, list[DatedValue]] = {}
     waiver_approvers: list[str] = []
@@ -88,8 +87,8 @@ class RuleSpec(Strict):
 class Applicability(Strict):
     """A regime's start: new engagements offered from a date; older ones only if still running on another."""
 
-    new_offered_from: date
-    legacy_running_on: date
+    new_offered_from: Day
+    legacy_running_on: Day
 
 
 class RulesetHeader(Strict):
@@ -97,13 +96,13 @@ class RulesetHeader(Strict):
     title: str
     status: str
     source: str
-    effective_from: date
+    effective_from: Day
     applicability: Applicability | None = None
 
 
 class Ruleset(Strict):
     ruleset: RulesetHeader
-    rule: list[RuleSpec]
+    rule: list[RuleSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Ruleset:
@@ -198,8 +197,12 @@ def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
 
 
 def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, list[Overlay]]:
-    """The chosen ruleset and overlays, each checked to fit the ruleset."""
-    ruleset = load_ruleset(find_ruleset(ruleset_name))
+    """The chosen ruleset and overlays, each checked to fit the ruleset; a file of one's own cannot pass as a shipped one."""
+    path = find_ruleset(ruleset_name)
+    ruleset = load_ruleset(path)
+    shipped = rules_dir() / "rulesets" / f"{ruleset.ruleset.id}.toml"
+    if shipped.exists() and path.resolve() != shipped.resolve():
+        raise RuleFileError(f"{path}: calls itself '{ruleset.ruleset.id}', the id of a shipped ruleset; give a ruleset of your own an id of its own")
     overlays = []
     for name in overlay_names:
         path = find_overlay(name)

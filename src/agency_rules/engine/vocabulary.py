@@ -9,6 +9,7 @@ the regime's dates are decided outside the checks (evaluation.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,8 @@ class ParamType:
         for item in items:
             if isinstance(item, bool) and self.kind is not bool or not isinstance(item, self.kind):
                 raise ValueError(f"parameter '{name}' has value {item!r} of the wrong type")
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"parameter '{name}' must be a finite number, not {item!r}")
             if self.minimum is not None and item < self.minimum:
                 raise ValueError(f"parameter '{name}' must be at least {self.minimum:g}, not {item!r}")
             if self.choices is not None and item not in self.choices:

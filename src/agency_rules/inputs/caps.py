@@ -11,22 +11,20 @@ from pydantic import Field, model_validator
 
 from ..regions import NATIONAL, REGIONS
 from ..terms import CAPPED_ROLES
-from ..tomlfiles import RuleFileError, Strict, load_model
-
-Money = float
+from ..tomlfiles import Amount, Day, RuleFileError, Strict, Words, load_model
 
 
 class CapEntry(Strict):
     region: str
     role: Literal[CAPPED_ROLES]  # type: ignore[valid-type]
-    effective_from: date
-    effective_to: date | None = None
-    existing_from: date | None = None
-    pay_rate: Money | None = Field(default=None, gt=0)
-    pay_rate_paye: Money | None = Field(default=None, gt=0)
-    agency_fee: Money | None = Field(default=None, ge=0)
-    framework_fee: Money | None = Field(default=None, ge=0)
-    source: str = Field(min_length=1)
+    effective_from: Day
+    effective_to: Day | None = None
+    existing_from: Day | None = None
+    pay_rate: Amount | None = Field(default=None, gt=0)
+    pay_rate_paye: Amount | None = Field(default=None, gt=0)
+    agency_fee: Amount | None = Field(default=None, ge=0)
+    framework_fee: Amount | None = Field(default=None, ge=0)
+    source: Words = Field(min_length=1)
     file: str = ""
 
     @model_validator(mode="after")

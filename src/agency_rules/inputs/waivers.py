@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from pydantic import Field
 
-from ..tomlfiles import RuleFileError, Strict, load_model
+from ..tomlfiles import Day, Name, RuleFileError, Strict, Words, load_model
 
 
 class Waiver(Strict):
-    engagement_id: str
-    rule_id: str
-    approved_by: dict[str, str] = Field(min_length=1)
-    approved_on: date
-    reason: str = Field(min_length=1)
-    reference: str | None = None
+    engagement_id: Words
+    rule_id: Words
+    approved_by: dict[str, Name] = Field(min_length=1)
+    approved_on: Day
+    reason: Words = Field(min_length=1)
+    reference: Words | None = None
 
 
 class WaiversFile(Strict):
