@@ -155,3 +155,29 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     err = process.stderr.read().decode()
     assert process.wait() == 1, err
     assert "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("special, words", [("/dev/zero", "is a device"), ("/dev/null", "is a device"), (".", "is a folder")])
+def test_special_files_are_refused_rather_than_read(special: str, words: str) -> None:
+    code, _, err = run(special)
+    assert code == 2 and words in err
+
+
+def test_a_fifo_and_standard_input_are_read_once() -> None:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+
+    data = (HOSTILE / "engagements.csv").read_bytes()
+    with tempfile.TemporaryDirectory() as folder:
+        fifo = Path(folder) / "export.csv"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda: fifo.write_bytes(data))
+        writer.start()
+        result = subprocess.run([sys.executable, "-m", "agency_rules", str(fifo), "--format", "json"], capture_output=True, timeout=60)
+        writer.join(timeout=10)
+    assert result.returncode in (0, 1, 3) and json.loads(result.stdout)["summary"]["rows_read"] > 0
+    piped = subprocess.run([sys.executable, "-m", "agency_rules", "-", "--format", "json"], input=data, capture_output=True, timeout=60)
+    assert json.loads(piped.stdout)["summary"] == json.loads(result.stdout)["summary"]

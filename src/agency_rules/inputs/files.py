@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
+import stat
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +62,15 @@ class SourceText:
         return self.digest.value
 
     def as_windows_1252(self) -> SourceText:
-        """The same file read as Windows-1252, for when its bytes are not UTF-8."""
+        """The same file read as Windows-1252, for when its bytes are not UTF-8; a file that is UTF-8 but for a few bytes is refused."""
+        mixed = UTF8_SEQUENCE.search(self.original)
+        if mixed is not None:
+            bad = _first_invalid(self.original)
+            line, example = (self.original.count(b"\n", 0, at) + 1 for at in (bad, mixed.start()))
+            raise InputError(
+                f"{self.path}, line {line}: the file is UTF-8 (e.g. at line {example}) but not at this line "
+                f"(byte 0x{self.original[bad]:02x}), so it would be misread either way; save it again as CSV UTF-8"
+            )
         try:
             text = self.original.decode("cp1252")
         except UnicodeDecodeError:
@@ -67,12 +78,41 @@ class SourceText:
         return SourceText(self.path, "cp1252", self.digest, text.encode("utf-8"))
 
 
-def read_source(path: Path) -> SourceText:
-    """The file's bytes for the reader; refuses empty and binary files, converts UTF-16."""
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+MAX_INPUT = 2 << 30
+
+
+def _first_invalid(raw: bytes) -> int:
     try:
-        raw = path.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return 0
+
+
+def _read_bounded(path: Path) -> bytes:
+    """Read once, at most MAX_INPUT bytes: a device that never ends, or a folder, is refused rather than read."""
+    try:
+        if str(path) == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT + 1)
+        else:
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError(f"{path}: is a folder, not an export file")
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+                raise InputError(f"{path}: is a device, not an export file")
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_INPUT + 1)
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    if len(raw) > MAX_INPUT:
+        raise InputError(f"{path}: the input is larger than {MAX_INPUT >> 30} GiB; split it into several files")
+    return raw
+
+
+def read_source(path: Path) -> SourceText:
+    """The file's bytes for the reader (`-` is standard input, read once); refuses devices, folders, oversized, empty and binary files."""
+    raw = _read_bounded(path)
     if not raw:
         raise InputError(f"{path}: the file is empty; expected a header row")
     digest = Digest(raw)
