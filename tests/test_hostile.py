@@ -181,3 +181,13 @@ def test_a_fifo_and_standard_input_are_read_once() -> None:
     assert result.returncode in (0, 1, 3) and json.loads(result.stdout)["summary"]["rows_read"] > 0
     piped = subprocess.run([sys.executable, "-m", "agency_rules", "-", "--format", "json"], input=data, capture_output=True, timeout=60)
     assert json.loads(piped.stdout)["summary"] == json.loads(result.stdout)["summary"]
+
+
+def test_look_alike_letters_and_foreign_digits_are_rejected_with_short_quotes() -> None:
+    code, out, _ = run(str(HOSTILE / "lookalikes_and_foreign_digits.csv"), "--format", "json")
+    rejected = {r["engagement_id"]: r["errors"] for r in json.loads(out)["rejected_rows"]}
+    assert {k: [e["column"] for e in v] for k, v in rejected.items()} == {
+        "E-2": ["la_code"], "E-3": ["worker_id"], "E-4": ["role"], "E-5": ["pay_rate"], "E-6": ["start_date"], "E-7": ["pay_rate"],
+    }
+    [long] = rejected["E-7"]
+    assert long["message"].startswith("'" + "9" * 60 + "…'") and len(long["message"]) < 120

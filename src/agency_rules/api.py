@@ -18,12 +18,12 @@ import polars as pl
 
 from .engine.context import Context, past_roles
 from .engine.evaluation import Engine
-from .engine.rulebook import load_rules
+from .engine.rulebook import find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
-from .inputs.files import InputError
+from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .report import Report
 
@@ -42,6 +42,7 @@ class Options:
     waivers: Path | None = None
     as_of: date | None = None
     column_map: Path | dict[str, str] | None = None
+    config: Path | None = None
 
 
 def _path(source: Source) -> Path | pl.DataFrame:
@@ -83,6 +84,9 @@ def run(sources: list[Source], options: Options) -> Report:
     if repeated:
         raise InputError(f"{repeated[0]}: the same file is given twice; each export is checked once")
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
+    settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
+    settings += [InputFile.setting(path, "caps") for path in options.caps]
+    settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
     caps = load_caps(options.caps)
     waivers = load_waivers(options.waivers) if options.waivers else {}
     column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
@@ -104,7 +108,7 @@ def run(sources: list[Source], options: Options) -> Report:
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
         as_of=options.as_of,
-        inputs=[item.info for item in loaded] + ([history.info] if history else []),
+        inputs=[item.info for item in loaded] + ([history.info] if history else []) + settings,
         rows_read=sum(item.table.rows_read for item in loaded),
         rows_checked=engagements.height,
         rejected_rows=rejected,

@@ -131,6 +131,7 @@ def check(
             waivers or settings.waivers,
             _as_of(as_of),
             column_map or settings.column_map,
+            found[1] if found else None,
         )
         report = run(list(engagements), options)
     except (InputError, RuleFileError) as error:

@@ -81,7 +81,7 @@ class Report:
             "ruleset": self.ruleset,
             "overlays": self.overlays,
             "as_of": self.as_of.isoformat() if self.as_of else None,
-            "inputs": [{"path": i.path, "sha256": i.sha256, "rows": i.rows} for i in self.inputs],
+            "inputs": [{"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind} for i in self.inputs],
             "summary": {
                 "rows_read": self.rows_read,
                 "rows_checked": self.rows_checked,

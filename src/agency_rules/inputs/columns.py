@@ -24,6 +24,7 @@ from ..terms import (
 
 MAX_CELL = 1000
 EXCERPT = 40
+QUOTED = 60
 MAX_MONEY = 10_000.0
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")
@@ -33,8 +34,9 @@ UK_SHAPE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
 
 
 def quoted(text: pl.Expr, rest: str) -> pl.Expr:
-    """"'<cell>' <rest>", the shape of every cell message."""
-    return phrase("'{}' {}", text, rest)
+    """"'<cell>' <rest>", the shape of every cell message; a long cell is quoted by its first characters only."""
+    shown = pl.when(text.str.len_chars() > QUOTED).then(text.str.slice(0, QUOTED) + pl.lit("…")).otherwise(text)
+    return phrase("'{}' {}", shown, rest)
 
 
 @dataclass(frozen=True)

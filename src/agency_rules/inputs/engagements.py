@@ -54,9 +54,9 @@ def read_raw(source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT
     return Raw(records, text.path, text.sha256, text.encoding)
 
 
-def _loaded(raw: Raw, table: Table, valid: pl.DataFrame) -> Loaded:
+def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
-    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding))
+    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind))
 
 
 def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loaded:
@@ -74,4 +74,4 @@ def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None 
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),
         phrase("{} row {}", Path(raw.label).name, pl.col("row").cast(pl.String)).alias("recorded_in"),
     )
-    return _loaded(raw, table, valid)
+    return _loaded(raw, table, valid, "history")

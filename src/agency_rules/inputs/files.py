@@ -28,8 +28,20 @@ class InputFile:
 
     path: str
     sha256: str
-    rows: int
+    rows: int | None
     encoding: str
+    kind: str = "engagements"
+
+    @classmethod
+    def setting(cls, path: Path, kind: str, shipped: Path | None = None) -> InputFile:
+        """A rules, overlay, caps, waivers, column-map or config file that shaped the run, named with its hash.
+
+        A file shipped with the tool is named `agency-rules:rulesets/NAME.toml`, wherever it is installed.
+        """
+        label = str(path)
+        if shipped is not None and path.resolve().is_relative_to(shipped.resolve()):
+            label = f"agency-rules:{path.resolve().relative_to(shipped.resolve()).as_posix()}"
+        return cls(label, hashlib.sha256(path.read_bytes()).hexdigest(), None, "utf-8", kind)
 
 
 class Digest:

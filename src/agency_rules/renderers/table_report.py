@@ -24,7 +24,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     console.print(Text.assemble(("Agency rules check", "bold"), printable(f": ruleset {report.ruleset}, overlays: {overlays}{as_of}")))
     console.print(headline(report), markup=False)
     for source in report.inputs:
-        if source.encoding not in ("utf-8-sig",):
+        if source.encoding in ENCODING_NAMES:
             console.print(Text(f"{printable(source.path)} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}", style="dim"))
 
     console.print("Outcomes by rule")
@@ -54,7 +54,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
 
     sources = [(path, frame) for (path,), frame in report.rejected_rows.partition_by("file", as_dict=True, maintain_order=True).items()]
     if report.rejected_history_rows is not None:
-        sources.append((report.inputs[-1].path, report.rejected_history_rows))
+        sources.append((next(i.path for i in report.inputs if i.kind == "history"), report.rejected_history_rows))
     for path, rejected in sources:
         rows = rejected["row"].n_unique()
         if rows:
