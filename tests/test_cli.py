@@ -42,7 +42,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     assert {"schema_version", "tool", "ruleset", "overlays", "as_of", "inputs", "summary", "findings", "notices", "rejected_rows"} <= set(report)
     assert report["schema_version"] == 1 and report["tool"]["name"] == "agency-rules"
     assert report["ruleset"] == "consultation-2023" and report["overlays"] == [] and report["as_of"] is None
-    assert set(report["inputs"][0]) == {"path", "sha256", "rows", "kind"} and len(report["inputs"][0]["sha256"]) == 64
+    assert set(report["inputs"][0]) == {"path", "sha256", "rows", "kind", "encoding"} and len(report["inputs"][0]["sha256"]) == 64
     assert [(i["kind"], i["rows"] is None) for i in report["inputs"]] == [("engagements", False), ("history", False), ("ruleset", True), ("caps", True)]
     assert all(len(i["sha256"]) == 64 for i in report["inputs"])
     summary = report["summary"]

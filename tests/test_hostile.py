@@ -57,9 +57,12 @@ def test_a_cell_that_spans_lines_keeps_spreadsheet_row_numbers() -> None:
     assert (finding["engagement_id"], finding["row"]) == ("E-2", 3)
 
 
-def test_windows_1252_is_said_and_decoded() -> None:
-    code, out, _ = run(str(HOSTILE / "cp1252_excel.csv"))
+@pytest.mark.parametrize("fmt", ["table", "md", "html"])
+def test_windows_1252_is_said_and_decoded(fmt: str) -> None:
+    code, out, _ = run(str(HOSTILE / "cp1252_excel.csv"), "--format", fmt)
     assert code == 0 and "read as Windows-1252" in out
+    _, out, _ = run(str(HOSTILE / "cp1252_excel.csv"), "--format", "json")
+    assert json.loads(out)["inputs"][0]["encoding"] == "cp1252"
 
 
 def test_a_ten_megabyte_cell_is_a_rejected_row(tmp_path: Path) -> None:

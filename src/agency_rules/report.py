@@ -81,7 +81,7 @@ class Report:
             "ruleset": self.ruleset,
             "overlays": self.overlays,
             "as_of": self.as_of.isoformat() if self.as_of else None,
-            "inputs": [{"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind} for i in self.inputs],
+            "inputs": [{"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding} for i in self.inputs],
             "summary": {
                 "rows_read": self.rows_read,
                 "rows_checked": self.rows_checked,
@@ -134,6 +134,14 @@ def grouped(report: Report, limit: int) -> list[FindingGroup]:
         shown = members if limit <= 0 else members.head(limit)
         result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, members.height - shown.height))
     return result
+
+
+ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
+
+
+def decoding_notes(report: Report) -> list[str]:
+    """One line per input that was not UTF-8, so every format says how each file was decoded."""
+    return [f"{i.path} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
 
 
 def headline(report: Report) -> str:

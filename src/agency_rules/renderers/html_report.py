@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
 from ..terms import OUTCOMES
 from .plain import html_text as escape
 
@@ -20,6 +20,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}</style></head><body>",
         "<h1>Agency rules check</h1>",
         f"<p>Ruleset <b>{escape(report.ruleset)}</b>, overlays: {escape(', '.join(report.overlays) or 'none')}. {escape(headline(report))}.</p>",
+        *(f"<p>{escape(note)}.</p>" for note in decoding_notes(report)),
         "<h2>Summary by rule</h2><table>",
         _row(["rule", *OUTCOMES], "th"),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -15,6 +15,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "# Agency rules check",
         "",
         f"Ruleset **{cell(report.ruleset)}**, overlays: {cell(overlays)}. {cell(headline(report))}.",
+        *(f"\n{cell(note)}." for note in decoding_notes(report)),
         "",
         "## Summary by rule",
         "",

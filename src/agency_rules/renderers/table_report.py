@@ -9,11 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, grouped, headline
+from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
 
-ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
 
@@ -23,9 +22,8 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(Text.assemble(("Agency rules check", "bold"), printable(f": ruleset {report.ruleset}, overlays: {overlays}{as_of}")))
     console.print(headline(report), markup=False)
-    for source in report.inputs:
-        if source.encoding in ENCODING_NAMES:
-            console.print(Text(f"{printable(source.path)} was read as {ENCODING_NAMES.get(source.encoding, source.encoding)}", style="dim"))
+    for note in decoding_notes(report):
+        console.print(Text(printable(note), style="dim"))
 
     console.print("Outcomes by rule")
     summary = Table()
