@@ -194,3 +194,15 @@ def test_look_alike_letters_and_foreign_digits_are_rejected_with_short_quotes() 
     }
     [long] = rejected["E-7"]
     assert long["message"].startswith("'" + "9" * 60 + "…'") and len(long["message"]) < 120
+
+
+def test_a_pipe_that_never_finishes_is_refused_after_the_time_bound(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "never.csv"
+    os.mkfifo(fifo)
+    environment = {**os.environ, "AGENCY_RULES_INPUT_SECONDS": "1"}
+    result = subprocess.run([sys.executable, "-m", "agency_rules", str(fifo)], capture_output=True, text=True, timeout=60, env=environment)
+    assert result.returncode == 2 and "did not finish arriving within 1 seconds" in result.stderr

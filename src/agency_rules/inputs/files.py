@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import stat
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +94,28 @@ class SourceText:
 
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 MAX_INPUT = 2 << 30
+INPUT_SECONDS = 600
+
+
+def _within_time(path: Path, read: Callable[[], bytes]) -> bytes:
+    """A pipe's bytes, or a clear refusal if the writer has not finished within INPUT_SECONDS (a reader stuck waiting is left behind)."""
+    seconds = float(os.environ.get("AGENCY_RULES_INPUT_SECONDS", INPUT_SECONDS))
+    result: list[bytes | OSError] = []
+
+    def run() -> None:
+        try:
+            result.append(read())
+        except OSError as error:
+            result.append(error)
+
+    reader = threading.Thread(target=run, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if not result:
+        raise InputError(f"{path}: the input did not finish arriving within {seconds:g} seconds (is anything writing to it?)")
+    if isinstance(result[0], OSError):
+        raise result[0]
+    return result[0]
 
 
 def _first_invalid(raw: bytes) -> int:
@@ -103,18 +127,22 @@ def _first_invalid(raw: bytes) -> int:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """Read once, at most MAX_INPUT bytes: a device that never ends, or a folder, is refused rather than read."""
+    """Read once, at most MAX_INPUT bytes: a device that never ends, or a folder, is refused rather than read;
+    standard input and a FIFO must finish arriving within INPUT_SECONDS."""
     try:
         if str(path) == "-":
-            raw = sys.stdin.buffer.read(MAX_INPUT + 1)
+            raw = _within_time(path, lambda: sys.stdin.buffer.read(MAX_INPUT + 1))
         else:
             mode = path.stat().st_mode
             if stat.S_ISDIR(mode):
                 raise InputError(f"{path}: is a folder, not an export file")
             if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
                 raise InputError(f"{path}: is a device, not an export file")
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_INPUT + 1)
+            if stat.S_ISFIFO(mode):
+                raw = _within_time(path, lambda: path.read_bytes()[: MAX_INPUT + 1])
+            else:
+                with path.open("rb") as handle:
+                    raw = handle.read(MAX_INPUT + 1)
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
     if len(raw) > MAX_INPUT:
