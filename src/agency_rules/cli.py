@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -51,6 +52,11 @@ class FailOn(str, Enum):
 def fail(message: str) -> typer.Exit:
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("agency-check: error:", "bold red"), " ", printable(message)))
     return typer.Exit(EXIT_ERROR)
+
+
+def broken_pipe(error: OSError) -> bool:
+    """Python says BrokenPipeError; polars' writer says OSError 'Broken pipe (os error 32)'."""
+    return isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE or "os error 32" in str(error)
 
 
 def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path]) -> None:
@@ -146,7 +152,9 @@ def check(
         try:
             render(report, layout, sys.stdout)
             sys.stdout.flush()
-        except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not this run's failure
+        except OSError as error:  # the reader (e.g. `| head`) stopped reading: not this run's failure
+            if not broken_pipe(error):
+                raise
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         write_atomically(output, lambda handle: render(report, layout, handle))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,9 +63,11 @@ class Report:
 
     def finding_records(self) -> list[dict[str, Any]]:
         """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
-        import json
-
         return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(self.finding_fields).iter_rows(named=True)]
+
+    def finding_slices(self) -> Iterator[pl.DataFrame]:
+        """The findings a slice of engagements at a time, for renderers that write them all."""
+        return self.evaluation.finding_slices()
 
     def exit_status(self, fail_on_unknown: bool = False) -> int:
         """0 clean; 1 a breach (or an unknown, if asked); 3 no breach but rejected input rows."""
@@ -125,14 +129,12 @@ class FindingGroup:
 
 def grouped(report: Report, limit: int) -> list[FindingGroup]:
     """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all)."""
-    order = {BREACH: 0, WAIVED: 1, UNKNOWN: 2}
-    rule_order = {rule_id: i for i, rule_id in enumerate(report.counts)}
-    keys = report.findings.select("rule_id", "outcome").unique().rows()
     result = []
-    for rule_id, outcome in sorted(keys, key=lambda k: (order[k[1]], rule_order.get(k[0], 0))):
-        members = report.findings.filter((pl.col("rule_id") == rule_id) & (pl.col("outcome") == outcome))
-        shown = members if limit <= 0 else members.head(limit)
-        result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, members.height - shown.height))
+    for outcome in (BREACH, WAIVED, UNKNOWN):
+        for rule_id, counts in report.counts.items():
+            if counts[outcome]:
+                shown = report.evaluation.findings_of(rule_id, outcome, limit)
+                result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, counts[outcome] - shown.height))
     return result
 
 

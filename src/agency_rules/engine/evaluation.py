@@ -9,6 +9,7 @@ that are reported (breach, unknown, waived), and for the reasons a rule was not 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,20 +38,47 @@ from .words import iso
 E = pl.col
 SUBJECT = "__subject"
 OUTCOME = pl.Enum(OUTCOMES)
+SLICE = 100_000
 FINDING_SCHEMA = {
     name: pl.Int64 if name == "row" else pl.String
     for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "agency", "role", "file")
 }
 
 
-@dataclass(frozen=True)
 class Evaluation:
-    """Outcome counts by rule, the reported findings (one row each, evidence as JSON text), and notices."""
+    """Outcome counts by rule and notices; findings (one row each, evidence as JSON text) built on demand from the outcome frame.
 
-    counts: dict[str, dict[str, int]]
-    findings: pl.DataFrame
-    notices: list[dict]
-    engagements_with_breaches: int
+    A renderer that writes every finding takes them a slice of engagements at a time, so memory does
+    not grow with the number of findings; `findings` gathers them all, for the API.
+    """
+
+    def __init__(self, counts: dict[str, dict[str, int]], notices: list[dict], engagements_with_breaches: int,
+                 rows: int, build: Callable[[int, int, str | None, str | None], pl.DataFrame]) -> None:
+        self.counts = counts
+        self.notices = notices
+        self.engagements_with_breaches = engagements_with_breaches
+        self._rows = rows
+        self._build = build
+        self._all: pl.DataFrame | None = None
+
+    def finding_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
+        """Every finding, in row and rule order, built for `rows` engagements at a time: by default as many as give about
+        SLICE findings, so a run with few findings takes one or two slices and one with many stays small in memory."""
+        reported = sum(counts[o] for counts in self.counts.values() for o in REPORTED)
+        size = rows or max(1, self._rows * SLICE // reported if reported > SLICE else self._rows)
+        for start in range(0, max(self._rows, 1), size):
+            yield self._build(start, size, None, None)
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        if self._all is None:
+            self._all = pl.concat(list(self.finding_slices()))
+        return self._all
+
+    def findings_of(self, rule_id: str, outcome: str, limit: int) -> pl.DataFrame:
+        """The first `limit` findings of one rule and outcome (all if 0), without building the others."""
+        shown = self._build(0, self._rows, rule_id, outcome)
+        return shown if limit <= 0 else shown.head(limit)
 
 
 @dataclass(frozen=True)
@@ -114,21 +142,25 @@ class Engine:
             counts[plan.spec.id] = {o: int(seen.get(o, 0)) for o in OUTCOMES}
         breached = int(done.select(pl.any_horizontal(E(f"{p.spec.id}.outcome") == BREACH for p in plans).sum()).item()) if plans else 0
         reported = [(order, plan) for order, plan in enumerate(plans) if any(counts[plan.spec.id][o] for o in REPORTED)]
-        findings = [self._findings(done, order, plan) for order, plan in reported]
         reasons = [(kind, plan.spec.id, query) for plan in plans for kind, query in self._reasons(done, plan, counts[plan.spec.id])]
-        collected = pl.collect_all([*findings, *(query for _, _, query in reasons)]) if findings or reasons else []
-        table = (
-            pl.concat(collected[: len(findings)]).sort("__i", "__order").drop("__i", "__order")
-            if findings else pl.DataFrame(schema=FINDING_SCHEMA)
-        )
-        ranked = collected[len(findings) :]
+        ranked = pl.collect_all([query for _, _, query in reasons]) if reasons else []
         notices = [
             notice(rule_id, kind, frame)
             for wanted in ("not_evaluated", "data_warning")
             for (kind, rule_id, _), frame in zip(reasons, ranked)
             if kind == wanted and frame.height
         ]
-        return Evaluation(counts, table, notices, breached)
+
+        def build(start: int, length: int, rule_id: str | None, outcome: str | None) -> pl.DataFrame:
+            part = done.slice(start, length)
+            queries = [self._findings(part, order, plan) for order, plan in reported if rule_id in (None, plan.spec.id)]
+            if outcome is not None:
+                queries = [query.filter(pl.col("outcome") == outcome) for query in queries]
+            if not queries:
+                return pl.DataFrame(schema=FINDING_SCHEMA)
+            return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
+
+        return Evaluation(counts, notices, breached, done.height, build)
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's words, where a rule looked caps up."""

@@ -19,5 +19,6 @@ def neutralise(value: Any) -> str:
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(report.finding_fields)
-    for record in report.findings.select(report.finding_fields).iter_rows():
-        writer.writerow([neutralise(value) for value in record])
+    for findings in report.finding_slices():
+        for record in findings.select(report.finding_fields).iter_rows():
+            writer.writerow([neutralise(value) for value in record])

@@ -1,4 +1,4 @@
-"""JSON, exactly as the data contract fixes it; findings encoded column-wise by polars and written in chunks."""
+"""JSON, exactly as the data contract fixes it; findings encoded column-wise by polars and written a slice of engagements at a time."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import polars as pl
 
 from ..phrases import phrase
 from ..report import RenderOptions, Report
-
-CHUNK = 50_000
 
 
 def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
@@ -28,15 +26,19 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     document["findings"] = marker
     head, tail = json.dumps(document, ensure_ascii=False).split(json.dumps(marker), 1)
     out.write(head + "[")
-    findings = report.findings
     binary = getattr(out, "buffer", None)
-    if binary is not None:
+    first = True
+    for findings in report.finding_slices():
+        if findings.height == 0:
+            continue
+        lines = finding_lines(findings, report.finding_fields).to_frame("finding")
+        if not first:
+            out.write(",\n")
+        first = False
+        if binary is None:
+            out.write(",\n".join(lines["finding"]))
+            continue
         out.flush()
-    for start in range(0, findings.height, CHUNK):
-        chunk = finding_lines(findings.slice(start, CHUNK), report.finding_fields).str.join(",")
-        prefix = "," if start else ""
-        if binary is not None:
-            binary.write(prefix.encode() + chunk.cast(pl.Binary).item())
-        else:
-            out.write(prefix + chunk.item())
+        lines.head(-1).write_csv(binary, include_header=False, quote_style="never", line_terminator=",\n")
+        lines.tail(1).write_csv(binary, include_header=False, quote_style="never", line_terminator="")
     out.write("]" + tail + "\n")
