@@ -20,7 +20,7 @@ def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
-    """The whole report but the findings is encoded once; the findings go out in chunks, so a large report is never one string."""
+    """The whole report but the findings is encoded once; the findings go out a slice at a time, written by polars, never as one string."""
     marker = f"findings-{secrets.token_hex(8)}"
     document = report.as_json(findings=False)
     document["findings"] = marker
