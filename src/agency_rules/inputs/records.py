@@ -79,11 +79,11 @@ def _read(source: SourceText, categorical: Plan) -> Records:
         complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
         return _with_quoted_records(source, lines.with_columns(complex_line.alias("complex")))
     header = lines["line"][0].split(",")
-    simple, lengths = _split(source, lines.height, len(header), categorical(header))
+    split = _split(source, lines.height, len(header), categorical(header))
     body = lines["line"].slice(1)
-    frame = simple.slice(1).with_columns(
+    frame = _cells(split, len(header)).slice(1).with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
-        _cell_counts(body, lengths.slice(1), len(header)).alias(FIELDS),
+        _cell_counts(body, _lengths(split).slice(1), len(header)).alias(FIELDS),
         body.str.contains(r"^[\s,]*$").alias(BLANK),
     )
     return Records(header, frame)
@@ -93,7 +93,7 @@ def _quoted_lines(source: SourceText, lines: pl.DataFrame, categorical: Plan) ->
     """A file whose every record is one well-formed line (quotes only around whole cells, as many exports write every cell):
     polars reads it with its own quote handling; cells are counted with the quoted parts taken out."""
     header = next(csv.reader([lines["line"][0]]))
-    cells, _ = _split(source, lines.height, len(header), categorical(header), quote='"')
+    cells = _cells(_split(source, lines.height, len(header), categorical(header), quote='"'), len(header))
     body = lines["line"].slice(1)
     frame = cells.slice(1).with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
@@ -113,8 +113,8 @@ def _cell_counts(lines: pl.Series, lengths: pl.Series, width: int) -> pl.Series:
     return counts
 
 
-def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None, quote: str | None = None) -> tuple[pl.DataFrame, pl.Series]:
-    """Every line split into cells (one column more than the header, so a long row shows), and the bytes in its cells."""
+def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None, quote: str | None = None) -> pl.DataFrame:
+    """Every line split into cells, one column more than the header so a long row shows."""
     schema = {f"column_{i + 1}": pl.Categorical(pl.Categories.random()) if i in (categorical or ()) else pl.String for i in range(width + 1)}
     try:
         frame = pl.read_csv(
@@ -125,10 +125,20 @@ def _split(source: SourceText, expected: int, width: int, categorical: set[int] 
         raise InputError(f"{source.path}: the file cannot be read as CSV ({_first_line(error)})") from None
     if frame.height != expected:
         raise InputError(f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)")
-    lengths = pl.repeat(0, frame.height, dtype=pl.Int32, eager=True)
-    for name in frame.columns:
-        lengths = lengths + _length(frame[name])
-    return frame.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width)), lengths
+    return frame
+
+
+def _cells(split: pl.DataFrame, width: int) -> pl.DataFrame:
+    """The header's columns of a split, named c0…; a missing cell is ""."""
+    return split.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width))
+
+
+def _lengths(split: pl.DataFrame) -> pl.Series:
+    """Bytes in each line's cells (the extra column too), summed one column at a time to keep the peak low."""
+    lengths = pl.repeat(0, split.height, dtype=pl.Int32, eager=True)
+    for name in split.columns:
+        lengths = lengths + _length(split[name])
+    return lengths
 
 
 def _length(cells: pl.Series) -> pl.Series:
@@ -150,9 +160,7 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
     if lines["open_after"][-1]:
         start = lines.filter(pl.col("group") == lines["group"][-1])["line_number"][0] + 1
         raise InputError(f"{source.path}, line {start}: a quote opened on this line is never closed, so the rest of the file would be one cell")
-    groups = lines.group_by("group", maintain_order=True).agg(
-        pl.col("line").str.join("\n"), pl.col("complex").any(), pl.col("line_number").first()
-    )
+    groups = lines.group_by("group", maintain_order=True).agg(pl.col("line").str.join("\n"), pl.col("complex").any())
     quoted = groups.filter(pl.col("complex"))
     parsed: list[tuple[int, int, list[str]]] = []
     for group, text in zip(quoted["group"], quoted["line"]):
@@ -165,9 +173,10 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
     first = next((cells for group, index, cells in parsed if group == header_group and index == 0), None)
     header = first if first is not None else lines["line"][0].split(",")
     width = len(header)
-    split = _split(source, lines.height, width)[0].with_columns(
+    raw = _split(source, lines.height, width)
+    split = _cells(raw, width).with_columns(
         lines["group"].alias("group"), pl.lit(0, pl.Int64).alias("part"),
-        (lines["line"].str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
+        _cell_counts(lines["line"], _lengths(raw), width).alias(FIELDS),
         lines["line"].str.contains(r"^[\s,]*$").alias(BLANK),
     ).filter(~lines["complex"])
     quoted_frame = pl.DataFrame(

@@ -29,10 +29,6 @@ class Table:
     errors: pl.DataFrame
     rows_read: int
 
-    @property
-    def rows_rejected(self) -> int:
-        return self.errors["row"].n_unique()
-
 
 def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: dict[str, str] | None) -> dict[str, int]:
     """Where each contract column is in the file; refuses duplicated headers and missing required ones."""
