@@ -53,7 +53,7 @@ class Evaluation:
     """
 
     def __init__(self, counts: dict[str, dict[str, int]], notices: list[dict], engagements_with_breaches: int,
-                 rows: int, build: Callable[[int, int, str | None, str | None], pl.DataFrame]) -> None:
+                 rows: int, build: Callable[[int, int, str | None, str | None, int], pl.DataFrame]) -> None:
         self.counts = counts
         self.notices = notices
         self.engagements_with_breaches = engagements_with_breaches
@@ -67,7 +67,7 @@ class Evaluation:
         reported = sum(counts[o] for counts in self.counts.values() for o in REPORTED)
         size = rows or max(1, self._rows * SLICE // reported if reported > SLICE else self._rows)
         for start in range(0, max(self._rows, 1), size):
-            yield self._build(start, size, None, None)
+            yield self._build(start, size, None, None, 0)
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -77,8 +77,7 @@ class Evaluation:
 
     def findings_of(self, rule_id: str, outcome: str, limit: int) -> pl.DataFrame:
         """The first `limit` findings of one rule and outcome (all if 0), without building the others."""
-        shown = self._build(0, self._rows, rule_id, outcome)
-        return shown if limit <= 0 else shown.head(limit)
+        return self._build(0, self._rows, rule_id, outcome, limit)
 
 
 @dataclass(frozen=True)
@@ -151,11 +150,10 @@ class Engine:
             if kind == wanted and frame.height
         ]
 
-        def build(start: int, length: int, rule_id: str | None, outcome: str | None) -> pl.DataFrame:
+        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int) -> pl.DataFrame:
+            """Findings of `length` engagements from `start`; of one rule and outcome, and at most `limit` of each rule, if asked."""
             part = done.slice(start, length)
-            queries = [self._findings(part, order, plan) for order, plan in reported if rule_id in (None, plan.spec.id)]
-            if outcome is not None:
-                queries = [query.filter(pl.col("outcome") == outcome) for query in queries]
+            queries = [self._findings(part, order, plan, outcome, limit) for order, plan in reported if rule_id in (None, plan.spec.id)]
             if not queries:
                 return pl.DataFrame(schema=FINDING_SCHEMA)
             return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
@@ -166,9 +164,13 @@ class Engine:
         """Rows with their cap's words, where a rule looked caps up."""
         return with_cap_words(rows, self.context.caps) if self.uses_caps else rows
 
-    def _findings(self, done: pl.DataFrame, order: int, plan: Plan) -> pl.LazyFrame:
+    def _findings(self, done: pl.DataFrame, order: int, plan: Plan, only: str | None = None, limit: int = 0) -> pl.LazyFrame:
+        """One rule's reported findings (or only those of one outcome, the first `limit` if > 0), messages and evidence built for those alone."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
+        rows = done.lazy().filter(outcome == only if only else outcome.is_in(REPORTED))
+        if limit > 0:
+            rows = rows.head(limit)
         message = plan.verdict.message
         if spec.applies != type(spec.applies)():
             message = pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH)).then(
@@ -181,7 +183,7 @@ class Engine:
             message = message + pl.when(signed).then(E("engagement_id").replace_strict(suffix, default="")).otherwise(pl.lit(""))
             evidence = evidence + pl.when(signed).then(E("engagement_id").replace_strict(extra, default="")).otherwise(pl.lit(""))
         evidence = phrase('{},"parameters":{},"parameters_as_of":"{}"}', evidence, plan.parameters.evidence, iso(E(DAY)))
-        return self._worded(done.lazy().filter(outcome.is_in(REPORTED))).select(
+        return self._worded(rows).select(
             E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
             E("worker_id"), E("la_code"), E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
