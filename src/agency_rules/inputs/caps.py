@@ -69,15 +69,15 @@ class CapTable:
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
 
-    def _limits(self, entry: CapEntry) -> dict[str, object]:
-        index = next(i for i, e in enumerate(self.entries) if e is entry)
-        return {"cap.index": index, "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee}
+    def _limits(self, entry: CapEntry, places: dict[int, int]) -> dict[str, object]:
+        return {"cap.index": places[id(entry)], "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee}
 
     def periods(self) -> pl.DataFrame:
         """For each region (or national) and role, the days each entry is the one in force: non-overlapping, so a join finds one.
 
         Where entries from different files overlap, the one that started last is in force.
         """
+        places = self._places()
         rows = []
         for (region, role), entries in self._by_key.items():
             cuts = sorted({e.effective_from for e in entries} | {e.effective_to + timedelta(days=1) for e in entries if e.effective_to and e.effective_to < date.max})
@@ -85,13 +85,14 @@ class CapTable:
                 last = cuts[index + 1] - timedelta(days=1) if index + 1 < len(cuts) else None
                 entry = next((e for e in entries if e.in_force(first)), None)
                 if entry is not None:
-                    rows.append({"region": region, "role": role, "first": first, "last": last, **self._limits(entry)})
+                    rows.append({"region": region, "role": role, "first": first, "last": last, **self._limits(entry, places)})
         return pl.DataFrame(rows, schema=PERIOD_SCHEMA)
 
     def reaching_existing(self) -> pl.DataFrame:
         """Entries with an `existing_from` day in force: they also reach engagements that started earlier and still run on it."""
+        places = self._places()
         rows = [
-            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **self._limits(e)}
+            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **self._limits(e, places)}
             for (region, role), entries in self._by_key.items()
             for rank, e in enumerate(entries)
             if e.existing_from and e.in_force(e.existing_from)
@@ -115,6 +116,10 @@ class CapTable:
     @property
     def entries(self) -> list[CapEntry]:
         return [e for key in sorted(self._by_key) for e in self._by_key[key]]
+
+    def _places(self) -> dict[int, int]:
+        """Each entry's place in `entries`, the `cap.index` that `details` is keyed by."""
+        return {id(e): i for i, e in enumerate(self.entries)}
 
 
 LIMITS = {"cap.pay_rate": pl.Float64, "cap.pay_rate_paye": pl.Float64, "cap.agency_fee": pl.Float64, "cap.framework_fee": pl.Float64}
