@@ -39,6 +39,12 @@ COMPLIANT = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fixed_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same terminal width, whatever the shell that runs it; a test about widths sets its own."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", header: list[str] | None = None, quoting: int = csv.QUOTE_MINIMAL) -> Path:
     columns = header or list(dict.fromkeys(k for row in rows for k in row))
     with path.open("w", newline="", encoding=encoding) as handle:
