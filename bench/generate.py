@@ -40,6 +40,7 @@ SIZES = {
     "region": {"rows": 15_000, "region": "South East"},
     "national": {"rows": 150_000},
     "stress": {"rows": 1_000_000, "history_rows": 200_000},
+    "one-worker": {"rows": 10_000, "history_rows": 10_000, "region": "South East", "workers": 1},
 }
 FIRST_DAY = date(2019, 1, 1)
 SPAN_DAYS = (date(2026, 6, 30) - FIRST_DAY).days
@@ -68,7 +69,11 @@ def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
-def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None, council: str | None = None) -> None:
+def generate(
+    rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None, council: str | None = None,
+    distinct_workers: int | None = None,
+) -> None:
+    """Synthetic engagements, history and caps; `distinct_workers` bounds the distinct workers (1: one worker with a long history)."""
     rng = random.Random(seed)
     las = local_authorities()
     weights = agency_weights()
@@ -92,7 +97,10 @@ def generate(rows: int, out: Path, seed: int = 1, region: str | None = None, his
             new_graduate = rng.random() < 0.02
             qualified = start - timedelta(days=rng.randint(100, 700) if new_graduate else rng.randint(5 * 366, 30 * 365))
             pqe = max(0.0, round((start - qualified).days / 365.25 - rng.random(), 1))
-            worker = f"SW{rng.randint(1, 999_999)}" if rng.random() < 0.9 else f"P-{rng.getrandbits(40):x}"
+            if distinct_workers:
+                worker = f"SW{100_000 + rng.randint(1, distinct_workers)}"
+            else:
+                worker = f"SW{rng.randint(1, 999_999)}" if rng.random() < 0.9 else f"P-{rng.getrandbits(40):x}"
             workers.append((worker, la, start))
             team = rng.random() < 0.01
             previous = rng.random() < 0.1
@@ -180,7 +188,10 @@ def main() -> None:
     rows = args.rows or preset.get("rows")
     if rows is None:
         parser.error("give --size or --rows")
-    generate(rows, args.out, args.seed, args.region or preset.get("region"), args.history_rows or preset.get("history_rows"), preset.get("council"))
+    generate(
+        rows, args.out, args.seed, args.region or preset.get("region"), args.history_rows or preset.get("history_rows"), preset.get("council"),
+        preset.get("workers"),
+    )
 
 
 if __name__ == "__main__":

@@ -206,3 +206,27 @@ def test_a_pipe_that_never_finishes_is_refused_after_the_time_bound(tmp_path: Pa
     environment = {**os.environ, "AGENCY_RULES_INPUT_SECONDS": "1"}
     result = subprocess.run([sys.executable, "-m", "agency_rules", str(fifo)], capture_output=True, text=True, timeout=60, env=environment)
     assert result.returncode == 2 and "did not finish arriving within 1 seconds" in result.stderr
+
+
+def test_one_worker_with_a_long_history_is_paired_only_with_the_roles_that_can_decide() -> None:
+    """300 engagements and 300 past roles of one worker, a role ending each month for 25 years: each
+    engagement meets the few roles inside its cooling-off window, not the whole history (the audit's
+    rescan grew with their product)."""
+    import polars as pl
+
+    from agency_rules.engine.vocabulary import _roles_that_may_decide
+
+    n = 300
+    starts = pl.date_range(pl.date(2001, 1, 15), pl.date(2025, 12, 15), "1mo", eager=True)[:n]
+    engagements = pl.LazyFrame({
+        "__i": range(n), "worker_id": ["SW100001"] * n, "engagement_id": [f"E-{i}" for i in range(n)], "region": ["South East"] * n,
+        "start_date": starts, "months": [3] * n, "exempt": [["redundancy"]] * n,
+    })
+    roles = pl.LazyFrame({
+        "worker_id": ["SW100001"] * n, "la_code": ["E10000016"] * n, "region": ["South East"] * n, "employment": ["substantive"] * n,
+        "end_date": pl.date_range(pl.date(2001, 1, 1), pl.date(2025, 12, 1), "1mo", eager=True)[:n], "leaving_reason": ["resignation"] * n,
+        "recorded_in": ["history.csv"] * n, "from_columns": [False] * n, "source_engagement": [None] * n,
+    }, schema_overrides={"source_engagement": pl.String})
+    pairs = _roles_that_may_decide(engagements, roles).collect()
+    assert pairs.height <= 4 * n  # at most the roles of four months before each start
+    assert set(pairs["__i"]) == set(range(n))  # each has the role that ended two weeks before its start

@@ -6,10 +6,12 @@ import csv
 import json
 import random
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 from hypothesis import HealthCheck, example, given, settings
+from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
 from agency_rules import api
@@ -133,3 +135,36 @@ def test_quoting_every_cell_gives_the_same_report(rows_: list[dict[str, str]]) -
     assert by_engagement(quoted) == by_engagement(minimal)
     assert quoted.counts == minimal.counts
     assert quoted.rejected_rows.drop("file").equals(minimal.rejected_rows.drop("file"))
+
+
+SOUTH_EAST, ALSO_SOUTH_EAST, LONDON = "E10000016", "E06000035", "E09000007"
+STARTS = ["2025-05-31", "2025-06-01", "2025-08-31", "2025-11-30", "2025-12-01"]
+ENDS = ["2024-11-30", "2025-02-28", "2025-03-01", "2025-05-30", "2025-05-31", "2025-08-30", "2025-08-31", "2025-09-01", "2026-01-01"]
+ROLES_ = st.tuples(st.sampled_from([SOUTH_EAST, ALSO_SOUTH_EAST, LONDON]), st.sampled_from(ENDS), st.sampled_from(["resignation", "redundancy", ""]))
+
+
+def cooling_off_by_rules(start: str, roles: list[tuple[str, str, str]]) -> str:
+    """rules.md section 7 read directly: a same-region role ending before the start, with start < end + 3 months, breaches unless its reason is exempt."""
+    day = date.fromisoformat(start)
+    deciding = [(la, reason) for la, end, reason in roles
+                if la != LONDON and date.fromisoformat(end) < day < date.fromisoformat(end) + relativedelta(months=3)]
+    if any(reason not in ("", "redundancy") for _, reason in deciding):
+        return "breach"
+    return "unknown" if any(reason == "" for _, reason in deciding) else "pass"
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(STARTS), min_size=1, max_size=6), st.lists(ROLES_, max_size=25))
+def test_cooling_off_decides_every_engagement_of_a_worker_with_many_roles_as_the_rule_reads(starts: list[str], roles: list[tuple[str, str, str]]) -> None:
+    """However many engagements and past roles one worker has, each engagement's COOL001 outcome is the rule's."""
+    engagements = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": start, "end_date": ""} for i, start in enumerate(starts)]
+    with tempfile.TemporaryDirectory() as folder:
+        history = Path(folder) / "history.csv"
+        history.write_text("worker_id,la_code,employment,start_date,end_date,leaving_reason\n"
+                           + "".join(f"SW100001,{la},substantive,2010-01-01,{end},{reason}\n" for la, end, reason in roles))
+        path = write_csv(Path(folder) / "e.csv", engagements)
+        report = api.run([path], api.Options(history=history))
+    found = {f["engagement_id"]: f["outcome"] for f in report.finding_records() if f["rule_id"] == "COOL001"}
+    assert report.counts["COOL001"]["pass"] == sum(1 for e in engagements if e["engagement_id"] not in found)
+    for engagement in engagements:
+        assert found.get(engagement["engagement_id"], "pass") == cooling_off_by_rules(engagement["start_date"], roles), engagement

@@ -136,13 +136,12 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     worker's rows in the run; the worst role decides (a breach before an unknown), ties broken by
     what the roles say, never by where a row stands in the file.
     """
-    roles = ctx.roles.filter(E("employment") == "substantive")
-    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY)
+    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY).with_columns(
+        p["months"].alias("months"), p["exempt_reasons"].alias("exempt")
+    )
     end, start, region = E("end_date"), E("start_date"), E("region.role")
-    pairs = (
-        engagements.join(roles, on="worker_id", suffix=".role")
-        .filter((end.is_null() | (end < start)) & (region.is_null() | (region == E("region"))))
-        .with_columns(p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
+    pairs = _roles_that_may_decide(engagements, ctx.roles.filter(E("employment") == "substantive")).filter(
+        (end.is_null() | (end < start)) & (region.is_null() | (region == E("region")))
     )
     allowed = words.months_after(end, E("months"))
     kind = choose(
@@ -155,9 +154,8 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
         (E("leaving_reason").is_null(), "no_reason"),
         otherwise="breach",
     )
-    own = E("source_engagement") == E("engagement_id")
     found = (
-        pairs.with_columns(kind.alias("kind"), allowed.alias("allowed_from"), own.fill_null(False).alias("own"))
+        pairs.with_columns(kind.alias("kind"), allowed.alias("allowed_from"))
         .filter(E("kind").is_not_null())
         .sort(
             [(E("kind") != "breach"), "own", "end_date", "la_code", "leaving_reason", "recorded_in"],
@@ -200,6 +198,46 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
         "exempt_reasons": exempt,
     }
     return frame, Verdict(outcome, message, evidence)
+
+
+def _roles_that_may_decide(engagements: pl.LazyFrame, roles: pl.LazyFrame) -> pl.LazyFrame:
+    """Pair each engagement with the past roles that can decide it, never with a worker's whole history.
+
+    A role decides only if it ended within the engagement's cooling-off window (N calendar months
+    are at most 31*N days) or has no end. Roles that differ only in what breaks ties are kept once,
+    with the value the tie-break would choose; the engagement's own previous_* columns are paired
+    as its own. So a worker with thousands of engagements and thousands of past roles gives pairs
+    in proportion to the roles inside each window, not to their product.
+    """
+    ended = E("end_date").is_not_null()
+    ties = roles.drop("source_engagement").sort("la_code", "recorded_in", nulls_last=True)
+    dated = ties.filter(ended).unique(subset=["worker_id", "region", "end_date", "leaving_reason"], keep="first")
+    undated = ties.filter(~ended & E("from_columns")).unique(subset=["worker_id", "region", "la_code", "leaving_reason"], keep="first")
+    workers = pl.concat([engagements.select("worker_id"), dated.select("worker_id")]).unique().with_row_index("worker")
+    start = E("start_date")
+    window = engagements.join(workers, on="worker_id").with_columns(
+        _day_key(start, (-31 * E("months").cast(pl.Int64)).fill_null(-_DAY_OFFSET)).alias("from_key"), _day_key(start).alias("to_key"),
+    )
+    in_window = (
+        window.join_where(dated.join(workers, on="worker_id").with_columns(_day_key(E("end_date")).alias("key")),
+                          E("key") >= E("from_key"), E("key") < E("to_key"), suffix=".role")
+        .drop("worker_id.role", "worker", "worker.role", "from_key", "to_key", "key")
+    )
+    open_ended = engagements.join(undated, on="worker_id", suffix=".role")
+    own = engagements.join(roles, left_on=["worker_id", "engagement_id"], right_on=["worker_id", "source_engagement"], suffix=".role")
+    return pl.concat(
+        [in_window.with_columns(own=pl.lit(False)), open_ended.with_columns(own=pl.lit(False)), own.with_columns(own=pl.lit(True))],
+        how="diagonal",
+    )
+
+
+_DAY_OFFSET = 2**20  # days, so that a window reaching far before 1900 stays within the worker's block of keys
+
+
+def _day_key(day: pl.Expr, shift_days: pl.Expr | int = 0) -> pl.Expr:
+    """One integer that orders each worker's days: the worker's number in the high bits, the day in the low 21."""
+    days = (day - pl.date(1900, 1, 1)).dt.total_days() + shift_days + _DAY_OFFSET
+    return E("worker").cast(pl.Int64) * 2**21 + pl.max_horizontal(days, 0)
 
 
 def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:

@@ -74,7 +74,7 @@ class WorkerId(Kind):
         return pl.when(digits.is_not_null()).then(pl.lit("SW") + digits).when(hexa.is_not_null()).then(pl.lit("P-") + hexa.str.to_lowercase())
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "is neither a Social Work England number (SW + 1-6 digits) nor a pseudonym (P- + hex)")
+        return quoted(text, "is neither a Social Work England number (SW + 1-6 digits, the first not 0) nor a pseudonym (P- + hex)")
 
 
 class LaCode(Kind):
