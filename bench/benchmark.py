@@ -10,11 +10,13 @@ in this same run, each the median of --runs runs:
 - DuckDB: CSV load and hand-written SQL for the core rules, breaches written as JSON: the
   baseline an analyst would reach for.
 
-`one-worker` is the hostile case: every engagement and every past role belongs to one worker, so
-a check that pairs each engagement with the worker's whole history grows with their product.
+Two hostile cases: in `one-worker` every engagement and every past role belongs to one worker, so
+a check that pairs each engagement with the worker's whole history grows with their product; in
+`all-breach` every engagement breaches nearly every rule, so a report that holds every finding in
+memory at once grows with their number (the peak column shows whether it does).
 
     pip install -e '.[bench]'
-    python bench/benchmark.py [--sizes council region national stress one-worker] [--runs 3] [--data /tmp/agency-bench]
+    python bench/benchmark.py [--sizes council region national stress one-worker all-breach] [--runs 3] [--data /tmp/agency-bench]
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def dataset(base: Path, size: str, seed: int) -> Path:
     out = base / f"{size}-seed{seed}"
     if not (out / "caps.toml").exists():
         preset = SIZES[size]
-        generate(preset["rows"], out, seed, preset.get("region"), preset.get("history_rows"), preset.get("council"), preset.get("workers"))
+        generate(out=out, seed=seed, **preset)
     return out
 
 
@@ -238,7 +240,7 @@ def main() -> None:
     print(f"{'size':<9} " + " ".join(f"{stage + ' s':>9}" for stage in STAGES) + f" {'start-up s':>10}")
     for size, _, wall, _, _, _, stages in rows:
         print(f"{size:<9} " + " ".join(f"{stages[stage]:>9.2f}" for stage in STAGES) + f" {wall - sum(stages.values()):>10.2f}")
-    scaling = [row for row in rows if "workers" not in SIZES[row[0]]]
+    scaling = [row for row in rows if not {"workers", "all_breach"} & set(SIZES[row[0]])]
     for (small, n1, t1, *_), (big, n2, t2, *_) in zip(scaling, scaling[1:]):
         print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")
 

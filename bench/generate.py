@@ -35,12 +35,18 @@ ROLES = (("social_worker", 60), ("senior_social_worker", 15), ("advanced_practit
 BASE_PAY = {"social_worker": 33, "senior_social_worker": 36, "advanced_practitioner": 39, "team_manager": 43, "iro_cp_chair": 41, "other": 30}
 AGENCIES = ("Northdown Social Care", "Meridian Recruitment", "Oakfield Locums", "Pennine Social Work", "Thames Valley Staffing")
 REASONS = (("resignation", 70), ("redundancy", 10), ("probation", 5), ("end_of_contract", 10), ("retirement", 5))
+BREACHING = {  # values that breach PQE, ASYE, notice, references, caps and project teams (caps are write_caps's)
+    "qualified_date": "2025-06-01", "pqe_years": "0", "asye_completed": "no", "notice_period_weeks": "2", "notice_reciprocal": "no",
+    "reference_received": "no", "references_count": "0", "reference_standard_template": "no", "pay_rate": "99.00", "agency_fee": "9.00",
+    "framework_fee": "2.00", "engagement_type": "project_team", "team_costs_itemised": "no",
+}
 SIZES = {
     "council": {"rows": 1_000, "council": "E10000016"},
     "region": {"rows": 15_000, "region": "South East"},
     "national": {"rows": 150_000},
     "stress": {"rows": 1_000_000, "history_rows": 200_000},
     "one-worker": {"rows": 10_000, "history_rows": 10_000, "region": "South East", "workers": 1},
+    "all-breach": {"rows": 1_000_000, "all_breach": True},
 }
 FIRST_DAY = date(2019, 1, 1)
 SPAN_DAYS = (date(2026, 6, 30) - FIRST_DAY).days
@@ -71,9 +77,13 @@ def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
 
 def generate(
     rows: int, out: Path, seed: int = 1, region: str | None = None, history_rows: int | None = None, council: str | None = None,
-    distinct_workers: int | None = None,
+    workers: int | None = None, all_breach: bool = False,
 ) -> None:
-    """Synthetic engagements, history and caps; `distinct_workers` bounds the distinct workers (1: one worker with a long history)."""
+    """Synthetic engagements, history and caps.
+
+    `workers` bounds the distinct workers (1: one worker with a long history); `all_breach` makes
+    every engagement breach nearly every rule, so the findings outnumber the rows.
+    """
     rng = random.Random(seed)
     las = local_authorities()
     weights = agency_weights()
@@ -83,7 +93,7 @@ def generate(
     for code, la in las.items():
         by_region.setdefault(la.region, []).append(code)
     out.mkdir(parents=True, exist_ok=True)
-    workers: list[tuple[str, str, date]] = []
+    engaged: list[tuple[str, str, date]] = []
     with (out / "engagements.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
@@ -97,11 +107,11 @@ def generate(
             new_graduate = rng.random() < 0.02
             qualified = start - timedelta(days=rng.randint(100, 700) if new_graduate else rng.randint(5 * 366, 30 * 365))
             pqe = max(0.0, round((start - qualified).days / 365.25 - rng.random(), 1))
-            if distinct_workers:
-                worker = f"SW{100_000 + rng.randint(1, distinct_workers)}"
+            if workers:
+                worker = f"SW{100_000 + rng.randint(1, workers)}"
             else:
                 worker = f"SW{rng.randint(1, 999_999)}" if rng.random() < 0.9 else f"P-{rng.getrandbits(40):x}"
-            workers.append((worker, la, start))
+            engaged.append((worker, la, start))
             team = rng.random() < 0.01
             previous = rng.random() < 0.1
             prev_la = rng.choice(by_region[las[la].region]) if previous else ""
@@ -142,10 +152,12 @@ def generate(
                 prev_end.isoformat() if prev_end else "",
                 pick(rng, REASONS) if previous else "",
             ]
+            if all_breach:
+                record = [BREACHING.get(column, value) for column, value in zip(COLUMNS, record)]
             if rng.random() < 0.001:
                 record[4] = "31/02/2025"
             writer.writerow(record)
-    write_history(rng, out, workers, history_rows if history_rows is not None else rows // 5, by_region, las)
+    write_history(rng, out, engaged, history_rows if history_rows is not None else rows // 5, by_region, las)
     write_caps(out)
 
 
@@ -188,10 +200,8 @@ def main() -> None:
     rows = args.rows or preset.get("rows")
     if rows is None:
         parser.error("give --size or --rows")
-    generate(
-        rows, args.out, args.seed, args.region or preset.get("region"), args.history_rows or preset.get("history_rows"), preset.get("council"),
-        preset.get("workers"),
-    )
+    options = {**preset, "rows": rows, "region": args.region or preset.get("region"), "history_rows": args.history_rows or preset.get("history_rows")}
+    generate(out=args.out, seed=args.seed, **options)
 
 
 if __name__ == "__main__":

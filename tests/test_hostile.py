@@ -230,3 +230,24 @@ def test_one_worker_with_a_long_history_is_paired_only_with_the_roles_that_can_d
     pairs = _roles_that_may_decide(engagements, roles).collect()
     assert pairs.height <= 4 * n  # at most the roles of four months before each start
     assert set(pairs["__i"]) == set(range(n))  # each has the role that ended two weeks before its start
+
+
+def test_every_invisible_or_control_character_is_shown_as_an_escape() -> None:
+    """The audit's escape sequences and zero-width 'signatures' have siblings: every control, format and
+    separator character (bidirectional overrides, zero-width spaces, tag characters, line separators)."""
+    import unicodedata
+
+    from agency_rules.renderers.plain import printable
+
+    hidden = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and chr(c) not in "\t\n"]
+    assert len(hidden) > 200
+    for char in hidden:
+        shown = printable(f"SW1{char}23")
+        assert shown.isascii() and shown.isprintable() and shown.startswith("SW1\\") and shown.endswith("23"), repr(char)
+
+
+def test_a_zero_width_space_in_a_cell_is_visible_in_every_human_format(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "E\u200b1", "notice_period_weeks": "1"}])
+    for fmt, shown in (("table", "E\\u200b1"), ("html", "E\\u200b1"), ("md", "E\\\\u200b1")):  # Markdown escapes the backslash
+        code, out, err = run(str(path), "--format", fmt)
+        assert code == 1 and shown in out and "\u200b" not in out, fmt

@@ -1,26 +1,32 @@
 """Text from an input, made safe to show: never interpreted as control codes, terminal markup, Markdown or HTML.
 
-Control characters (C0, DEL, C1 and the bidirectional overrides) are shown as visible escapes, so
-a cell can neither clear a screen, retitle a window nor reorder what a reader sees.
+Every character Python does not count as printable but a tab or a line feed (controls, format
+characters such as zero-width spaces and bidirectional overrides, line separators, spaces other
+than the plain one, unassigned code points) is shown as a visible escape, so a cell can neither
+clear a screen, retitle a window, reorder what a reader sees nor hide a character.
 """
 
 from __future__ import annotations
 
-import re
 from html import escape
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if char in "\t\n" or char.isprintable():
+        return char
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def printable(text: object) -> str:
-    """The text with every control character written as \\xNN (or \\uNNNN)."""
+    """The text with every unprintable character but tab and line feed written as \\xNN, \\uNNNN or \\UNNNNNNNN."""
     value = "" if text is None else str(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value)
+    return value if value.isprintable() else "".join(map(_escaped, value))
 
 
 def one_line(text: object) -> str:
-    """Printable, with line breaks and tabs shown as spaces: one table cell, one line."""
-    return printable(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    """Printable, with line feeds and tabs shown as spaces: one table cell, one line."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
 
 
 def markdown_cell(text: object) -> str:
