@@ -138,7 +138,7 @@ def grouped(report: Report, limit: int) -> list[FindingGroup]:
     return result
 
 
-ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"}
+ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16", "utf-32": "UTF-32"}
 
 
 def decoding_notes(report: Report) -> list[str]:

@@ -2,7 +2,7 @@
 
 UTF-8 (with or without a byte-order mark) goes to the reader as it is, and the reader itself refuses
 bytes that are not UTF-8; such a file is then read as Windows-1252 (what Excel writes) if every byte
-is defined there. UTF-16 with a byte-order mark is converted first. The report names the encoding,
+is defined there. UTF-16 and UTF-32 with a byte-order mark are converted first. The report names the encoding,
 and the file's SHA-256 (computed in a thread while the file is parsed) identifies it.
 """
 
@@ -156,11 +156,15 @@ def read_source(path: Path) -> SourceText:
     if not raw:
         raise InputError(f"{path}: the file is empty; expected a header row")
     digest = Digest(raw)
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return SourceText(str(path), "utf-16", digest, raw.decode("utf-16").encode("utf-8"))
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: the file starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
+    for marks, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"), ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+        if raw.startswith(marks):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{path}: the file starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text") from None
+            if "\x00" in text:
+                raise InputError(f"{path}: the file contains NUL characters; it is not a CSV text file")
+            return SourceText(str(path), encoding, digest, text.encode("utf-8"))
     if b"\x00" in raw:
         raise InputError(f"{path}: the file contains NUL bytes; it is not a CSV text file (binary, or UTF-16 without a byte-order mark)")
     data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
