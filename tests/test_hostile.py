@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from .conftest import COMPLIANT, write_csv
+from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import run
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -164,6 +165,18 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
 def test_special_files_are_refused_rather_than_read(special: str, words: str) -> None:
     code, _, err = run(special)
     assert code == 2 and words in err
+
+
+@pytest.mark.parametrize("option", ["--caps", "--waivers", "--column-map", "--config", "--ruleset"])
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_pipe_named_as_a_settings_file_is_refused_at_once(tmp_path: Path, option: str, special: str) -> None:
+    """/dev/zero reports a size of 0 and never ends; a pipe with no writer blocks whoever opens it."""
+    if special == "fifo":
+        special = str(tmp_path / "settings.toml")
+        os.mkfifo(special)
+    code, _, err = run(str(REPO / "fixtures" / "engagements.csv"), option, special)
+    assert code == 2 and special in err
+    assert "not a regular file" in err or (option == "--ruleset" and "no ruleset named" in err)  # a ruleset is a name or a .toml file
 
 
 def test_a_fifo_and_standard_input_are_read_once() -> None:

@@ -84,12 +84,12 @@ def run(sources: list[Source], options: Options) -> Report:
     if repeated:
         raise InputError(f"{repeated[0]}: the same file is given twice; each export is checked once")
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
-    settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
-    settings += [InputFile.setting(path, "caps") for path in options.caps]
-    settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
     caps = load_caps(options.caps)
     waivers = load_waivers(options.waivers) if options.waivers else {}
     column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
+    settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
+    settings += [InputFile.setting(path, "caps") for path in options.caps]
+    settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
     lap("setup")
     raws = []
     for source in sources:

@@ -6,8 +6,10 @@ problem is reported with the file, the item (by its id where it has one) and the
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import stat
 import tomllib
 import unicodedata
 from datetime import date, datetime
@@ -58,12 +60,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_DIGESTS: dict[Path, str] = {}
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of the bytes read_toml last parsed from this file, so a report names what was used, not what is there now."""
+    if path.resolve() not in _DIGESTS:
+        read_toml(path)
+    return _DIGESTS[path.resolve()]
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    """The file's TOML, refusing what is too large, not UTF-8 (a byte-order mark is fine) or nested too deeply to read."""
+    """The file's TOML, refusing what is not a regular file, too large, not UTF-8 (a byte-order mark is fine) or nested too deeply."""
     try:
-        if path.stat().st_size > MAX_FILE:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: opening a pipe waits for a writer
+            raise RuleFileError(f"{path}: not a regular file (a device, pipe or folder); name a TOML file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE + 1)
+        if len(raw) > MAX_FILE:
             raise RuleFileError(f"{path}: the file is larger than {MAX_FILE >> 20} MB; a rules, caps, waivers or config file is far smaller")
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        _DIGESTS[path.resolve()] = hashlib.sha256(raw).hexdigest()
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except OSError as error:
         raise RuleFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except UnicodeDecodeError:

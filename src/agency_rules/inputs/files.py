@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..tomlfiles import digest
+
 
 class InputError(Exception):
     """The file cannot be read at all (exit 2); bad rows are rejected instead."""
@@ -36,14 +38,14 @@ class InputFile:
 
     @classmethod
     def setting(cls, path: Path, kind: str, shipped: Path | None = None) -> InputFile:
-        """A rules, overlay, caps, waivers, column-map or config file that shaped the run, named with its hash.
+        """A rules, overlay, caps, waivers, column-map or config file that shaped the run, named with the hash of the bytes loaded.
 
         A file shipped with the tool is named `agency-rules:rulesets/NAME.toml`, wherever it is installed.
         """
         label = str(path)
         if shipped is not None and path.resolve().is_relative_to(shipped.resolve()):
             label = f"agency-rules:{path.resolve().relative_to(shipped.resolve()).as_posix()}"
-        return cls(label, hashlib.sha256(path.read_bytes()).hexdigest(), None, "utf-8", kind)
+        return cls(label, digest(path), None, "utf-8", kind)
 
 
 class Digest:
