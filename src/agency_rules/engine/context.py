@@ -19,8 +19,11 @@ ROLE_SCHEMA = {
 
 @dataclass
 class Context:
+    """`engagements` is set by the engine: the rows with their index and day, materialised before any check, for checks that pair rows."""
+
     caps: CapTable = field(default_factory=CapTable)
     roles: pl.LazyFrame = field(default_factory=lambda: pl.LazyFrame(schema=ROLE_SCHEMA))
+    engagements: pl.LazyFrame = field(default_factory=pl.LazyFrame)
 
 
 def past_roles(engagements: pl.DataFrame, history: pl.DataFrame | None) -> pl.LazyFrame:

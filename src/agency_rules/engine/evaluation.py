@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
@@ -104,24 +104,26 @@ class Engine:
         self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
 
-    def _frame(self, engagements: pl.DataFrame) -> pl.LazyFrame:
+    def _frame(self, engagements: pl.DataFrame) -> tuple[pl.LazyFrame, Context]:
+        """The frame the checks build on, and the context with the engagements as they were before any check."""
         reference = pl.lit(self.as_of, pl.Date) if self.as_of else E("start_date")
-        frame = engagements.lazy().with_row_index("__i").with_columns(
+        base = engagements.lazy().with_row_index("__i").with_columns(
             pl.max_horizontal(reference, pl.lit(self.floor, pl.Date)).alias(DAY),
             subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
-        )
+        ).collect().lazy()
+        frame = base
         if self.uses_caps:
             existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
             frame = with_caps(frame, self.context.caps, existing)
-        return frame
+        return frame, replace(self.context, engagements=base)
 
     def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
-        frame = self._frame(engagements)
+        frame, context = self._frame(engagements)
         plans = []
         for spec, origin, region in self.rules:
             layers = layers_of(spec, origin, self.overlays if region is None else [])
             params = parameters(spec.id, spec, layers, self.floor)
-            frame, verdict = CHECKS[spec.check].build(frame, params.values, self.context, f"{spec.id}.")
+            frame, verdict = CHECKS[spec.check].build(frame, params.values, context, f"{spec.id}.")
             scope = in_scope(spec.applies, region)
             outcome = (
                 pl.when(~E(SUBJECT) | ~scope).then(pl.lit(NOT_APPLICABLE))

@@ -136,12 +136,12 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     worker's rows in the run; the worst role decides (a breach before an unknown), ties broken by
     what the roles say, never by where a row stands in the file.
     """
-    engagements = frame.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY).with_columns(
-        p["months"].alias("months"), p["exempt_reasons"].alias("exempt")
-    )
+    engagements = ctx.engagements.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY)
     end, start, region = E("end_date"), E("start_date"), E("region.role")
-    pairs = _roles_that_may_decide(engagements, ctx.roles.filter(E("employment") == "substantive")).filter(
-        (end.is_null() | (end < start)) & (region.is_null() | (region == E("region")))
+    pairs = (
+        _roles_that_may_decide(engagements, ctx.roles.filter(E("employment") == "substantive"), p["months"])
+        .filter((end.is_null() | (end < start)) & (region.is_null() | (region == E("region"))))
+        .with_columns(p["months"].alias("months"), p["exempt_reasons"].alias("exempt"))
     )
     allowed = words.months_after(end, E("months"))
     kind = choose(
@@ -169,7 +169,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
             pl.when(E("own")).then(pl.lit("the engagement's previous_* columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
         )
     )
-    frame = pl.concat([frame, frame.select("__i").join(found, on="__i", how="left").sort("__i").drop("__i")], how="horizontal")
+    frame = pl.concat([frame, engagements.select("__i").join(found, on="__i", how="left").sort("__i").drop("__i")], how="horizontal")
     def c(name: str) -> pl.Expr:
         return E(prefix + name)
 
@@ -200,44 +200,47 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     return frame, Verdict(outcome, message, evidence)
 
 
-def _roles_that_may_decide(engagements: pl.LazyFrame, roles: pl.LazyFrame) -> pl.LazyFrame:
-    """Pair each engagement with the past roles that can decide it, never with a worker's whole history.
+def _roles_that_may_decide(engagements: pl.LazyFrame, roles: pl.LazyFrame, months: pl.Expr) -> pl.LazyFrame:
+    """Pair each engagement with the past roles that can decide it, never with a long history as a whole.
 
-    A role decides only if it ended within the engagement's cooling-off window (N calendar months
-    are at most 31*N days) or has no end. Roles that differ only in what breaks ties are kept once,
-    with the value the tie-break would choose; the engagement's own previous_* columns are paired
-    as its own. So a worker with thousands of engagements and thousands of past roles gives pairs
-    in proportion to the roles inside each window, not to their product.
+    A worker with a few past roles (most workers) is paired with all of them. For a worker with
+    more, a role decides only if it ended within the engagement's cooling-off window (N calendar
+    months are at most 31*N days) or has no end: their roles are filed by the stretch of days their
+    end falls in, and each engagement looks only in the stretches its window touches. Their roles
+    that differ only in where they were recorded are kept once, with the first place the tie-break
+    would choose, and each engagement's own previous_* columns are paired as its own. So a worker
+    with thousands of engagements and past roles gives pairs in proportion to the roles near each
+    start, not to their product.
     """
+    counted = roles.with_columns((pl.len().over("worker_id") > _FEW_ROLES).alias("many")).collect().lazy()
+    few = engagements.join(counted.filter(~E("many")), on="worker_id", suffix=".role").with_columns(
+        (E("source_engagement") == E("engagement_id")).fill_null(False).alias("own")
+    )
+    many = counted.filter(E("many")).drop("many")
+    engagements = engagements.join(many.select("worker_id").unique(), on="worker_id", how="semi")
     ended = E("end_date").is_not_null()
-    ties = roles.drop("source_engagement").sort("la_code", "recorded_in", nulls_last=True)
-    dated = ties.filter(ended).unique(subset=["worker_id", "region", "end_date", "leaving_reason"], keep="first")
-    undated = ties.filter(~ended & E("from_columns")).unique(subset=["worker_id", "region", "la_code", "leaving_reason"], keep="first")
-    workers = pl.concat([engagements.select("worker_id"), dated.select("worker_id")]).unique().with_row_index("worker")
+    same = ["worker_id", "region", "la_code", "leaving_reason"]
+    first_recorded = (E("recorded_in").min(), E("employment").first(), E("from_columns").first())
+    dated = many.filter(ended).group_by([*same, "end_date"]).agg(*first_recorded)
+    undated = many.filter(~ended & E("from_columns")).group_by(same).agg(*first_recorded)
     start = E("start_date")
-    window = engagements.join(workers, on="worker_id").with_columns(
-        _day_key(start, (-31 * E("months").cast(pl.Int64)).fill_null(-_DAY_OFFSET)).alias("from_key"), _day_key(start).alias("to_key"),
-    )
-    in_window = (
-        window.join_where(dated.join(workers, on="worker_id").with_columns(_day_key(E("end_date")).alias("key")),
-                          E("key") >= E("from_key"), E("key") < E("to_key"), suffix=".role")
-        .drop("worker_id.role", "worker", "worker.role", "from_key", "to_key", "key")
-    )
+    earliest = start.dt.offset_by(phrase("-{}d", (31 * months.cast(pl.Int64)).fill_null(0)))
+    window = engagements.with_columns(pl.int_ranges(_stretch(earliest), _stretch(start) + 1).alias("stretch")).explode("stretch")
+    in_window = window.join(dated.with_columns(_stretch(E("end_date")).alias("stretch")), on=["worker_id", "stretch"], suffix=".role").drop("stretch")
     open_ended = engagements.join(undated, on="worker_id", suffix=".role")
-    own = engagements.join(roles, left_on=["worker_id", "engagement_id"], right_on=["worker_id", "source_engagement"], suffix=".role")
+    own = engagements.join(many, left_on=["worker_id", "engagement_id"], right_on=["worker_id", "source_engagement"], suffix=".role")
     return pl.concat(
-        [in_window.with_columns(own=pl.lit(False)), open_ended.with_columns(own=pl.lit(False)), own.with_columns(own=pl.lit(True))],
+        [few.drop("many"), in_window.with_columns(own=pl.lit(False)), open_ended.with_columns(own=pl.lit(False)), own.with_columns(own=pl.lit(True))],
         how="diagonal",
     )
 
 
-_DAY_OFFSET = 2**20  # days, so that a window reaching far before 1900 stays within the worker's block of keys
+_FEW_ROLES = 16  # past roles of one worker that are simply all paired with each of their engagements
+_STRETCH_DAYS = 93  # a three-month window touches at most two stretches of this length
 
 
-def _day_key(day: pl.Expr, shift_days: pl.Expr | int = 0) -> pl.Expr:
-    """One integer that orders each worker's days: the worker's number in the high bits, the day in the low 21."""
-    days = (day - pl.date(1900, 1, 1)).dt.total_days() + shift_days + _DAY_OFFSET
-    return E("worker").cast(pl.Int64) * 2**21 + pl.max_horizontal(days, 0)
+def _stretch(day: pl.Expr) -> pl.Expr:
+    return (day.cast(pl.Int32) // _STRETCH_DAYS).cast(pl.Int32)
 
 
 def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
