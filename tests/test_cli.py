@@ -52,7 +52,9 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
         assert set(counts) == {"pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"}
         assert sum(counts.values()) == summary["rows_checked"]
     finding = report["findings"][0]
-    assert set(finding) == {"engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source"}
+    assert set(finding) == {"engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
+                            "file", "worker_id", "la_code", "council", "agency", "role"}
+    assert (finding["file"], finding["la_code"], finding["council"]) == (str(REPO / "fixtures" / "engagements.csv"), "E10000016", "Kent")
     assert {f["outcome"] for f in report["findings"]} <= {"breach", "unknown", "waived"}
     breaches = sum(c["breach"] for c in summary["by_rule"].values())
     assert breaches == sum(f["outcome"] == "breach" for f in report["findings"])
@@ -73,18 +75,23 @@ def test_evidence_names_values_and_dated_parameters() -> None:
 def test_csv_one_line_per_finding_and_formula_safe(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "=HYPERLINK(\"http://x\")", "notice_period_weeks": "1"}])
     code, out, _ = run(str(path), "--format", "csv")
-    assert code == 1
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 1 and out.startswith("\ufeffengagement_id,")  # a byte-order mark, so Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [r["rule_id"] for r in rows] == ["NOTICE001"]
     assert rows[0]["engagement_id"].startswith("'=")
-    assert json.loads(rows[0]["evidence"])["notice_period_weeks"] == 1
+    assert "notice_period_weeks: 1;" in rows[0]["evidence"] and "min_weeks 6 (in force from" in rows[0]["evidence"]
+    assert (rows[0]["council"], rows[0]["worker_id"], rows[0]["role"]) == ("Kent", "SW100001", "social_worker")
 
 
 @pytest.mark.parametrize("fmt, marker", [("md", "| NOTICE001 |"), ("html", "<table>"), ("table", "NOTICE001")])
 def test_human_formats(tmp_path: Path, fmt: str, marker: str) -> None:
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": "1", "agency": "<script>alert(1)</script>"}])
     code, out, _ = run(str(path), "--format", fmt)
-    assert code == 1 and marker in out and "<script>" not in out
+    assert code == 1 and marker in out and "Kent" in out
+    if fmt == "table":
+        assert "<script>alert(1)</script>" in out  # a terminal shows it as the text it is
+    else:
+        assert "<script>" not in out
 
 
 def test_exit_0_when_clean(tmp_path: Path) -> None:

@@ -21,15 +21,46 @@ def evaluate(expression: pl.Expr, **columns) -> object:
         ("1/4/2025", date(2025, 4, 1)),
         ("29/02/2024", date(2024, 2, 29)),
         ("2024-02-29", date(2024, 2, 29)),
+        ("2025/04/01", date(2025, 4, 1)),
+        ("01.04.2025", date(2025, 4, 1)),
+        ("01-04-2025", date(2025, 4, 1)),
+        ("1 April 2025", date(2025, 4, 1)),
+        ("01-Apr-2025", date(2025, 4, 1)),
+        ("1 sept 2025", date(2025, 9, 1)),
+        ("01/04/2025 00:00", date(2025, 4, 1)),
+        ("2025-04-01 00:00:00", date(2025, 4, 1)),
+        ("2025-04-01T00:00:00.000", date(2025, 4, 1)),
+        ("31/12/2099", date(2099, 12, 31)),
+        ("01/01/1900", date(1900, 1, 1)),
     ],
 )
-def test_parse_date_accepts_iso_and_uk_day_first(text: str, expected: date) -> None:
+def test_parse_date_accepts_iso_uk_day_first_words_and_a_midnight_time(text: str, expected: date) -> None:
     assert parse_day(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2025", "29/02/2025", "00/01/2025", "2025-13-01", "2025-00-10", "04/01/25", "2025/04/01", "1 April 2025", "20250401"])
-def test_parse_date_refuses_what_is_not_a_real_day(text: str) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("31/02/2025", "is not a real day"),
+        ("29/02/2025", "is not a real day"),
+        ("00/01/2025", "is not a real day"),
+        ("2025-13-01", "is not a real day"),
+        ("2025-00-10", "is not a real day"),
+        ("31 Feb 2025", "is not a real day"),
+        ("04/01/25", "two-digit year"),
+        ("01-Apr-25", "two-digit year"),
+        ("01/04/2025 14:30", "has a time of day"),
+        ("2025-04-01 00:00:01", "has a time of day"),
+        ("2025-04-01 00:00:00.5", "has a time of day"),
+        ("1 Foo 2025", "is not a date"),
+        ("20250401", "is not a date"),
+        ("April 1, 2025", "is not a date"),
+        ("31/12/1899", "is not a plausible date"),
+        ("01/01/2100", "is not a plausible date"),
+    ],
+)
+def test_parse_date_refuses_what_it_cannot_read_without_guessing(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
         parse_day(text)
 
 

@@ -31,7 +31,7 @@ def test_findings_streamed_a_slice_at_a_time_are_the_whole_report(tmp_path: Path
     assert json.loads(out.getvalue()) == expected
     out = io.StringIO()
     RENDERERS["csv"](sliced, RenderOptions(), out)
-    assert [(r["engagement_id"], r["rule_id"]) for r in csv.DictReader(io.StringIO(out.getvalue()))] == [(f["engagement_id"], f["rule_id"]) for f in expected["findings"]]
+    assert [(r["engagement_id"], r["rule_id"]) for r in csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff")))] == [(f["engagement_id"], f["rule_id"]) for f in expected["findings"]]
 
 
 def test_a_report_without_findings_has_an_empty_list(check_one) -> None:

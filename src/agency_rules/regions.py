@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import polars as pl
+
 REGIONS = (
     "North East",
     "North West",
@@ -43,6 +45,45 @@ def region_by_code() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def council_names() -> dict[str, str]:
+    """ONS code → the council's name, as findings name it."""
+    return {code: la.name for code, la in local_authorities().items()}
+
+
+@lru_cache(maxsize=1)
 def descriptions() -> dict[str, str]:
     """ONS code → 'Kent (South East)', how evidence names an LA for an HR officer."""
     return {code: f"{la.name} ({la.region})" for code, la in local_authorities().items()}
+
+
+# Words that name the kind of council, not which one: "Kent County Council", "Royal Borough of
+# Greenwich" and "Bristol, City of" all name one LA by the words that are left.
+_GENERIC = r"\b(?:council|county|city|borough|metropolitan|royal|london|of|the|and|upon)\b"
+
+
+def name_key(name: pl.Expr) -> pl.Expr:
+    """The words that tell one council's name from another's, so every common form of a name finds it.
+
+    Case, punctuation, `&`/`and` and the generic words are ignored; a name that is nothing but
+    generic words (City of London) keeps them all.
+    """
+    words = name.str.to_lowercase().str.replace_all("&", " and ", literal=True).str.replace_all(r"[^a-z0-9]+", " ")
+    specific = words.str.replace_all(_GENERIC, " ").str.replace_all(r" +", " ").str.strip_chars()
+    return pl.when(specific != "").then(specific).otherwise(words.str.replace_all(r" +", " ").str.strip_chars())
+
+
+@lru_cache(maxsize=1)
+def la_by_name() -> dict[str, str]:
+    """Name key → ONS code for every LA in the table (each key names one LA: a test checks it)."""
+    codes = list(local_authorities())
+    keys = pl.select(name_key(pl.Series([la.name for la in local_authorities().values()]))).to_series()
+    return dict(zip(keys, codes, strict=True))
+
+
+def name_candidates(text: str) -> list[str]:
+    """The LAs whose names begin with the words of `text`, for a name that names none exactly ('Kingston')."""
+    key = pl.select(name_key(pl.lit(text))).item()
+    if not key:
+        return []
+    las = local_authorities()
+    return [f"{las[code].name} ({code})" for name, code in la_by_name().items() if name == key or name.startswith(key + " ")]

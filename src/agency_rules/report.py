@@ -17,7 +17,11 @@ from .version import __version__
 
 SCHEMA_VERSION = 1
 REJECTED_FIELDS = ("row", "engagement_id", "column", "value", "message")
-CONTRACT_FIELDS = ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source")
+WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
+FINDING_FIELDS = (
+    "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
+    "file", "worker_id", "la_code", "council", "agency", "role",
+)
 
 
 @dataclass
@@ -50,11 +54,6 @@ class Report:
         return self.rejected_rows.select("file", "row").unique().height
 
     @property
-    def finding_fields(self) -> tuple[str, ...]:
-        """The data contract's fields of a finding; `file` too when several exports were checked as one run."""
-        return CONTRACT_FIELDS + ("file",) if self.pooled else CONTRACT_FIELDS
-
-    @property
     def notices(self) -> list[dict[str, Any]]:
         return self.evaluation.notices
 
@@ -63,7 +62,7 @@ class Report:
 
     def finding_records(self) -> list[dict[str, Any]]:
         """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
-        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(self.finding_fields).iter_rows(named=True)]
+        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(FINDING_FIELDS).iter_rows(named=True)]
 
     def finding_slices(self) -> Iterator[pl.DataFrame]:
         """The findings a slice of engagements at a time, for renderers that write them all."""
@@ -98,6 +97,29 @@ class Report:
             "rejected_rows": rejected_as_dicts(self.rejected_rows, with_file=self.pooled),
             "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, with_file=True) if self.rejected_history_rows is not None else [],
         }
+
+
+def where(council: str | None, agency: str | None, role: str | None) -> str:
+    """Council, agency and role on three lines of a table cell, a blank agency said as such."""
+    return "\n".join((council or "", agency or "agency not recorded", (role or "").replace("_", " ")))
+
+
+def evidence_text(evidence: str) -> str:
+    """A finding's evidence (JSON text) as words a spreadsheet user reads: 'pay_rate: 36.5; cap: …; parameters: months 3 (from 2023-02-02, ruleset …)'."""
+    def value(item: Any) -> str:
+        if isinstance(item, dict):
+            return ", ".join(f"{k} {value(v)}" for k, v in item.items() if v is not None)
+        if isinstance(item, list):
+            return " or ".join(map(value, item))
+        if isinstance(item, bool):
+            return "yes" if item else "no"
+        return "not recorded" if item is None else f"{item:g}" if isinstance(item, float) else str(item)
+
+    data = json.loads(evidence)
+    parameters = data.pop("parameters", {}) or {}
+    parts = [f"{key}: {value(item)}" for key, item in data.items() if key != "parameters_as_of" and not (key == "data_warning" and item is None)]
+    parts += [f"{name} {value(p['value'])} (in force from {p['in_force_from']}, set by {p['set_by']})" for name, p in parameters.items()]
+    return "; ".join(parts)
 
 
 def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dict[str, Any]]:

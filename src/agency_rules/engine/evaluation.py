@@ -17,6 +17,7 @@ import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
 from ..phrases import phrase
+from ..regions import council_names
 from ..terms import (
     BREACH,
     NOT_APPLICABLE,
@@ -41,7 +42,7 @@ OUTCOME = pl.Enum(OUTCOMES)
 SLICE = 100_000
 FINDING_SCHEMA = {
     name: pl.Int64 if name == "row" else pl.String
-    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "agency", "role", "file")
+    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "council", "agency", "role", "file")
 }
 
 
@@ -188,7 +189,8 @@ class Engine:
         return self._worded(rows).select(
             E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
-            E("worker_id"), E("la_code"), E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
+            E("worker_id"), E("la_code"), E("la_code").replace_strict(council_names(), return_dtype=pl.String).alias("council"),
+            E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
         )
 
     def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from ..phrases import phrase
-from ..regions import local_authorities
+from ..regions import la_by_name, local_authorities, name_candidates, name_key
 from ..terms import (
     EMPLOYMENT_MODELS,
     EMPLOYMENTS,
@@ -29,8 +29,6 @@ MAX_MONEY = 10_000.0
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
-ISO_SHAPE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
-UK_SHAPE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
 
 
 def quoted(text: pl.Expr, rest: str) -> pl.Expr:
@@ -78,12 +76,20 @@ class WorkerId(Kind):
 
 
 class LaCode(Kind):
+    """An ONS code, or the council's name in any common form ('Kent County Council', 'Royal Borough of Greenwich')."""
+
     def value(self, text: pl.Expr) -> pl.Expr:
         upper = text.str.to_uppercase()
-        return pl.when(upper.is_in(list(local_authorities()))).then(upper)
+        by_name = name_key(text).replace_strict(la_by_name(), default=None, return_dtype=pl.String)
+        return pl.when(upper.is_in(list(local_authorities()))).then(upper).otherwise(by_name)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "is not the ONS code of one of England's 153 local authorities")
+        candidates = text.map_elements(lambda t: " or ".join(name_candidates(t)), return_dtype=pl.String)
+        return (
+            pl.when(candidates.str.contains(" or ")).then(phrase("{}: {}", quoted(text, "could be more than one council"), candidates))
+            .when(candidates != "").then(phrase("{}; did you mean {}?", quoted(text, "is not the name of a council"), candidates))
+            .otherwise(quoted(text, "is neither the ONS code nor the name of one of England's 153 local authorities"))
+        )
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,12 @@ class Flag(Kind):
         return quoted(text, "is not a yes/no value (true/false, yes/no, y/n, 1/0)")
 
 
+_THOUSANDS = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"  # 1,050.00; never 34,50 (a decimal comma is refused)
+
+
 @dataclass(frozen=True)
 class Number(Kind):
-    """A non-negative finite number up to a plausible maximum; money may carry a £ sign; counts are whole."""
+    """A non-negative finite number up to a plausible maximum; money may carry a £ sign and thousands separators; counts are whole."""
 
     what: str = ""
     maximum: float = 0.0
@@ -117,7 +126,10 @@ class Number(Kind):
     pounds: bool = False
 
     def _text(self, text: pl.Expr) -> pl.Expr:
-        return text.str.strip_prefix("£").str.strip_chars() if self.pounds else text
+        if not self.pounds:
+            return text
+        amount = text.str.strip_prefix("£").str.strip_chars()
+        return pl.when(amount.str.contains(_THOUSANDS)).then(amount.str.replace_all(",", "", literal=True)).otherwise(amount)
 
     def value(self, text: pl.Expr) -> pl.Expr:
         number = self._text(text).cast(pl.Float64, strict=False)
@@ -127,35 +139,60 @@ class Number(Kind):
         return pl.when(ok).then(number)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        shown = self._text(text)
-        number = shown.cast(pl.Float64, strict=False)
+        number = self._text(text).cast(pl.Float64, strict=False)
         return (
-            pl.when(number.is_null()).then(quoted(shown, f"is not a number ({self.what})"))
-            .when(~number.is_finite()).then(quoted(shown, f"is not a finite number ({self.what})"))
-            .when(number < 0).then(quoted(shown, f"is negative ({self.what})"))
-            .when(number > self.maximum).then(quoted(shown, f"is more than {self.maximum:g}, not a plausible value ({self.what})"))
-            .otherwise(quoted(shown, "is not a whole number"))
+            pl.when(number.is_null()).then(quoted(text, f"is not a number ({self.what})"))
+            .when(~number.is_finite()).then(quoted(text, f"is not a finite number ({self.what})"))
+            .when(number < 0).then(quoted(text, f"is negative ({self.what})"))
+            .when(number > self.maximum).then(quoted(text, f"is more than {self.maximum:g}, not a plausible value ({self.what})"))
+            .otherwise(quoted(text, "is not a whole number"))
         )
+
+
+_TIME = r"(?:[ T]+(?P<hours>[0-9]{1,2}):(?P<minutes>[0-9]{2})(?::(?P<seconds>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?)?$"
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
+_FORMS = (  # each form of a date; a time may follow
+    r"^(?P<year>[0-9]{4})[-/](?P<month>[0-9]{1,2})[-/](?P<day>[0-9]{1,2})" + _TIME,  # 2025-04-01, 2025/04/01
+    r"^(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?P<year>[0-9]{4})" + _TIME,  # 01/04/2025, 01.04.2025, 01-04-2025
+    r"^(?P<day>[0-9]{1,2})[ -](?P<month>[A-Za-z]{3,9})\.?[ -](?P<year>[0-9]{4})" + _TIME,  # 1 April 2025, 01-Apr-2025
+)
+_TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.\- ]([0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2}(?:[ T].*)?$"
 
 
 class Day(Kind):
-    """ISO `2025-04-01` or UK day-first `01/04/2025`; a day that does not exist, or outside 1900-2099, is refused, never guessed."""
+    """ISO, UK day-first, or the month in words, with or without a midnight time; refused, never guessed:
+    a day that does not exist, a year outside 1900-2099, a two-digit year, another time of day."""
 
-    def _day(self, text: pl.Expr) -> pl.Expr:
-        return pl.coalesce(
-            pl.when(text.str.contains(ISO_SHAPE)).then(text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)),
-            pl.when(text.str.contains(UK_SHAPE)).then(text.str.strptime(pl.Date, "%d/%m/%Y", strict=False)),
-        )
+    @staticmethod
+    def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """(the day, or null; midnight: true where no time or 00:00 is given, null where no form matches or the month is no month)."""
+        groups = [text.str.extract_groups(form) for form in _FORMS]
+        field = lambda name: pl.coalesce(g.struct.field(name) for g in groups)  # noqa: E731
+        month_text = field("month")
+        month = pl.coalesce(month_text.cast(pl.Int32, strict=False), month_text.str.to_lowercase().replace_strict(_MONTHS, default=None, return_dtype=pl.Int32))
+        iso = phrase("{}-{}-{}", field("year"), month.cast(pl.String).str.zfill(2), field("day").str.zfill(2))
+        clock = pl.sum_horizontal(field(name).cast(pl.Int32, strict=False) for name in ("hours", "minutes", "seconds", "fraction"))
+        return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False), pl.when(field("year").is_not_null() & month.is_not_null()).then(clock == 0)
 
     def value(self, text: pl.Expr) -> pl.Expr:
-        day = self._day(text)
-        return pl.when(day.is_between(FIRST_DAY, LAST_DAY)).then(day)
+        day, midnight = self._parts(text)
+        return pl.when(midnight & day.is_between(FIRST_DAY, LAST_DAY)).then(day)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        shaped = text.str.contains(ISO_SHAPE) | text.str.contains(UK_SHAPE)
+        day, midnight = self._parts(text)
         return (
-            pl.when(~shaped).then(quoted(text, "is not a date; use YYYY-MM-DD or DD/MM/YYYY"))
-            .when(self._day(text).is_null()).then(quoted(text, "is not a real day"))
+            pl.when(text.str.contains(_TWO_DIGIT_YEAR)).then(quoted(text, "has a two-digit year; write the year in full (01/04/2025), nothing is guessed"))
+            .when(midnight.is_null()).then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
+            .when(~midnight).then(quoted(text, "has a time of day; a date is expected (a time of 00:00 is fine), nothing is guessed"))
+            .when(day.is_null()).then(quoted(text, "is not a real day"))
             .otherwise(quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})"))
         )
 
@@ -179,15 +216,22 @@ class Column:
     blank: object = field(default=None)
     distinct: bool = False
 
-    def decode(self, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        """(value, bad) of stripped text: bad when required and blank, too long, or not blank yet unreadable."""
-        long = text.str.len_chars() > MAX_CELL
-        value = pl.when(~long).then(self.kind.value(text))
+    def value(self, text: pl.Expr) -> pl.Expr:
+        """The typed value of stripped text: null where blank (unless the column has a default), too long or unreadable."""
+        value = pl.when(text.str.len_chars() <= MAX_CELL).then(self.kind.value(text))
         if self.blank is not None:
             value = pl.when(text == "").then(pl.lit(self.blank)).otherwise(value)
-        value = value.cast(self.kind.dtype)
-        bad = long | ((text != "") & value.is_null())
-        return value, (bad | (text == "")) if self.required else bad
+        return value.cast(self.kind.dtype)
+
+    def bad(self, text: pl.Expr, value: pl.Expr) -> pl.Expr:
+        """Whether a cell is rejected, given its value: required and blank, too long, or not blank yet unreadable."""
+        bad = (text.str.len_chars() > MAX_CELL) | ((text != "") & value.is_null())
+        return (bad | (text == "")) if self.required else bad
+
+    def decode(self, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """(value, bad) of stripped text, as one expression each."""
+        value = self.value(text)
+        return value, self.bad(text, value)
 
 
 ENGAGEMENT_COLUMNS = (

@@ -66,7 +66,10 @@ def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]
     the cells already in canonical form, which are their own value.
     """
     def decoded(cells: pl.Series) -> pl.DataFrame:
-        return cells.to_frame("raw").select(*(e.alias(n) for e, n in zip(column.decode(pl.col("raw").str.strip_chars()), ("value", "bad"))))
+        """Value and bad flag of each cell, the text stripped once and the value computed once (expressions are not shared)."""
+        text = pl.col("text")
+        frame = cells.str.strip_chars().to_frame("text").with_columns(column.value(text).alias("value"))
+        return frame.with_columns(column.bad(text, pl.col("value")).alias("bad"))
 
     if isinstance(raw.dtype, pl.Categorical):
         table, index = decoded(raw.dtype.categories.to_series()), pl.col(name).to_physical()

@@ -1,11 +1,12 @@
-"""One CSV line per finding, formula-safe so a spreadsheet never runs a cell."""
+"""One CSV line per finding for spreadsheets: UTF-8 with a byte-order mark (so Excel keeps `£`), evidence as words,
+and formula-safe so a spreadsheet never runs a cell."""
 
 from __future__ import annotations
 
 import csv
 from typing import Any, TextIO
 
-from ..report import RenderOptions, Report
+from ..report import FINDING_FIELDS, RenderOptions, Report, evidence_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,8 +18,12 @@ def neutralise(value: Any) -> str:
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(report.finding_fields)
+    writer.writerow(FINDING_FIELDS)
+    evidence = FINDING_FIELDS.index("evidence")
     for findings in report.finding_slices():
-        for record in findings.select(report.finding_fields).iter_rows():
-            writer.writerow([neutralise(value) for value in record])
+        for record in findings.select(FINDING_FIELDS).iter_rows():
+            cells = list(record)
+            cells[evidence] = evidence_text(cells[evidence])
+            writer.writerow([neutralise(value) for value in cells])

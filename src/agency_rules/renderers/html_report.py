@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline
 from ..terms import OUTCOMES
 from .plain import html_text as escape
 
@@ -28,10 +28,10 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     parts.append("</table>")
     for group in grouped(report, options.limit):
         parts.append(f"<h2>{escape(group.rule_id)} {escape(group.title)}: {escape(group.outcome)}</h2><table>")
-        parts.append(_row(["row", "engagement", "finding"], "th"))
-        parts += [_row(list(f)) for f in group.shown.select("row", "engagement_id", "message").iter_rows()]
+        parts.append(_row(["row", "engagement", "worker", "council", "agency", "role", "finding"], "th"))
+        parts += [_row(list(f)) for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
         if group.hidden:
-            parts.append(_row(["", "", f"… and {group.hidden} more"]))
+            parts.append(_row(["", "", "", "", "", "", f"… and {group.hidden} more"]))
         parts.append("</table>")
     notices = report.notices
     if notices:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -25,10 +25,10 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     for rule_id, counts in report.counts.items():
         lines.append(f"| {rule_id} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
     for group in grouped(report, options.limit):
-        lines += ["", f"## {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | finding |", "|---:|---|---|"]
-        lines += [f"| {row} | {cell(engagement)} | {cell(message)} |" for row, engagement, message in group.shown.select("row", "engagement_id", "message").iter_rows()]
+        lines += ["", f"## {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
+        lines += ["| " + " | ".join([str(f[0]), *map(cell, f[1:])]) + " |" for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
         if group.hidden:
-            lines.append(f"| | | … and {group.hidden} more |")
+            lines.append(f"| | | | | | | … and {group.hidden} more |")
     notices = report.notices
     if notices:
         lines += ["", "## Notices", ""]

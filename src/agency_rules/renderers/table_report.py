@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import REJECTED_FIELDS, RenderOptions, Report, decoding_notes, grouped, headline
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, where
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
 
@@ -39,12 +39,13 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         console.print(Text(printable(heading), style=STYLE.get(group.outcome, "")))
         table = Table()
         table.add_column("row", justify="right")
-        table.add_column("engagement")
+        table.add_column("engagement / worker")
+        table.add_column("council, agency, role")
         table.add_column("finding")
-        for row, engagement, message in group.shown.select("row", "engagement_id", "message").iter_rows():
-            table.add_row(str(row), Text(printable(engagement)), Text(printable(message)))
+        for row, engagement, worker, council, agency, role, message in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows():
+            table.add_row(str(row), Text(printable(f"{engagement}\n{worker}")), Text(printable(where(council, agency, role))), Text(printable(message)))
         if group.hidden:
-            table.add_row("", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
+            table.add_row("", "", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
         console.print(table, soft_wrap=False)
 
     for notice in report.notices:
