@@ -1,0 +1,75 @@
+"""The cells real exports hold: councils by name, money with separators, dates as HR systems write them (issue 8, point 2)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from agency_rules import api
+from agency_rules.inputs.columns import MONEY, LaCode
+from agency_rules.regions import la_by_name, local_authorities
+
+from .conftest import COMPLIANT
+
+COUNCIL = LaCode(pl.String)
+
+
+def read(kind, text: str) -> tuple[object, str]:
+    return pl.DataFrame({"t": [text]}).select(kind.value(pl.col("t")).alias("v"), kind.message(pl.col("t")).alias("m")).row(0)
+
+
+def test_every_council_name_in_the_table_names_one_council() -> None:
+    assert sorted(la_by_name().values()) == sorted(local_authorities())
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("E10000016", "E10000016"), ("e10000016", "E10000016"), ("Kent", "E10000016"), ("Kent County Council", "E10000016"),
+        ("KENT COUNTY COUNCIL", "E10000016"), ("Royal Borough of Greenwich", "E09000011"), ("Greenwich", "E09000011"),
+        ("Bristol, City of", "E06000023"), ("Bristol City Council", "E06000023"), ("City of London", "E09000001"),
+        ("London Borough of Camden", "E09000007"), ("Durham County Council", "E06000047"), ("Brighton & Hove City Council", "E06000043"),
+        ("St. Helens Council", "E08000013"), ("Kingston upon Hull City Council", "E06000010"),
+    ],
+)
+def test_a_council_is_read_from_its_code_or_any_common_form_of_its_name(text: str, code: str) -> None:
+    assert read(COUNCIL, text)[0] == code
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("Kingston", "could be more than one council: Kingston upon Hull, City of (E06000010) or Kingston upon Thames (E09000021)"),
+        ("Richmond", "did you mean Richmond upon Thames (E09000027)?"),
+        ("Hull", "is neither the ONS code nor the name"),
+        ("E99999999", "is neither the ONS code nor the name"),
+    ],
+)
+def test_a_name_that_is_not_one_council_is_refused_with_the_candidates(text: str, says: str) -> None:
+    value, message = read(COUNCIL, text)
+    assert value is None and says in message
+
+
+@pytest.mark.parametrize("text, amount", [("£1,050.00", 1050.0), ("1,050", 1050.0), ("£ 34.50", 34.5), ("1,234.5", 1234.5), ("0", 0.0)])
+def test_money_may_carry_a_pound_sign_and_thousands_separators(text: str, amount: float) -> None:
+    assert read(MONEY, text)[0] == amount
+
+
+@pytest.mark.parametrize("text", ["34,50", "1,05,000", ",123", "1,2345", "£-1"])
+def test_a_decimal_comma_or_misplaced_separator_is_refused(text: str) -> None:
+    value, message = read(MONEY, text)
+    assert value is None and message.startswith(f"'{text}'")
+
+
+def test_an_export_with_council_names_and_excel_dates_is_checked_end_to_end(check_one) -> None:
+    outcomes, report = check_one({
+        "la_code": "Kent County Council", "start_date": "03/11/2025 00:00", "end_date": "30-Apr-2026", "pay_rate": "£1,034.00",
+        "qualified_date": "1 July 2015",
+    })
+    assert report.findings["council"].to_list() == ["Kent"] * report.findings.height
+    assert outcomes["NOTICE001"] == "pass"
+
+
+def test_a_time_of_day_rejects_the_row_saying_so() -> None:
+    report = api.run([pl.DataFrame([{**COMPLIANT, "start_date": "03/11/2025 14:30"}])], api.Options())
+    assert report.rows_checked == 0 and "has a time of day" in report.rejected_rows["message"][0]
