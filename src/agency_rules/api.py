@@ -43,6 +43,7 @@ class Options:
     as_of: date | None = None
     column_map: Path | dict[str, str] | None = None
     config: Path | None = None
+    sheet: str | None = None
 
 
 def _path(source: Source) -> Path | pl.DataFrame:
@@ -59,11 +60,12 @@ def check(
     waivers: str | Path | None = None,
     as_of: date | str | None = None,
     column_map: str | Path | dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> Report:
-    """Check engagements (a CSV path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays."""
+    """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays."""
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
     columns = column_map if isinstance(column_map, dict) or column_map is None else Path(column_map)
-    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns)
+    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet)
     sources = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
     return run(sources, options)
 
@@ -93,7 +95,7 @@ def run(sources: list[Source], options: Options) -> Report:
     lap("setup")
     raws = []
     for source in sources:
-        raws.append(read_raw(_path(source), column_map=column_map))
+        raws.append(read_raw(_path(source), column_map=column_map, sheet=options.sheet))
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
     history = read_history(_path(options.history), column_map) if options.history is not None else None

@@ -42,6 +42,21 @@ class Format(str, Enum):
     csv = "csv"
     md = "md"
     html = "html"
+    xlsx = "xlsx"
+
+
+SUFFIXES = {".json": Format.json, ".csv": Format.csv, ".md": Format.md, ".html": Format.html, ".htm": Format.html, ".xlsx": Format.xlsx, ".txt": Format.table}
+
+
+def report_format(chosen: Format | None, output: Path | None) -> Format:
+    """--format, else the --output file's extension, else the terminal table; a format the extension contradicts is refused."""
+    implied = SUFFIXES.get(output.suffix.lower()) if output else None
+    if chosen and implied and chosen is not implied:
+        raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
+    result = chosen or implied or Format.table
+    if result is Format.xlsx and output is None:
+        raise fail("--format xlsx writes a workbook, which needs --output FILE.xlsx")
+    return result
 
 
 class FailOn(str, Enum):
@@ -107,14 +122,15 @@ def _as_of(value: Optional[str]):
 
 @app.command()
 def check(
-    engagements: Annotated[list[Path], typer.Argument(help="The engagements CSV export (several files are checked as one run).", show_default=False, metavar="ENGAGEMENTS.csv")],
+    engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="ENGAGEMENTS")],
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="The workbook sheet to read (default: the first).")] = None,
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
     ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML, repeatable; later files replace earlier entries).")] = [],
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the parameter values in force on this day for every engagement.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.table,
+    output_format: Annotated[Optional[Format], typer.Option("--format", help="Report format (default: from the --output extension, else table).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file instead of the terminal.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
@@ -125,6 +141,7 @@ def check(
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
     try:
         refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
+        output_format = report_format(output_format, output)
         found = find_config(config)
         settings = found[0] if found else ProjectConfig()
         if found and config is None:
@@ -138,6 +155,7 @@ def check(
             _as_of(as_of),
             column_map or settings.column_map,
             found[1] if found else None,
+            sheet,
         )
         report = run(list(engagements), options)
     except (InputError, RuleFileError) as error:

@@ -84,7 +84,10 @@ class Report:
             "ruleset": self.ruleset,
             "overlays": self.overlays,
             "as_of": self.as_of.isoformat() if self.as_of else None,
-            "inputs": [{"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding} for i in self.inputs],
+            "inputs": [
+                {"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding, **({"sheet": i.sheet} if i.sheet else {})}
+                for i in self.inputs
+            ],
             "summary": {
                 "rows_read": self.rows_read,
                 "rows_checked": self.rows_checked,
@@ -165,7 +168,8 @@ ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"
 
 def decoding_notes(report: Report) -> list[str]:
     """One line per input that was not UTF-8, so every format says how each file was decoded."""
-    return [f"{i.path} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
+    notes = [f"{i.path} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
+    return notes + [f"{i.path} was read from its sheet '{i.sheet}'" for i in report.inputs if i.sheet]
 
 
 def headline(report: Report) -> str:

@@ -1,7 +1,8 @@
-"""Reading an engagements export (a CSV file or a polars DataFrame) and a history file into typed frames."""
+"""Reading an engagements export (a CSV file, a workbook or a polars DataFrame) and a history file into typed frames."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,10 @@ import polars as pl
 from ..phrases import phrase
 from ..regions import region_by_code
 from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
-from .files import InputFile, read_source
+from .files import InputError, InputFile, read_bounded, source_text
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
 from .tables import Table, locate, parse_table
+from .workbook import is_workbook, read_workbook
 
 DATAFRAME = "<DataFrame>"
 
@@ -26,6 +28,7 @@ class Raw:
     label: str
     sha256: str
     encoding: str
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,13 @@ class Loaded:
     info: InputFile
 
 
-def read_raw(source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: dict[str, str] | None = None) -> Raw:
-    """Every cell as text with its row number; a DataFrame's rows are numbered as in a CSV written from it (header = row 1)."""
+def read_raw(
+    source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: dict[str, str] | None = None, sheet: str | None = None,
+) -> Raw:
+    """Every cell as text with its row number: a CSV file, a workbook's sheet (first unless named), or a DataFrame.
+
+    A DataFrame's rows are numbered as in a CSV written from it (header = row 1), a sheet's as in the sheet.
+    """
     if isinstance(source, pl.DataFrame):
         header = list(source.columns)
         frame = source.select(pl.col(name).cast(pl.String).fill_null("").alias(cell(i)) for i, name in enumerate(header)).with_columns(
@@ -46,17 +54,25 @@ def read_raw(source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT
             pl.all_horizontal(pl.col(cell(i)).str.strip_chars() == "" for i in range(len(header))).alias(BLANK),
         )
         return Raw(Records(header, frame), DATAFRAME, "", "dataframe")
+    data = read_bounded(source)
+    if is_workbook(data):
+        names = [c.name for c in columns] + list(column_map or {})
+        records, chosen = read_workbook(str(source), data, sheet, names)
+        return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", chosen)
+    if sheet is not None:
+        raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
+
     def few_values(header: list[str]) -> set[int]:
         where = locate(str(source), header, columns, column_map)
         return {where[c.name] for c in columns if c.name in where and not c.distinct}
 
-    records, text = read_records(read_source(source), few_values)
+    records, text = read_records(source_text(source, data), few_values)
     return Raw(records, text.path, text.sha256, text.encoding)
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
-    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind))
+    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet))
 
 
 def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loaded:
@@ -66,9 +82,9 @@ def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loa
     return _loaded(raw, table, valid)
 
 
-def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None = None) -> Loaded:
+def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None = None, sheet: str | None = None) -> Loaded:
     """Past roles of workers for cooling-off: each valid row is a role, named by the file and row it came from."""
-    raw = read_raw(source, HISTORY_COLUMNS, column_map)
+    raw = read_raw(source, HISTORY_COLUMNS, column_map, sheet)
     table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
     valid = table.valid.with_columns(
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),

@@ -35,6 +35,7 @@ class InputFile:
     rows: int | None
     encoding: str
     kind: str = "engagements"
+    sheet: str | None = None
 
     @classmethod
     def setting(cls, path: Path, kind: str, shipped: Path | None = None) -> InputFile:
@@ -128,7 +129,7 @@ def _first_invalid(raw: bytes) -> int:
     return 0
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_bounded(path: Path) -> bytes:
     """Read once, at most MAX_INPUT bytes: a device that never ends, or a folder, is refused rather than read;
     standard input and a FIFO must finish arriving within INPUT_SECONDS."""
     try:
@@ -152,9 +153,8 @@ def _read_bounded(path: Path) -> bytes:
     return raw
 
 
-def read_source(path: Path) -> SourceText:
-    """The file's bytes for the reader (`-` is standard input, read once); refuses devices, folders, oversized, empty and binary files."""
-    raw = _read_bounded(path)
+def source_text(path: Path, raw: bytes) -> SourceText:
+    """A text export's bytes (read by read_bounded) as UTF-8 for the reader; refuses empty and binary files."""
     if not raw:
         raise InputError(f"{path}: the file is empty; expected a header row")
     digest = Digest(raw)

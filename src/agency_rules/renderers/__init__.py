@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..report import RenderOptions, Report
-from . import csv_report, html_report, json_report, markdown_report, table_report
+from . import csv_report, html_report, json_report, markdown_report, table_report, xlsx_report
 
 Renderer = Callable[[Report, RenderOptions, TextIO], None]
 
@@ -16,4 +16,5 @@ RENDERERS: dict[str, Renderer] = {
     "csv": csv_report.render,
     "md": markdown_report.render,
     "html": html_report.render,
+    "xlsx": xlsx_report.render,
 }

@@ -1,0 +1,73 @@
+"""Excel and OpenDocument workbooks (`.xlsx`, `.xlsm`, `.xls`, `.ods`) as records, read with calamine (fastexcel).
+
+Cells come as Excel shows their values: a date as `2025-04-01 00:00:00` (then read like any date
+cell, so a time of day is refused), a number as `34.5`. Rows are numbered as in the sheet, and rows
+above the header row (a title, a blank line) are not data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import fastexcel
+import polars as pl
+
+from .files import InputError
+from .records import BLANK, FIELDS, ROW, Records, cell
+
+MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a zip (xlsx, xlsm, ods) or an OLE file (xls)
+HEADER_SEARCH = 50  # rows looked at for the header row
+
+
+def is_workbook(raw: bytes) -> bool:
+    return raw.startswith(MAGIC)
+
+
+def sheet_names(label: str, raw: bytes) -> list[str]:
+    return _reader(label, raw).sheet_names
+
+
+def _reader(label: str, raw: bytes) -> fastexcel.ExcelReader:
+    try:
+        return fastexcel.read_excel(raw)
+    except Exception as error:  # calamine's errors are one family per format; any of them means the same to a user
+        raise InputError(f"{label}: not a readable workbook ({str(error).splitlines()[0][:200]})") from None
+
+
+def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str]) -> tuple[Records, str]:
+    """The sheet's records (the first sheet unless one is named) and the sheet's name.
+
+    The header row is the first row with a cell that is one of `names` (contract columns and
+    column-map headers, any case), else the first row with any cell.
+    """
+    reader = _reader(label, raw)
+    if sheet is not None and sheet not in reader.sheet_names:
+        raise InputError(f"{label}: no sheet named {sheet!r}; the sheets are {', '.join(map(repr, reader.sheet_names))}")
+    chosen = sheet if sheet is not None else reader.sheet_names[0]
+    try:
+        table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    except Exception as error:
+        raise InputError(f"{label}: sheet {chosen!r} cannot be read ({str(error).splitlines()[0][:200]})") from None
+    table = table.select(pl.all().fill_null("").str.strip_chars())
+    if table.width == 0 or table.height == 0:
+        raise InputError(f"{label}: sheet {chosen!r} is empty; expected a header row")
+    wanted = {n.strip().lower() for n in names}
+    head = table.head(HEADER_SEARCH).rows()
+    filled = [i for i, row in enumerate(head) if any(row)]
+    if not filled:
+        raise InputError(f"{label}: sheet {chosen!r} has nothing in its first {HEADER_SEARCH} rows; expected a header row")
+    at = next((i for i in filled if wanted & {c.lower() for c in head[i]}), filled[0])
+    header = list(head[at])
+    while header and not header[-1]:
+        header.pop()
+    data = table.slice(at + 1).select(table.columns[: max(len(header), 1)])
+    frame = data.select(pl.col(name).alias(cell(i)) for i, name in enumerate(data.columns)).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + at + 2).alias(ROW),
+        pl.lit(len(header), pl.Int32).alias(FIELDS),
+        pl.all_horizontal(pl.col(cell(i)) == "" for i in range(data.width)).alias(BLANK),
+    )
+    overflow = table.slice(at + 1).select(table.columns[len(header):]) if table.width > len(header) else None
+    if overflow is not None and overflow.width:
+        beyond = overflow.select(pl.any_horizontal(pl.col(c) != "" for c in overflow.columns)).to_series()
+        frame = frame.with_columns(pl.when(beyond).then(pl.lit(len(header) + 1, pl.Int32)).otherwise(pl.col(FIELDS)).alias(FIELDS))
+    return Records(header, frame), chosen

@@ -1,0 +1,104 @@
+"""A workbook for HR: Summary, Findings, Rejected rows and Notices sheets, typed cells, filters and frozen headers.
+
+Every text cell is written as a string, so nothing from an input becomes a formula or a link. The
+findings are written a slice at a time in xlsxwriter's constant-memory mode, and continue on a
+further sheet past Excel's 1,048,576 rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, evidence_text, headline
+from ..terms import OUTCOMES
+
+MAX_ROWS = 1_048_576
+WIDTHS = {"message": 80, "evidence": 80, "source": 30, "file": 30, "agency": 28, "council": 22, "value": 24}
+
+
+def render(report: Report, options: RenderOptions, out: TextIO) -> None:
+    """Writes to the binary stream under `out` (an output file; the command line refuses a workbook on the terminal)."""
+    out.flush()
+    book = xlsxwriter.Workbook(out.buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    _summary(book.add_worksheet("Summary"), report, bold)
+    _findings(book, report, bold)
+    rejected = report.rejected_rows.select("file", *REJECTED_FIELDS)
+    _sheet(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
+    notices = [(n["rule_id"], n["kind"], n["count"], n["message"]) for n in report.notices]
+    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "message"], iter(notices), bold)
+    book.close()
+
+
+def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 7, 14)
+    lines: list[list[Any]] = [
+        ["Agency rules check"],
+        ["ruleset", report.ruleset],
+        ["overlays", ", ".join(report.overlays) or "none"],
+        ["parameters as of", report.as_of.isoformat() if report.as_of else "each engagement's start date"],
+        ["result", headline(report)],
+        ["rows read", report.rows_read],
+        ["rows checked", report.rows_checked],
+        ["rows rejected", report.rows_rejected],
+        ["engagements with breaches", report.evaluation.engagements_with_breaches],
+        [],
+        ["rule", "title", *OUTCOMES],
+        *([rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)] for rule_id, counts in report.counts.items()),
+        [],
+        ["input", "kind", "rows", "encoding", "sheet", "sha256"],
+        *([i.path, i.kind, i.rows, i.encoding, i.sheet, i.sha256] for i in report.inputs),
+    ]
+    for r, line in enumerate(lines):
+        for c, value in enumerate(line):
+            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input") and c < len(line)) else None)
+
+
+def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
+    evidence = FINDING_FIELDS.index("evidence")
+
+    def rows():
+        for findings in report.finding_slices():
+            for record in findings.select(FINDING_FIELDS).iter_rows():
+                cells = list(record)
+                cells[evidence] = evidence_text(cells[evidence])
+                yield cells
+
+    left: Iterator | None = rows()
+    part = 1
+    while left is not None:
+        left = _sheet(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDING_FIELDS), left, bold)
+        part += 1
+
+
+def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> Iterator | None:
+    """Header, then rows up to the sheet's last; the rows left over for another sheet, if any."""
+    for c, name in enumerate(header):
+        sheet.set_column(c, c, WIDTHS.get(name, 14))
+        sheet.write_string(0, c, name, bold)
+    sheet.freeze_panes(1, 0)
+    written = 0
+    for values in rows:
+        written += 1
+        for c, value in enumerate(values):
+            _cell(sheet, written, c, value)
+        if written == MAX_ROWS - 1:
+            break
+    sheet.autofilter(0, 0, max(written, 1), len(header) - 1)
+    following = next(rows, None)
+    return None if following is None else itertools.chain([following], rows)
+
+
+def _cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        sheet.write_string(r, c, str(value), style)
+    else:
+        sheet.write_number(r, c, value, style)

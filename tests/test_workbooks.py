@@ -1,0 +1,151 @@
+"""Excel workbooks in and out (issue 8, points 1 and 7), with workbooks the tests write themselves."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import fastexcel
+import pytest
+import xlsxwriter
+
+from agency_rules import api
+
+from .conftest import COMPLIANT, write_csv
+from .test_cli import FIXTURE_ARGS, FIXTURES, run
+
+DATES = {"start_date", "end_date", "offer_date", "qualified_date", "previous_substantive_end"}
+NUMBERS = {"pay_rate", "agency_fee", "framework_fee", "pqe_years", "notice_period_weeks", "la_substantive_notice_weeks", "references_count"}
+
+
+def write_workbook(path: Path, rows: list[dict[str, str]], title: bool = True, sheet: str = "Agency workers", times: dict[int, str] | None = None) -> Path:
+    """The rows as Excel holds them: dates as date cells, amounts as numbers, a title and a blank line above the header."""
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False})
+    sheet_ = book.add_worksheet(sheet)
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    top = 2 if title else 0
+    if title:
+        sheet_.write_string(0, 0, "Agency workers, November 2025")
+    for c, name in enumerate(header):
+        sheet_.write_string(top, c, name)
+    for r, row in enumerate(rows, start=top + 1):
+        for c, name in enumerate(header):
+            value = row.get(name, "")
+            if name in DATES and value[:4].isdigit():
+                stamp = datetime.fromisoformat(value + ("T" + times[r - top - 1] if times and r - top - 1 in times and name == "start_date" else ""))
+                sheet_.write_datetime(r, c, stamp, day)
+            elif name in NUMBERS and value.replace(".", "", 1).isdigit():
+                sheet_.write_number(r, c, float(value))
+            elif value:
+                sheet_.write_string(r, c, value)
+    book.add_worksheet("Notes").write_string(0, 0, "not data")
+    book.close()
+    return path
+
+
+def fixture_rows() -> list[dict[str, str]]:
+    with (FIXTURES / "engagements.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_workbook_is_checked_like_the_csv_with_its_own_row_numbers(tmp_path: Path) -> None:
+    rows = fixture_rows()
+    book = write_workbook(tmp_path / "export.xlsx", rows)
+    from_csv = api.check(FIXTURES / "engagements.csv")
+    from_book = api.check(book)
+    assert (from_book.rows_read, from_book.rows_checked, from_book.rows_rejected) == (from_csv.rows_read, from_csv.rows_checked, from_csv.rows_rejected)
+    assert from_book.counts == from_csv.counts
+    # the header is on the sheet's row 3, so each record is two rows lower than in the CSV
+    assert from_book.findings["row"].to_list() == [r + 2 for r in from_csv.findings["row"].to_list()]
+    assert from_book.inputs[0].encoding == "workbook" and from_book.inputs[0].sheet == "Agency workers"
+
+
+def test_a_sheet_is_chosen_by_name_and_an_unknown_sheet_names_the_sheets(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "export.xlsx", [COMPLIANT])
+    code, _, err = run(str(book), "--sheet", "Notes")
+    assert code == 2 and "missing required column(s)" in err
+    code, _, err = run(str(book), "--sheet", "Leavers")
+    assert code == 2 and "no sheet named 'Leavers'; the sheets are 'Agency workers', 'Notes'" in err
+    assert run(str(book), "--sheet", "Agency workers")[0] == 0
+
+
+def test_excel_dates_with_a_time_of_day_and_text_that_looks_like_a_formula(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "agency": "=HYPERLINK(\"x\")"} for i in range(3)]
+    book = write_workbook(tmp_path / "export.xlsx", rows, times={1: "14:30:00"})
+    report = api.check(book)
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (3, 2, 1)
+    rejected = report.rejected_rows.row(0, named=True)
+    assert rejected["row"] == 5 and rejected["column"] == "start_date" and "has a time of day" in rejected["message"]
+
+
+def test_a_workbook_with_a_csv_name_is_still_read_as_a_workbook(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "export.xlsx", [COMPLIANT], title=False)
+    renamed = book.rename(tmp_path / "export.csv")
+    assert api.check(renamed).rows_checked == 1
+
+
+def test_history_may_be_a_workbook(tmp_path: Path) -> None:
+    history = tmp_path / "history.xlsx"
+    book = xlsxwriter.Workbook(history)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["worker_id", "la_code", "employment", "start_date", "end_date", "leaving_reason"])
+    sheet.write_row(1, 0, ["SW100001", "Medway", "substantive"])
+    sheet.write_datetime(1, 3, datetime(2019, 1, 1), book.add_format({"num_format": "dd/mm/yyyy"}))
+    sheet.write_datetime(1, 4, datetime(2025, 9, 30), book.add_format({"num_format": "dd/mm/yyyy"}))
+    sheet.write_string(1, 5, "resignation")
+    book.close()
+    report = api.check(write_csv(tmp_path / "e.csv", [COMPLIANT]), history=history)
+    assert report.counts["COOL001"]["breach"] == 1
+
+
+def test_a_broken_workbook_is_refused_naming_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "export.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    code, _, err = run(str(broken))
+    assert code == 2 and f"{broken}: not a readable workbook" in err
+
+
+def test_the_workbook_report_has_typed_filtered_sheets_with_frozen_headers(tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    code, _, err = run(*FIXTURE_ARGS, "--output", str(out))
+    assert code == 1 and "report written" in err
+    reader = fastexcel.read_excel(out)
+    assert reader.sheet_names == ["Summary", "Findings", "Rejected rows", "Notices"]
+    findings = reader.load_sheet("Findings").to_polars()
+    code, text, _ = run(*FIXTURE_ARGS, "--format", "json")
+    expected = json.loads(text)["findings"]
+    assert findings.select("engagement_id", "rule_id").rows() == [(f["engagement_id"], f["rule_id"]) for f in expected]
+    assert findings["row"].dtype.is_numeric() and findings["council"][0] == "Kent"
+    rejected = reader.load_sheet("Rejected rows").to_polars()
+    assert rejected.height == len(json.loads(text)["rejected_rows"]) + 1  # one row has two reasons
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert 'ySplit="1"' in sheet and "<autoFilter" in sheet
+
+
+def test_text_from_an_input_stays_text_in_the_workbook(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "=1+1", "agency": "http://example.org", "notice_period_weeks": "1"}])
+    out = tmp_path / "report.xlsx"
+    assert run(str(path), "--output", str(out))[0] == 1
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert "<f>" not in sheet and "hyperlink" not in sheet.lower()
+    findings = fastexcel.read_excel(out).load_sheet("Findings").to_polars()
+    assert findings["engagement_id"][0] == "=1+1"
+
+
+@pytest.mark.parametrize("name, starts", [("r.json", "{"), ("r.csv", "\ufeffengagement_id"), ("r.md", "# Agency rules check"), ("r.html", "<!doctype html>")])
+def test_the_output_extension_chooses_the_format(tmp_path: Path, name: str, starts: str) -> None:
+    assert run(*FIXTURE_ARGS, "--output", str(tmp_path / name))[0] == 1
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts)
+
+
+def test_a_format_the_extension_contradicts_is_refused_and_a_workbook_needs_a_file(tmp_path: Path) -> None:
+    code, _, err = run(*FIXTURE_ARGS, "--output", str(tmp_path / "r.json"), "--format", "csv")
+    assert code == 2 and "looks like json but --format is csv" in err and not (tmp_path / "r.json").exists()
+    code, _, err = run(*FIXTURE_ARGS, "--format", "xlsx")
+    assert code == 2 and "needs --output" in err
