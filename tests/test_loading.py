@@ -12,14 +12,16 @@ from agency_rules.inputs.columns import FLAG, Kind, WorkerId
 from agency_rules.inputs.engagements import parse_engagements, read_history, read_raw
 from agency_rules.inputs.files import InputError
 from agency_rules.inputs.records import BLANK
+from agency_rules.inputs.config import column_map_of
 from agency_rules.report import rejected_as_dicts
 
 from .conftest import COMPLIANT, write_csv
 
 
 def read_engagements(path: Path, column_map: dict[str, str] | None = None) -> SimpleNamespace:
-    raw = read_raw(path, column_map=column_map)
-    loaded = parse_engagements(raw, column_map)
+    mapping = column_map_of(column_map, {}, "test") if column_map else None
+    raw = read_raw(path, column_map=mapping)
+    loaded = parse_engagements(raw, mapping)
     engagements = [SimpleNamespace(**r) for r in loaded.table.valid.iter_rows(named=True)]
     rejected = [
         SimpleNamespace(row=r["row"], engagement_id=r["engagement_id"], errors=[SimpleNamespace(**e) for e in r["errors"]])

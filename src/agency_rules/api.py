@@ -21,13 +21,15 @@ from .engine.evaluation import Engine
 from .engine.rulebook import find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
-from .inputs.config import load_column_map
+from .inputs.columns import ENGAGEMENT_COLUMNS
+from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .report import Report
 
 DEFAULT_RULESET = "consultation-2023"
+OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
 Source = str | Path | pl.DataFrame
 
 
@@ -41,7 +43,7 @@ class Options:
     caps: list[Path] = field(default_factory=list)
     waivers: Path | None = None
     as_of: date | None = None
-    column_map: Path | dict[str, str] | None = None
+    column_map: Path | ColumnMap | None = None
     config: Path | None = None
     sheet: str | None = None
 
@@ -64,7 +66,7 @@ def check(
 ) -> Report:
     """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays."""
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
-    columns = column_map if isinstance(column_map, dict) or column_map is None else Path(column_map)
+    columns = column_map_of(column_map, {}, "column_map") if isinstance(column_map, dict) else Path(column_map) if column_map else None
     options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet)
     sources = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
     return run(sources, options)
@@ -103,8 +105,11 @@ def run(sources: list[Source], options: Options) -> Report:
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
     context = Context(caps, past_roles(engagements, history.table.valid if history else None))
-    evaluation = Engine(ruleset, overlays, context, waivers, options.as_of).evaluate(engagements)
+    engine = Engine(ruleset, overlays, context, waivers, options.as_of)
+    evaluation = engine.evaluate(engagements)
     lap("rules")
+    present = set().union(*(item.table.present for item in loaded))
+    missing = {column: sorted(rule for rule, reads in engine.columns_read().items() if column in reads) for column in OPTIONAL_COLUMNS if column not in present}
     titles = {r.id: r.title for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
     return Report(
         ruleset=ruleset.ruleset.id,
@@ -119,4 +124,5 @@ def run(sources: list[Source], options: Options) -> Report:
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
         pooled=len(sources) > 1,
+        missing_columns={column: rules for column, rules in missing.items() if rules},
     )

@@ -40,6 +40,7 @@ class Report:
     rejected_history_rows: pl.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     pooled: bool = False
+    missing_columns: dict[str, list[str]] = field(default_factory=dict)  # optional column not in any export → the rules that read it
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -97,9 +98,49 @@ class Report:
             },
             "findings": self.finding_records() if findings else None,
             "notices": self.notices,
+            "missing_columns": [{"column": c, "rules": rules} for c, rules in self.missing_columns.items()],
+            "rejection_summary": [
+                {"column": r.column, "reason": r.reason, "rows": r.rows, "values": [{"value": v, "rows": n} for v, n in r.values]}
+                for r in rejection_reasons(self.rejected_rows)
+            ],
             "rejected_rows": rejected_as_dicts(self.rejected_rows, with_file=self.pooled),
             "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, with_file=True) if self.rejected_history_rows is not None else [],
         }
+
+
+@dataclass(frozen=True)
+class RejectionReason:
+    """One reason shared by several rejected rows, with the distinct values behind it, most frequent first."""
+
+    column: str
+    reason: str
+    rows: int
+    values: list[tuple[str, int]]
+
+    def sentence(self, rows_read: int) -> str:
+        seen = ", ".join(f"'{v}' ({n})" for v, n in self.values[:8]) + (f" and {len(self.values) - 8} more values" if len(self.values) > 8 else "")
+        what = f"{self.column} {self.reason}" if self.column else self.reason
+        hint = f"; a column map's [values.{self.column}] can translate a council's own words" if self.reason.startswith("is not one of") else ""
+        return f"{self.rows} of {rows_read} rows rejected: {what}" + (f"; values seen: {seen}" if seen else "") + hint
+
+
+def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionReason]:
+    """The reasons that `least` or more rows share, most rows first: what to fix first in an export that fails wholesale."""
+    if errors.height == 0:
+        return []
+    keyed = errors.with_columns(
+        pl.col("message").str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' "))).alias("reason")
+    )
+    groups = (
+        keyed.group_by("column", "reason")
+        .agg(pl.struct("file", "row").n_unique().alias("rows"), pl.col("value").value_counts(sort=True).alias("values"))
+        .filter(pl.col("rows") >= least)
+        .sort("rows", "column", descending=[True, False])
+    )
+    return [
+        RejectionReason(column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]])
+        for column, reason, rows, values in groups.select("column", "reason", "rows", "values").iter_rows()
+    ]
 
 
 def where(council: str | None, agency: str | None, role: str | None) -> str:
@@ -170,6 +211,15 @@ def decoding_notes(report: Report) -> list[str]:
     """One line per input that was not UTF-8, so every format says how each file was decoded."""
     notes = [f"{i.path} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
     return notes + [f"{i.path} was read from its sheet '{i.sheet}'" for i in report.inputs if i.sheet]
+
+
+def rejection_lines(report: Report) -> list[str]:
+    """What the human formats lead with: the shared reasons for rejected rows, then the columns the export lacks."""
+    lines = [r.sentence(report.rows_read) for r in rejection_reasons(report.rejected_rows)]
+    if report.missing_columns:
+        listed = "; ".join(f"{column} (read by {', '.join(rules)})" for column, rules in report.missing_columns.items())
+        lines.append(f"The export has no column for: {listed}. Those rules check only what is there: where they pass, it is on less evidence.")
+    return lines
 
 
 def headline(report: Report) -> str:

@@ -105,6 +105,13 @@ class Engine:
         self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
 
+    def columns_read(self) -> dict[str, set[str]]:
+        """Rule id → the optional engagement columns it reads: its check's, and those its scope looks at."""
+        return {
+            spec.id: set(CHECKS[spec.check].reads) | (set(in_scope(spec.applies, region).meta.root_names()) - {"region", "start_date", "role"})
+            for spec, _, region in self.rules
+        }
+
     def _frame(self, engagements: pl.DataFrame) -> tuple[pl.LazyFrame, Context]:
         """The frame the checks build on, and the context with the engagements as they were before any check."""
         reference = pl.lit(self.as_of, pl.Date) if self.as_of else E("start_date")

@@ -73,8 +73,11 @@ Builder = Callable[[pl.LazyFrame, Params, Context, str], tuple[pl.LazyFrame, Ver
 
 @dataclass(frozen=True)
 class CheckKind:
+    """A check's builder, its parameters' types, and the optional engagement columns it reads (none of them: no data)."""
+
     build: Builder
     params: dict[str, ParamType] = field(default_factory=dict)
+    reads: tuple[str, ...] = ()
 
 
 def choose(*branches: tuple[pl.Expr, Any], otherwise: Any = None) -> pl.Expr:
@@ -386,15 +389,16 @@ def project_team(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> t
 
 
 CHECKS: dict[str, CheckKind] = {
-    "min_pqe": CheckKind(min_pqe, {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))}),
-    "asye_completed": CheckKind(asye_completed),
-    "cooling_off": CheckKind(cooling_off, {"months": WHOLE, "exempt_reasons": REASONS}),
-    "notice_period": CheckKind(notice_period, {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG}),
-    "references": CheckKind(references, {"min_count": WHOLE}),
-    "standard_reference": CheckKind(standard_reference),
-    "pay_cap": CheckKind(pay_cap),
-    "agency_fee_cap": CheckKind(agency_fee_cap),
-    "framework_fee_cap": CheckKind(framework_fee_cap),
-    "project_team": CheckKind(project_team, {"safeguards_allowed": FLAG}),
+    "min_pqe": CheckKind(min_pqe, {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))}, ("qualified_date", "pqe_years")),
+    "asye_completed": CheckKind(asye_completed, reads=("asye_completed", "qualified_date")),
+    "cooling_off": CheckKind(cooling_off, {"months": WHOLE, "exempt_reasons": REASONS}, ("previous_substantive_la", "previous_substantive_end", "previous_leaving_reason")),
+    "notice_period": CheckKind(notice_period, {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG},
+                               ("notice_period_weeks", "notice_reciprocal", "la_substantive_notice_weeks")),
+    "references": CheckKind(references, {"min_count": WHOLE}, ("reference_received", "references_count")),
+    "standard_reference": CheckKind(standard_reference, reads=("reference_standard_template", "end_date")),
+    "pay_cap": CheckKind(pay_cap, reads=("pay_rate", "employment_model")),
+    "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",)),
+    "framework_fee_cap": CheckKind(framework_fee_cap, reads=("framework_fee",)),
+    "project_team": CheckKind(project_team, {"safeguards_allowed": FLAG}, ("engagement_type", "team_workers_identified", "team_costs_itemised", "team_la_practice_control")),
 }
 CAP_CHECKS = frozenset({"pay_cap", "agency_fee_cap", "framework_fee_cap"})

@@ -8,9 +8,12 @@ and caps are added after the file's, so a later caps file still replaces earlier
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..tomlfiles import Strict, load_model
+from ..tomlfiles import RuleFileError, Strict, load_model
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Choice
 
 CONFIG_NAME = "agency-rules.toml"
 
@@ -45,11 +48,48 @@ def find_config(explicit: Path | None, folder: Path | None = None) -> tuple[Proj
     return load_model(path, ProjectConfig, "setting").relative_to(path.parent), path
 
 
-class ColumnMap(Strict):
-    """A `[columns]` table of export header → contract column, for HR systems with their own names."""
+class ColumnMapFile(Strict):
+    """`[columns]`: export header → contract column; `[values.COLUMN]`: a council's own word → the contract's value."""
 
-    columns: dict[str, str]
+    columns: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
 
 
-def load_column_map(path: Path) -> dict[str, str]:
-    return load_model(path, ColumnMap, "column").columns
+@dataclass(frozen=True)
+class ColumnMap:
+    """How one HR system's export maps onto the contract: headers (any case) and the words of enumerated columns (any case)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+CONTRACT_COLUMNS = {c.name: c for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS)}
+
+
+def load_column_map(path: Path) -> ColumnMap:
+    model = load_model(path, ColumnMapFile, "column")
+    return column_map_of(model.columns, model.values, str(path))
+
+
+def column_map_of(columns: dict[str, str], values: dict[str, dict[str, str]], where: str) -> ColumnMap:
+    """The map, refused if a target is not a contract column or a value the column does not take, naming the entry."""
+    for header, target in columns.items():
+        if target.strip().lower() not in CONTRACT_COLUMNS:
+            raise RuleFileError(f"{where}: [columns] {header!r} = {target!r}: {target!r} is not a contract column{_did_you_mean(target, CONTRACT_COLUMNS)}")
+    for column, words in values.items():
+        kind = CONTRACT_COLUMNS[column].kind if column in CONTRACT_COLUMNS else None
+        if not isinstance(kind, Choice):
+            choosable = [name for name, c in CONTRACT_COLUMNS.items() if isinstance(c.kind, Choice)]
+            raise RuleFileError(f"{where}: [values.{column}]: only these columns take value maps: {', '.join(choosable)}{_did_you_mean(column, choosable)}")
+        for word, value in words.items():
+            if value not in kind.allowed:
+                raise RuleFileError(f"{where}: [values.{column}] {word!r} = {value!r}: {column} is one of {', '.join(kind.allowed)}{_did_you_mean(value, kind.allowed)}")
+    return ColumnMap(
+        {k.strip().lower(): v.strip().lower() for k, v in columns.items()},
+        {column: {k.strip().lower(): v for k, v in words.items()} for column, words in values.items()},
+    )
+
+
+def _did_you_mean(text: str, choices) -> str:
+    close = difflib.get_close_matches(text.strip().lower(), list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

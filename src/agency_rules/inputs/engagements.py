@@ -12,6 +12,7 @@ import polars as pl
 from ..phrases import phrase
 from ..regions import region_by_code
 from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
+from .config import ColumnMap
 from .files import InputError, InputFile, read_bounded, source_text
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
 from .tables import Table, locate, parse_table
@@ -40,7 +41,7 @@ class Loaded:
 
 
 def read_raw(
-    source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: dict[str, str] | None = None, sheet: str | None = None,
+    source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: ColumnMap | None = None, sheet: str | None = None,
 ) -> Raw:
     """Every cell as text with its row number: a CSV file, a workbook's sheet (first unless named), or a DataFrame.
 
@@ -56,7 +57,7 @@ def read_raw(
         return Raw(Records(header, frame), DATAFRAME, "", "dataframe")
     data = read_bounded(source)
     if is_workbook(data):
-        names = [c.name for c in columns] + list(column_map or {})
+        names = [c.name for c in columns] + list(column_map.columns if column_map else {})
         records, chosen = read_workbook(str(source), data, sheet, names)
         return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", chosen)
     if sheet is not None:
@@ -72,17 +73,17 @@ def read_raw(
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
-    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet))
+    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read, table.present), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet))
 
 
-def parse_engagements(raw: Raw, column_map: dict[str, str] | None = None) -> Loaded:
+def parse_engagements(raw: Raw, column_map: ColumnMap | None = None) -> Loaded:
     """Typed engagements with their region; rejected rows with every reason."""
     table = parse_table(raw.label, raw.records, ENGAGEMENT_COLUMNS, column_map, key="engagement_id", period=("start_date", "end_date"))
     valid = table.valid.with_columns(pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"))
     return _loaded(raw, table, valid)
 
 
-def read_history(source: Path | pl.DataFrame, column_map: dict[str, str] | None = None, sheet: str | None = None) -> Loaded:
+def read_history(source: Path | pl.DataFrame, column_map: ColumnMap | None = None, sheet: str | None = None) -> Loaded:
     """Past roles of workers for cooling-off: each valid row is a role, named by the file and row it came from."""
     raw = read_raw(source, HISTORY_COLUMNS, column_map, sheet)
     table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))

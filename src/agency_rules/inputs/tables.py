@@ -14,6 +14,7 @@ import polars as pl
 
 from ..phrases import phrase
 from .columns import EXCERPT, MAX_CELL, Column
+from .config import ColumnMap
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
 
@@ -28,26 +29,51 @@ class Table:
     valid: pl.DataFrame
     errors: pl.DataFrame
     rows_read: int
+    present: frozenset[str] = frozenset()  # the contract columns the file has
 
 
-def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: dict[str, str] | None) -> dict[str, int]:
-    """Where each contract column is in the file; refuses duplicated headers and missing required ones."""
-    aliases = {k.strip().lower(): v.strip().lower() for k, v in (column_map or {}).items()}
-    names = [aliases.get(h.strip().lower(), h.strip().lower()) for h in header]
+def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None) -> dict[str, int]:
+    """Where each contract column is in the file.
+
+    Refuses duplicated headers, missing required ones (listing the headers found when none
+    matches), and a column-map header that is not in the file, since every value of its column
+    would silently go missing.
+    """
+    aliases = column_map.columns if column_map else {}
+    found = [h.strip().lower() for h in header]
+    names = [aliases.get(h, h) for h in found]
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         if name and name in seen:
             raise InputError(f"{path}, row 1: column '{name}' appears twice (columns {seen[name] + 1} and {index + 1})")
         seen[name] = index
+    ours = {c.name for c in columns}
+    absent = [(h, target) for h, target in aliases.items() if target in ours and h not in found and target not in seen]
+    if absent:
+        listed = ", ".join(f"'{h}' (for {target})" for h, target in absent)
+        raise InputError(f"{path}, row 1: the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = "; the header looks like one column: the file must be comma-separated"
         elif not any(c.name in seen for c in columns):
-            hint = "; the first row must be the header row"
+            hint = (f"; the first row must be the header row. The headers found are: {_headers(header)}. If they are this export's own "
+                    "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)")
         raise InputError(f"{path}, row 1: missing required column(s) {', '.join(missing)}{hint}")
     return {c.name: seen[c.name] for c in columns if c.name in seen}
+
+
+def _headers(header: Sequence[str]) -> str:
+    shown = ", ".join(repr(h) for h in header[:40])
+    return shown + (f" and {len(header) - 40} more" if len(header) > 40 else "")
+
+
+def translated(raw: pl.Series, words: dict[str, str]) -> pl.Series:
+    """A column's cells with a council's own words (any case) put in the contract's; other cells as they are."""
+    text = raw.cast(pl.String)
+    key = text.str.strip_chars().str.to_lowercase()
+    return pl.select(pl.when(key.is_in(list(words))).then(key.replace_strict(words, default=None)).otherwise(text)).to_series().alias(raw.name)
 
 
 def text_of(name: str) -> str:
@@ -105,7 +131,7 @@ def parse_table(
     path: str,
     records: Records,
     columns: Sequence[Column],
-    column_map: dict[str, str] | None = None,
+    column_map: ColumnMap | None = None,
     key: str | None = None,
     period: tuple[str, str] | None = None,
 ) -> Table:
@@ -114,6 +140,10 @@ def parse_table(
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
     values: list[pl.Expr] = []
     flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]
+    words = column_map.values if column_map else {}
+    mapped = [translated(frame[cell(where[name])], words[name]) for name in words if name in where]
+    if mapped:
+        frame = frame.with_columns(mapped)
     for c in columns:
         value, bad = decode(frame[cell(where[c.name])], c, cell(where[c.name])) if c.name in where else c.decode(pl.lit("", pl.String))
         values.append(value.alias(c.name))
@@ -132,7 +162,7 @@ def parse_table(
         marks = marks.with_columns(table.select(checks))
     rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
     if not rejected.any():
-        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height)
+        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height, frozenset(where))
     bad_typed = table.filter(rejected)
     first = None
     if key:
@@ -147,7 +177,7 @@ def parse_table(
     if first is not None:
         bad_rows = bad_rows.join(first, on=key, how="left")
     errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect()
-    return Table(valid, errors, frame.height)
+    return Table(valid, errors, frame.height, frozenset(where))
 
 
 def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.LazyFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
 from ..terms import OUTCOMES
 from .plain import html_text as escape
 
@@ -21,6 +21,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "<h1>Agency rules check</h1>",
         f"<p>Ruleset <b>{escape(report.ruleset)}</b>, overlays: {escape(', '.join(report.overlays) or 'none')}. {escape(headline(report))}.</p>",
         *(f"<p>{escape(note)}.</p>" for note in decoding_notes(report)),
+        *(f"<p><b>{escape(line)}</b></p>" for line in rejection_lines(report)),
         "<h2>Summary by rule</h2><table>",
         _row(["rule", *OUTCOMES], "th"),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -16,6 +16,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         "",
         f"Ruleset **{cell(report.ruleset)}**, overlays: {cell(overlays)}. {cell(headline(report))}.",
         *(f"\n{cell(note)}." for note in decoding_notes(report)),
+        *(f"\n**{cell(line)}**" for line in rejection_lines(report)),
         "",
         "## Summary by rule",
         "",

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, where
+from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, where
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
 
@@ -24,6 +24,8 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     console.print(headline(report), markup=False)
     for note in decoding_notes(report):
         console.print(Text(printable(note), style="dim"))
+    for line in rejection_lines(report):
+        console.print(Text(printable(line), style="bold red"))
 
     console.print("Outcomes by rule")
     summary = Table()

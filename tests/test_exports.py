@@ -1,0 +1,89 @@
+"""A council's own export: column maps for headers and words, and the diagnostics when they do not fit (issue 8, points 3-5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import COMPLIANT, write_csv
+from .test_cli import run
+
+REQUIRED = ("engagement_id", "worker_id", "la_code", "role", "start_date")
+
+
+def map_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "map.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_value_maps_translate_a_councils_own_words(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "role": "Senior Practitioner", "employment_model": "Umbrella Company"},
+            {**COMPLIANT, "engagement_id": "E-2", "role": "IRO", "employment_model": "PAYE"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    mapping = map_file(tmp_path, '[values.role]\n"Senior Practitioner" = "senior_social_worker"\n"iro" = "iro_cp_chair"\n'
+                                 '[values.employment_model]\n"umbrella company" = "umbrella"\n')
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
+    report = json.loads(out)
+    assert report["summary"]["rows_checked"] == 2 and code == 0
+
+
+def test_unmapped_words_are_rejected_and_listed_once_with_their_counts(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "role": ["Social Worker - Children in Care", "IRO", "social_worker"][i % 3]} for i in range(9)]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, out, _ = run(str(path), "--format", "json")
+    report = json.loads(out)
+    assert code == 3 and report["summary"]["rows_rejected"] == 6
+    [reason] = report["rejection_summary"]
+    assert reason["column"] == "role" and reason["rows"] == 6
+    assert reason["values"] == [{"value": "Social Worker - Children in Care", "rows": 3}, {"value": "IRO", "rows": 3}]
+    code, out, _ = run(str(path), "--format", "md")
+    assert "6 of 9 rows rejected: role is not one of" in out and "\\[values.role\\]" in out
+
+
+def test_a_report_leads_with_the_reason_most_rows_failed_for(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": "01/11/2025 14:30"} for i in range(498)] + [
+        {**COMPLIANT, "engagement_id": "E-x", "start_date": "31/02/2025"}, {**COMPLIANT, "engagement_id": "E-y"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, out, _ = run(str(path))
+    lines = out.splitlines()
+    assert code == 3
+    assert lines[2].startswith("498 of 500 rows rejected: start_date has a time of day")
+
+
+def test_a_column_map_header_the_file_lacks_stops_the_run(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{k: v for k, v in COMPLIANT.items() if k != "pay_rate"}])
+    mapping = map_file(tmp_path, '[columns]\n"Hourly Pay" = "pay_rate"\n')
+    code, _, err = run(str(path), "--column-map", str(mapping))
+    assert code == 2 and "'hourly pay' (for pay_rate)" in err and "does not have" in err
+
+
+def test_a_column_map_target_that_is_no_contract_column_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    mapping = map_file(tmp_path, '[columns]\n"Hourly Pay" = "pay_rat"\n')
+    code, _, err = run(str(path), "--column-map", str(mapping))
+    assert code == 2 and "'pay_rat' is not a contract column (did you mean 'pay_rate'?)" in err and str(mapping) in err
+    mapping = map_file(tmp_path, '[values.role]\n"Senior Practitioner" = "senior"\n')
+    code, _, err = run(str(path), "--column-map", str(mapping))
+    assert code == 2 and "role is one of" in err
+    mapping = map_file(tmp_path, '[values.pay_rate]\n"x" = "1"\n')
+    code, _, err = run(str(path), "--column-map", str(mapping))
+    assert code == 2 and "only these columns take value maps" in err
+
+
+def test_when_no_header_matches_the_message_lists_the_headers_and_points_at_column_maps(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("Assignment Ref,Worker,Council,Job Title,Start\nA1,SW1,Kent,Social Worker,01/04/2025\n", encoding="utf-8")
+    code, _, err = run(str(path))
+    assert code == 2 and "'Assignment Ref', 'Worker', 'Council', 'Job Title', 'Start'" in err and "--column-map" in err
+
+
+def test_an_export_with_only_the_required_columns_says_what_the_rules_lack(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{k: COMPLIANT[k] for k in REQUIRED}])
+    code, out, _ = run(str(path), "--format", "json")
+    missing = {m["column"]: m["rules"] for m in json.loads(out)["missing_columns"]}
+    assert missing["pay_rate"] == ["CAP001"] and missing["notice_period_weeks"] == ["NOTICE001"] and "engagement_id" not in missing
+    code, out, _ = run(str(path))
+    assert "The export has no column for: end_date (read by REF002)" in out
+    code, out, _ = run(str(write_csv(tmp_path / "full.csv", [COMPLIANT])), "--format", "json")
+    assert "pay_rate" not in {m["column"] for m in json.loads(out)["missing_columns"]}
