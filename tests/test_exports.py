@@ -87,3 +87,30 @@ def test_an_export_with_only_the_required_columns_says_what_the_rules_lack(tmp_p
     assert "The export has no column for: end_date (read by REF002)" in out
     code, out, _ = run(str(write_csv(tmp_path / "full.csv", [COMPLIANT])), "--format", "json")
     assert "pay_rate" not in {m["column"] for m in json.loads(out)["missing_columns"]}
+
+
+def test_the_columns_command_shows_how_each_header_and_value_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "msp.csv"
+    path.write_text("Assignment Ref,Worker,Council,Job Title,Start,Pay Rate\nA1,SW1,Kent,Social Worker,01/04/2025,30\n"
+                    "A2,SW2,Kent County Council,IRO,01/04/2025,30\n", encoding="utf-8")
+    code, out, _ = run("columns", str(path))
+    assert code == 2 and "did you mean pay_rate?" in out and "required: no row can be checked" in out
+    mapping = map_file(tmp_path, '[columns]\n"Assignment Ref" = "engagement_id"\nWorker = "worker_id"\nCouncil = "la_code"\n"Job Title" = "role"\n'
+                                 'Start = "start_date"\n"Pay Rate" = "pay_rate"\n[values.role]\n"Social Worker" = "social_worker"\n')
+    code, out, _ = run("columns", str(path), "--column-map", str(mapping))
+    assert code == 0 and "mapped by the column map" in out
+    assert "role: values the rules do not know" in out and "'IRO' (1)" in out and "'Social Worker'" not in out
+    assert "notice_period_weeks" in out and "NOTICE001" in out
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
+    assert json.loads(out)["summary"]["rows_checked"] == 1
+
+
+def test_conventions_short_help_quiet_and_shipped_caps_by_name(tmp_path: Path) -> None:
+    assert run("-h")[0] == 0 and "Usage" in run("check", "-h")[1]
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, _, err = run(str(path), "--caps", "london-2016", "--output", str(tmp_path / "r.json"), "--quiet")
+    assert code == 0 and err == ""
+    inputs = json.loads((tmp_path / "r.json").read_text())["inputs"]
+    assert {"path": "agency-rules:caps/london-2016.toml", "kind": "caps"}.items() <= inputs[-1].items()
+    code, _, err = run(str(path), "--caps", "paris-2016")
+    assert code == 2 and "no cap named 'paris-2016'; available: london-2016" in err

@@ -14,7 +14,7 @@ LAYERS = [
     {"engine"},
     {"report"},
     {"renderers"},
-    {"api", "explain"},
+    {"api", "explain", "columns_view"},
     {"cli", "__main__", "__init__"},
 ]
 
@@ -71,3 +71,13 @@ def test_no_import_cycles() -> None:
 
     for module in graph:
         visit(module, [])
+
+
+def test_nothing_shipped_or_documented_points_outside_the_repository() -> None:
+    """The rules' decisions cite the project's own docs/semantics.md; the README and the package stand alone."""
+    root = Path(__file__).parents[1]
+    shipped = [root / "README.md", *root.glob("docs/*.md"), *root.glob("rules/**/*.toml"), *root.glob("src/agency_rules/**/*.py")]
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert "rules.md" not in text and "../shared" not in text and "shared/domain" not in text, path
+    assert (root / "docs" / "semantics.md").is_file()

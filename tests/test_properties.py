@@ -144,7 +144,7 @@ ROLES_ = st.tuples(st.sampled_from([SOUTH_EAST, ALSO_SOUTH_EAST, LONDON]), st.sa
 
 
 def cooling_off_by_rules(start: str, roles: list[tuple[str, str, str]]) -> str:
-    """rules.md section 7 read directly: a same-region role ending before the start, with start < end + 3 months, breaches unless its reason is exempt."""
+    """docs/semantics.md read directly: a same-region role ending before the start, with start < end + 3 months, breaches unless its reason is exempt."""
     day = date.fromisoformat(start)
     deciding = [(la, reason) for la, end, reason in roles
                 if la != LONDON and date.fromisoformat(end) < day < date.fromisoformat(end) + relativedelta(months=3)]

@@ -1,6 +1,6 @@
 """Every rule of both regimes and the overlays, on literal cases from tests/cases/*.toml.
 
-Each case's expected outcomes were worked out by hand from shared/domain/rules.md; a case file
+Each case's expected outcomes were worked out by hand from docs/semantics.md; a case file
 is data, so a reviewer can add cases without writing Python.
 """
 

@@ -1,4 +1,4 @@
-"""The corrections of rules.md section 7: records that disagree never pass; a past role on any of a worker's rows counts for all of them."""
+"""The corrections of docs/semantics.md: records that disagree never pass; a past role on any of a worker's rows counts for all of them."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from .engine.context import Context, past_roles
 from .engine.evaluation import Engine
-from .engine.rulebook import find_overlay, find_ruleset, load_rules, rules_dir
+from .engine.rulebook import find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.columns import ENGAGEMENT_COLUMNS
@@ -88,11 +88,12 @@ def run(sources: list[Source], options: Options) -> Report:
     if repeated:
         raise InputError(f"{repeated[0]}: the same file is given twice; each export is checked once")
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
-    caps = load_caps(options.caps)
+    cap_files = [find_caps(path) for path in options.caps]
+    caps = load_caps(cap_files)
     waivers = load_waivers(options.waivers) if options.waivers else {}
     column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
     settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
-    settings += [InputFile.setting(path, "caps") for path in options.caps]
+    settings += [InputFile.setting(path, "caps", rules_dir()) for path in cap_files]
     settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
     lap("setup")
     raws = []

@@ -13,13 +13,15 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from .api import DEFAULT_RULESET, Options, run
 from .engine.rulebook import load_rules
 from .explain import explain_rule, list_rules
 from .inputs.columns import parse_day
-from .inputs.config import CONFIG_NAME, ProjectConfig, find_config
+from .columns_view import view_columns
+from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
 from .inputs.files import InputError
 from .renderers import RENDERERS
 from .renderers.plain import printable
@@ -30,9 +32,10 @@ from .version import __version__
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
 )
-COMMANDS = ("check", "rules")
+COMMANDS = ("check", "rules", "columns")
 EXIT_ERROR = 2
 
 
@@ -127,7 +130,7 @@ def check(
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
     ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
-    caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML, repeatable; later files replace earlier entries).")] = [],
+    caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the parameter values in force on this day for every engagement.")] = None,
     output_format: Annotated[Optional[Format], typer.Option("--format", help="Report format (default: from the --output extension, else table).")] = None,
@@ -137,6 +140,7 @@ def check(
     column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
     timings: Annotated[bool, typer.Option("--timings", help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
 ) -> None:
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
     try:
@@ -144,8 +148,8 @@ def check(
         output_format = report_format(output_format, output)
         found = find_config(config)
         settings = found[0] if found else ProjectConfig()
-        if found and config is None:
-            Console(stderr=True, highlight=False).print(f"using project config {found[1]}", markup=False)
+        if found and config is None and not quiet:
+            Console(stderr=True, highlight=False).print(printable(f"using project config {found[1]}"), markup=False)
         options = Options(
             history or settings.history,
             ruleset or settings.ruleset or DEFAULT_RULESET,
@@ -176,7 +180,10 @@ def check(
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         write_atomically(output, lambda handle: render(report, layout, handle))
-        Console(stderr=True, highlight=False).print(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected")
+        if not quiet:
+            Console(stderr=True, highlight=False).print(
+                printable(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected"), markup=False
+            )
     if timings:
         stages = {**report.timings, "report": time.perf_counter() - started}
         print("timings: " + " ".join(f"{stage}={seconds:.3f}s" for stage, seconds in stages.items()), file=sys.stderr)
@@ -200,6 +207,41 @@ def rules(
         return
     if not explain_rule(console, loaded, overlays, rule_id.upper()):
         raise fail(f"no rule {rule_id} in {loaded.ruleset.id}; `agency-check rules` lists them")
+
+
+@app.command()
+def columns(
+    export: Annotated[Path, typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")],
+    column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] and [values.COLUMN] tables for this export.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="The workbook sheet to read (default: the first).")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay (repeatable).")] = [],
+) -> None:
+    """Show how an export's headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
+    try:
+        view = view_columns(export, load_column_map(column_map) if column_map else None, sheet, ruleset, list(overlay))
+    except (InputError, RuleFileError) as error:
+        raise fail(str(error)) from None
+    console = Console(highlight=False)
+    console.print(Text(printable(f"How {view.label} will be read"), style="bold"))
+    table = Table()
+    for name in ("header in the file", "read as", "how"):
+        table.add_column(name)
+    for header, target, how in view.headers:
+        table.add_row(Text(printable(header)), Text(target), Text(printable(how), style="" if target else "yellow"))
+    console.print(table, soft_wrap=False)
+    if view.missing:
+        missing = Table(title="Contract columns the export lacks")
+        for name in ("column", "needed", "rules that read it"):
+            missing.add_column(name)
+        for name, required, rules in view.missing:
+            missing.add_row(name, Text("required: no row can be checked", style="bold red") if required else "optional", ", ".join(rules) or "-")
+        console.print(missing, soft_wrap=False)
+    for name, values in view.unknown_values:
+        shown = ", ".join(f"'{v}' ({n})" for v, n in values[:12]) + (f" and {len(values) - 12} more" if len(values) > 12 else "")
+        console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))
+    if any(required for _, required, _ in view.missing):
+        raise typer.Exit(EXIT_ERROR)
 
 
 def version_callback(value: bool) -> None:

@@ -157,7 +157,7 @@ def load_overlay(path: Path) -> Overlay:
 
 
 def _named(kind: str, name: str) -> Path:
-    """A shipped ruleset or overlay by name, or a path to one's file."""
+    """A shipped ruleset, overlay or cap table by name, or a path to one's file."""
     candidate = Path(name)
     if candidate.suffix == ".toml":
         return candidate
@@ -174,6 +174,11 @@ def find_ruleset(name: str) -> Path:
 
 def find_overlay(name: str) -> Path:
     return _named("overlays", name)
+
+
+def find_caps(path: Path) -> Path:
+    """A caps file, or a shipped cap table by name (`london-2016`)."""
+    return path if path.suffix == ".toml" or path.exists() else _named("caps", str(path))
 
 
 def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:

@@ -64,7 +64,10 @@ def read_raw(
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
 
     def few_values(header: list[str]) -> set[int]:
-        where = locate(str(source), header, columns, column_map)
+        try:
+            where = locate(str(source), header, columns, column_map)
+        except InputError:  # said when the table is parsed; `agency-check columns` reads such a file to show why
+            return set()
         return {where[c.name] for c in columns if c.name in where and not c.distinct}
 
     records, text = read_records(source_text(source, data), few_values)

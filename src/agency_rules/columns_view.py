@@ -1,0 +1,64 @@
+"""`agency-check columns FILE`: how an export's headers and values will be read, before a check is run.
+
+For each header, the contract column it is read as (or why it is ignored); the contract columns the
+export lacks, and the rules that read them; and, for each enumerated column, the values that are
+not words the rules know (after the column map's value translations), with how many rows hold them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from .engine.context import Context
+from .engine.evaluation import Engine
+from .engine.rulebook import load_rules
+from .inputs.columns import ENGAGEMENT_COLUMNS, Choice
+from .inputs.config import ColumnMap
+from .inputs.engagements import read_raw
+from .inputs.records import cell
+from .inputs.tables import translated
+
+
+@dataclass(frozen=True)
+class ColumnsView:
+    label: str
+    headers: list[tuple[str, str, str]]  # (header as in the file, contract column or "", how it is read)
+    missing: list[tuple[str, bool, list[str]]]  # (contract column, required, rules that read it)
+    unknown_values: list[tuple[str, list[tuple[str, int]]]]  # (column, [(value, rows)])
+
+
+def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ruleset: str, overlays: list[str]) -> ColumnsView:
+    raw = read_raw(path, column_map=column_map, sheet=sheet)
+    aliases = column_map.columns if column_map else {}
+    contract = {c.name: c for c in ENGAGEMENT_COLUMNS}
+    headers, where = [], {}
+    for index, header in enumerate(raw.records.header):
+        key = header.strip().lower()
+        target = aliases.get(key, key)
+        if target in contract and target not in where:
+            where[target] = index
+            headers.append((header, target, "mapped by the column map" if key in aliases else "read as is"))
+        else:
+            close = difflib.get_close_matches(key, list(contract), n=1)
+            why = "appears twice" if target in where else "ignored: not a contract column" + (f" (did you mean {close[0]}?)" if close else "")
+            headers.append((header, "", why))
+    loaded, layered = load_rules(ruleset, overlays)
+    reads = Engine(loaded, layered, Context()).columns_read()
+    missing = [(c.name, c.required, sorted(r for r, columns in reads.items() if c.name in columns)) for c in ENGAGEMENT_COLUMNS if c.name not in where]
+    frame = raw.records.frame
+    unknown = []
+    for name, column in contract.items():
+        if name in where and isinstance(column.kind, Choice):
+            cells = frame[cell(where[name])]
+            if column_map and name in column_map.values:
+                cells = translated(cells, column_map.values[name])
+            text = cells.cast(pl.String).str.strip_chars()
+            values = pl.select(text, column.kind.value(text).alias("ok")).filter((pl.col(text.name) != "") & pl.col("ok").is_null())
+            counts = values[text.name].value_counts(sort=True)
+            if counts.height:
+                unknown.append((name, [(v, n) for v, n in counts.iter_rows()]))
+    return ColumnsView(raw.label, headers, missing, unknown)
