@@ -114,3 +114,55 @@ def test_conventions_short_help_quiet_and_shipped_caps_by_name(tmp_path: Path) -
     assert {"path": "agency-rules:caps/london-2016.toml", "kind": "caps"}.items() <= inputs[-1].items()
     code, _, err = run(str(path), "--caps", "paris-2016")
     assert code == 2 and "no cap named 'paris-2016'; available: london-2016" in err
+
+
+def test_council_agency_and_rule_narrow_what_is_reported_and_counts_still_reconcile(tmp_path: Path) -> None:
+    rows = [
+        {**COMPLIANT, "engagement_id": "E-1", "agency": "Northdown", "notice_period_weeks": "1"},
+        {**COMPLIANT, "engagement_id": "E-2", "agency": "Oakfield", "notice_period_weeks": "1"},
+        {**COMPLIANT, "engagement_id": "E-3", "la_code": "E09000007", "agency": "Northdown", "notice_period_weeks": "1", "references_count": "0", "reference_received": "no"},
+    ]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, out, _ = run(str(path), "--council", "Kent County Council", "--agency", "NORTHDOWN", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and [f["engagement_id"] for f in report["findings"]] == ["E-1"]
+    assert report["summary"]["selection"] == {"described": "council Kent; agency NORTHDOWN", "engagements": 1}
+    assert all(sum(c.values()) == 1 for c in report["summary"]["by_rule"].values())
+    code, out, _ = run(str(path), "--rule", "ref001", "--format", "json")
+    report = json.loads(out)
+    assert list(report["summary"]["by_rule"]) == ["REF001"] and [f["engagement_id"] for f in report["findings"]] == ["E-3"]
+    code, _, err = run(str(path), "--council", "Kingston")
+    assert code == 2 and "could be more than one council" in err
+
+
+def test_findings_grouped_by_council_or_agency(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "agency": agency, "la_code": la, "notice_period_weeks": "1"}
+            for i, (agency, la) in enumerate([("Oakfield", "E10000016"), ("Northdown", "E09000007"), ("Northdown", "E10000016")])]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, out, _ = run(str(path), "--group-by", "council", "--format", "md")
+    assert code == 1
+    camden, kent = out.index("## Camden"), out.index("## Kent")
+    assert camden < out.index("| E-1 |") < kent < out.index("| E-0 |") and out.index("| E-2 |") > kent
+    code, out, _ = run(str(path), "--group-by", "agency")
+    assert out.index("agency: Northdown") < out.index("agency: Oakfield")
+
+
+def test_the_msp_fixture_is_checked_end_to_end_through_its_column_map(tmp_path: Path) -> None:
+    """The README's walk-through: an MSP's workbook, its own headers and words, to a workbook report; every row accounted for."""
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    out = tmp_path / "report.xlsx"
+    args = [str(fixtures / "msp-export.xlsx"), "--column-map", str(fixtures / "msp-column-map.toml"), "--caps", str(fixtures / "caps.toml")]
+    code, _, err = run(*args, "--output", str(out))
+    assert code == 1 and "10 rows read, 8 checked, 2 rejected" in err and out.is_file()
+    code, text, _ = run(*args, "--format", "json")
+    report = json.loads(text)
+    summary = report["summary"]
+    assert summary["rows_read"] == summary["rows_checked"] + summary["rows_rejected"] == 10
+    rejected = {r["engagement_id"]: r["errors"][0] for r in report["rejected_rows"]}
+    assert rejected["MSP-1008"]["column"] == "start_date" and "has a time of day" in rejected["MSP-1008"]["message"]
+    assert rejected["MSP-1009"]["value"] == "Social Work Assistant"
+    breaches = {(f["engagement_id"], f["rule_id"]) for f in report["findings"] if f["outcome"] == "breach"}
+    assert {("MSP-1002", "COOL001"), ("MSP-1004", "PQE001"), ("MSP-1005", "NOTICE001"), ("MSP-1007", "PROJ001")} <= breaches
+    assert {(f["engagement_id"], f["rule_id"]) for f in report["findings"] if f["outcome"] == "unknown"} == {("MSP-1005", "REF001")}  # yes, but 0 references
+    assert ("MSP-1006", "COOL001") not in breaches  # left by redundancy: exempt
+    assert {f["council"] for f in report["findings"]} <= {"Kent", "Medway", "Surrey"}

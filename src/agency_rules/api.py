@@ -17,11 +17,12 @@ from pathlib import Path
 import polars as pl
 
 from .engine.context import Context, past_roles
-from .engine.evaluation import Engine
 from .engine.rulebook import find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
-from .inputs.columns import ENGAGEMENT_COLUMNS
+from .engine.evaluation import Engine, Selection
+from .inputs.columns import ENGAGEMENT_COLUMNS, LaCode
+from .regions import council_names
 from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
@@ -46,6 +47,9 @@ class Options:
     column_map: Path | ColumnMap | None = None
     config: Path | None = None
     sheet: str | None = None
+    councils: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
 
 
 def _path(source: Source) -> Path | pl.DataFrame:
@@ -106,7 +110,8 @@ def run(sources: list[Source], options: Options) -> Report:
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
     context = Context(caps, past_roles(engagements, history.table.valid if history else None))
-    engine = Engine(ruleset, overlays, context, waivers, options.as_of)
+    selection = _selection(options)
+    engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
@@ -126,4 +131,28 @@ def run(sources: list[Source], options: Options) -> Report:
         timings=timings,
         pooled=len(sources) > 1,
         missing_columns={column: rules for column, rules in missing.items() if rules},
+        selection=selection.described,
     )
+
+
+def _selection(options: Options) -> Selection:
+    """--council (codes or names), --agency (any case) and --rule as what the report covers."""
+    kind = LaCode(pl.String)
+    codes = []
+    for text in options.councils:
+        code, message = pl.select(kind.value(pl.lit(text.strip())).alias("code"), kind.message(pl.lit(text.strip())).alias("message")).row(0)
+        if code is None:
+            raise InputError(f"--council {message}")
+        codes.append(code)
+    picks = []
+    if codes:
+        picks.append(pl.col("la_code").is_in(codes))
+    if options.agencies:
+        picks.append(pl.col("agency").str.strip_chars().str.to_lowercase().is_in([a.strip().lower() for a in options.agencies]))
+    names = council_names()
+    described = "; ".join(part for part in (
+        "council " + " or ".join(names[c] for c in codes) if codes else "",
+        "agency " + " or ".join(options.agencies) if options.agencies else "",
+        "rule " + ", ".join(r.upper() for r in options.rules) if options.rules else "",
+    ) if part)
+    return Selection(tuple(r.upper() for r in options.rules), pl.all_horizontal(picks) if picks else None, described)

@@ -62,6 +62,11 @@ def report_format(chosen: Format | None, output: Path | None) -> Format:
     return result
 
 
+class GroupBy(str, Enum):
+    council = "council"
+    agency = "agency"
+
+
 class FailOn(str, Enum):
     breach = "breach"
     unknown = "unknown"
@@ -141,6 +146,10 @@ def check(
     config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
     timings: Annotated[bool, typer.Option("--timings", help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+    council: Annotated[list[str], typer.Option("--council", help="Report only this council's engagements (ONS code or name; repeatable).")] = [],
+    agency: Annotated[list[str], typer.Option("--agency", help="Report only this agency's engagements (any case; repeatable).")] = [],
+    rule: Annotated[list[str], typer.Option("--rule", help="Report only this rule (repeatable).")] = [],
+    group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", help="Group the table and Markdown findings by council or agency.")] = None,
 ) -> None:
     """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
     try:
@@ -160,6 +169,9 @@ def check(
             column_map or settings.column_map,
             found[1] if found else None,
             sheet,
+            list(council),
+            list(agency),
+            list(rule),
         )
         report = run(list(engagements), options)
     except (InputError, RuleFileError) as error:
@@ -168,7 +180,7 @@ def check(
     color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = Console().width if to_terminal else 160
     render = RENDERERS[output_format.value]
-    layout = RenderOptions(limit=limit, color=color, width=width)
+    layout = RenderOptions(limit=limit, color=color, width=width, group_by=group_by.value if group_by else None)
     started = time.perf_counter()
     if output is None:
         try:

@@ -12,6 +12,7 @@ import polars as pl
 
 from .engine.evaluation import Evaluation
 from .inputs.files import InputFile
+from .regions import council_names
 from .terms import BREACH, UNKNOWN, WAIVED
 from .version import __version__
 
@@ -41,6 +42,7 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     pooled: bool = False
     missing_columns: dict[str, list[str]] = field(default_factory=dict)  # optional column not in any export → the rules that read it
+    selection: str = ""  # what --council, --agency and --rule narrowed the report to, in words
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -95,6 +97,7 @@ class Report:
                 "rows_rejected": self.rows_rejected,
                 "engagements_with_breaches": self.evaluation.engagements_with_breaches,
                 "by_rule": self.counts,
+                **({"selection": {"described": self.selection, "engagements": self.evaluation.rows}} if self.selection else {}),
             },
             "findings": self.finding_records() if findings else None,
             "notices": self.notices,
@@ -182,6 +185,7 @@ class RenderOptions:
     limit: int = 20
     color: bool = False
     width: int = 120
+    group_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,16 +195,33 @@ class FindingGroup:
     outcome: str
     shown: pl.DataFrame
     hidden: int
+    key: str = ""  # the council or agency, when grouped by one
 
 
-def grouped(report: Report, limit: int) -> list[FindingGroup]:
-    """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all)."""
+GROUP_COLUMNS = {"council": "la_code", "agency": "agency"}
+
+
+def grouped(report: Report, limit: int, by: str | None = None) -> list[FindingGroup]:
+    """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all); with `by`, first by council or agency."""
+    if by is None:
+        return _groups(report, limit, report.counts, None, "")
+    column = GROUP_COLUMNS[by]
+    names = council_names() if by == "council" else {}
+    result = []
+    for value in report.evaluation.values_of(column):
+        where = pl.col(column).is_null() if value is None else pl.col(column) == value
+        label = names.get(value, value) if value is not None else f"{by} not recorded"
+        result += _groups(report, limit, report.evaluation.counts_where(where), where, label)
+    return result
+
+
+def _groups(report: Report, limit: int, counts: dict[str, dict[str, int]], where: pl.Expr | None, key: str) -> list[FindingGroup]:
     result = []
     for outcome in (BREACH, WAIVED, UNKNOWN):
-        for rule_id, counts in report.counts.items():
-            if counts[outcome]:
-                shown = report.evaluation.findings_of(rule_id, outcome, limit)
-                result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, counts[outcome] - shown.height))
+        for rule_id, by_outcome in counts.items():
+            if by_outcome[outcome]:
+                shown = report.evaluation.findings_of(rule_id, outcome, limit, where)
+                result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, by_outcome[outcome] - shown.height, key))
     return result
 
 
@@ -223,8 +244,9 @@ def rejection_lines(report: Report) -> list[str]:
 
 
 def headline(report: Report) -> str:
+    shown = f"; reporting {report.evaluation.rows} engagement(s): {report.selection}" if report.selection else ""
     return (
-        f"{report.rows_read} rows read: {report.rows_checked} checked, {report.rows_rejected} rejected; "
+        f"{report.rows_read} rows read: {report.rows_checked} checked, {report.rows_rejected} rejected{shown}; "
         f"{report.evaluation.engagements_with_breaches} engagement(s) with breaches; "
         f"{report.total(BREACH)} breach, {report.total(UNKNOWN)} unknown, {report.total(WAIVED)} waived finding(s)"
     )

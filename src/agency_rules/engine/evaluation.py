@@ -17,6 +17,7 @@ import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
 from ..phrases import phrase
+from ..tomlfiles import RuleFileError
 from ..regions import council_names
 from ..terms import (
     BREACH,
@@ -54,20 +55,21 @@ class Evaluation:
     """
 
     def __init__(self, counts: dict[str, dict[str, int]], notices: list[dict], engagements_with_breaches: int,
-                 rows: int, build: Callable[[int, int, str | None, str | None, int], pl.DataFrame]) -> None:
+                 rows: int, build: Callable[..., pl.DataFrame], reported: pl.DataFrame) -> None:
         self.counts = counts
         self.notices = notices
         self.engagements_with_breaches = engagements_with_breaches
-        self._rows = rows
+        self.rows = rows
         self._build = build
+        self._reported = reported
         self._all: pl.DataFrame | None = None
 
     def finding_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
         """Every finding, in row and rule order, built for `rows` engagements at a time: by default as many as give about
         SLICE findings, so a run with few findings takes one or two slices and one with many stays small in memory."""
         reported = sum(counts[o] for counts in self.counts.values() for o in REPORTED)
-        size = rows or max(1, self._rows * SLICE // reported if reported > SLICE else self._rows)
-        for start in range(0, max(self._rows, 1), size):
+        size = rows or max(1, self.rows * SLICE // reported if reported > SLICE else self.rows)
+        for start in range(0, max(self.rows, 1), size):
             yield self._build(start, size, None, None, 0)
 
     @property
@@ -76,9 +78,31 @@ class Evaluation:
             self._all = pl.concat(list(self.finding_slices()))
         return self._all
 
-    def findings_of(self, rule_id: str, outcome: str, limit: int) -> pl.DataFrame:
-        """The first `limit` findings of one rule and outcome (all if 0), without building the others."""
-        return self._build(0, self._rows, rule_id, outcome, limit)
+    def findings_of(self, rule_id: str, outcome: str, limit: int, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The first `limit` findings of one rule and outcome (all if 0), of the engagements `where` picks, without building the others."""
+        return self._build(0, self.rows, rule_id, outcome, limit, where)
+
+    def counts_where(self, where: pl.Expr) -> dict[str, dict[str, int]]:
+        """Reported outcomes by rule for the engagements `where` picks (a council's, an agency's)."""
+        picked = self._reported.filter(where)
+        return {rule_id: {o: int((picked[f"{rule_id}.outcome"] == o).sum()) for o in REPORTED} for rule_id in self.counts}
+
+    def values_of(self, column: str) -> list[str | None]:
+        """The distinct values of a column among engagements with a reported finding, for grouping."""
+        return self._reported[column].unique().sort(nulls_last=True).to_list()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a run reports: the rules named (all if none), and the engagements an expression picks (all if None).
+
+    Every engagement is still evaluated, so a past role recorded on a row outside the selection
+    still counts for cooling-off.
+    """
+
+    rules: tuple[str, ...] = ()
+    engagements: pl.Expr | None = None
+    described: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +118,10 @@ class Plan:
 class Engine:
     """The chosen ruleset and overlays; `evaluate` runs them over a frame of valid engagements."""
 
-    def __init__(self, ruleset: Ruleset, overlays: list[Overlay], context: Context, waivers: dict[tuple[str, str], Waiver] | None = None, as_of: date | None = None) -> None:
+    def __init__(
+        self, ruleset: Ruleset, overlays: list[Overlay], context: Context, waivers: dict[tuple[str, str], Waiver] | None = None,
+        as_of: date | None = None, selection: Selection | None = None,
+    ) -> None:
         self.ruleset = ruleset
         self.overlays = overlays
         self.context = context
@@ -104,6 +131,10 @@ class Engine:
         base = f"ruleset {ruleset.ruleset.id}"
         self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
+        self.selection = selection or Selection()
+        unknown = sorted(set(self.selection.rules) - {spec.id for spec, _, _ in self.rules})
+        if unknown:
+            raise RuleFileError(f"--rule {', '.join(unknown)}: no such rule in {ruleset.ruleset.id}; the rules are {', '.join(spec.id for spec, _, _ in self.rules)}")
 
     def columns_read(self) -> dict[str, set[str]]:
         """Rule id → the optional engagement columns it reads: its check's, and those its scope looks at."""
@@ -129,6 +160,8 @@ class Engine:
         frame, context = self._frame(engagements)
         plans = []
         for spec, origin, region in self.rules:
+            if self.selection.rules and spec.id not in self.selection.rules:
+                continue
             layers = layers_of(spec, origin, self.overlays if region is None else [])
             params = parameters(spec.id, spec, layers, self.floor)
             frame, verdict = CHECKS[spec.check].build(frame, params.values, context, f"{spec.id}.")
@@ -145,6 +178,8 @@ class Engine:
             plans.append(Plan(spec, region, verdict, scope, outcome, params))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
         done = frame.collect()
+        if self.selection.engagements is not None:
+            done = done.filter(self.selection.engagements)
         counts = {}
         for plan in plans:
             seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
@@ -160,15 +195,17 @@ class Engine:
             if kind == wanted and frame.height
         ]
 
-        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int) -> pl.DataFrame:
-            """Findings of `length` engagements from `start`; of one rule and outcome, and at most `limit` of each rule, if asked."""
-            part = done.slice(start, length)
+        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int, where: pl.Expr | None = None) -> pl.DataFrame:
+            """Findings of `length` engagements from `start`; of one rule and outcome, `where` picks, and at most `limit` of each rule, if asked."""
+            part = done.slice(start, length) if where is None else done.slice(start, length).filter(where)
             queries = [self._findings(part, order, plan, outcome, limit) for order, plan in reported if rule_id in (None, plan.spec.id)]
             if not queries:
                 return pl.DataFrame(schema=FINDING_SCHEMA)
             return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
 
-        return Evaluation(counts, notices, breached, done.height, build)
+        outcomes = [f"{p.spec.id}.outcome" for p in plans]
+        reported_rows = done.select("la_code", "agency", *outcomes).filter(pl.any_horizontal(E(c).is_in(REPORTED) for c in outcomes)) if plans else done.select("la_code", "agency").clear()
+        return Evaluation(counts, notices, breached, done.height, build, reported_rows)
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's words, where a rule looked caps up."""

@@ -25,8 +25,13 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     ]
     for rule_id, counts in report.counts.items():
         lines.append(f"| {rule_id} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
-    for group in grouped(report, options.limit):
-        lines += ["", f"## {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
+    key = None
+    for group in grouped(report, options.limit, options.group_by):
+        if group.key and group.key != key:
+            key = group.key
+            lines += ["", f"## {cell(key)}"]
+        level = "###" if group.key else "##"
+        lines += ["", f"{level} {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
         lines += ["| " + " | ".join([str(f[0]), *map(cell, f[1:])]) + " |" for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
         if group.hidden:
             lines.append(f"| | | | | | | … and {group.hidden} more |")

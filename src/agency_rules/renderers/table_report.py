@@ -36,7 +36,11 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         summary.add_row(rule_id, *(str(counts[o]) for o in OUTCOMES))
     console.print(summary, soft_wrap=False)
 
-    for group in grouped(report, options.limit):
+    key = None
+    for group in grouped(report, options.limit, options.group_by):
+        if group.key and group.key != key:
+            key = group.key
+            console.print(Text(printable(f"{options.group_by}: {key}"), style="bold underline"))
         heading = f"{group.rule_id} {group.title}: {group.outcome} ({group.shown.height + group.hidden})"
         console.print(Text(printable(heading), style=STYLE.get(group.outcome, "")))
         table = Table()
