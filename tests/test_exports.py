@@ -166,3 +166,13 @@ def test_the_msp_fixture_is_checked_end_to_end_through_its_column_map(tmp_path: 
     assert {(f["engagement_id"], f["rule_id"]) for f in report["findings"] if f["outcome"] == "unknown"} == {("MSP-1005", "REF001")}  # yes, but 0 references
     assert ("MSP-1006", "COOL001") not in breaches  # left by redundancy: exempt
     assert {f["council"] for f in report["findings"]} <= {"Kent", "Medway", "Surrey"}
+
+
+def test_messages_name_parameters_and_fields_in_words_not_internal_names(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_reciprocal": "no"}, {**COMPLIANT, "engagement_id": "E-2", "qualified_overseas": "yes"}])
+    code, out, _ = run(str(path), "--format", "json")
+    report = json.loads(out)
+    messages = [f["message"] for f in report["findings"]] + [n["message"] for n in report["notices"]]
+    assert any("does not bind both sides (the record says it is not reciprocal)" in m for m in messages)
+    assert any("no figure is set for the minimum years of post-qualified experience" in m for m in messages)
+    assert not any("notice_reciprocal" in m or "'min_years'" in m for m in messages)

@@ -75,7 +75,7 @@ def test_a_parameter_with_no_value_in_force_is_not_evaluated(check_one, tmp_path
     assert check_one(left_before("2025-06-30", "2025-06-01"), ruleset=str(path))[0]["COOL001"] == "breach"
     got, report = check_one(left_before("2025-07-01", "2025-06-01"), ruleset=str(path))
     assert got["COOL001"] == "not_evaluated"
-    assert "no value of 'months' is in force on 1 Jul 2025" in report.notices[0]["message"]
+    assert "no value of the months of cooling-off is in force on 1 Jul 2025" in report.notices[0]["message"]
 
 
 def test_engagements_before_a_rulesets_start_use_its_first_values(check_one) -> None:

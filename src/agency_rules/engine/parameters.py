@@ -20,7 +20,7 @@ from ..phrases import phrase
 from ..regions import REGIONS
 from .context import DAY
 from .rulebook import DatedValue, Overlay, RuleSpec
-from .vocabulary import CHECKS
+from .vocabulary import CHECKS, PARAMETER_WORDS
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,10 @@ def parameters(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer]], flo
         name: chain(lambda r, name=name: (list(dict(r.values)[name]) if kinds[name].is_list else dict(r.values)[name]) if r.missing is None else None, kinds[name].dtype())
         for name in layers
     }
-    missing = chain(lambda r: r.missing, pl.String)
+    missing = chain(lambda r: PARAMETER_WORDS.get(r.missing, r.missing) if r.missing else None, pl.String)
     why = chain(lambda r: r.unset, pl.String)
     reason = (
-        pl.when(why.is_not_null()).then(phrase("{}: '{}' has no figure ({})", rule_id, missing, why))
-        .when(missing.is_not_null()).then(phrase("{}: no value of '{}' is in force on {}", rule_id, missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
+        pl.when(why.is_not_null()).then(phrase("{}: no figure is set for {} ({})", rule_id, missing, why))
+        .when(missing.is_not_null()).then(phrase("{}: no value of {} is in force on {}", rule_id, missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
     )
     return Parameters(values, chain(lambda r: r.evidence or "{}", pl.String), reason)

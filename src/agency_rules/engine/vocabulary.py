@@ -267,7 +267,7 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
             words.number(notice), words.number(need))),
         (notice.is_null(), phrase("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
         (notice < required, phrase("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
-        (~mutual, phrase("the {}-week notice does not bind both sides (notice_reciprocal is no)", words.number(notice))),
+        (~mutual, phrase("the {}-week notice does not bind both sides (the record says it is not reciprocal)", words.number(notice))),
         otherwise="whether the notice binds both worker and LA (notice_reciprocal) is not recorded",
     )
     evidence = {
@@ -400,5 +400,16 @@ CHECKS: dict[str, CheckKind] = {
     "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",)),
     "framework_fee_cap": CheckKind(framework_fee_cap, reads=("framework_fee",)),
     "project_team": CheckKind(project_team, {"safeguards_allowed": FLAG}, ("engagement_type", "team_workers_identified", "team_costs_itemised", "team_la_practice_control")),
+}
+PARAMETER_WORDS = {  # how messages name each parameter, for readers who never see a rule file
+    "min_years": "the minimum years of post-qualified experience",
+    "experience_in": "where post-qualified experience counts",
+    "months": "the months of cooling-off",
+    "exempt_reasons": "the leaving reasons that are exempt",
+    "min_weeks": "the minimum notice in weeks",
+    "reciprocal_required": "whether notice must bind both sides",
+    "shorter_la_notice_applies": "whether the LA's shorter notice is enough",
+    "min_count": "the minimum number of references",
+    "safeguards_allowed": "whether project teams with safeguards are allowed",
 }
 CAP_CHECKS = frozenset({"pay_cap", "agency_fee_cap", "framework_fee_cap"})
