@@ -176,3 +176,10 @@ def test_messages_name_parameters_and_fields_in_words_not_internal_names(tmp_pat
     assert any("does not bind both sides (the record says it is not reciprocal)" in m for m in messages)
     assert any("no figure is set for the minimum years of post-qualified experience" in m for m in messages)
     assert not any("notice_reciprocal" in m or "'min_years'" in m for m in messages)
+
+
+def test_a_data_warning_names_its_engagements(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "pqe_years": "19"}, {**COMPLIANT, "engagement_id": "E-2"}]
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--ruleset", "statutory-2024", "--format", "json")
+    [warning] = [n for n in json.loads(out)["notices"] if n["kind"] == "data_warning"]
+    assert warning["rule_id"] == "PQE001" and warning["message"].endswith("engagement(s) E-1") and warning["reasons"][0]["engagements"] == ["E-1"]

@@ -264,12 +264,20 @@ class Engine:
         if plan.verdict.warning is not None and counts[PASS]:
             sources.append(("data_warning", (outcome == PASS) & plan.verdict.warning.is_not_null(), plan.verdict.warning))
         return [
-            (kind, self._worded(done.lazy().filter(condition)).group_by(reason.alias("message")).agg(pl.len().alias("count")).sort(["count", "message"], descending=[True, False]))
+            (kind, self._worded(done.lazy().filter(condition)).group_by(reason.alias("message"))
+             .agg(pl.len().alias("count"), E("engagement_id").sort().head(NAMED).alias("engagements")).sort(["count", "message"], descending=[True, False]))
             for kind, condition, reason in sources
         ]
 
 
 def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
-    reasons = [{"message": m, "count": int(n)} for m, n in ranked.iter_rows()]
+    """A rule's reasons for not evaluating, or its data warnings, most frequent first; a warning names its engagements."""
+    reasons = [{"message": m, "count": int(n), "engagements": ids} for m, n, ids in ranked.iter_rows()]
     others = f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else ""
-    return {"rule_id": rule_id, "count": sum(r["count"] for r in reasons), "message": reasons[0]["message"] + others, "kind": kind, "reasons": reasons}
+    count = sum(r["count"] for r in reasons)
+    named = reasons[0]["engagements"]
+    which = f"; engagement(s) {', '.join(named)}{' and more' if count > len(named) else ''}" if kind == "data_warning" else ""
+    return {"rule_id": rule_id, "count": count, "message": reasons[0]["message"] + which + others, "kind": kind, "reasons": reasons}
+
+
+NAMED = 10  # engagements a notice names
