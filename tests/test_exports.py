@@ -183,3 +183,12 @@ def test_a_data_warning_names_its_engagements(tmp_path: Path) -> None:
     code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--ruleset", "statutory-2024", "--format", "json")
     [warning] = [n for n in json.loads(out)["notices"] if n["kind"] == "data_warning"]
     assert warning["rule_id"] == "PQE001" and warning["message"].endswith("engagement(s) E-1") and warning["reasons"][0]["engagements"] == ["E-1"]
+
+
+def test_a_waiver_for_an_engagement_not_in_the_run_is_reported(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nengagement_id = "E-999"\nrule_id = "CAP001"\napproved_on = 2025-10-20\nreason = "Hard-to-fill post"\n'
+                       'approved_by = { director_of_childrens_services = "A. Name", chief_executive = "B. Name" }\n', encoding="utf-8")
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), "--waivers", str(waivers), "--format", "json")
+    [unmatched] = [n for n in json.loads(out)["notices"] if n["kind"] == "unmatched_waiver"]
+    assert unmatched["rule_id"] == "CAP001" and "E-999 matches no engagement" in unmatched["message"]
