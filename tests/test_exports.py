@@ -192,3 +192,11 @@ def test_a_waiver_for_an_engagement_not_in_the_run_is_reported(tmp_path: Path) -
     code, out, _ = run(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), "--waivers", str(waivers), "--format", "json")
     [unmatched] = [n for n in json.loads(out)["notices"] if n["kind"] == "unmatched_waiver"]
     assert unmatched["rule_id"] == "CAP001" and "E-999 matches no engagement" in unmatched["message"]
+
+
+def test_a_rules_heading_says_what_an_overlay_changes() -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    code, out, _ = run(str(fixtures / "engagements.csv"), "--history", str(fixtures / "history.csv"), "--overlay", "south-east", "--format", "md")
+    assert "## COOL001 Three-month cooling-off after a permanent role in the same region (overlays: months 6 in South East): breach" in out
+    code, out, _ = run(str(fixtures / "engagements.csv"), "--history", str(fixtures / "history.csv"), "--format", "md")
+    assert "## COOL001 Three-month cooling-off after a permanent role in the same region: breach" in out

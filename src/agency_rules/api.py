@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from .engine.context import Context, past_roles
-from .engine.rulebook import find_caps, find_overlay, find_ruleset, load_rules, rules_dir
+from .engine.rulebook import Overlay, find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .engine.evaluation import Engine, Selection
@@ -122,7 +122,7 @@ def run(sources: list[Source], options: Options) -> Report:
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
     missing = {column: sorted(rule for rule, reads in engine.columns_read().items() if column in reads) for column in OPTIONAL_COLUMNS if column not in present}
-    titles = {r.id: r.title for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
+    titles = {r.id: r.title + _changed_by(r.id, overlays) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
@@ -139,6 +139,15 @@ def run(sources: list[Source], options: Options) -> Report:
         missing_columns={column: rules for column, rules in missing.items() if rules},
         selection=selection.described,
     )
+
+
+def _changed_by(rule_id: str, overlays: list[Overlay]) -> str:
+    """What overlays change in a rule, for its heading: a 'Three-month' title above six-month findings would mislead."""
+    changes = [
+        f"{change.param.replace('_', ' ')} {' then '.join(str(v.value) for v in change.values)} in {overlay.overlay.region}"
+        for overlay in overlays for change in overlay.change if change.rule == rule_id
+    ]
+    return f" (overlays: {'; '.join(changes)})" if changes else ""
 
 
 def _selection(options: Options) -> Selection:
