@@ -55,7 +55,7 @@ def test_a_column_map_header_the_file_lacks_stops_the_run(tmp_path: Path) -> Non
     path = write_csv(tmp_path / "e.csv", [{k: v for k, v in COMPLIANT.items() if k != "pay_rate"}])
     mapping = map_file(tmp_path, '[columns]\n"Hourly Pay" = "pay_rate"\n')
     code, _, err = run(str(path), "--column-map", str(mapping))
-    assert code == 2 and "'hourly pay' (for pay_rate)" in err and "does not have" in err
+    assert code == 2 and "'Hourly Pay' (for pay_rate)" in err and "does not have" in err
 
 
 def test_a_column_map_target_that_is_no_contract_column_is_refused_with_a_suggestion(tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_the_msp_fixture_is_checked_end_to_end_through_its_column_map(tmp_path: 
     out = tmp_path / "report.xlsx"
     args = [str(fixtures / "msp-export.xlsx"), "--column-map", str(fixtures / "msp-column-map.toml"), "--caps", str(fixtures / "caps.toml")]
     code, _, err = run(*args, "--output", str(out))
-    assert code == 1 and "10 rows read, 8 checked, 2 rejected" in err and out.is_file()
+    assert code == 1 and "10 rows read: 8 checked, 2 rejected" in err and out.is_file()
     code, text, _ = run(*args, "--format", "json")
     report = json.loads(text)
     summary = report["summary"]

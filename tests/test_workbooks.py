@@ -149,3 +149,11 @@ def test_a_format_the_extension_contradicts_is_refused_and_a_workbook_needs_a_fi
     assert code == 2 and "looks like json but --format is csv" in err and not (tmp_path / "r.json").exists()
     code, _, err = run(*FIXTURE_ARGS, "--format", "xlsx")
     assert code == 2 and "needs --output" in err
+
+
+def test_a_column_map_error_names_the_sheet_row_of_the_header_and_the_header_as_written(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "export.xlsx", [{**{k: v for k, v in COMPLIANT.items() if k != "agency"}, "Supplier": "Oakfield"}])
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\n"Suppliers" = "agency"\n', encoding="utf-8")
+    code, _, err = run(str(book), "--column-map", str(mapping))
+    assert code == 2 and "row 3: the column map names header(s) 'Suppliers' (for agency)" in err

@@ -25,7 +25,7 @@ from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_
 from .inputs.files import InputError
 from .renderers import RENDERERS
 from .renderers.plain import printable
-from .report import RenderOptions
+from .report import RenderOptions, headline
 from .tomlfiles import RuleFileError
 from .version import __version__
 
@@ -151,7 +151,7 @@ def check(
     rule: Annotated[list[str], typer.Option("--rule", help="Report only this rule (repeatable).")] = [],
     group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", help="Group the table and Markdown findings by council or agency.")] = None,
 ) -> None:
-    """Check an engagements CSV (the default command: `agency-check engagements.csv`)."""
+    """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
     try:
         refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
         output_format = report_format(output_format, output)
@@ -194,7 +194,7 @@ def check(
         write_atomically(output, lambda handle: render(report, layout, handle))
         if not quiet:
             Console(stderr=True, highlight=False).print(
-                printable(f"report written to {output}: {report.rows_read} rows read, {report.rows_checked} checked, {report.rows_rejected} rejected"), markup=False
+                printable(f"report written to {output}: {headline(report)}"), markup=False
             )
     if timings:
         stages = {**report.timings, "report": time.perf_counter() - started}

@@ -61,6 +61,7 @@ class ColumnMap:
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)  # each header as the map writes it, for messages
 
 
 CONTRACT_COLUMNS = {c.name: c for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS)}
@@ -87,6 +88,7 @@ def column_map_of(columns: dict[str, str], values: dict[str, dict[str, str]], wh
     return ColumnMap(
         {k.strip().lower(): v.strip().lower() for k, v in columns.items()},
         {column: {k.strip().lower(): v for k, v in words.items()} for column, words in values.items()},
+        {k.strip().lower(): k for k in columns},
     )
 
 

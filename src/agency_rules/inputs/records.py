@@ -37,6 +37,7 @@ class Records:
 
     header: list[str]
     frame: pl.DataFrame
+    header_row: int = 1  # where the header stands (a workbook's may sit below a title)
 
     @property
     def width(self) -> int:

@@ -32,7 +32,7 @@ class Table:
     present: frozenset[str] = frozenset()  # the contract columns the file has
 
 
-def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None) -> dict[str, int]:
+def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, header_row: int = 1) -> dict[str, int]:
     """Where each contract column is in the file.
 
     Refuses duplicated headers, missing required ones (listing the headers found when none
@@ -45,13 +45,13 @@ def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_m
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         if name and name in seen:
-            raise InputError(f"{path}, row 1: column '{name}' appears twice (columns {seen[name] + 1} and {index + 1})")
+            raise InputError(f"{path}, row {header_row}: column '{name}' appears twice (columns {seen[name] + 1} and {index + 1})")
         seen[name] = index
     ours = {c.name for c in columns}
     absent = [(h, target) for h, target in aliases.items() if target in ours and h not in found and target not in seen]
     if absent:
-        listed = ", ".join(f"'{h}' (for {target})" for h, target in absent)
-        raise InputError(f"{path}, row 1: the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
+        listed = ", ".join(f"'{column_map.spelled.get(h, h)}' (for {target})" for h, target in absent)
+        raise InputError(f"{path}, row {header_row}: the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
         hint = ""
@@ -60,7 +60,7 @@ def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_m
         elif not any(c.name in seen for c in columns):
             hint = (f"; the first row must be the header row. The headers found are: {_headers(header)}. If they are this export's own "
                     "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)")
-        raise InputError(f"{path}, row 1: missing required column(s) {', '.join(missing)}{hint}")
+        raise InputError(f"{path}, row {header_row}: missing required column(s) {', '.join(missing)}{hint}")
     return {c.name: seen[c.name] for c in columns if c.name in seen}
 
 
@@ -136,7 +136,7 @@ def parse_table(
     period: tuple[str, str] | None = None,
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
-    where = locate(path, records.header, columns, column_map)
+    where = locate(path, records.header, columns, column_map, records.header_row)
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
     values: list[pl.Expr] = []
     flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]

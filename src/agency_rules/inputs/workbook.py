@@ -38,7 +38,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     """The sheet's records (the first sheet unless one is named) and the sheet's name.
 
     The header row is the first row with a cell that is one of `names` (contract columns and
-    column-map headers, any case), else the first row with any cell.
+    column-map headers, any case), else the first of the fullest rows (a title has one cell).
     """
     reader = _reader(label, raw)
     if sheet is not None and sheet not in reader.sheet_names:
@@ -56,7 +56,8 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     filled = [i for i, row in enumerate(head) if any(row)]
     if not filled:
         raise InputError(f"{label}: sheet {chosen!r} has nothing in its first {HEADER_SEARCH} rows; expected a header row")
-    at = next((i for i in filled if wanted & {c.lower() for c in head[i]}), filled[0])
+    widest = max(filled, key=lambda i: (sum(map(bool, head[i])), -i))
+    at = next((i for i in filled if wanted & {c.lower() for c in head[i]}), widest)
     header = list(head[at])
     while header and not header[-1]:
         header.pop()
@@ -70,4 +71,4 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     if overflow is not None and overflow.width:
         beyond = overflow.select(pl.any_horizontal(pl.col(c) != "" for c in overflow.columns)).to_series()
         frame = frame.with_columns(pl.when(beyond).then(pl.lit(len(header) + 1, pl.Int32)).otherwise(pl.col(FIELDS)).alias(FIELDS))
-    return Records(header, frame), chosen
+    return Records(header, frame, at + 1), chosen

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, evidence_text, headline
+from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, decoding_notes, evidence_text, headline, rejection_lines
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
@@ -48,6 +48,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
         ["rows checked", report.rows_checked],
         ["rows rejected", report.rows_rejected],
         ["engagements with breaches", report.evaluation.engagements_with_breaches],
+        *(["note", line] for line in [*decoding_notes(report), *rejection_lines(report)]),
         [],
         ["rule", "title", *OUTCOMES],
         *([rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)] for rule_id, counts in report.counts.items()),
