@@ -200,3 +200,17 @@ def test_a_rules_heading_says_what_an_overlay_changes() -> None:
     assert "## COOL001 Three-month cooling-off after a permanent role in the same region (overlays: months 6 in South East): breach" in out
     code, out, _ = run(str(fixtures / "engagements.csv"), "--history", str(fixtures / "history.csv"), "--format", "md")
     assert "## COOL001 Three-month cooling-off after a permanent role in the same region: breach" in out
+
+
+def test_cap_and_waiver_messages_read_as_words(tmp_path: Path) -> None:
+    caps = tmp_path / "caps.toml"
+    caps.write_text('[[cap]]\nregion = "South East"\nrole = "social_worker"\neffective_from = 2025-01-01\npay_rate = 35.00\npay_rate_paye = 30.00\n'
+                    'source = "test"\n', encoding="utf-8")
+    rows = [{**COMPLIANT, "employment_model": "paye", "pay_rate": "31.00"}, {**COMPLIANT, "engagement_id": "E-2", "notice_period_weeks": "1"}]
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nengagement_id = "E-2"\nrule_id = "NOTICE001"\napproved_on = 2025-10-20\nreason = "x"\n'
+                       'approved_by = { director_of_childrens_services = "A. Name", chief_executive = "B. Name" }\n', encoding="utf-8")
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--caps", str(caps), "--waivers", str(waivers), "--format", "json")
+    messages = {f["rule_id"]: f["message"] for f in json.loads(out)["findings"]}
+    assert messages["CAP001"] == "Pay of £31.00 an hour is above the PAYE pay cap of £30.00 (South East, social worker)"
+    assert messages["NOTICE001"].endswith("; a waiver is on file, but this rule cannot be waived")

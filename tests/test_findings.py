@@ -29,7 +29,7 @@ def test_cap_breach_evidence_names_the_cap_and_its_source(check_one) -> None:
 
     _, report = check_one({"pay_rate": "35.01"}, caps=[CASES / "caps.toml"])
     [finding] = [f for f in report.finding_records() if f["rule_id"] == "CAP001"]
-    assert finding["message"] == "pay_rate of £35.01 an hour is above the cap of £35.00 (South East, social worker)"
+    assert finding["message"] == "Pay of £35.01 an hour is above the pay cap of £35.00 (South East, social worker)"
     assert finding["evidence"]["cap"] == 35.0 and finding["evidence"]["cap_in_force"] == "2024-04-01 to 2026-03-31"
     assert finding["evidence"]["cap_source"] == "test figure"
 
@@ -39,4 +39,4 @@ def test_not_evaluated_notice_says_why_and_how_many(check_one) -> None:
     by_rule = {n["rule_id"]: n for n in report.notices if n["kind"] == "not_evaluated"}
     assert set(by_rule) == {"CAP001", "CAP002", "CAP003"}
     assert by_rule["CAP001"]["count"] == 1
-    assert "no cap configured for South East (or national) / social_worker" in by_rule["CAP001"]["message"]
+    assert "no cap configured for South East (or national) / social worker" in by_rule["CAP001"]["message"]

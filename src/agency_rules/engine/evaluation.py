@@ -246,8 +246,11 @@ class Engine:
                 continue
             missing = missing_approvals(waiver, spec.waiver_approvers)
             record = {"approved_by": waiver.approved_by, "approved_on": waiver.approved_on.isoformat(), "reason": waiver.reason, "reference": waiver.reference}
-            if missing:
-                suffix[engagement_id] = f"; the waiver on file lacks approval by {', '.join(missing)}"
+            if not spec.waiver_approvers:
+                suffix[engagement_id] = "; a waiver is on file, but this rule cannot be waived"
+                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
+            elif missing:
+                suffix[engagement_id] = f"; the waiver on file lacks approval by {' and '.join(APPROVER_WORDS.get(m, m.replace('_', ' ')) for m in missing)}"
                 extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
             else:
                 suffix[engagement_id] = f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"
@@ -281,3 +284,4 @@ def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
 
 
 NAMED = 10  # engagements a notice names
+APPROVER_WORDS = {"director_of_childrens_services": "the Director of Children's Services", "chief_executive": "the chief executive"}

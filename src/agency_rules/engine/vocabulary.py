@@ -314,14 +314,20 @@ def _cap_outcome(value: pl.Expr, limit: pl.Expr) -> pl.Expr:
     return choose((~E("cap.found"), NOT_EVALUATED), (limit.is_null(), NOT_EVALUATED), (value <= limit, PASS), (value.is_null(), UNKNOWN), otherwise=BREACH)
 
 
+CAP_WORDS = {"pay_rate": "pay cap", "pay_rate_paye": "PAYE pay cap", "agency_fee": "agency-fee cap", "framework_fee": "framework-fee cap"}
+AMOUNT_WORDS = {"pay_rate": "pay", "agency_fee": "the agency fee", "framework_fee": "the framework fee"}
+
+
 def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
-    """One amount against the engagement's cap: `field_name` says which cap field `limit` holds."""
+    """One amount against the engagement's cap: `field_name` says which cap field `limit` holds (messages name both in words)."""
+    cap = field_name.replace_strict(CAP_WORDS, return_dtype=pl.String)
+    amount = AMOUNT_WORDS[what]
     message = choose(
-        (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), E("role"), words.day(E("start_date")))),
-        (limit.is_null(), phrase("the cap for {} / {} has no {}", E("cap.region"), E("cap.role"), field_name)),
-        (value.is_null(), phrase("{} is not recorded; the cap is £{} an hour", what, words.money(limit))),
-        otherwise=phrase("{} of £{} an hour is above the cap of £{} ({}, {})", what, words.money(value), words.money(limit),
-                            E("cap.region"), words.spaced(E("cap.role"))),
+        (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), words.spaced(E("role")), words.day(E("start_date")))),
+        (limit.is_null(), phrase("the caps for {} / {} set no {}", E("cap.region"), words.spaced(E("cap.role")), cap)),
+        (value.is_null(), phrase("{} is not recorded; the {} is £{} an hour", amount[0].upper() + amount[1:], cap, words.money(limit))),
+        otherwise=phrase("{} of £{} an hour is above the {} of £{} ({}, {})", amount[0].upper() + amount[1:], words.money(value), cap,
+                            words.money(limit), E("cap.region"), words.spaced(E("cap.role"))),
     )
     evidence = {
         what: value, "cap": limit, "cap_field": field_name, "cap_region": E("cap.region"), "cap_role": E("cap.role"),
@@ -349,7 +355,8 @@ def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
     outcome = choose((mixed, UNKNOWN), otherwise=outcome)
     message = choose(
         (mixed & pay.is_not_null(), phrase(
-            "pay_rate of £{} an hour: within one cap basis but not the other, and employment_model (umbrella, ltd or paye) is not recorded", words.money(pay))),
+            "pay of £{} an hour is within one of the pay cap and the PAYE pay cap but not the other, and the employment model "
+            "(umbrella, limited company or PAYE) is not recorded", words.money(pay))),
         otherwise=message,
     )
     return frame, Verdict(outcome, message, {**evidence, "employment_model": model})
