@@ -214,3 +214,19 @@ def test_cap_and_waiver_messages_read_as_words(tmp_path: Path) -> None:
     messages = {f["rule_id"]: f["message"] for f in json.loads(out)["findings"]}
     assert messages["CAP001"] == "Pay of £31.00 an hour is above the PAYE pay cap of £30.00 (South East, social worker)"
     assert messages["NOTICE001"].endswith("; a waiver is on file, but this rule cannot be waived")
+
+
+def test_a_run_tells_each_stage_as_it_begins_and_the_terminal_spinner_stays_off_the_page(tmp_path: Path, monkeypatch) -> None:
+    from agency_rules import api, cli
+
+    heard: list[str] = []
+    api.run([write_csv(tmp_path / "e.csv", [COMPLIANT])], api.Options(), heard.append)
+    assert heard == ["loading the rules", "reading the exports", "parsing every cell", "checking the rules", "writing the report"]
+    with cli.progress(quiet=False) as on_stage:  # the test's stderr is not a terminal
+        assert on_stage is None
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True)
+    with cli.progress(quiet=True) as on_stage:
+        assert on_stage is None
+    with cli.progress(quiet=False) as on_stage:
+        assert callable(on_stage)
+        on_stage("checking the rules")

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -76,16 +76,25 @@ def check(
     return run(sources, options)
 
 
-def run(sources: list[Source], options: Options) -> Report:
-    """Load the rules and inputs, evaluate, and assemble the report; each stage's seconds go into `report.timings`."""
+NEXT_STAGE = {"setup": "reading the exports", "read": "parsing every cell", "parse": "checking the rules", "rules": "writing the report"}
+
+
+def run(sources: list[Source], options: Options, on_stage: Callable[[str], None] | None = None) -> Report:
+    """Load the rules and inputs, evaluate, and assemble the report; each stage's seconds go into `report.timings`.
+
+    `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal).
+    """
     clock = time.perf_counter()
     timings: dict[str, float] = {}
+    tell = on_stage or (lambda _: None)
+    tell("loading the rules")
 
     def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
+        tell(NEXT_STAGE[stage])
 
     paths = [str(s) for s in sources if not isinstance(s, pl.DataFrame)]
     repeated = sorted({p for p in paths if paths.count(p) > 1})

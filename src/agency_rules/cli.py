@@ -7,12 +7,15 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -70,6 +73,17 @@ class GroupBy(str, Enum):
 class FailOn(str, Enum):
     breach = "breach"
     unknown = "unknown"
+
+
+@contextmanager
+def progress(quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A spinner on standard error naming the stage a run is in, when standard error is a terminal; it leaves no trace."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting")
+        yield lambda stage: bar.update(task, description=stage)
 
 
 def fail(message: str) -> typer.Exit:
@@ -173,7 +187,8 @@ def check(
             list(agency),
             list(rule),
         )
-        report = run(list(engagements), options)
+        with progress(quiet) as on_stage:
+            report = run(list(engagements), options, on_stage)
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     to_terminal = output is None and output_format is Format.table
