@@ -53,7 +53,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
         assert sum(counts.values()) == summary["rows_checked"]
     finding = report["findings"][0]
     assert set(finding) == {"engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
-                            "file", "worker_id", "la_code", "council", "agency", "role"}
+                            "file", "worker_id", "la_code", "council", "agency", "role", "start_date", "end_date"}
     assert (finding["file"], finding["la_code"], finding["council"]) == (str(REPO / "fixtures" / "engagements.csv"), "E10000016", "Kent")
     assert {f["outcome"] for f in report["findings"]} <= {"breach", "unknown", "waived"}
     breaches = sum(c["breach"] for c in summary["by_rule"].values())

@@ -157,3 +157,15 @@ def test_a_column_map_error_names_the_sheet_row_of_the_header_and_the_header_as_
     mapping.write_text('[columns]\n"Suppliers" = "agency"\n', encoding="utf-8")
     code, _, err = run(str(book), "--column-map", str(mapping))
     assert code == 2 and "row 3: the column map names header(s) 'Suppliers' (for agency)" in err
+
+
+def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_findings_carry_their_dates(tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    assert run(str(FIXTURES / "engagements.csv"), "--output", str(out))[0] == 1
+    reader = fastexcel.read_excel(out)
+    notices = reader.load_sheet("Notices").to_polars()
+    code, text, _ = run(str(FIXTURES / "engagements.csv"), "--format", "json")
+    assert notices.height == sum(len(n["reasons"]) for n in json.loads(text)["notices"]) > len(json.loads(text)["notices"])
+    assert notices.columns == ["rule_id", "kind", "engagements", "reason", "for example"] and notices["for example"][0] == "E-021"
+    findings = reader.load_sheet("Findings").to_polars()
+    assert findings.filter(findings["engagement_id"] == "E-002").select("start_date", "end_date").row(0) == ("2025-01-01", "2025-03-31")

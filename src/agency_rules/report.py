@@ -21,7 +21,7 @@ REJECTED_FIELDS = ("row", "engagement_id", "column", "value", "message")
 WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
 FINDING_FIELDS = (
     "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
-    "file", "worker_id", "la_code", "council", "agency", "role",
+    "file", "worker_id", "la_code", "council", "agency", "role", "start_date", "end_date",
 )
 
 

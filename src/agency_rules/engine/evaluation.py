@@ -43,7 +43,8 @@ OUTCOME = pl.Enum(OUTCOMES)
 SLICE = 100_000
 FINDING_SCHEMA = {
     name: pl.Int64 if name == "row" else pl.String
-    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "council", "agency", "role", "file")
+    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "council",
+                 "agency", "role", "start_date", "end_date", "file")
 }
 
 
@@ -234,7 +235,7 @@ class Engine:
             E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
             E("worker_id"), E("la_code"), E("la_code").replace_strict(council_names(), return_dtype=pl.String).alias("council"),
-            E("agency"), E("role"), E("file"), E("__i"), pl.lit(order).alias("__order"),
+            E("agency"), E("role"), iso(E("start_date")).alias("start_date"), iso(E("end_date")).alias("end_date"), E("file"), E("__i"), pl.lit(order).alias("__order"),
         )
 
     def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:

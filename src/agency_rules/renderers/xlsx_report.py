@@ -30,8 +30,11 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     _findings(book, report, bold)
     rejected = report.rejected_rows.select("file", *REJECTED_FIELDS)
     _sheet(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
-    notices = [(n["rule_id"], n["kind"], n["count"], n["message"]) for n in report.notices]
-    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "message"], iter(notices), bold)
+    notices = [
+        (n["rule_id"], n["kind"], reason["count"], reason["message"], ", ".join(reason.get("engagements", [])))
+        for n in report.notices for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
+    ]
+    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for example"], iter(notices), bold)
     book.close()
 
 
