@@ -39,4 +39,9 @@ def test_not_evaluated_notice_says_why_and_how_many(check_one) -> None:
     by_rule = {n["rule_id"]: n for n in report.notices if n["kind"] == "not_evaluated"}
     assert set(by_rule) == {"CAP001", "CAP002", "CAP003"}
     assert by_rule["CAP001"]["count"] == 1
-    assert "no cap configured for South East (or national) / social worker" in by_rule["CAP001"]["message"]
+    assert by_rule["CAP001"]["message"].startswith("no caps file was given, so no cap can be checked")
+    from .conftest import CASES
+
+    _, report = check_one({"role": "team_manager", "la_code": "E09000007"}, caps=[CASES / "caps.toml"])
+    by_rule = {n["rule_id"]: n for n in report.notices if n["kind"] == "not_evaluated"}
+    assert "no cap configured for London (or national) / team manager" in by_rule["CAP001"]["message"]

@@ -72,11 +72,15 @@ def name_key(name: pl.Expr) -> pl.Expr:
     return pl.when(specific != "").then(specific).otherwise(words.str.replace_all(r" +", " ").str.strip_chars())
 
 
+SHORT_NAMES = {"Hull": "E06000010", "BCP": "E06000058"}  # names in everyday use that are not the table's
+
+
 @lru_cache(maxsize=1)
 def la_by_name() -> dict[str, str]:
-    """Name key → ONS code for every LA in the table (each key names one LA: a test checks it)."""
-    codes = list(local_authorities())
-    keys = pl.select(name_key(pl.Series([la.name for la in local_authorities().values()]))).to_series()
+    """Name key → ONS code for every LA in the table and its everyday short names (each key names one LA: a test checks it)."""
+    names = [la.name for la in local_authorities().values()] + list(SHORT_NAMES)
+    codes = list(local_authorities()) + list(SHORT_NAMES.values())
+    keys = pl.select(name_key(pl.Series(names))).to_series()
     return dict(zip(keys, codes, strict=True))
 
 

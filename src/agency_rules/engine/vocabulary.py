@@ -318,11 +318,12 @@ CAP_WORDS = {"pay_rate": "pay cap", "pay_rate_paye": "PAYE pay cap", "agency_fee
 AMOUNT_WORDS = {"pay_rate": "pay", "agency_fee": "the agency fee", "framework_fee": "the framework fee"}
 
 
-def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
+def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr, ctx: Context) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
     """One amount against the engagement's cap: `field_name` says which cap field `limit` holds (messages name both in words)."""
     cap = field_name.replace_strict(CAP_WORDS, return_dtype=pl.String)
     amount = AMOUNT_WORDS[what]
     message = choose(
+        (pl.lit(not ctx.caps), pl.lit("no caps file was given, so no cap can be checked (--caps FILE, or --caps london-2016 for the shipped table)")),
         (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), words.spaced(E("role")), words.day(E("start_date")))),
         (limit.is_null(), phrase("the caps for {} / {} set no {}", E("cap.region"), words.spaced(E("cap.role")), cap)),
         (value.is_null(), phrase("{} is not recorded; the {} is £{} an hour", amount[0].upper() + amount[1:], cap, words.money(limit))),
@@ -350,7 +351,7 @@ def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
             otherwise="pay_rate_paye",
         ).alias(prefix + "basis")
     ).with_columns(choose((basis == "pay_rate_paye", E("cap.pay_rate_paye")), otherwise=E("cap.pay_rate")).alias(prefix + "limit"))
-    outcome, message, evidence = _against_cap(pay, "pay_rate", basis, limit)
+    outcome, message, evidence = _against_cap(pay, "pay_rate", basis, limit, ctx)
     mixed = model.is_null() & (umbrella != paye) & ~((umbrella == NOT_EVALUATED) & (paye == PASS))
     outcome = choose((mixed, UNKNOWN), otherwise=outcome)
     message = choose(
@@ -363,11 +364,11 @@ def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
 
 
 def agency_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
-    return frame, Verdict(*_against_cap(E("agency_fee"), "agency_fee", pl.lit("agency_fee"), E("cap.agency_fee")))
+    return frame, Verdict(*_against_cap(E("agency_fee"), "agency_fee", pl.lit("agency_fee"), E("cap.agency_fee"), ctx))
 
 
 def framework_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
-    return frame, Verdict(*_against_cap(E("framework_fee"), "framework_fee", pl.lit("framework_fee"), E("cap.framework_fee")))
+    return frame, Verdict(*_against_cap(E("framework_fee"), "framework_fee", pl.lit("framework_fee"), E("cap.framework_fee"), ctx))
 
 
 TEAM_SAFEGUARDS = (

@@ -51,6 +51,9 @@ class CapTable:
         for entry in entries or []:
             self.add(entry)
 
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
     def add(self, entry: CapEntry) -> None:
         entries = self._by_key.setdefault((entry.region, entry.role), [])
         for index, other in enumerate(entries):
