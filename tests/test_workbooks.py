@@ -160,12 +160,18 @@ def test_a_column_map_error_names_the_sheet_row_of_the_header_and_the_header_as_
 
 
 def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_findings_carry_their_dates(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "role": "advanced_practitioner", "notice_period_weeks": "1"},
+            {**COMPLIANT, "engagement_id": "E-2", "role": "team_manager", "la_code": "E09000007"},
+            {**COMPLIANT, "engagement_id": "E-3", "role": "team_manager", "la_code": "E09000007", "start_date": "2025-12-01"}]
+    args = [str(write_csv(tmp_path / "e.csv", rows)), "--caps", str(Path(__file__).parent / "cases" / "caps.toml")]
     out = tmp_path / "report.xlsx"
-    assert run(str(FIXTURES / "engagements.csv"), "--output", str(out))[0] == 1
+    assert run(*args, "--output", str(out))[0] == 1
     reader = fastexcel.read_excel(out)
     notices = reader.load_sheet("Notices").to_polars()
-    code, text, _ = run(str(FIXTURES / "engagements.csv"), "--format", "json")
-    assert notices.height == sum(len(n["reasons"]) for n in json.loads(text)["notices"]) > len(json.loads(text)["notices"])
-    assert notices.columns == ["rule_id", "kind", "engagements", "reason", "for example"] and notices["for example"][0] == "E-021"
+    code, text, _ = run(*args, "--format", "json")
+    expected = json.loads(text)["notices"]
+    assert notices.height == sum(len(n["reasons"]) for n in expected) > len(expected)  # every reason, not only each rule's first
+    assert notices.columns == ["rule_id", "kind", "engagements", "reason", "for example"]
+    assert set(notices.filter(notices["rule_id"] == "CAP001")["for example"]) == {"E-1", "E-2", "E-3"}
     findings = reader.load_sheet("Findings").to_polars()
-    assert findings.filter(findings["engagement_id"] == "E-002").select("start_date", "end_date").row(0) == ("2025-01-01", "2025-03-31")
+    assert findings.filter(findings["engagement_id"] == "E-1").select("start_date", "end_date").row(0) == ("2025-11-03", "2026-04-30")
