@@ -122,12 +122,14 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     selection = _selection(options)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
-    known = set(engagements["engagement_id"]) | set(rejected["engagement_id"].drop_nulls())
-    evaluation.notices += [
-        {"rule_id": rule_id, "count": 1, "kind": "unmatched_waiver", "reasons": [],
-         "message": f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing"}
-        for engagement_id, rule_id in waivers if engagement_id not in known
-    ]
+    if waivers:
+        named = pl.Series([engagement_id for engagement_id, _ in waivers], dtype=pl.String)
+        known = set(named.filter(named.is_in(engagements["engagement_id"].implode()) | named.is_in(rejected["engagement_id"].implode())))
+        evaluation.notices += [
+            {"rule_id": rule_id, "count": 1, "kind": "unmatched_waiver", "reasons": [],
+             "message": f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing"}
+            for engagement_id, rule_id in waivers if engagement_id not in known
+        ]
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
     missing = {column: sorted(rule for rule, reads in engine.columns_read().items() if column in reads) for column in OPTIONAL_COLUMNS if column not in present}
