@@ -56,13 +56,13 @@ class Evaluation:
     """
 
     def __init__(self, counts: dict[str, dict[str, int]], notices: list[dict], engagements_with_breaches: int,
-                 rows: int, build: Callable[..., pl.DataFrame], reported: pl.DataFrame) -> None:
+                 rows: int, build: Callable[..., pl.DataFrame], outcomes: pl.DataFrame) -> None:
         self.counts = counts
         self.notices = notices
         self.engagements_with_breaches = engagements_with_breaches
         self.rows = rows
         self._build = build
-        self._reported = reported
+        self._outcomes = outcomes  # la_code, agency and each rule's outcome column of every engagement reported on (shares done's memory)
         self._all: pl.DataFrame | None = None
 
     def finding_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
@@ -85,12 +85,14 @@ class Evaluation:
 
     def counts_where(self, where: pl.Expr) -> dict[str, dict[str, int]]:
         """Reported outcomes by rule for the engagements `where` picks (a council's, an agency's)."""
-        picked = self._reported.filter(where)
+        picked = self._outcomes.filter(where)
         return {rule_id: {o: int((picked[f"{rule_id}.outcome"] == o).sum()) for o in REPORTED} for rule_id in self.counts}
 
     def values_of(self, column: str) -> list[str | None]:
         """The distinct values of a column among engagements with a reported finding, for grouping."""
-        return self._reported[column].unique().sort(nulls_last=True).to_list()
+        columns = [c for c in self._outcomes.columns if c.endswith(".outcome")]
+        reported = self._outcomes.lazy().filter(pl.any_horizontal(E(c).is_in(REPORTED) for c in columns)) if columns else self._outcomes.lazy().clear()
+        return reported.select(E(column).unique().sort(nulls_last=True)).collect().to_series().to_list()
 
 
 @dataclass(frozen=True)
@@ -204,9 +206,7 @@ class Engine:
                 return pl.DataFrame(schema=FINDING_SCHEMA)
             return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
 
-        outcomes = [f"{p.spec.id}.outcome" for p in plans]
-        reported_rows = done.select("la_code", "agency", *outcomes).filter(pl.any_horizontal(E(c).is_in(REPORTED) for c in outcomes)) if plans else done.select("la_code", "agency").clear()
-        return Evaluation(counts, notices, breached, done.height, build, reported_rows)
+        return Evaluation(counts, notices, breached, done.height, build, done.select("la_code", "agency", *(f"{p.spec.id}.outcome" for p in plans)))
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's words, where a rule looked caps up."""
