@@ -132,7 +132,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         ]
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
-    missing = {column: sorted(rule for rule, reads in engine.columns_read().items() if column in reads) for column in OPTIONAL_COLUMNS if column not in present}
+    reading = engine.rules_reading()
     titles = {r.id: r.title + _changed_by(r.id, overlays) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
     return Report(
         ruleset=ruleset.ruleset.id,
@@ -147,7 +147,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
         pooled=len(sources) > 1,
-        missing_columns={column: rules for column, rules in missing.items() if rules},
+        missing_columns={column: reading[column] for column in OPTIONAL_COLUMNS if column not in present and column in reading},
         selection=selection.described,
     )
 

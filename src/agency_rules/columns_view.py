@@ -47,8 +47,8 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
             why = "appears twice" if target in where else "ignored: not a contract column" + (f" (did you mean {close[0]}?)" if close else "")
             headers.append((header, "", why))
     loaded, layered = load_rules(ruleset, overlays)
-    reads = Engine(loaded, layered, Context()).columns_read()
-    missing = [(c.name, c.required, sorted(r for r, columns in reads.items() if c.name in columns)) for c in ENGAGEMENT_COLUMNS if c.name not in where]
+    reading = Engine(loaded, layered, Context()).rules_reading()
+    missing = [(c.name, c.required, reading.get(c.name, []) if not c.required else []) for c in ENGAGEMENT_COLUMNS if c.name not in where]
     frame = raw.records.frame
     unknown = []
     for name, column in contract.items():

@@ -139,12 +139,13 @@ class Engine:
         if unknown:
             raise RuleFileError(f"--rule {', '.join(unknown)}: no such rule in {ruleset.ruleset.id}; the rules are {', '.join(spec.id for spec, _, _ in self.rules)}")
 
-    def columns_read(self) -> dict[str, set[str]]:
-        """Rule id → the optional engagement columns it reads: its check's, and those its scope looks at."""
-        return {
-            spec.id: set(CHECKS[spec.check].reads) | (set(in_scope(spec.applies, region).meta.root_names()) - {"region", "start_date", "role"})
-            for spec, _, region in self.rules
-        }
+    def rules_reading(self) -> dict[str, list[str]]:
+        """Engagement column → the rules that read it (its check's columns, and those its scope looks at), for saying what a missing column costs."""
+        reading: dict[str, list[str]] = {}
+        for spec, _, region in self.rules:
+            for column in set(CHECKS[spec.check].reads) | set(in_scope(spec.applies, region).meta.root_names()):
+                reading.setdefault(column, []).append(spec.id)
+        return {column: sorted(rules) for column, rules in reading.items()}
 
     def _frame(self, engagements: pl.DataFrame) -> tuple[pl.LazyFrame, Context]:
         """The frame the checks build on, and the context with the engagements as they were before any check."""
