@@ -17,16 +17,15 @@ from pathlib import Path
 import polars as pl
 
 from .engine.context import Context, past_roles
+from .engine.evaluation import Engine, Selection
 from .engine.rulebook import Overlay, find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
-from .inputs.columns import parse_day
-from .engine.evaluation import Engine, Selection
-from .inputs.columns import ENGAGEMENT_COLUMNS, LaCode
-from .regions import council_names
+from .inputs.columns import ENGAGEMENT_COLUMNS, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
+from .regions import council_names
 from .report import Report
 
 DEFAULT_RULESET = "consultation-2023"
@@ -163,13 +162,10 @@ def _changed_by(rule_id: str, overlays: list[Overlay]) -> str:
 
 def _selection(options: Options) -> Selection:
     """--council (codes or names), --agency (any case) and --rule as what the report covers."""
-    kind = LaCode(pl.String)
-    codes = []
-    for text in options.councils:
-        code, message = pl.select(kind.value(pl.lit(text.strip())).alias("code"), kind.message(pl.lit(text.strip())).alias("message")).row(0)
-        if code is None:
-            raise InputError(f"--council {message}")
-        codes.append(code)
+    try:
+        codes = [str(read_one(LaCode(pl.String), text)) for text in options.councils]
+    except ValueError as error:
+        raise InputError(f"--council {error}") from None
     picks = []
     if codes:
         picks.append(pl.col("la_code").is_in(codes))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import polars as pl
 
@@ -278,10 +279,15 @@ HISTORY_COLUMNS = (
 )
 
 
-def parse_day(text: str) -> date:
-    """One date typed by a user (`--as-of`), read exactly as a date cell is; ValueError with the reason."""
-    frame = pl.DataFrame({"t": [text.strip()]})
-    value, message = frame.select(DAY.value(pl.col("t")).alias("value"), DAY.message(pl.col("t")).alias("message")).row(0)
+def read_one(kind: Kind, text: str) -> object:
+    """One value typed by a user (`--as-of`, `--council`), read exactly as a cell of that kind is; ValueError with the reason."""
+    cell_text = pl.lit(text.strip(), pl.String)
+    value, message = pl.select(kind.value(cell_text).alias("value"), kind.message(cell_text).alias("message")).row(0)
     if value is None:
         raise ValueError(message)
     return value
+
+
+def parse_day(text: str) -> date:
+    """A date typed by a user (`--as-of`)."""
+    return cast(date, read_one(DAY, text))
