@@ -28,7 +28,7 @@ from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_
 from .inputs.files import InputError
 from .renderers import RENDERERS
 from .renderers.plain import printable
-from .report import RenderOptions, headline
+from .report import RenderOptions, headline, values_seen
 from .tomlfiles import RuleFileError
 from .version import __version__
 
@@ -265,7 +265,7 @@ def columns(
             missing.add_row(name, Text("required: no row can be checked", style="bold red") if required else "optional", ", ".join(rules) or "-")
         console.print(missing, soft_wrap=False)
     for name, values in view.unknown_values:
-        shown = ", ".join(f"'{v}' ({n})" for v, n in values[:12]) + (f" and {len(values) - 12} more" if len(values) > 12 else "")
+        shown = values_seen(values, 12)
         console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))
     if any(required for _, required, _ in view.missing):
         raise typer.Exit(EXIT_ERROR)

@@ -7,7 +7,6 @@ not words the rules know (after the column map's value translations), with how m
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
 from .inputs.columns import ENGAGEMENT_COLUMNS, Choice
-from .inputs.config import ColumnMap
+from .inputs.config import ColumnMap, closest
 from .inputs.engagements import read_raw
 from .inputs.records import cell
 from .inputs.tables import translated
@@ -43,8 +42,8 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
             where[target] = index
             headers.append((header, target, "mapped by the column map" if key in aliases else "read as is"))
         else:
-            close = difflib.get_close_matches(key, list(contract), n=1)
-            why = "appears twice" if target in where else "ignored: not a contract column" + (f" (did you mean {close[0]}?)" if close else "")
+            match = closest(key, contract)
+            why = "appears twice" if target in where else "ignored: not a contract column" + (f" (did you mean {match}?)" if match else "")
             headers.append((header, "", why))
     loaded, layered = load_rules(ruleset, overlays)
     reading = Engine(loaded, layered, Context()).rules_reading()

@@ -121,10 +121,16 @@ class RejectionReason:
     values: list[tuple[str, int]]
 
     def sentence(self, rows_read: int) -> str:
-        seen = ", ".join(f"'{v}' ({n})" for v, n in self.values[:8]) + (f" and {len(self.values) - 8} more values" if len(self.values) > 8 else "")
+        seen = values_seen(self.values, 8)
         what = f"{self.column} {self.reason}" if self.column else self.reason
         hint = f"; a column map's [values.{self.column}] can translate a council's own words" if self.reason.startswith("is not one of") else ""
         return f"{self.rows} of {rows_read} rows rejected: {what}" + (f"; values seen: {seen}" if seen else "") + hint
+
+
+def values_seen(values: list[tuple[str, int]], most: int) -> str:
+    """"'IRO' (12), 'Social Worker - CiC' (3) and 4 more values": the first `most` values with their rows."""
+    listed = ", ".join(f"'{value}' ({rows})" for value, rows in values[:most])
+    return listed + (f" and {len(values) - most} more values" if len(values) > most else "")
 
 
 def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionReason]:

@@ -9,6 +9,7 @@ and caps are added after the file's, so a later caps file still replaces earlier
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,12 @@ def column_map_of(columns: dict[str, str], values: dict[str, dict[str, str]], wh
     )
 
 
-def _did_you_mean(text: str, choices) -> str:
+def closest(text: str, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt name most likely means, if any is close."""
     close = difflib.get_close_matches(text.strip().lower(), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def _did_you_mean(text: str, choices: Iterable[str]) -> str:
+    match = closest(text, choices)
+    return f" (did you mean {match!r}?)" if match else ""
