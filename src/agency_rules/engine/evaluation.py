@@ -62,7 +62,7 @@ class Evaluation:
         self.engagements_with_breaches = engagements_with_breaches
         self.rows = rows
         self._build = build
-        self._outcomes = outcomes  # la_code, agency and each rule's outcome column of every engagement reported on (shares done's memory)
+        self._outcomes = outcomes  # la_code, agency and each rule's outcome, for every engagement reported on (columns of the evaluated frame)
         self._all: pl.DataFrame | None = None
 
     def finding_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
@@ -248,11 +248,10 @@ class Engine:
                 continue
             missing = missing_approvals(waiver, spec.waiver_approvers)
             record = {"approved_by": waiver.approved_by, "approved_on": waiver.approved_on.isoformat(), "reason": waiver.reason, "reference": waiver.reference}
-            if not spec.waiver_approvers:
-                suffix[engagement_id] = "; a waiver is on file, but this rule cannot be waived"
-                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
-            elif missing:
-                suffix[engagement_id] = f"; the waiver on file lacks approval by {' and '.join(APPROVER_WORDS.get(m, m.replace('_', ' ')) for m in missing)}"
+            if missing:
+                lacking = " and ".join(APPROVER_WORDS.get(m, m.replace("_", " ")) for m in missing)
+                suffix[engagement_id] = (f"; the waiver on file lacks approval by {lacking}" if spec.waiver_approvers
+                                         else "; a waiver is on file, but this rule cannot be waived")
                 extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
             else:
                 suffix[engagement_id] = f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"

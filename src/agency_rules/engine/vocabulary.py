@@ -315,7 +315,7 @@ def _cap_outcome(value: pl.Expr, limit: pl.Expr) -> pl.Expr:
 
 
 CAP_WORDS = {"pay_rate": "pay cap", "pay_rate_paye": "PAYE pay cap", "agency_fee": "agency-fee cap", "framework_fee": "framework-fee cap"}
-AMOUNT_WORDS = {"pay_rate": "pay", "agency_fee": "the agency fee", "framework_fee": "the framework fee"}
+AMOUNT_WORDS = {"pay_rate": "Pay", "agency_fee": "The agency fee", "framework_fee": "The framework fee"}  # each opens its sentence
 
 
 def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr, ctx: Context) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
@@ -326,8 +326,8 @@ def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr,
         (pl.lit(not ctx.caps), pl.lit("no caps file was given, so no cap can be checked (--caps FILE, or --caps london-2016 for the shipped table)")),
         (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), words.spaced(E("role")), words.day(E("start_date")))),
         (limit.is_null(), phrase("the caps for {} / {} set no {}", E("cap.region"), words.spaced(E("cap.role")), cap)),
-        (value.is_null(), phrase("{} is not recorded; the {} is £{} an hour", amount[0].upper() + amount[1:], cap, words.money(limit))),
-        otherwise=phrase("{} of £{} an hour is above the {} of £{} ({}, {})", amount[0].upper() + amount[1:], words.money(value), cap,
+        (value.is_null(), phrase("{} is not recorded; the {} is £{} an hour", amount, cap, words.money(limit))),
+        otherwise=phrase("{} of £{} an hour is above the {} of £{} ({}, {})", amount, words.money(value), cap,
                             words.money(limit), E("cap.region"), words.spaced(E("cap.role"))),
     )
     evidence = {
