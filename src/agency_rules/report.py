@@ -71,6 +71,15 @@ class Report:
         """The findings a slice of engagements at a time, for renderers that write them all."""
         return self.evaluation.finding_slices()
 
+    def finding_rows_in_words(self) -> Iterator[list[Any]]:
+        """Every finding as a row of FINDING_FIELDS with its evidence in words, for spreadsheets (CSV, workbook); streamed."""
+        evidence = FINDING_FIELDS.index("evidence")
+        for findings in self.finding_slices():
+            for record in findings.select(FINDING_FIELDS).iter_rows():
+                cells = list(record)
+                cells[evidence] = evidence_text(cells[evidence])
+                yield cells
+
     def exit_status(self, fail_on_unknown: bool = False) -> int:
         """0 clean; 1 a breach (or an unknown, if asked); 3 no breach but rejected input rows."""
         if self.total(BREACH) or (fail_on_unknown and self.total(UNKNOWN)):

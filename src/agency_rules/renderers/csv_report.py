@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from ..report import FINDING_FIELDS, RenderOptions, Report, evidence_text
+from ..report import FINDING_FIELDS, RenderOptions, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,9 +21,5 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FINDING_FIELDS)
-    evidence = FINDING_FIELDS.index("evidence")
-    for findings in report.finding_slices():
-        for record in findings.select(FINDING_FIELDS).iter_rows():
-            cells = list(record)
-            cells[evidence] = evidence_text(cells[evidence])
-            writer.writerow([neutralise(value) for value in cells])
+    for cells in report.finding_rows_in_words():
+        writer.writerow([neutralise(value) for value in cells])

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, decoding_notes, evidence_text, headline, rejection_lines
+from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
@@ -61,20 +61,11 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
     ]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
-            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input") and c < len(line)) else None)
+            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
-    evidence = FINDING_FIELDS.index("evidence")
-
-    def rows():
-        for findings in report.finding_slices():
-            for record in findings.select(FINDING_FIELDS).iter_rows():
-                cells = list(record)
-                cells[evidence] = evidence_text(cells[evidence])
-                yield cells
-
-    left: Iterator | None = rows()
+    left: Iterator | None = report.finding_rows_in_words()
     part = 1
     while left is not None:
         left = _sheet(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDING_FIELDS), left, bold)
