@@ -175,3 +175,16 @@ def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_fin
     assert set(notices.filter(notices["rule_id"] == "CAP001")["for example"]) == {"E-1", "E-2", "E-3"}
     findings = reader.load_sheet("Findings").to_polars()
     assert findings.filter(findings["engagement_id"] == "E-1").select("start_date", "end_date").row(0) == ("2025-11-03", "2026-04-30")
+
+
+def test_a_cell_past_the_headers_last_column_rejects_its_row(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(tmp_path / "export.xlsx")
+    sheet = book.add_worksheet()
+    header = list(COMPLIANT)
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, list(COMPLIANT.values()))
+    sheet.write_row(2, 0, [*{**COMPLIANT, "engagement_id": "E-2"}.values(), "stray"])
+    book.close()
+    report = api.check(tmp_path / "export.xlsx")
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (2, 1, 1)
+    assert report.rejected_rows["message"][0] == f"row has {len(header) + 1} cells but the header has {len(header)}"

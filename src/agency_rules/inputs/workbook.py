@@ -61,14 +61,13 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     header = list(head[at])
     while header and not header[-1]:
         header.pop()
-    data = table.slice(at + 1).select(table.columns[: max(len(header), 1)])
-    frame = data.select(pl.col(name).alias(cell(i)) for i, name in enumerate(data.columns)).with_columns(
+    rows = table.slice(at + 1)
+    width, beyond = len(header), rows.columns[len(header):]
+    overflowing = pl.any_horizontal(pl.col(c) != "" for c in beyond) if beyond else pl.lit(False)
+    frame = rows.select(
+        *(pl.col(name).alias(cell(i)) for i, name in enumerate(rows.columns[:width])),
         (pl.int_range(pl.len(), dtype=pl.Int64) + at + 2).alias(ROW),
-        pl.lit(len(header), pl.Int32).alias(FIELDS),
-        pl.all_horizontal(pl.col(cell(i)) == "" for i in range(data.width)).alias(BLANK),
+        pl.when(overflowing).then(width + 1).otherwise(width).cast(pl.Int32).alias(FIELDS),  # a cell past the header's last: too many cells
+        pl.all_horizontal(pl.col(name) == "" for name in rows.columns[:width]).alias(BLANK),
     )
-    overflow = table.slice(at + 1).select(table.columns[len(header):]) if table.width > len(header) else None
-    if overflow is not None and overflow.width:
-        beyond = overflow.select(pl.any_horizontal(pl.col(c) != "" for c in overflow.columns)).to_series()
-        frame = frame.with_columns(pl.when(beyond).then(pl.lit(len(header) + 1, pl.Int32)).otherwise(pl.col(FIELDS)).alias(FIELDS))
     return Records(header, frame, at + 1), chosen
