@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agency_rules.cli import app, route
+from agency_rules.cli import app, implied_check
 
 from .conftest import COMPLIANT, REPO, write_csv
 
@@ -21,7 +22,7 @@ FIXTURE_ARGS = [str(FIXTURES / "engagements.csv"), "--history", str(FIXTURES / "
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, route(list(args)))
+    result = CliRunner().invoke(app, ["check", *args] if implied_check(list(args)) else list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
 
@@ -147,6 +148,26 @@ def test_the_console_command_runs_as_a_module() -> None:
     result = subprocess.run([sys.executable, "-m", "agency_rules", *FIXTURE_ARGS, "--format", "json"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["rows_rejected"] == 5
+
+
+@pytest.mark.parametrize("option, value, choices", [
+    ("--format", "foo", "table, json, csv, md, html, xlsx"), ("--group-by", "worker", "council, agency"), ("--fail-on", "never", "breach, unknown"),
+])
+def test_a_bad_choice_is_refused_in_plain_words_naming_the_option(option: str, value: str, choices: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "agency_rules", str(FIXTURES / "engagements.csv"), option, value],
+                            capture_output=True, text=True, cwd=REPO, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 2
+    assert f"Invalid value for '{option}': '{value}' is not one of {choices}" in result.stderr
+    assert "Value error" not in result.stderr and "agency-check check" not in result.stderr
+    assert "Usage: agency-check [OPTIONS]" in result.stderr and "Try 'agency-check -h' for help" in result.stderr
+
+
+def test_options_take_any_case_and_the_output_short_name(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, _, _ = run(str(path), "--format", "JSON", "-o", str(tmp_path / "r.json"), "--as-of", "1 October 2025", "--quiet")
+    assert code == 0 and json.loads((tmp_path / "r.json").read_text())["as_of"] == "2025-10-01"
+    code, _, err = run(str(path), "--as-of", "31/02/2025")
+    assert code == 2 and "Invalid value for '--as-of'" in err and "31/02/2025" in err
 
 
 def test_project_config_in_the_working_folder_sets_standing_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

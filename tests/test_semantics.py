@@ -40,14 +40,14 @@ def test_a_role_recorded_on_one_row_counts_for_the_workers_other_rows(tmp_path: 
     assert got == {"A": "pass", "B": expected}
     if expected == "breach":
         [finding] = findings
-        assert finding["evidence"]["previous_role"]["recorded_in"] == "the previous_* columns of engagement A"
+        assert finding["evidence"]["previous_role"]["recorded_in"] == "the previous-role columns of engagement A"
         assert "left Medway (South East) on 31 May 2025" in finding["message"]
 
 
 def test_the_role_on_the_engagements_own_row_is_named_as_such(tmp_path: Path) -> None:
     got, [finding] = outcomes_by_engagement(tmp_path, [{"engagement_id": "A", "start_date": "2025-07-01", **LEFT_MEDWAY}], "COOL001")
     assert got == {"A": "breach"}
-    assert finding["evidence"]["previous_role"]["recorded_in"] == "the engagement's previous_* columns"
+    assert finding["evidence"]["previous_role"]["recorded_in"] == "this engagement's previous-role columns"
 
 
 def test_another_workers_role_does_not_count(tmp_path: Path) -> None:
@@ -90,5 +90,5 @@ def test_pooled_roles_use_each_engagements_own_overlay(tmp_path: Path) -> None:
 def test_disagreeing_reference_records_name_both_values(tmp_path: Path, received: str, count: str) -> None:
     got, [finding] = outcomes_by_engagement(tmp_path, [{"engagement_id": "A", "reference_received": received, "references_count": count}], "REF001")
     assert got == {"A": "unknown"}
-    word = "yes" if received == "yes" else "no"
-    assert f"reference_received is {word} but references_count is {count}" in finding["message"]
+    word = "received" if received == "yes" else "not received"
+    assert f"a reference is recorded as {word} but the count of references received is {count}" in finding["message"]

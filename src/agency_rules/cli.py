@@ -9,9 +9,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,6 +41,7 @@ app = typer.Typer(
 )
 COMMANDS = ("check", "rules", "columns")
 EXIT_ERROR = 2
+E = TypeVar("E", bound=Enum)
 
 
 class Format(str, Enum):
@@ -133,28 +135,46 @@ def _umask() -> int:
     return mask
 
 
-def _as_of(value: Optional[str]):
-    if value is None:
-        return None
+def as_of_day(value: object) -> date:
+    if isinstance(value, date):
+        return value
     try:
-        return parse_day(value)
+        return parse_day(str(value))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
 
-@app.command()
+def one_of(kind: type[E]) -> Callable[[object], E]:
+    """Parses an option into its enum; typer's own check words a refusal as a Python 'Value error'."""
+    names = ", ".join(member.value for member in kind)
+
+    def parse(value: object) -> E:
+        if isinstance(value, kind):
+            return value
+        try:
+            return kind(str(value).lower())
+        except ValueError:
+            raise typer.BadParameter(f"{printable(str(value))!r} is not one of {names}") from None
+    return parse
+
+
+def choices(kind: type[Enum]) -> str:
+    return "[" + "|".join(member.value for member in kind) + "]"
+
+
+@app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def check(
-    engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="ENGAGEMENTS")],
+    engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="FILE")],
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="The workbook sheet to read (default: the first).")] = None,
     history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
     ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
     overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
     waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the parameter values in force on this day for every engagement.")] = None,
-    output_format: Annotated[Optional[Format], typer.Option("--format", help="Report format (default: from the --output extension, else table).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file instead of the terminal.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
+    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=as_of_day, metavar="DAY", help="Use the parameter values in force on this day for every engagement.")] = None,
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(Format), help="Report format (default: from the --output extension, else table).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
     column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
@@ -163,7 +183,7 @@ def check(
     council: Annotated[list[str], typer.Option("--council", help="Report only this council's engagements (ONS code or name; repeatable).")] = [],
     agency: Annotated[list[str], typer.Option("--agency", help="Report only this agency's engagements (any case; repeatable).")] = [],
     rule: Annotated[list[str], typer.Option("--rule", help="Report only this rule (repeatable).")] = [],
-    group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", help="Group the table and Markdown findings by council or agency.")] = None,
+    group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", parser=one_of(GroupBy), metavar=choices(GroupBy), help="Group the table and Markdown findings by council or agency.")] = None,
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
     try:
@@ -179,7 +199,7 @@ def check(
             list(dict.fromkeys([*settings.overlays, *overlay])),
             [*settings.caps, *caps],
             waivers or settings.waivers,
-            _as_of(as_of),
+            as_of,
             column_map or settings.column_map,
             found[1] if found else None,
             sheet,
@@ -284,16 +304,17 @@ def main_options(
     """Check agency social worker engagements against the agency rules."""
 
 
-def route(argv: list[str]) -> list[str]:
-    """`agency-check FILE …` means `agency-check check FILE …`; subcommands and top-level flags pass through."""
-    if not argv or argv[0] in COMMANDS or argv[0] in ("--help", "-h", "--version"):
-        return argv
-    return ["check", *argv]
+def implied_check(argv: list[str]) -> bool:
+    """`agency-check FILE …` means the check command; subcommands and top-level flags go to the group."""
+    return bool(argv) and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version")
 
 
 def main() -> None:
+    argv = sys.argv[1:]
     try:
-        app(args=route(sys.argv[1:]), prog_name="agency-check")
+        group = typer.main.get_command(app)
+        command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
+        command.main(args=argv, prog_name="agency-check")
         status = 0
     except SystemExit as done:
         status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR

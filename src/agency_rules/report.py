@@ -71,11 +71,11 @@ class Report:
         """The findings a slice of engagements at a time, for renderers that write them all."""
         return self.evaluation.finding_slices()
 
-    def finding_rows_in_words(self) -> Iterator[list[Any]]:
-        """Every finding as a row of FINDING_FIELDS with its evidence in words, for spreadsheets (CSV, workbook); streamed."""
-        evidence = FINDING_FIELDS.index("evidence")
+    def finding_rows_in_words(self, fields: tuple[str, ...] = FINDING_FIELDS) -> Iterator[list[Any]]:
+        """Every finding as a row of `fields` with its evidence in words, for spreadsheets (CSV, workbook); streamed."""
+        evidence = fields.index("evidence")
         for findings in self.finding_slices():
-            for record in findings.select(FINDING_FIELDS).iter_rows():
+            for record in findings.select(fields).iter_rows():
                 cells = list(record)
                 cells[evidence] = evidence_text(cells[evidence])
                 yield cells

@@ -36,7 +36,7 @@ def past_roles(engagements: pl.DataFrame, history: pl.DataFrame | None) -> pl.La
         pl.lit("substantive").alias("employment"),
         pl.col("previous_substantive_end").alias("end_date"),
         pl.col("previous_leaving_reason").alias("leaving_reason"),
-        phrase("the previous_* columns of engagement {}", pl.col("engagement_id")).alias("recorded_in"),
+        phrase("the previous-role columns of engagement {}", pl.col("engagement_id")).alias("recorded_in"),
         pl.lit(True).alias("from_columns"),
         pl.col("engagement_id").alias("source_engagement"),
     )

@@ -108,7 +108,7 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
     message = choose(
         (too_soon, phrase("qualified on {}, so had less than {} years' post-qualified experience on the start date {}; {} years are reached on {}",
                              words.day(qualified), words.number(need), words.day(start), words.number(need), words.day(reached))),
-        (pqe.is_null(), phrase("post-qualified experience (pqe_years) is not recorded; {} years are required", words.number(need))),
+        (pqe.is_null(), phrase("post-qualified experience is not recorded; {} years are required", words.number(need))),
         otherwise=phrase("recorded post-qualified experience of {} years is less than the {} years required", words.number(pqe), words.number(need)),
     )
     evidence = {
@@ -121,7 +121,7 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
             phrase("recorded PQE of {} years is more than the {} years since qualifying", words.number(pqe), bound.clip(0).round(1).cast(pl.String))
         ),
     }
-    warning = pl.when(above_bound).then(pl.lit("recorded pqe_years is more than the time since qualified_date (data warning)"))
+    warning = pl.when(above_bound).then(pl.lit("the recorded post-qualified experience is longer than the time since the worker qualified (data warning)"))
     return frame, Verdict(outcome, message, evidence, warning)
 
 
@@ -169,7 +169,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
             "__i",
             *(E(c).alias(prefix + c) for c in ("kind", "la_code", "end_date", "leaving_reason", "allowed_from")),
             E("region.role").alias(prefix + "region"),
-            pl.when(E("own")).then(pl.lit("the engagement's previous_* columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
+            pl.when(E("own")).then(pl.lit("this engagement's previous-role columns")).otherwise(E("recorded_in")).alias(prefix + "recorded_in"),
         )
     )
     frame = pl.concat([frame, engagements.select("__i").join(found, on="__i", how="left").sort("__i").drop("__i")], how="horizontal")
@@ -185,7 +185,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     message = choose(
         (c("kind") == "breach", phrase("{} (left by {})", story, words.spaced(c("leaving_reason")))),
         (c("kind") == "no_reason", phrase("{}; exempt if the worker left by {}, but the leaving reason is not recorded", story, exempt.list.join(" or "))),
-        (c("kind") == "no_end", phrase("a previous substantive role is recorded ({}) but not when it ended (previous_substantive_end)",
+        (c("kind") == "no_end", phrase("a previous substantive role is recorded ({}) but not the day it ended",
                                           words.la(c("la_code")).fill_null("LA not recorded"))),
         otherwise=phrase("a substantive role ended on {}, within {} months of the start, but its LA is not recorded", words.day(c("end_date")), months),
     )
@@ -263,12 +263,12 @@ def notice_period(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
     )
     message = choose(
         (la_unrecorded, phrase(
-            "notice of {} weeks is under {}; it suffices if the LA's own notice for the equivalent permanent role is no longer, but la_substantive_notice_weeks is not recorded",
+            "notice of {} weeks is under {}; it suffices if the LA's own notice for the equivalent permanent role is no longer, but the LA's notice is not recorded",
             words.number(notice), words.number(need))),
-        (notice.is_null(), phrase("the notice period (notice_period_weeks) is not recorded; at least {} weeks are required", words.number(required))),
+        (notice.is_null(), phrase("the notice period is not recorded; at least {} weeks are required", words.number(required))),
         (notice < required, phrase("notice period of {} weeks is shorter than the {} weeks required", words.number(notice), words.number(required))),
         (~mutual, phrase("the {}-week notice does not bind both sides (the record says it is not reciprocal)", words.number(notice))),
-        otherwise="whether the notice binds both worker and LA (notice_reciprocal) is not recorded",
+        otherwise="whether the notice binds both worker and LA is not recorded",
     )
     evidence = {
         "notice_period_weeks": notice, "notice_reciprocal": mutual, "min_weeks": need,
@@ -290,11 +290,11 @@ def references(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tup
         otherwise=UNKNOWN,
     )
     message = choose(
-        (disagree, phrase("the records disagree: reference_received is {} but references_count is {}; {} required",
-                             choose((received, "yes"), otherwise="no"), count, need)),
+        (disagree, phrase("the records disagree: a reference is recorded as {} but the count of references received is {}; {} required",
+                             choose((received, "received"), otherwise="not received"), count, need)),
         (count.is_not_null(), phrase("{} practice reference(s) received; {} required", count, need)),
         (~received, "no reference was received for the worker"),
-        otherwise=phrase("the references received are not recorded (references_count, reference_received); {} required", need),
+        otherwise=phrase("the references received are not recorded; {} required", need),
     )
     return frame, Verdict(outcome, message, {"references_count": count, "reference_received": received, "min_count": need})
 

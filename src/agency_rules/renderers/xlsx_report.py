@@ -8,6 +8,7 @@ further sheet past Excel's 1,048,576 rows.
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -18,6 +19,9 @@ from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, dec
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
+# The rule's severity is left out: beside an `unknown` outcome, "breach" reads as the finding's verdict.
+FINDINGS_SHEET = tuple(name for name in FINDING_FIELDS if name != "severity")
+DATES = ("start_date", "end_date")
 WIDTHS = {"message": 80, "evidence": 80, "source": 30, "file": 30, "agency": 28, "council": 22, "value": 24}
 
 
@@ -65,10 +69,19 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
-    left: Iterator | None = report.finding_rows_in_words()
+    """Engagement dates as Excel dates, so HR can sort and filter by them."""
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    dated = [FINDINGS_SHEET.index(name) for name in DATES]
+
+    def rows() -> Iterator[list[Any]]:
+        for cells in report.finding_rows_in_words(FINDINGS_SHEET):
+            for c in dated:
+                cells[c] = (date.fromisoformat(cells[c]), day) if cells[c] else None
+            yield cells
+    left: Iterator | None = rows()
     part = 1
     while left is not None:
-        left = _sheet(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDING_FIELDS), left, bold)
+        left = _sheet(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDINGS_SHEET), left, bold)
         part += 1
 
 
@@ -91,7 +104,11 @@ def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> It
 
 
 def _cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
+    """A (date, format) pair is a date cell; every other non-number is written as text."""
     if value is None:
+        return
+    if isinstance(value, tuple):
+        sheet.write_datetime(r, c, *value)
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         sheet.write_string(r, c, str(value), style)
