@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from xml.sax.saxutils import escape
 from datetime import date, datetime
 from pathlib import Path
 
@@ -48,6 +49,38 @@ def write_workbook(path: Path, rows: list[dict[str, str]], title: bool = True, s
     return path
 
 
+def write_ods(path: Path, rows: list[dict[str, str]], sheet: str = "Agency workers") -> Path:
+    """An OpenDocument spreadsheet written by hand (a zip of XML), dates and amounts as typed cells, a title above the header."""
+    header = list(dict.fromkeys(k for row in rows for k in row))
+
+    def cell(name: str, value: str) -> str:
+        if name in DATES and value[:4].isdigit():
+            return f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        if name in NUMBERS and value.replace(".", "", 1).isdigit():
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>' if value else "<table:table-cell/>"
+
+    lines = [[cell("", "Agency workers, November 2025")], [], [cell("", name) for name in header],
+             *([cell(name, row.get(name, "")) for name in header] for row in rows)]
+    table = "".join("<table:table-row>" + ("".join(cells) or "<table:table-cell/>") + "</table:table-row>" for cells in lines)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content office:version="1.2" '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="{escape(sheet)}">'
+        f'{table}</table:table></office:spreadsheet></office:body></office:document-content>'
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
 def fixture_rows() -> list[dict[str, str]]:
     with (FIXTURES / "engagements.csv").open(newline="") as handle:
         return list(csv.DictReader(handle))
@@ -61,6 +94,16 @@ def test_a_workbook_is_checked_like_the_csv_with_its_own_row_numbers(tmp_path: P
     assert (from_book.rows_read, from_book.rows_checked, from_book.rows_rejected) == (from_csv.rows_read, from_csv.rows_checked, from_csv.rows_rejected)
     assert from_book.counts == from_csv.counts
     # the header is on the sheet's row 3, so each record is two rows lower than in the CSV
+    assert from_book.findings["row"].to_list() == [r + 2 for r in from_csv.findings["row"].to_list()]
+    assert from_book.inputs[0].encoding == "workbook" and from_book.inputs[0].sheet == "Agency workers"
+
+
+def test_an_opendocument_spreadsheet_is_checked_like_the_csv(tmp_path: Path) -> None:
+    book = write_ods(tmp_path / "export.ods", fixture_rows())
+    from_csv = api.check(FIXTURES / "engagements.csv")
+    from_book = api.check(book)
+    assert (from_book.rows_read, from_book.rows_checked, from_book.rows_rejected) == (from_csv.rows_read, from_csv.rows_checked, from_csv.rows_rejected)
+    assert from_book.counts == from_csv.counts
     assert from_book.findings["row"].to_list() == [r + 2 for r in from_csv.findings["row"].to_list()]
     assert from_book.inputs[0].encoding == "workbook" and from_book.inputs[0].sheet == "Agency workers"
 
