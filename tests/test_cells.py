@@ -75,3 +75,10 @@ def test_an_export_with_council_names_and_excel_dates_is_checked_end_to_end(chec
 def test_a_time_of_day_rejects_the_row_saying_so() -> None:
     report = api.run([pl.DataFrame([{**COMPLIANT, "start_date": "03/11/2025 14:30"}])], api.Options())
     assert report.rows_checked == 0 and "has a time of day" in report.rejected_rows["message"][0]
+
+
+@pytest.mark.parametrize("amount, said", [(0.5, "0.50"), (35.01, "35.01"), (999.995, "1,000.00"), (1050, "1,050.00"), (123456, "123,456.00"), (1234567.891, "1,234,567.89")])
+def test_money_in_messages_has_pence_and_thousands_separated(amount: float, said: str) -> None:
+    from agency_rules.engine.words import money
+
+    assert pl.select(money(pl.lit(amount))).item() == said

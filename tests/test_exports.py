@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -230,3 +232,68 @@ def test_a_run_tells_each_stage_as_it_begins_and_the_terminal_spinner_stays_off_
     with cli.progress(quiet=False) as on_stage:
         assert callable(on_stage)
         on_stage("checking the rules")
+
+
+def test_a_mapped_column_is_named_as_the_export_spells_it_wherever_a_row_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("Ref,SWE Number,Council,Job Title,Start,Finish\nA1,SW1,Kent,social_worker,01/11/2025 14:30,\n"
+                    "A2,SW2,Kent,Senior Practitioner,01/11/2025,\nA3,SW3,Kent,social_worker,01/11/2025,31/10/2025\n", encoding="utf-8")
+    mapping = map_file(tmp_path, '[columns]\nRef = "engagement_id"\n"SWE Number" = "worker_id"\nCouncil = "la_code"\n"Job Title" = "role"\n'
+                                 'Start = "start_date"\nFinish = "end_date"\n')
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
+    errors = {r["engagement_id"]: r["errors"][0] for r in json.loads(out)["rejected_rows"]}
+    assert code == 3 and errors["A1"]["column"] == "start_date" and errors["A1"]["header"] == "Start"
+    assert "[values.role] of a column map" in errors["A2"]["message"]
+    assert errors["A3"]["value"] == "31/10/2025"  # as the export holds it, not re-written
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "md")
+    assert "| Start (start\\_date) |" in out and "Job Title (role)" in out
+
+
+def test_the_csv_report_carries_every_rejected_row_after_the_findings(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "notice_period_weeks": "1"}, {**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}]
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--format", "csv")
+    lines = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert code == 1 and [(r["engagement_id"], r["outcome"]) for r in lines] == [("E-1", "breach"), ("E-2", "rejected")]
+    assert lines[1]["row"] == "3" and lines[1]["rule_id"] == "" and "start_date: '31/02/2025' is not a real day" in lines[1]["message"]
+    code, out, _ = run(str(write_csv(tmp_path / "all.csv", rows[1:])), "--format", "csv")
+    assert code == 3 and len(list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))) == 1
+
+
+def test_an_agency_no_engagement_has_is_refused_with_the_agencies_there_are(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "agency": "Meridian Recruitment"}, {**COMPLIANT, "engagement_id": "E-2", "agency": "Oakfield"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, _, err = run(str(path), "--agency", "meridian")
+    assert code == 2 and "no checked engagement has that agency (did you mean 'Meridian Recruitment'?)" in err and "'Oakfield'" in err
+    assert run(str(path), "--agency", "MERIDIAN recruitment ")[0] == 0
+
+
+def test_the_columns_command_refuses_what_the_check_refuses_and_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("Ref,SWE Number,Council,Job Title,Start,Agency,Worker Name\nA1,SW1,Kent,social_worker,01/11/2025,Acme,Jo\n", encoding="utf-8")
+    base = '[columns]\nRef = "engagement_id"\n"SWE Number" = "worker_id"\nCouncil = "la_code"\n"Job Title" = "role"\nStart = "start_date"\n'
+    for extra, says in [('"End Date" = "end_date"\n', "'End Date' (for end_date) that the file does not have"),
+                        ('Agency = "la_code"\n', "the headers 'Council' (column 3) and 'Agency' (column 6) are both read as la_code (the column map reads")]:
+        mapping = map_file(tmp_path, base + extra)
+        code, out, err = run("columns", str(path), "--column-map", str(mapping))
+        assert code == 2 and says in err and "a check would refuse" in err
+        code, _, err = run(str(path), "--column-map", str(mapping))
+        assert code == 2 and says in err
+    code, out, _ = run("columns", str(path), "--column-map", str(map_file(tmp_path, base)))
+    assert code == 0 and "did you mean worker_id" not in out  # already read from 'SWE Number'
+
+
+def test_an_unknown_key_in_a_settings_file_suggests_the_one_meant(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, _, err = run(str(path), "--column-map", str(map_file(tmp_path, '[column]\n"A" = "agency"\n')))
+    assert code == 2 and "column: unknown key (did you mean 'columns'?)" in err
+    caps = tmp_path / "caps.toml"
+    caps.write_text('[[cap]]\nregion = "London"\nrole = "social_worker"\neffective_from = 2025-01-01\npay_rat = 3\nsource = "x"\n', encoding="utf-8")
+    code, _, err = run(str(path), "--caps", str(caps))
+    assert code == 2 and "pay_rat: unknown key (did you mean 'pay_rate'?)" in err
+
+
+def test_a_report_file_with_an_extension_no_format_has_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, _, err = run(str(path), "--output", str(tmp_path / "report.pdf"))
+    assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()
+    assert run(str(path), "--output", str(tmp_path / "report.pdf"), "--format", "md")[0] == 0

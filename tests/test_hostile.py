@@ -147,17 +147,24 @@ def test_an_interrupt_while_writing_leaves_no_partial_file(tmp_path: Path) -> No
     assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
-def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("breach, args, status", [
+    (True, ["--format", "json"], 1), (False, ["--limit", "0"], 3), (False, ["--format", "md", "--limit", "0"], 3), (False, ["--format", "csv"], 3),
+    (False, ["columns"], 0),
+])
+def test_a_reader_that_stops_early_is_not_an_error_and_the_exit_status_is_the_runs(tmp_path: Path, breach: bool, args: list[str], status: int) -> None:
+    """Rich would end with status 1 on a closed pipe; the status must still say what the run found (a breach 1, rejections only 3)."""
     import subprocess
     import sys
 
-    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "notice_period_weeks": "1"} for i in range(3000)]
-    path = write_csv(tmp_path / "e.csv", rows)
-    process = subprocess.Popen([sys.executable, "-m", "agency_rules", str(path), "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "notice_period_weeks": "1" if breach else "6", "start_date": "31/02/2025" if i % 2 else COMPLIANT["start_date"]}
+            for i in range(3000)]
+    path = str(write_csv(tmp_path / "e.csv", rows))
+    command = ["columns", path] if args == ["columns"] else [path, *args]
+    process = subprocess.Popen([sys.executable, "-m", "agency_rules", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.read(10)
     process.stdout.close()
     err = process.stderr.read().decode()
-    assert process.wait() == 1, err
+    assert process.wait() == status, err
     assert "Traceback" not in err and "internal error" not in err
 
 

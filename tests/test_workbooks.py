@@ -162,9 +162,9 @@ def test_the_workbook_report_has_typed_filtered_sheets_with_frozen_headers(tmp_p
     findings = reader.load_sheet("Findings").to_polars()
     code, text, _ = run(*FIXTURE_ARGS, "--format", "json")
     expected = json.loads(text)["findings"]
-    assert findings.select("engagement_id", "rule_id").rows() == [(f["engagement_id"], f["rule_id"]) for f in expected]
+    assert findings.select("engagement", "rule").rows() == [(f["engagement_id"], f["rule_id"]) for f in expected]
     assert findings["row"].dtype.is_numeric() and findings["council"][0] == "Kent"
-    assert findings["start_date"].dtype.is_temporal() and "severity" not in findings.columns  # the rule's severity beside 'unknown' misleads
+    assert findings["start date"].dtype.is_temporal() and "severity" not in findings.columns  # the rule's severity beside 'unknown' misleads
     rejected = reader.load_sheet("Rejected rows").to_polars()
     assert rejected.height == len(json.loads(text)["rejected_rows"]) + 1  # one row has two reasons
     with zipfile.ZipFile(out) as archive:
@@ -180,7 +180,7 @@ def test_text_from_an_input_stays_text_in_the_workbook(tmp_path: Path) -> None:
         sheet = archive.read("xl/worksheets/sheet2.xml").decode()
     assert "<f>" not in sheet and "hyperlink" not in sheet.lower()
     findings = fastexcel.read_excel(out).load_sheet("Findings").to_polars()
-    assert findings["engagement_id"][0] == "=1+1"
+    assert findings["engagement"][0] == "=1+1"
 
 
 @pytest.mark.parametrize("name, starts", [("r.json", "{"), ("r.csv", "\ufeffengagement_id"), ("r.md", "# Agency rules check"), ("r.html", "<!doctype html>")])
@@ -216,10 +216,10 @@ def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_fin
     code, text, _ = run(*args, "--format", "json")
     expected = json.loads(text)["notices"]
     assert notices.height == sum(len(n["reasons"]) for n in expected) > len(expected)  # every reason, not only each rule's first
-    assert notices.columns == ["rule_id", "kind", "engagements", "reason", "for example"]
-    assert set(notices.filter(notices["rule_id"] == "CAP001")["for example"]) == {"E-1", "E-2", "E-3"}
+    assert notices.columns == ["rule", "kind", "engagements", "reason", "for example"]
+    assert set(notices.filter(notices["rule"] == "CAP001")["for example"]) == {"E-1", "E-2", "E-3"}
     findings = reader.load_sheet("Findings").to_polars()
-    assert findings.filter(findings["engagement_id"] == "E-1").select(pl.col("start_date", "end_date").dt.date()).row(0) == (date(2025, 11, 3), date(2026, 4, 30))
+    assert findings.filter(findings["engagement"] == "E-1").select(pl.col("start date", "end date").dt.date()).row(0) == (date(2025, 11, 3), date(2026, 4, 30))
 
 
 def test_a_cell_past_the_headers_last_column_rejects_its_row(tmp_path: Path) -> None:
@@ -233,3 +233,15 @@ def test_a_cell_past_the_headers_last_column_rejects_its_row(tmp_path: Path) -> 
     report = api.check(tmp_path / "export.xlsx")
     assert (report.rows_read, report.rows_checked, report.rows_rejected) == (2, 1, 1)
     assert report.rejected_rows["message"][0] == f"row has {len(header) + 1} cells but the header has {len(header)}"
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_data_names_the_sheet_and_the_others(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(tmp_path / "export.xlsx")
+    book.add_worksheet("Read me").write_string(0, 0, "This export was produced by the MSP portal")
+    data = book.add_worksheet("Engagements")
+    data.write_row(0, 0, list(COMPLIANT))
+    data.write_row(1, 0, list(COMPLIANT.values()))
+    book.close()
+    code, _, err = run(str(tmp_path / "export.xlsx"))
+    assert code == 2 and "sheet 'Read me', row 1" in err and "name it with --sheet; the workbook's other sheets are 'Engagements'" in err
+    assert run(str(tmp_path / "export.xlsx"), "--sheet", "Engagements")[0] == 0

@@ -27,6 +27,7 @@ from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .regions import council_names
 from .report import Report
+from .tomlfiles import closest
 
 DEFAULT_RULESET = "consultation-2023"
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
@@ -117,6 +118,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
+    _refuse_unknown_agencies(options.agencies, engagements)
     context = Context(caps, past_roles(engagements, history.table.valid if history else None))
     selection = _selection(options)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
@@ -158,6 +160,19 @@ def _changed_by(rule_id: str, overlays: list[Overlay]) -> str:
         for overlay in overlays for change in overlay.change if change.rule == rule_id
     ]
     return f" (overlays: {'; '.join(changes)})" if changes else ""
+
+
+def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> None:
+    """An --agency no checked engagement has is a misspelling far more often than an answer, so it is refused with the names there are."""
+    agencies = engagements.select(pl.col("agency").str.strip_chars().drop_nulls().unique().sort()).to_series().to_list() if asked else []
+    known = {name.lower() for name in agencies}
+    for name in asked:
+        if name.strip().lower() not in known:
+            match = next((a for a in sorted(known) if name.strip().lower() in a), None) or closest(name, known)
+            listed = ", ".join(map(repr, agencies[:20])) + (f" and {len(agencies) - 20} more" if len(agencies) > 20 else "")
+            suggestion = f" (did you mean {next(a for a in agencies if a.lower() == match)!r}?)" if match else ""
+            raise InputError(f"--agency {name!r}: no checked engagement has that agency{suggestion}; "
+                             + (f"the agencies are: {listed}" if agencies else "the export records no agency"))
 
 
 def _selection(options: Options) -> Selection:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_
 from .inputs.files import InputError
 from .renderers import RENDERERS
 from .renderers.plain import printable
+from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
 from .tomlfiles import RuleFileError
 from .version import __version__
@@ -42,6 +42,7 @@ app = typer.Typer(
 COMMANDS = ("check", "rules", "columns")
 EXIT_ERROR = 2
 E = TypeVar("E", bound=Enum)
+COLUMN_MAP_HELP = "A TOML file whose \\[columns] table maps the export's headers to the contract's columns, and \\[values.COLUMN] tables its words."
 
 
 class Format(str, Enum):
@@ -61,6 +62,9 @@ def report_format(chosen: Format | None, output: Path | None) -> Format:
     implied = SUFFIXES.get(output.suffix.lower()) if output else None
     if chosen and implied and chosen is not implied:
         raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
+    if chosen is None and output is not None and output.suffix and implied is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise fail(f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those, or --format")
     result = chosen or implied or Format.table
     if result is Format.xlsx and output is None:
         raise fail("--format xlsx writes a workbook, which needs --output FILE.xlsx")
@@ -91,11 +95,6 @@ def progress(quiet: bool) -> Iterator[Callable[[str], None] | None]:
 def fail(message: str) -> typer.Exit:
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("agency-check: error:", "bold red"), " ", printable(message)))
     return typer.Exit(EXIT_ERROR)
-
-
-def broken_pipe(error: OSError) -> bool:
-    """Python says BrokenPipeError; polars' writer says OSError 'Broken pipe (os error 32)'."""
-    return isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE or "os error 32" in str(error)
 
 
 def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path]) -> None:
@@ -144,6 +143,15 @@ def as_of_day(value: object) -> date:
         raise typer.BadParameter(str(error)) from None
 
 
+def whole_number(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text.isdigit():
+        raise typer.BadParameter(f"{printable(text)!r} is not a whole number of 0 or more")
+    return int(text)
+
+
 def one_of(kind: type[E]) -> Callable[[object], E]:
     """Parses an option into its enum; typer's own check words a refusal as a Python 'Value error'."""
     names = ", ".join(member.value for member in kind)
@@ -165,24 +173,24 @@ def choices(kind: type[Enum]) -> str:
 @app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def check(
     engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="FILE")],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="The workbook sheet to read (default: the first).")] = None,
-    history: Annotated[Optional[Path], typer.Option("--history", help="Past roles of workers (history.csv), for cooling-off.")] = None,
-    ruleset: Annotated[Optional[str], typer.Option("--ruleset", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
-    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
-    caps: Annotated[list[Path], typer.Option("--caps", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
-    waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waivers file (TOML).")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
+    history: Annotated[Optional[Path], typer.Option("--history", metavar="FILE", help="Past roles of workers (history.csv), for cooling-off.")] = None,
+    ruleset: Annotated[Optional[str], typer.Option("--ruleset", metavar="NAME", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
+    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
+    caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
+    waivers: Annotated[Optional[Path], typer.Option("--waivers", metavar="FILE", help="Waivers file (TOML).")] = None,
     as_of: Annotated[Optional[date], typer.Option("--as-of", parser=as_of_day, metavar="DAY", help="Use the parameter values in force on this day for every engagement.")] = None,
     output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(Format), help="Report format (default: from the --output extension, else table).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of the terminal.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Findings shown per rule in table/md/html (0 = all).")] = 20,
-    column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] table mapping export headers to contract columns.")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
+    limit: Annotated[int, typer.Option("--limit", parser=whole_number, metavar="N", help="Findings shown per rule in table/md/html (0 = all).")] = 20,
+    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
     timings: Annotated[bool, typer.Option("--timings", help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
-    council: Annotated[list[str], typer.Option("--council", help="Report only this council's engagements (ONS code or name; repeatable).")] = [],
-    agency: Annotated[list[str], typer.Option("--agency", help="Report only this agency's engagements (any case; repeatable).")] = [],
-    rule: Annotated[list[str], typer.Option("--rule", help="Report only this rule (repeatable).")] = [],
+    council: Annotated[list[str], typer.Option("--council", metavar="NAME", help="Report only this council's engagements (ONS code or name; repeatable).")] = [],
+    agency: Annotated[list[str], typer.Option("--agency", metavar="NAME", help="Report only this agency's engagements (any case; repeatable).")] = [],
+    rule: Annotated[list[str], typer.Option("--rule", metavar="ID", help="Report only this rule (repeatable).")] = [],
     group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", parser=one_of(GroupBy), metavar=choices(GroupBy), help="Group the table and Markdown findings by council or agency.")] = None,
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
@@ -224,7 +232,7 @@ def check(
         except OSError as error:  # the reader (e.g. `| head`) stopped reading: not this run's failure
             if not broken_pipe(error):
                 raise
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            drop_stdout()
     else:
         write_atomically(output, lambda handle: render(report, layout, handle))
         if not quiet:
@@ -240,15 +248,15 @@ def check(
 @app.command()
 def rules(
     rule_id: Annotated[Optional[str], typer.Argument(help="A rule id, e.g. COOL001, to explain.")] = None,
-    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
-    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay (repeatable).")] = [],
+    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")] = [],
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
     try:
         loaded, overlays = load_rules(ruleset, list(overlay))
     except RuleFileError as error:
         raise fail(str(error)) from None
-    console = Console(highlight=False, markup=False, soft_wrap=rule_id is not None)
+    console = StdoutConsole(highlight=False, markup=False, soft_wrap=rule_id is not None)
     if rule_id is None:
         list_rules(console, loaded, overlays)
         return
@@ -259,17 +267,17 @@ def rules(
 @app.command()
 def columns(
     export: Annotated[Path, typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")],
-    column_map: Annotated[Optional[Path], typer.Option("--column-map", help="TOML [columns] and [values.COLUMN] tables for this export.")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="The workbook sheet to read (default: the first).")] = None,
-    ruleset: Annotated[str, typer.Option("--ruleset", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
-    overlay: Annotated[list[str], typer.Option("--overlay", help="Regional overlay (repeatable).")] = [],
+    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")] = [],
 ) -> None:
     """Show how an export's headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
     try:
         view = view_columns(export, load_column_map(column_map) if column_map else None, sheet, ruleset, list(overlay))
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
-    console = Console(highlight=False)
+    console = StdoutConsole(highlight=False)
     console.print(Text(printable(f"How {view.label} will be read"), style="bold"))
     table = Table()
     for name in ("header in the file", "read as", "how"):
@@ -287,8 +295,8 @@ def columns(
     for name, values in view.unknown_values:
         shown = values_seen(values, 12)
         console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))
-    if any(required for _, required, _ in view.missing):
-        raise typer.Exit(EXIT_ERROR)
+    if view.problems:
+        raise fail(f"a check would refuse {view.label}: " + "; and ".join(view.problems))
 
 
 def version_callback(value: bool) -> None:

@@ -16,10 +16,11 @@ from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
 from .inputs.columns import ENGAGEMENT_COLUMNS, Choice
-from .inputs.config import ColumnMap, closest
+from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.records import cell
-from .inputs.tables import translated
+from .inputs.tables import read_header, translated
+from .tomlfiles import closest
 
 
 @dataclass(frozen=True)
@@ -28,23 +29,25 @@ class ColumnsView:
     headers: list[tuple[str, str, str]]  # (header as in the file, contract column or "", how it is read)
     missing: list[tuple[str, bool, list[str]]]  # (contract column, required, rules that read it)
     unknown_values: list[tuple[str, list[tuple[str, int]]]]  # (column, [(value, rows)])
+    problems: list[str]  # why a check would refuse this header, as the check says it
 
 
 def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ruleset: str, overlays: list[str]) -> ColumnsView:
     raw = read_raw(path, column_map=column_map, sheet=sheet)
     aliases = column_map.columns if column_map else {}
     contract = {c.name: c for c in ENGAGEMENT_COLUMNS}
-    headers, where = [], {}
+    where, problems = read_header(raw.records.header, ENGAGEMENT_COLUMNS, column_map, raw.records.no_header())
+    headers = []
     for index, header in enumerate(raw.records.header):
         key = header.strip().lower()
         target = aliases.get(key, key)
-        if target in contract and target not in where:
-            where[target] = index
+        if where.get(target) == index:
             headers.append((header, target, "mapped by the column map" if key in aliases else "read as is"))
+        elif target in where:
+            headers.append((header, "", f"refused: {target} is already read from {raw.records.header[where[target]]!r}"))
         else:
-            match = closest(key, contract)
-            why = "appears twice" if target in where else "ignored: not a contract column" + (f" (did you mean {match}?)" if match else "")
-            headers.append((header, "", why))
+            match = closest(key, [name for name in contract if name not in where])
+            headers.append((header, "", "ignored: not a contract column" + (f" (did you mean {match}?)" if match else "")))
     loaded, layered = load_rules(ruleset, overlays)
     reading = Engine(loaded, layered, Context()).rules_reading()
     missing = [(c.name, c.required, reading.get(c.name, []) if not c.required else []) for c in ENGAGEMENT_COLUMNS if c.name not in where]
@@ -60,4 +63,4 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
             counts = values[text.name].value_counts(sort=True)
             if counts.height:
                 unknown.append((name, [(v, n) for v, n in counts.iter_rows()]))
-    return ColumnsView(raw.label, headers, missing, unknown)
+    return ColumnsView(raw.records.place(raw.label), headers, missing, unknown, problems)

@@ -17,7 +17,12 @@ from .terms import BREACH, UNKNOWN, WAIVED
 from .version import __version__
 
 SCHEMA_VERSION = 1
-REJECTED_FIELDS = ("row", "engagement_id", "column", "value", "message")
+# The column as a reader finds it in their own export: 'Start (start_date)' where a column map renamed it.
+COLUMN_AS_WRITTEN = (
+    pl.when((pl.col("header") != "") & (pl.col("header").str.to_lowercase() != pl.col("column")))
+    .then(pl.format("{} ({})", pl.col("header"), pl.col("column"))).otherwise(pl.col("column")).alias("column")
+)
+REJECTED_IN_WORDS = (pl.col("row"), pl.col("engagement_id"), COLUMN_AS_WRITTEN, pl.col("value"), pl.col("message"))
 WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
 FINDING_FIELDS = (
     "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
@@ -147,6 +152,7 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
     if errors.height == 0:
         return []
     keyed = errors.with_columns(
+        COLUMN_AS_WRITTEN,
         pl.col("message").str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' "))).alias("reason")
     )
     groups = (
@@ -188,7 +194,7 @@ def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dic
     """One record per rejected row with every reason, as the data contract shows them."""
     grouped = errors.group_by("file", "row", maintain_order=True).agg(
         pl.col("engagement_id").first(),
-        pl.struct("column", "value", "message").alias("errors"),
+        pl.struct("column", "header", "value", "message").alias("errors"),
     )
     return grouped.select("row", "engagement_id", "errors", *(["file"] if with_file else [])).to_dicts()
 
@@ -223,7 +229,7 @@ def grouped(report: Report, limit: int, by: str | None = None) -> list[FindingGr
     column = GROUP_COLUMNS[by]
     names = council_names() if by == "council" else {}
     result = []
-    for value in report.evaluation.values_of(column):
+    for value in sorted(report.evaluation.values_of(column), key=lambda v: (v is None, str(names.get(v, v) or "").lower())):  # as a reader looks them up
         where = pl.col(column).is_null() if value is None else pl.col(column) == value
         label = names.get(value, value) if value is not None else f"{by} not recorded"
         result += _groups(report, limit, report.evaluation.counts_where(where), where, label)
@@ -245,8 +251,10 @@ ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16"
 
 def decoding_notes(report: Report) -> list[str]:
     """One line per input that was not UTF-8, so every format says how each file was decoded."""
-    notes = [f"{i.path} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
-    return notes + [f"{i.path} was read from its sheet '{i.sheet}'" for i in report.inputs if i.sheet]
+    def name(path: str) -> str:
+        return "standard input" if path == "-" else path
+    notes = [f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
+    return notes + [f"{name(i.path)} was read from its sheet '{i.sheet}'" for i in report.inputs if i.sheet]
 
 
 def rejection_lines(report: Report) -> list[str]:

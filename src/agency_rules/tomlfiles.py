@@ -6,6 +6,7 @@ problem is reported with the file, the item (by its id where it has one) and the
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import re
@@ -14,7 +15,8 @@ import tomllib
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
@@ -128,7 +130,31 @@ def _date_hint(lines: list[str], message: str) -> str:
     return ""
 
 
-def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str) -> str:
+def closest(text: str, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt name most likely means, if any is close."""
+    close = difflib.get_close_matches(text.strip().lower(), list(choices), n=1)
+    return close[0] if close else None
+
+
+def _keys_at(model: type[BaseModel], loc: list[Any]) -> list[str]:
+    """The keys a file may use at `loc` (a path of keys and list positions) in `model`, for a 'did you mean'."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if field is None:
+            return []
+        current = field.annotation
+        while get_origin(current) is not None:  # list[X], X | None, dict[str, X]: the model inside
+            inner = [a for a in get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)]
+            current = inner[0] if inner else get_args(current)[-1]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [field.alias or name for name, field in current.model_fields.items()]
+    return []
+
+
+def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str, model: type[BaseModel] | None = None) -> str:
     """One line per problem: file, the item it is in (by id), the key, the reason."""
     lines = []
     for problem in error.errors():
@@ -143,7 +169,8 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
             where = f"{kind} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
-            message = "unknown key"
+            match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None
+            message = f"unknown key (did you mean {match!r}?)" if match else "unknown key"
         lines.append(f"{path}: {where}: {message}")
     return "\n".join(lines)
 
@@ -154,4 +181,4 @@ def load_model(path: Path, model: type[M], kind: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise RuleFileError(describe_validation(path, data, error, kind)) from None
+        raise RuleFileError(describe_validation(path, data, error, kind, model)) from None

@@ -167,7 +167,7 @@ class Engine:
             if self.selection.rules and spec.id not in self.selection.rules:
                 continue
             layers = layers_of(spec, origin, self.overlays if region is None else [])
-            params = parameters(spec.id, spec, layers, self.floor)
+            params = parameters(spec, layers, self.floor)
             frame, verdict = CHECKS[spec.check].build(frame, params.values, context, f"{spec.id}.")
             scope = in_scope(spec.applies, region)
             outcome = (

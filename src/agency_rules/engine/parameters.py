@@ -129,7 +129,7 @@ class Parameters:
     unresolved: pl.Expr
 
 
-def parameters(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> Parameters:
+def parameters(spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> Parameters:
     """The values in force, their evidence (JSON text), and why the rule has no value where it has none."""
     pieces = segments(layers, floor)
     every_region = all(len(s.regions) == len(REGIONS) for s in pieces)
@@ -151,7 +151,7 @@ def parameters(rule_id: str, spec: RuleSpec, layers: dict[str, list[Layer]], flo
     missing = chain(lambda r: PARAMETER_WORDS.get(r.missing, r.missing) if r.missing else None, pl.String)
     why = chain(lambda r: r.unset, pl.String)
     reason = (
-        pl.when(why.is_not_null()).then(phrase("{}: no figure is set for {} ({})", rule_id, missing, why))
-        .when(missing.is_not_null()).then(phrase("{}: no value of {} is in force on {}", rule_id, missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
+        pl.when(why.is_not_null()).then(phrase("no figure is set for {} ({})", missing, why))
+        .when(missing.is_not_null()).then(phrase("no value of {} is in force on {}", missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
     )
     return Parameters(values, chain(lambda r: r.evidence or "{}", pl.String), reason)

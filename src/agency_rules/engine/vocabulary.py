@@ -128,7 +128,7 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
 def asye_completed(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     done = E("asye_completed")
     outcome = choose((done, PASS), (~done, BREACH), otherwise=UNKNOWN)
-    message = choose((~done, "the worker has not completed the ASYE"), otherwise="whether the worker completed the ASYE (asye_completed) is not recorded")
+    message = choose((~done, "the worker has not completed the ASYE"), otherwise="whether the worker completed the ASYE is not recorded")
     return frame, Verdict(outcome, message, {"asye_completed": done, "qualified_date": words.iso(E("qualified_date"))})
 
 

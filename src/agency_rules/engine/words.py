@@ -23,9 +23,11 @@ def number(value: pl.Expr) -> pl.Expr:
 
 
 def money(value: pl.Expr) -> pl.Expr:
-    """Pounds with two decimals, '35.01'."""
+    """Pounds with two decimals and thousands separated, '35.01', '1,050.00'."""
     pence = (value * 100).round(0).cast(pl.Int64)
-    return phrase("{}.{}", pence // 100, (pence % 100).cast(pl.String).str.zfill(2))
+    pounds = (pence // 100).cast(pl.String)
+    grouped = pounds.str.reverse().str.replace_all(r"(\d{3})", "$1,").str.strip_suffix(",").str.reverse()
+    return phrase("{}.{}", grouped, (pence % 100).cast(pl.String).str.zfill(2))
 
 
 def la(code: pl.Expr) -> pl.Expr:

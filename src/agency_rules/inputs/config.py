@@ -8,12 +8,11 @@ and caps are added after the file's, so a later caps file still replaces earlier
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..tomlfiles import RuleFileError, Strict, load_model
+from ..tomlfiles import RuleFileError, Strict, closest, load_model
 from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Choice
 
 CONFIG_NAME = "agency-rules.toml"
@@ -91,12 +90,6 @@ def column_map_of(columns: dict[str, str], values: dict[str, dict[str, str]], wh
         {column: {k.strip().lower(): v for k, v in words.items()} for column, words in values.items()},
         {k.strip().lower(): k for k in columns},
     )
-
-
-def closest(text: str, choices: Iterable[str]) -> str | None:
-    """The choice a misspelt name most likely means, if any is close."""
-    close = difflib.get_close_matches(text.strip().lower(), list(choices), n=1)
-    return close[0] if close else None
 
 
 def _did_you_mean(text: str, choices: Iterable[str]) -> str:

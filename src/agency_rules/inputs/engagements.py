@@ -58,8 +58,8 @@ def read_raw(
     data = read_bounded(source)
     if is_workbook(data):
         names = [c.name for c in columns] + list(column_map.columns if column_map else {})
-        records, chosen = read_workbook(str(source), data, sheet, names)
-        return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", chosen)
+        records = read_workbook(str(source), data, sheet, names)
+        return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
 

@@ -24,6 +24,7 @@ QUOTED_CELL = r'"(?:[^"]|"")*"'
 WELL_FORMED = rf'^(?:{QUOTED_CELL}|[^",]*)(?:,(?:{QUOTED_CELL}|[^",]*))*$'
 BLANK_QUOTED = r'^(?:\s*|"\s*")(?:,(?:\s*|"\s*"))*$'
 ROW = "__row"
+FIRST_ROW = "the first row must be the header row"
 FIELDS = "__fields"
 BLANK = "__blank"
 SCAN_LIMIT = 1 << 31
@@ -38,6 +39,18 @@ class Records:
     header: list[str]
     frame: pl.DataFrame
     header_row: int = 1  # where the header stands (a workbook's may sit below a title)
+    sheet: str | None = None  # the workbook sheet read, and its others
+    other_sheets: tuple[str, ...] = ()
+
+    def place(self, path: str) -> str:
+        return f"{path}, sheet {self.sheet!r}" if self.sheet is not None else path
+
+    def no_header(self) -> str:
+        """Where a header was looked for, and where else the data may be, for a header with no contract column."""
+        if self.sheet is None:
+            return FIRST_ROW
+        others = f" (if the data is on another sheet, name it with --sheet; the workbook's other sheets are {', '.join(map(repr, self.other_sheets))})" if self.other_sheets else ""
+        return f"no row near the top of sheet {self.sheet!r} names a contract column{others}"
 
     @property
     def width(self) -> int:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from ..phrases import phrase
-from .columns import EXCERPT, MAX_CELL, Column
+from .columns import EXCERPT, MAX_CELL, Choice, Column
 from .config import ColumnMap
 from .files import InputError
-from .records import BLANK, FIELDS, ROW, Records, cell
+from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
 
 FIRST = "__first"
-ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String}
+ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String, "header": pl.String}
 
 
 @dataclass(frozen=True)
@@ -32,36 +32,57 @@ class Table:
     present: frozenset[str] = frozenset()  # the contract columns the file has
 
 
-def locate(path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, header_row: int = 1) -> dict[str, int]:
-    """Where each contract column is in the file.
+def read_header(
+    header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, no_header: str = FIRST_ROW,
+) -> tuple[dict[str, int], list[str]]:
+    """Where each contract column is in the file, and every reason the header cannot be read (none when it can).
 
-    Refuses duplicated headers, missing required ones (listing the headers found when none
-    matches), and a column-map header that is not in the file, since every value of its column
-    would silently go missing.
+    The reasons: two headers read as one column, a column-map header the file does not have (every
+    value of its column would silently go missing), and missing required columns (listing the
+    headers found when none matches, and `no_header`: where a header was looked for, and where else to look).
     """
     aliases = column_map.columns if column_map else {}
+    spelled = column_map.spelled if column_map else {}
     found = [h.strip().lower() for h in header]
     names = [aliases.get(h, h) for h in found]
     seen: dict[str, int] = {}
+    problems = []
     for index, name in enumerate(names):
         if name and name in seen:
-            raise InputError(f"{path}, row {header_row}: column '{name}' appears twice (columns {seen[name] + 1} and {index + 1})")
+            first = seen[name]
+            if found[first] == found[index]:
+                problems.append(f"column {header[first]!r} appears twice (columns {first + 1} and {index + 1})")
+            else:
+                mapped = [repr(header[i]) for i in (first, index) if found[i] in aliases]
+                by_map = f" (the column map reads {' and '.join(mapped)} as {name})" if mapped else ""
+                problems.append(f"the headers {header[first]!r} (column {first + 1}) and {header[index]!r} (column {index + 1}) are both read as {name}{by_map}")
+            continue
         seen[name] = index
     ours = {c.name for c in columns}
     absent = [(h, target) for h, target in aliases.items() if target in ours and h not in found and target not in seen]
     if absent:
-        listed = ", ".join(f"'{column_map.spelled.get(h, h)}' (for {target})" for h, target in absent)
-        raise InputError(f"{path}, row {header_row}: the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
+        listed = ", ".join(f"'{spelled.get(h, h)}' (for {target})" for h, target in absent)
+        problems.append(f"the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = "; the header looks like one column: the file must be comma-separated"
         elif not any(c.name in seen for c in columns):
-            hint = (f"; the first row must be the header row. The headers found are: {_headers(header)}. If they are this export's own "
+            hint = (f"; {no_header}. The headers found are: {_headers(header)}. If they are this export's own "
                     "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)")
-        raise InputError(f"{path}, row {header_row}: missing required column(s) {', '.join(missing)}{hint}")
-    return {c.name: seen[c.name] for c in columns if c.name in seen}
+        problems.append(f"missing required column(s) {', '.join(missing)}{hint}")
+    return {c.name: seen[c.name] for c in columns if c.name in seen}, problems
+
+
+def locate(
+    path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, header_row: int = 1, no_header: str = FIRST_ROW,
+) -> dict[str, int]:
+    """Where each contract column is in the file; a header that cannot be read is refused with every reason."""
+    where, problems = read_header(header, columns, column_map, no_header)
+    if problems:
+        raise InputError(f"{path}, row {header_row}: " + "; and ".join(problems))
+    return where
 
 
 def _headers(header: Sequence[str]) -> str:
@@ -136,7 +157,7 @@ def parse_table(
     period: tuple[str, str] | None = None,
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
-    where = locate(path, records.header, columns, column_map, records.header_row)
+    where = locate(records.place(path), records.header, columns, column_map, records.header_row, records.no_header())
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
     values: list[pl.Expr] = []
     flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]
@@ -176,7 +197,10 @@ def parse_table(
     bad_rows = pl.concat([texts, bad_typed.drop("row"), marks.filter(rejected)], how="horizontal")
     if first is not None:
         bad_rows = bad_rows.join(first, on=key, how="left")
-    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).collect()
+    written = {name: records.header[index].strip() for name, index in where.items()}  # each column's header as the file spells it
+    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).with_columns(
+        pl.col("column").replace_strict(written, default="", return_dtype=pl.String).alias("header")
+    ).collect()
     return Table(valid, errors, frame.height, frozenset(where))
 
 
@@ -196,7 +220,7 @@ def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str 
         message = (
             pl.when(text == "").then(pl.lit("required value is missing"))
             .when(long).then(phrase("cell is {} characters long; at most {} are accepted", length.cast(pl.String), str(MAX_CELL)))
-            .otherwise(c.kind.message(text))
+            .otherwise(c.kind.message(text) + (f"; the export's own words for these go in [values.{c.name}] of a column map" if isinstance(c.kind, Choice) else ""))
         )
         parts.append(
             rows.filter(pl.col(bad_of(c.name))).select(
@@ -209,7 +233,7 @@ def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str 
         parts.append(
             rows.filter(pl.col(bad_of("period"))).select(
                 pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns)).alias("order"), pl.lit(end).alias("column"),
-                pl.col(end).dt.to_string("%Y-%m-%d").alias("value"),
+                pl.col(text_of(end)).alias("value"),
                 phrase("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias("message"),
             )
         )

@@ -34,8 +34,8 @@ def _reader(label: str, raw: bytes) -> fastexcel.ExcelReader:
         raise InputError(f"{label}: not a readable workbook ({str(error).splitlines()[0][:200]})") from None
 
 
-def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str]) -> tuple[Records, str]:
-    """The sheet's records (the first sheet unless one is named) and the sheet's name.
+def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str]) -> Records:
+    """The sheet's records (the first sheet unless one is named), which say which sheet it is.
 
     The header row is the first row with a cell that is one of `names` (contract columns and
     column-map headers, any case), else the first of the fullest rows (a title has one cell).
@@ -70,4 +70,4 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         pl.when(overflowing).then(width + 1).otherwise(width).cast(pl.Int32).alias(FIELDS),  # a cell past the header's last: too many cells
         pl.all_horizontal(pl.col(name) == "" for name in rows.columns[:width]).alias(BLANK),
     )
-    return Records(header, frame, at + 1), chosen
+    return Records(header, frame, at + 1, chosen, tuple(name for name in reader.sheet_names if name != chosen))

@@ -1,14 +1,23 @@
 """One CSV line per finding for spreadsheets: UTF-8 with a byte-order mark (so Excel keeps `£`), evidence as words,
-and formula-safe so a spreadsheet never runs a cell."""
+and formula-safe so a spreadsheet never runs a cell.
+
+Then one line per reason a row was rejected (outcome `rejected`, no rule), engagements' and history's,
+so the file is the whole result: a CSV holding only findings would read as "no problem" for rows
+the tool could not check.
+"""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ..report import FINDING_FIELDS, RenderOptions, Report
+import polars as pl
+
+from ..report import COLUMN_AS_WRITTEN, FINDING_FIELDS, RenderOptions, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REJECTED = "rejected"
 
 
 def neutralise(value: Any) -> str:
@@ -23,3 +32,18 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     writer.writerow(FINDING_FIELDS)
     for cells in report.finding_rows_in_words():
         writer.writerow([neutralise(value) for value in cells])
+    for cells in _rejections(report):
+        writer.writerow([neutralise(value) for value in cells])
+
+
+def _rejections(report: Report) -> Iterator[list[Any]]:
+    frames = [report.rejected_rows, *([report.rejected_history_rows] if report.rejected_history_rows is not None else [])]
+    for errors in frames:
+        lines = errors.select(
+            "engagement_id", "row", pl.lit(REJECTED).alias("outcome"), COLUMN_AS_WRITTEN, "value", "message", "file",
+        )
+        for engagement_id, row, outcome, column, value, message, path in lines.iter_rows():
+            line = dict.fromkeys(FINDING_FIELDS, "")
+            line.update(engagement_id=engagement_id, row=row, outcome=outcome, message=f"{column}: {message}" if column else message,
+                        evidence=f"column: {column}; value: {value}", file=path)
+            yield list(line.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
+from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -41,6 +41,6 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
     if report.rejected_rows.height:
         lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
-        for row, engagement, column, value, message in report.rejected_rows.select(REJECTED_FIELDS).iter_rows():
+        for row, engagement, column, value, message in report.rejected_rows.select(REJECTED_IN_WORDS).iter_rows():
             lines.append(f"| {row} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
     out.write("\n".join(lines) + "\n")

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import TextIO
 
 import polars as pl
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import REJECTED_FIELDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, where
+from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, where
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
+from .terminal import StdoutConsole
 
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
-    console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, soft_wrap=True)
+    console = StdoutConsole(file=out, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, soft_wrap=True)
     overlays = ", ".join(report.overlays) or "none"
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(Text.assemble(("Agency rules check", "bold"), printable(f": ruleset {report.ruleset}, overlays: {overlays}{as_of}")))
@@ -73,7 +73,7 @@ def _rejected_table(rejected: pl.DataFrame, limit: int) -> Table:
         table.add_column(name)
     rows = rejected["row"].unique(maintain_order=True)
     shown = rows if limit <= 0 else rows.head(limit)
-    for row, engagement, column, value, message in rejected.filter(pl.col("row").is_in(shown.implode())).select(REJECTED_FIELDS).iter_rows():
+    for row, engagement, column, value, message in rejected.filter(pl.col("row").is_in(shown.implode())).select(REJECTED_IN_WORDS).iter_rows():
         table.add_row(str(row), Text(printable(engagement)), Text(printable(column)), Text(printable(value)), Text(printable(message)))
     if shown.len() < rows.len():
         table.add_row("", "", "", "", f"… and {rows.len() - shown.len()} more rows")

@@ -15,13 +15,16 @@ from typing import Any, TextIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..report import FINDING_FIELDS, REJECTED_FIELDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
+from ..report import FINDING_FIELDS, REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
 # The rule's severity is left out: beside an `unknown` outcome, "breach" reads as the finding's verdict.
 FINDINGS_SHEET = tuple(name for name in FINDING_FIELDS if name != "severity")
 DATES = ("start_date", "end_date")
+# Column headings in the words of the people who read the workbook; the JSON and CSV keep the contract's names.
+HEADINGS = {"engagement_id": "engagement", "rule_id": "rule", "message": "finding", "worker_id": "worker", "la_code": "council code",
+            "start_date": "start date", "end_date": "end date", "for_example": "for example"}
 WIDTHS = {"message": 80, "evidence": 80, "source": 30, "file": 30, "agency": 28, "council": 22, "value": 24}
 
 
@@ -32,13 +35,13 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     bold = book.add_format({"bold": True})
     _summary(book.add_worksheet("Summary"), report, bold)
     _findings(book, report, bold)
-    rejected = report.rejected_rows.select("file", *REJECTED_FIELDS)
+    rejected = report.rejected_rows.select("file", *REJECTED_IN_WORDS)
     _sheet(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
     notices = [
         (n["rule_id"], n["kind"], reason["count"], reason["message"], ", ".join(reason.get("engagements", [])))
         for n in report.notices for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
     ]
-    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for example"], iter(notices), bold)
+    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for_example"], iter(notices), bold)
     book.close()
 
 
@@ -57,7 +60,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
         ["engagements with breaches", report.evaluation.engagements_with_breaches],
         *(["note", line] for line in [*decoding_notes(report), *rejection_lines(report)]),
         [],
-        ["rule", "title", *OUTCOMES],
+        ["rule", "title", *(o.replace("_", " ") for o in OUTCOMES)],
         *([rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)] for rule_id, counts in report.counts.items()),
         [],
         ["input", "kind", "rows", "encoding", "sheet", "sha256"],
@@ -72,11 +75,13 @@ def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
     """Engagement dates as Excel dates, so HR can sort and filter by them."""
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     dated = [FINDINGS_SHEET.index(name) for name in DATES]
+    role = FINDINGS_SHEET.index("role")
 
     def rows() -> Iterator[list[Any]]:
         for cells in report.finding_rows_in_words(FINDINGS_SHEET):
             for c in dated:
                 cells[c] = (date.fromisoformat(cells[c]), day) if cells[c] else None
+            cells[role] = cells[role].replace("_", " ") if cells[role] else None
             yield cells
     left: Iterator | None = rows()
     part = 1
@@ -89,7 +94,7 @@ def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> It
     """Header, then rows up to the sheet's last; the rows left over for another sheet, if any."""
     for c, name in enumerate(header):
         sheet.set_column(c, c, WIDTHS.get(name, 14))
-        sheet.write_string(0, c, name, bold)
+        sheet.write_string(0, c, HEADINGS.get(name, name), bold)
     sheet.freeze_panes(1, 0)
     written = 0
     for values in rows:
