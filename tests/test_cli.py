@@ -61,7 +61,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     assert breaches == sum(f["outcome"] == "breach" for f in report["findings"])
     assert report["notices"][0]["rule_id"] == "INTL001" and report["notices"][0]["count"] == 1
     rejected = report["rejected_rows"][0]
-    assert rejected == {"row": 28, "engagement_id": "E-027", "errors": [{"column": "start_date", "header": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day"}]}
+    assert rejected == {"row": 28, "engagement_id": "E-027", "la_code": "E10000016", "errors": [{"column": "start_date", "header": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day"}]}
 
 
 def test_evidence_names_values_and_dated_parameters() -> None:

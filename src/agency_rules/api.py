@@ -119,7 +119,8 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
     _refuse_unknown_agencies(options.agencies, engagements)
-    context = Context(caps, past_roles(engagements, history.table.valid if history else None))
+    _refuse_mixed_identifiers([*((item.info.path, item.table.valid) for item in loaded), *([(history.info.path, history.table.valid)] if history else [])])
+    context = Context(caps, past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1))
     selection = _selection(options)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
@@ -160,6 +161,22 @@ def _changed_by(rule_id: str, overlays: list[Overlay]) -> str:
         for overlay in overlays for change in overlay.change if change.rule == rule_id
     ]
     return f" (overlays: {'; '.join(changes)})" if changes else ""
+
+
+def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
+    """Registration numbers and pseudonyms never match each other, so a run holding both would miss every cross-file role."""
+    kinds: dict[str, list[str]] = {"registration numbers": [], "pseudonyms": []}
+    for path, table in tables:
+        found = table.select(pl.col("worker_id").str.starts_with("SW").any().alias("sw"), pl.col("worker_id").str.starts_with("P-").any().alias("p")).row(0)
+        for kind, present in zip(kinds, found):
+            if present:
+                kinds[kind].append(path)
+    if all(kinds.values()):
+        raise InputError(
+            f"Social Work England registration numbers ({', '.join(kinds['registration numbers'])}) and pseudonyms "
+            f"({', '.join(kinds['pseudonyms'])}) are mixed in one run; they can never match, so a worker would be missed across files. "
+            "Pseudonymise every file with the region's key (agency-check pseudonymise), or check the raw files only"
+        )
 
 
 def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> None:

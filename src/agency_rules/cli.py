@@ -31,6 +31,9 @@ from .renderers.plain import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
 from .tomlfiles import RuleFileError
+from .pseudonyms import Pseudonymised, read_key
+from .pseudonyms import new_key as make_key
+from .pseudonyms import pseudonymise as pseudonymise_file
 from .version import __version__
 
 app = typer.Typer(
@@ -39,7 +42,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
 )
-COMMANDS = ("check", "rules", "columns")
+COMMANDS = ("check", "rules", "columns", "pseudonymise", "summary")
 EXIT_ERROR = 2
 E = TypeVar("E", bound=Enum)
 COLUMN_MAP_HELP = "A TOML file whose \\[columns] table maps the export's headers to the contract's columns, and \\[values.COLUMN] tables its words."
@@ -297,6 +300,57 @@ def columns(
         console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))
     if view.problems:
         raise fail(f"a check would refuse {view.label}: " + "; and ".join(view.problems))
+
+
+@app.command()
+def pseudonymise(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Engagements exports or history files (CSV or workbook).", show_default=False, metavar="FILE")] = None,
+    key_file: Annotated[Optional[Path], typer.Option("--key-file", metavar="KEY", help="The region's secret key (at least 32 bytes, readable by its owner only).")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Where to write each file's pseudonymised CSV (same name, .csv).")] = None,
+    new_key: Annotated[Optional[Path], typer.Option("--new-key", metavar="KEY", help="Write a fresh random key here, readable by you only, and stop.")] = None,
+    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+) -> None:
+    """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
+    say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+    try:
+        if new_key is not None:
+            if files or key_file:
+                raise InputError("--new-key makes a key and stops; run again with --key-file to pseudonymise")
+            make_key(new_key)
+            if not quiet:
+                say.print(printable(f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"))
+            return
+        if not files or key_file is None or output_dir is None:
+            raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
+        key = read_key(key_file)
+        targets = [output_dir / (path.stem + ".csv") for path in files]
+        clashing = sorted({t.name for t in targets if targets.count(t) > 1})
+        if clashing:
+            raise InputError(f"{clashing[0]}: two inputs would be written to the same file in {output_dir}; rename one")
+        if not output_dir.is_dir():
+            raise InputError(f"{output_dir}: no such folder")
+        mapping = load_column_map(column_map) if column_map else None
+        for path, target in zip(files, targets):
+            refuse_overwriting([*files, key_file, column_map], target)
+            done = pseudonymise_file(path, key, mapping, sheet)
+            write_atomically(target, lambda handle, frame=done.frame: handle.write(frame.write_csv()))
+            if not quiet:
+                say.print(printable(pseudonymised_words(path, target, done)))
+    except (InputError, RuleFileError) as error:
+        raise fail(str(error)) from None
+
+
+def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
+    words = f"{path} -> {target}: {done.kind}, {done.frame.height:,} rows, {done.workers:,} workers pseudonymised"
+    if done.dropped:
+        words += f"; not written (not contract columns): {', '.join(map(repr, done.dropped[:20]))}" + (f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else "")
+    if done.blanked:
+        rows = ", ".join(map(str, done.blanked[:10])) + (" …" if len(done.blanked) > 10 else "")
+        words += (f"; {len(done.blanked)} row(s) ({rows}) had a worker id that is not a registration number, or the wrong number of cells: "
+                  "it was left blank, so the check will reject those rows")
+    return words
 
 
 def version_callback(value: bool) -> None:

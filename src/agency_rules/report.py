@@ -194,9 +194,10 @@ def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dic
     """One record per rejected row with every reason, as the data contract shows them."""
     grouped = errors.group_by("file", "row", maintain_order=True).agg(
         pl.col("engagement_id").first(),
+        pl.col("la_code").first(),
         pl.struct("column", "header", "value", "message").alias("errors"),
     )
-    return grouped.select("row", "engagement_id", "errors", *(["file"] if with_file else [])).to_dicts()
+    return grouped.select("row", "engagement_id", "la_code", "errors", *(["file"] if with_file else [])).to_dicts()
 
 
 @dataclass(frozen=True)

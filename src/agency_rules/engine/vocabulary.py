@@ -139,7 +139,7 @@ def cooling_off(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tu
     worker's rows in the run; the worst role decides (a breach before an unknown), ties broken by
     what the roles say, never by where a row stands in the file.
     """
-    engagements = ctx.engagements.select("__i", "worker_id", "engagement_id", "region", "start_date", DAY)
+    engagements = ctx.engagements.select("__i", "worker_id", "file", "engagement_id", "region", "start_date", DAY)
     end, start, region = E("end_date"), E("start_date"), E("region.role")
     pairs = (
         _roles_that_may_decide(engagements, ctx.roles.filter(E("employment") == "substantive"), p["months"])
@@ -217,7 +217,7 @@ def _roles_that_may_decide(engagements: pl.LazyFrame, roles: pl.LazyFrame, month
     """
     counted = roles.with_columns((pl.len().over("worker_id") > _FEW_ROLES).alias("many")).collect().lazy()
     few = engagements.join(counted.filter(~E("many")), on="worker_id", suffix=".role").with_columns(
-        (E("source_engagement") == E("engagement_id")).fill_null(False).alias("own")
+        ((E("source_engagement") == E("engagement_id")) & (E("source_file") == E("file"))).fill_null(False).alias("own")
     )
     many = counted.filter(E("many")).drop("many")
     engagements = engagements.join(many.select("worker_id").unique(), on="worker_id", how="semi")
@@ -231,7 +231,7 @@ def _roles_that_may_decide(engagements: pl.LazyFrame, roles: pl.LazyFrame, month
     window = engagements.with_columns(pl.int_ranges(_stretch(earliest), _stretch(start) + 1).alias("stretch")).explode("stretch")
     in_window = window.join(dated.with_columns(_stretch(E("end_date")).alias("stretch")), on=["worker_id", "stretch"], suffix=".role").drop("stretch")
     open_ended = engagements.join(undated, on="worker_id", suffix=".role")
-    own = engagements.join(many, left_on=["worker_id", "engagement_id"], right_on=["worker_id", "source_engagement"], suffix=".role")
+    own = engagements.join(many, left_on=["worker_id", "file", "engagement_id"], right_on=["worker_id", "source_file", "source_engagement"], suffix=".role")
     return pl.concat(
         [few.drop("many"), in_window.with_columns(own=pl.lit(False)), open_ended.with_columns(own=pl.lit(False)), own.with_columns(own=pl.lit(True))],
         how="diagonal",

@@ -19,7 +19,9 @@ from .files import InputError
 from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
 
 FIRST = "__first"
-ERROR_SCHEMA = {"row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String, "header": pl.String}
+ERROR_SCHEMA = {
+    "row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String, "header": pl.String, "la_code": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def parse_table(
     written = {name: records.header[index].strip() for name, index in where.items()}  # each column's header as the file spells it
     errors = _errors(bad_rows.lazy(), columns, records.width, key, period).with_columns(
         pl.col("column").replace_strict(written, default="", return_dtype=pl.String).alias("header")
-    ).collect()
+    ).join(bad_typed.lazy().select("row", "la_code"), on="row", how="left", maintain_order="left").collect()  # the council, where its cell could be read, for board summaries
     return Table(valid, errors, frame.height, frozenset(where))
 
 
