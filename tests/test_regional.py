@@ -1,0 +1,138 @@
+"""Regional boards (issue 9): pseudonyms under the region's key, and pooled runs of several councils' files."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from .conftest import COMPLIANT, write_csv
+from .test_cli import run
+
+KENT, MEDWAY = "E10000016", "E06000035"
+
+
+def make_key(path: Path) -> Path:
+    code, _, err = run("pseudonymise", "--new-key", str(path))
+    assert code == 0, err
+    return path
+
+
+def councils(tmp_path: Path, worker: str = "SW123456", medway_worker: str | None = None) -> tuple[Path, Path]:
+    """Kent knows the worker left its permanent post on 31 May 2025 (recorded on its own later engagement); Medway took the
+    worker on as agency staff on 1 Jul 2025, inside the 3-month cooling-off, without knowing it."""
+    kent = write_csv(tmp_path / "kent.csv", [{**COMPLIANT, "engagement_id": "E-1", "worker_id": worker, "la_code": KENT, "start_date": "2025-12-01",
+                                              "previous_substantive_la": KENT, "previous_substantive_end": "2025-05-31", "previous_leaving_reason": "resignation"}])
+    medway = write_csv(tmp_path / "medway.csv", [{**COMPLIANT, "engagement_id": "E-1", "worker_id": medway_worker or worker, "la_code": MEDWAY,
+                                                  "start_date": "2025-07-01"}])
+    return kent, medway
+
+
+def cooling_off(*args: str) -> dict[tuple[str, str], str]:
+    code, out, err = run(*args, "--format", "json", "--rule", "COOL001")
+    assert code in (0, 1), err
+    return {(f["file"].rsplit("/", 1)[-1], f["engagement_id"]): f["outcome"] for f in json.loads(out)["findings"]}
+
+
+def test_a_cross_council_cooling_off_breach_is_found_pooled_and_missed_in_either_file_alone(tmp_path: Path) -> None:
+    kent, medway = councils(tmp_path)
+    assert cooling_off(str(kent)) == {} and cooling_off(str(medway)) == {}
+    assert cooling_off(str(kent), str(medway)) == {("medway.csv", "E-1"): "breach"}
+    code, out, _ = run(str(kent), str(medway), "--format", "json")
+    [finding] = [f for f in json.loads(out)["findings"] if f["rule_id"] == "COOL001"]
+    assert finding["row"] == 2 and finding["evidence"]["previous_role"]["recorded_in"] == f"the previous-role columns of engagement E-1 in {kent}"
+
+
+def test_the_same_worker_gets_the_same_pseudonym_in_two_councils_files_and_the_pooled_breach_survives(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    kent, medway = councils(tmp_path, worker="sw123456", medway_worker="123456")  # written differently by each council
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = run("pseudonymise", str(kent), str(medway), "--key-file", str(key), "--output-dir", str(out))
+    assert code == 0, err
+    kent_id = (out / "kent.csv").read_text().splitlines()[1].split(",")[1]
+    medway_id = (out / "medway.csv").read_text().splitlines()[1].split(",")[1]
+    assert kent_id == medway_id and kent_id.startswith("P-") and len(kent_id) == 22
+    assert cooling_off(str(out / "kent.csv"), str(out / "medway.csv")) == {("medway.csv", "E-1"): "breach"}
+
+
+def test_different_keys_give_different_pseudonyms(tmp_path: Path) -> None:
+    kent, _ = councils(tmp_path)
+    made = []
+    for name in ("a", "b"):
+        key = make_key(tmp_path / f"{name}.key")
+        (tmp_path / name).mkdir()
+        assert run("pseudonymise", str(kent), "--key-file", str(key), "--output-dir", str(tmp_path / name))[0] == 0
+        made.append((tmp_path / name / "kent.csv").read_text().splitlines()[1].split(",")[1])
+    assert made[0] != made[1]
+
+
+def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    secret = key.read_text().strip()
+    path = tmp_path / "export.csv"
+    path.write_text("engagement_id,worker_id,la_code,role,start_date,Worker Name,NI Number,Date of Birth\n"
+                    "E-1,SW123456,E10000016,social_worker,2025-05-01,Jo Bloggs,QQ123456C,1980-01-01\n"
+                    "E-2,Jo Bloggs,E10000016,social_worker,2025-05-01,Jo Bloggs,QQ123457C,1981-01-01\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, stdout, err = run("pseudonymise", str(path), "--key-file", str(key), "--output-dir", str(out))
+    written = (out / "export.csv").read_text()
+    assert code == 0
+    assert "'Worker Name', 'NI Number', 'Date of Birth'" in err and "1 row(s) (3)" in err
+    for text in (written, stdout, err):
+        assert secret not in text and "SW123456" not in text
+        assert "Jo Bloggs" not in text and "QQ12345" not in text and "1980" not in text
+    assert written.splitlines()[0] == "engagement_id,worker_id,la_code,role,start_date"
+    code, report, _ = run(str(out / "export.csv"), "--format", "json")
+    assert secret not in report and "SW123456" not in report
+    assert json.loads(report)["summary"]["rows_rejected"] == 1  # the row whose worker id was a name
+
+
+@pytest.mark.parametrize("content, mode, says", [
+    (None, 0o600, "no key file"), (b"", 0o600, "is empty"), (b"x" * 31 + b"\n", 0o600, "holds 31 bytes; a key needs at least 32"),
+    (b"x" * 64, 0o644, "readable by every user"),
+])
+def test_a_key_that_is_missing_empty_short_or_readable_by_all_is_refused(tmp_path: Path, content: bytes | None, mode: int, says: str) -> None:
+    key = tmp_path / "region.key"
+    if content is not None:
+        key.write_bytes(content)
+        key.chmod(mode)
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    (tmp_path / "out").mkdir()
+    code, out, err = run("pseudonymise", str(path), "--key-file", str(key), "--output-dir", str(tmp_path / "out"))
+    assert code == 2 and says in err and not (tmp_path / "out" / "e.csv").exists()
+    if content:
+        assert content.decode().strip() not in err + out
+
+
+def test_a_new_key_is_random_readable_by_its_owner_only_and_never_replaces_one(tmp_path: Path) -> None:
+    first, second = make_key(tmp_path / "a.key"), make_key(tmp_path / "b.key")
+    assert stat.S_IMODE(os.stat(first).st_mode) == 0o600
+    assert len(first.read_text().strip()) == 64 and first.read_text() != second.read_text()
+    before = first.read_text()
+    code, _, err = run("pseudonymise", "--new-key", str(first))
+    assert code == 2 and "already exists" in err and first.read_text() == before
+
+
+def test_a_run_mixing_registration_numbers_and_pseudonyms_is_refused(tmp_path: Path) -> None:
+    kent, medway = councils(tmp_path, medway_worker="P-0a1b2c3d4e5f60718293")
+    code, _, err = run(str(kent), str(medway))
+    assert code == 2 and "mixed in one run" in err and "kent.csv" in err and "medway.csv" in err
+    history = tmp_path / "history.csv"
+    history.write_text("worker_id,la_code,employment,start_date,end_date,leaving_reason\nP-0a1b,E10000016,substantive,2020-01-01,2025-05-31,resignation\n")
+    code, _, err = run(str(kent), "--history", str(history))
+    assert code == 2 and "mixed in one run" in err
+
+
+def test_an_engagement_id_may_repeat_across_files_but_not_within_one(tmp_path: Path) -> None:
+    kent, medway = councils(tmp_path)
+    code, out, _ = run(str(kent), str(medway), "--format", "json")
+    assert json.loads(out)["summary"]["rows_rejected"] == 0
+    twice = write_csv(tmp_path / "twice.csv", [COMPLIANT, COMPLIANT])
+    code, out, _ = run(str(twice), str(medway), "--format", "json")
+    [rejected] = json.loads(out)["rejected_rows"]
+    assert rejected["file"] == str(twice) and "duplicate engagement_id" in rejected["errors"][0]["message"]
