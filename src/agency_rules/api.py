@@ -151,6 +151,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         pooled=len(sources) > 1,
         missing_columns={column: reading[column] for column in OPTIONAL_COLUMNS if column not in present and column in reading},
         selection=selection.described,
+        checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
     )
 
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional, TypeVar
@@ -26,7 +26,9 @@ from .inputs.columns import parse_day
 from .columns_view import view_columns
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
 from .inputs.files import InputError
-from .renderers import RENDERERS
+from .board.reports import read_reports
+from .board.summary import summarise
+from .renderers import BOARD_RENDERERS, RENDERERS
 from .renderers.plain import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
@@ -60,9 +62,12 @@ class Format(str, Enum):
 SUFFIXES = {".json": Format.json, ".csv": Format.csv, ".md": Format.md, ".html": Format.html, ".htm": Format.html, ".xlsx": Format.xlsx, ".txt": Format.table}
 
 
-def report_format(chosen: Format | None, output: Path | None) -> Format:
-    """--format, else the --output file's extension, else the terminal table; a format the extension contradicts is refused."""
+def report_format(chosen: Format | None, output: Path | None, offered: tuple[Format, ...] = tuple(Format)) -> Format:
+    """--format, else the --output file's extension, else the terminal table; a format the extension contradicts is refused,
+    and so is one this report does not come in (`offered`)."""
     implied = SUFFIXES.get(output.suffix.lower()) if output else None
+    if implied is not None and implied not in offered:
+        raise fail(f"--output {output}: this report does not come as {implied.value}; it comes as {', '.join(f.value for f in offered)}")
     if chosen and implied and chosen is not implied:
         raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
     if chosen is None and output is not None and output.suffix and implied is None:
@@ -351,6 +356,53 @@ def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
         words += (f"; {len(done.blanked)} row(s) ({rows}) had a worker id that is not a registration number, or the wrong number of cells: "
                   "it was left blank, so the check will reject those rows")
     return words
+
+
+BOARD_FORMATS = (Format.table, Format.md, Format.html, Format.json, Format.xlsx)
+
+
+def produced_on() -> date:
+    """Today, or the day SOURCE_DATE_EPOCH names (the reproducible-builds convention), so a paper can be remade as it was."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch else date.today()
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+
+
+@app.command()
+def summary(
+    reports: Annotated[list[Path], typer.Argument(help="JSON reports of agency-check (--format json), of one or many councils and quarters.", show_default=False, metavar="REPORT")],
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|html|json|xlsx]", help="Summary format (default: from the --output extension, else table).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the summary to this file instead of the terminal.")] = None,
+    suppress_below: Annotated[int, typer.Option("--suppress-below", parser=whole_number, metavar="N", help="Show counts from 1 to N-1 as <N, with the cells that would give them away.")] = 5,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+) -> None:
+    """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
+    try:
+        if output_format is not None and output_format not in BOARD_FORMATS:
+            raise InputError(f"--format {output_format.value}: a board summary comes as {', '.join(f.value for f in BOARD_FORMATS)}")
+        chosen = report_format(output_format, output, BOARD_FORMATS)
+        if suppress_below < 1:
+            raise InputError("--suppress-below must be 1 or more (1 hides nothing)")
+        refuse_overwriting(list(reports), output)
+        kept, notes = read_reports(list(reports))
+        board = summarise(kept, notes, suppress_below, produced_on())
+    except (InputError, RuleFileError) as error:
+        raise fail(str(error)) from None
+    render = BOARD_RENDERERS[chosen.value]
+    if output is None:
+        try:
+            render(board, sys.stdout)
+            sys.stdout.flush()
+        except OSError as error:
+            if not broken_pipe(error):
+                raise
+            drop_stdout()
+        return
+    write_atomically(output, lambda handle: render(board, handle))
+    if not quiet:
+        Console(stderr=True, highlight=False).print(printable(f"board summary written to {output}: {len(kept)} report(s)"), markup=False)
 
 
 def version_callback(value: bool) -> None:

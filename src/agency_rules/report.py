@@ -48,6 +48,7 @@ class Report:
     pooled: bool = False
     missing_columns: dict[str, list[str]] = field(default_factory=dict)  # optional column not in any export → the rules that read it
     selection: str = ""  # what --council, --agency and --rule narrowed the report to, in words
+    checked_by_council: dict[str, int] = field(default_factory=dict)  # engagements checked per LA code: a board's denominators
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -111,6 +112,7 @@ class Report:
                 "rows_rejected": self.rows_rejected,
                 "engagements_with_breaches": self.evaluation.engagements_with_breaches,
                 "by_rule": self.counts,
+                "by_council": {code: {"rows_checked": n} for code, n in sorted(self.checked_by_council.items())},
                 **({"selection": {"described": self.selection, "engagements": self.evaluation.rows}} if self.selection else {}),
             },
             "findings": self.finding_records() if findings else None,

@@ -1,12 +1,13 @@
-"""One renderer per output format; each writes a Report to a text stream."""
+"""One renderer per output format; each writes a Report (or, for boards, a BoardSummary) to a text stream."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TextIO
 
+from ..board.summary import BoardSummary
 from ..report import RenderOptions, Report
-from . import csv_report, html_report, json_report, markdown_report, table_report, xlsx_report
+from . import board_html, board_json, board_md, board_table, board_xlsx, csv_report, html_report, json_report, markdown_report, table_report, xlsx_report
 
 Renderer = Callable[[Report, RenderOptions, TextIO], None]
 
@@ -17,4 +18,14 @@ RENDERERS: dict[str, Renderer] = {
     "md": markdown_report.render,
     "html": html_report.render,
     "xlsx": xlsx_report.render,
+}
+
+BoardRenderer = Callable[[BoardSummary, TextIO], None]
+
+BOARD_RENDERERS: dict[str, BoardRenderer] = {
+    "table": board_table.render,
+    "json": board_json.render,
+    "md": board_md.render,
+    "html": board_html.render,
+    "xlsx": board_xlsx.render,
 }

@@ -1,0 +1,1 @@
+"""Regional boards: councils' reports combined into a summary that names no worker."""

@@ -1,0 +1,100 @@
+"""A board's charts as inline SVG, drawn by matplotlib from the suppressed tables only.
+
+A hidden count is never drawn at its size: a heat-map cell shows its label on grey, a bar or a
+point is left out and labelled. Text is drawn as paths, so the SVG needs no font, and the SVG has
+no script, link or date in it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from .summary import TOTAL, BoardTable
+from .suppression import Shown
+
+HIDDEN_COLOUR = "#d9d9d9"
+BAR_COLOUR = "#1f5f8b"
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.hashsalt": "agency-rules", "svg.fonttype": "path", "font.size": 9})
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+def _svg(figure, title: str) -> str:
+    """The figure as an SVG element for inline use: no XML prolog or doctype, an accessible name, and a fixed id salt."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    _pyplot().close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def heatmap(table: BoardTable) -> str:
+    """Councils down, rules across, each cell coloured by its count and labelled; hidden cells grey with their label."""
+    pyplot = _pyplot()
+    rows = [(label, cells[:-1]) for label, cells in table.rows if label != TOTAL]
+    columns = [c for c in table.columns if c != TOTAL]
+    figure, axes = pyplot.subplots(figsize=(max(4.0, 0.75 * len(columns) + 2.5), max(1.6, 0.42 * len(rows) + 1.0)))
+    peak = max([v for _, cells in rows for v in cells if isinstance(v, int)] + [1])
+    colours = pyplot.get_cmap("Reds")
+    for y, (_, cells) in enumerate(rows):
+        for x, value in enumerate(cells):
+            known = isinstance(value, int)
+            colour = colours(0.12 + 0.78 * value / peak) if known and value else ("#ffffff" if known else HIDDEN_COLOUR)
+            axes.add_patch(pyplot.Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="#ffffff"))
+            dark = known and value / peak > 0.55
+            axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", color="#ffffff" if dark else "#222222")
+    axes.set_xlim(0, len(columns))
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=45, ha="right")
+    axes.set_yticks([y + 0.5 for y in range(len(rows))], [label for label, _ in rows])
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    axes.set_title(table.title, loc="left")
+    return _svg(figure, table.title)
+
+
+def bars(title: str, labels: list[str], values: list[Shown]) -> str:
+    """Horizontal bars of shown counts; a hidden count gets no bar, only its label."""
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(6.5, max(1.6, 0.34 * len(labels) + 0.9)))
+    known = [v if isinstance(v, int) else 0 for v in values]
+    axes.barh(range(len(labels)), known, color=BAR_COLOUR)
+    for y, value in enumerate(values):
+        axes.text((value if isinstance(value, int) else 0) + max(known + [1]) * 0.01, y, str(value), va="center")
+    axes.set_yticks(range(len(labels)), labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(known + [1]) * 1.15)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title, loc="left")
+    return _svg(figure, title)
+
+
+def trend(title: str, labels: list[str], values: list[Shown]) -> str:
+    """A line through the shown counts by quarter; a hidden quarter breaks the line and is labelled."""
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(6.5, 2.6))
+    points = [float(v) if isinstance(v, int) else float("nan") for v in values]
+    axes.plot(range(len(labels)), points, marker="o", color=BAR_COLOUR)
+    for x, value in enumerate(values):
+        if not isinstance(value, int):
+            axes.annotate(str(value), (x, 0), ha="center", va="bottom", color="#555555")
+    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    axes.set_ylim(bottom=0)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title, loc="left")
+    return _svg(figure, title)

@@ -1,0 +1,26 @@
+"""The board summary as Markdown, for a paper's appendix or an email."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..board.summary import TOTAL, BoardSummary
+from .plain import markdown_cell as cell
+
+
+def render(summary: BoardSummary, out: TextIO) -> None:
+    lines = ["# Agency rules: board summary", "", *(f"{cell(line)}\n" for line in summary.preamble())]
+    for table in summary.tables:
+        lines += [f"## {cell(table.title)}", ""]
+        if not table.rows:
+            lines += ["Nothing to count.", ""]
+            continue
+        lines.append("| " + " | ".join(cell(c) for c in [table.row_heading, *table.columns]) + " |")
+        lines.append("|---" + "|---:" * len(table.columns) + "|")
+        for label, cells in table.rows:
+            bold = "**" if label == TOTAL else ""
+            lines.append(f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |")
+        lines += ["", *([cell(table.note), ""] if table.note else [])]
+    lines += ["## Inputs", "", "| report | what | SHA-256 |", "|---|---|---|"]
+    lines += [f"| {cell(path)} | {cell(what)} | `{digest}` |" for path, what, digest in summary.inputs()]
+    out.write("\n".join(lines) + "\n")

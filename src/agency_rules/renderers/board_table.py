@@ -1,0 +1,29 @@
+"""The board summary on the terminal: each table as a rich table."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.table import Table
+from rich.text import Text
+
+from ..board.summary import TOTAL, BoardSummary
+from .plain import printable
+from .terminal import StdoutConsole
+
+
+def render(summary: BoardSummary, out: TextIO) -> None:
+    console = StdoutConsole(file=out, highlight=False, markup=False, soft_wrap=False, width=160 if not out.isatty() else None)
+    console.print(Text("Agency rules: board summary", style="bold"))
+    for line in summary.preamble():
+        console.print(Text(printable(line)))
+    for table in summary.tables:
+        shown = Table(title=printable(table.title), title_justify="left")
+        shown.add_column(printable(table.row_heading))
+        for column in table.columns:
+            shown.add_column(printable(column), justify="right")
+        for label, cells in table.rows:
+            shown.add_row(*(Text(printable(v), style="bold" if label == TOTAL else "") for v in [label, *cells]))
+        console.print(shown)
+        if table.note:
+            console.print(Text(printable(table.note), style="dim"))

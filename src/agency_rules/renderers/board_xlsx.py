@@ -1,0 +1,49 @@
+"""The board summary as a workbook: a Summary sheet (what was summarised, inputs), then one sheet per table."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import xlsxwriter
+
+from ..board.summary import TOTAL, BoardSummary
+
+
+def render(summary: BoardSummary, out: TextIO) -> None:
+    out.flush()
+    book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    front = book.add_worksheet("Summary")
+    front.set_column(0, 0, 60)
+    front.set_column(1, 2, 40)
+    front.write_string(0, 0, "Agency rules: board summary", bold)
+    row = 2
+    for line in summary.preamble():
+        front.write_string(row, 0, line)
+        row += 1
+    row += 1
+    for c, heading in enumerate(("report", "what", "SHA-256")):
+        front.write_string(row, c, heading, bold)
+    for path, what, digest in summary.inputs():
+        row += 1
+        for c, value in enumerate((path, what, digest)):
+            front.write_string(row, c, value)
+    for table in summary.tables:
+        sheet = book.add_worksheet(table.key.replace("_", " ")[:31])
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, len(table.columns), 14)
+        sheet.write_string(0, 0, table.title, bold)
+        for c, heading in enumerate([table.row_heading, *table.columns]):
+            sheet.write_string(2, c, heading, bold)
+        for r, (label, cells) in enumerate(table.rows, start=3):
+            style = bold if label == TOTAL else None
+            sheet.write_string(r, 0, label, style)
+            for c, value in enumerate(cells, start=1):
+                if isinstance(value, int):
+                    sheet.write_number(r, c, value, style)
+                else:
+                    sheet.write_string(r, c, value, style)
+        sheet.freeze_panes(3, 1)
+        if table.note:
+            sheet.write_string(len(table.rows) + 4, 0, table.note)
+    book.close()
