@@ -136,3 +136,14 @@ def test_an_engagement_id_may_repeat_across_files_but_not_within_one(tmp_path: P
     code, out, _ = run(str(twice), str(medway), "--format", "json")
     [rejected] = json.loads(out)["rejected_rows"]
     assert rejected["file"] == str(twice) and "duplicate engagement_id" in rejected["errors"][0]["message"]
+
+
+def test_in_a_pooled_run_the_human_formats_name_each_findings_and_rejected_rows_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    councils(tmp_path)
+    write_csv(tmp_path / "bad.csv", [{**COMPLIANT, "engagement_id": "B-1", "worker_id": "SW9", "start_date": "31/02/2025"}])
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("md", "html", "table"):
+        code, out, _ = run("kent.csv", "medway.csv", "bad.csv", "--format", fmt, "--rule", "COOL001")
+        words = " ".join(out.replace("│", " ").split())
+        assert code == 1 and ("medway.csv row 2" in words or fmt == "table" and "medway.csv row" in words), fmt
+        assert "bad.csv row 2" in words or fmt == "table" and "Rejected rows of bad.csv" in words, fmt

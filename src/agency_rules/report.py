@@ -23,6 +23,11 @@ COLUMN_AS_WRITTEN = (
     .then(pl.format("{} ({})", pl.col("header"), pl.col("column"))).otherwise(pl.col("column")).alias("column")
 )
 REJECTED_IN_WORDS = (pl.col("row"), pl.col("engagement_id"), COLUMN_AS_WRITTEN, pl.col("value"), pl.col("message"))
+
+
+def row_in_run(pooled: bool) -> pl.Expr:
+    """A row as a reader finds it: 'medway.csv row 2' where several files were checked as one run, else the number."""
+    return pl.format("{} row {}", pl.col("file"), pl.col("row")).alias("row") if pooled else pl.col("row")
 WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
 FINDING_FIELDS = (
     "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
@@ -244,7 +249,7 @@ def _groups(report: Report, limit: int, counts: dict[str, dict[str, int]], where
     for outcome in (BREACH, WAIVED, UNKNOWN):
         for rule_id, by_outcome in counts.items():
             if by_outcome[outcome]:
-                shown = report.evaluation.findings_of(rule_id, outcome, limit, where)
+                shown = report.evaluation.findings_of(rule_id, outcome, limit, where).with_columns(row_in_run(report.pooled))
                 result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, by_outcome[outcome] - shown.height, key))
     return result
 

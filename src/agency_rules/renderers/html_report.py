@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
+from ..report import (
+    REJECTED_IN_WORDS,
+    WHO,
+    RenderOptions,
+    Report,
+    decoding_notes,
+    grouped,
+    headline,
+    rejection_lines,
+    row_in_run,
+)
 from ..terms import OUTCOMES
 from .plain import html_text as escape
 
@@ -42,7 +52,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     if report.rejected_rows.height:
         parts.append("<h2>Rejected rows</h2><table>")
         parts.append(_row(["row", "engagement", "column", "value", "reason"], "th"))
-        parts += [_row(list(r)) for r in report.rejected_rows.select(REJECTED_IN_WORDS).iter_rows()]
+        parts += [_row(list(r)) for r in report.rejected_rows.select(row_in_run(report.pooled), *REJECTED_IN_WORDS[1:]).iter_rows()]
         parts.append("</table>")
     parts.append("</body></html>")
     out.write("\n".join(parts) + "\n")

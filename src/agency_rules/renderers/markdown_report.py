@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines
+from ..report import (
+    REJECTED_IN_WORDS,
+    WHO,
+    RenderOptions,
+    Report,
+    decoding_notes,
+    grouped,
+    headline,
+    rejection_lines,
+    row_in_run,
+)
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -32,7 +42,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             lines += ["", f"## {cell(key)}"]
         level = "###" if group.key else "##"
         lines += ["", f"{level} {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
-        lines += ["| " + " | ".join([str(f[0]), *map(cell, f[1:])]) + " |" for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
+        lines += ["| " + " | ".join(map(cell, f)) + " |" for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
         if group.hidden:
             lines.append(f"| | | | | | | … and {group.hidden} more |")
     notices = report.notices
@@ -41,6 +51,6 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
     if report.rejected_rows.height:
         lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
-        for row, engagement, column, value, message in report.rejected_rows.select(REJECTED_IN_WORDS).iter_rows():
-            lines.append(f"| {row} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
+        for row, engagement, column, value, message in report.rejected_rows.select(row_in_run(report.pooled), *REJECTED_IN_WORDS[1:]).iter_rows():
+            lines.append(f"| {cell(row)} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
     out.write("\n".join(lines) + "\n")

@@ -49,7 +49,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         table.add_column("council, agency, role")
         table.add_column("finding")
         for row, engagement, worker, council, agency, role, message in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows():
-            table.add_row(str(row), Text(printable(f"{engagement}\n{worker}")), Text(printable(where(council, agency, role))), Text(printable(message)))
+            table.add_row(Text(printable(row)), Text(printable(f"{engagement}\n{worker}")), Text(printable(where(council, agency, role))), Text(printable(message)))
         if group.hidden:
             table.add_row("", "", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
         console.print(table, soft_wrap=False)
