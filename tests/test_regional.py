@@ -147,3 +147,19 @@ def test_in_a_pooled_run_the_human_formats_name_each_findings_and_rejected_rows_
         words = " ".join(out.replace("│", " ").split())
         assert code == 1 and ("medway.csv row 2" in words or fmt == "table" and "medway.csv row" in words), fmt
         assert "bad.csv row 2" in words or fmt == "table" and "Rejected rows of bad.csv" in words, fmt
+
+
+def test_the_readmes_regional_walk_through_on_the_fixtures(tmp_path: Path) -> None:
+    region = Path(__file__).parents[1] / "fixtures" / "region"
+    key = make_key(tmp_path / "region.key")
+    pooled = tmp_path / "pooled"
+    pooled.mkdir()
+    code, _, err = run("pseudonymise", str(region / "kent.csv"), str(region / "medway.csv"), "--key-file", str(key), "--output-dir", str(pooled))
+    assert code == 0 and "not written (not contract columns): 'Worker Name', 'Date of Birth'" in err
+    assert cooling_off(str(region / "medway.csv")) == {} and cooling_off(str(region / "kent.csv")) == {}
+    assert cooling_off(str(pooled / "kent.csv"), str(pooled / "medway.csv")) == {("medway.csv", "M-001"): "breach"}
+    report = tmp_path / "region.json"
+    assert run(str(pooled / "kent.csv"), str(pooled / "medway.csv"), "--output", str(report), "--quiet")[0] == 1
+    page = tmp_path / "board.html"
+    code, _, err = run("summary", str(report), "--output", str(page))
+    assert code == 0 and "<svg" in page.read_text() and "SW3" not in page.read_text()
