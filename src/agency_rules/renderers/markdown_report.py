@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import (
-    REJECTED_IN_WORDS,
-    WHO,
-    RenderOptions,
-    Report,
-    decoding_notes,
-    grouped,
-    headline,
-    rejection_lines,
-    row_in_run,
-)
+from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
