@@ -47,7 +47,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     assert [(i["kind"], i["rows"] is None) for i in report["inputs"]] == [("engagements", False), ("history", False), ("ruleset", True), ("caps", True)]
     assert all(len(i["sha256"]) == 64 for i in report["inputs"])
     summary = report["summary"]
-    assert set(summary) == {"rows_read", "rows_checked", "rows_rejected", "engagements_with_breaches", "by_rule"}
+    assert set(summary) == {"rows_read", "rows_checked", "rows_rejected", "engagements_with_breaches", "by_rule", "by_council"}
     assert summary["rows_read"] == summary["rows_checked"] + summary["rows_rejected"] == 31
     for counts in summary["by_rule"].values():
         assert set(counts) == {"pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"}

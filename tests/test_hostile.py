@@ -239,14 +239,14 @@ def test_one_worker_with_a_long_history_is_paired_only_with_the_roles_that_can_d
     n = 300
     starts = pl.date_range(pl.date(2001, 1, 15), pl.date(2025, 12, 15), "1mo", eager=True)[:n]
     engagements = pl.LazyFrame({
-        "__i": range(n), "worker_id": ["SW100001"] * n, "engagement_id": [f"E-{i}" for i in range(n)], "region": ["South East"] * n,
+        "__i": range(n), "worker_id": ["SW100001"] * n, "file": ["e.csv"] * n, "engagement_id": [f"E-{i}" for i in range(n)], "region": ["South East"] * n,
         "start_date": starts,
     })
     roles = pl.LazyFrame({
         "worker_id": ["SW100001"] * n, "la_code": ["E10000016"] * n, "region": ["South East"] * n, "employment": ["substantive"] * n,
         "end_date": pl.date_range(pl.date(2001, 1, 1), pl.date(2025, 12, 1), "1mo", eager=True)[:n], "leaving_reason": ["resignation"] * n,
-        "recorded_in": ["history.csv"] * n, "from_columns": [False] * n, "source_engagement": [None] * n,
-    }, schema_overrides={"source_engagement": pl.String})
+        "recorded_in": ["history.csv"] * n, "from_columns": [False] * n, "source_file": [None] * n, "source_engagement": [None] * n,
+    }, schema_overrides={"source_file": pl.String, "source_engagement": pl.String})
     pairs = _roles_that_may_decide(engagements, roles, pl.lit(3)).collect()
     assert pairs.height <= 7 * n  # the roles of two 93-day stretches at most (the product would be 45,000)
     assert set(pairs["__i"]) == set(range(n))  # each has the role that ended two weeks before its start

@@ -13,8 +13,9 @@ LAYERS = [
     {"inputs"},
     {"engine"},
     {"report"},
+    {"board"},
     {"renderers"},
-    {"api", "explain", "columns_view"},
+    {"api", "explain", "columns_view", "pseudonyms"},
     {"cli", "__main__", "__init__"},
 ]
 

@@ -20,7 +20,7 @@ from agency_rules.report import Report
 from .conftest import CASES, COMPLIANT, write_csv
 
 VALUES = {
-    "worker_id": ["SW100001", "SW100002", "sw100003", "P-1a2b", "SW0", "x"],
+    "worker_id": ["SW100001", "SW100002", "sw100003", "100004", "SW0", "x"],  # pseudonyms are never mixed with these in one run
     "la_code": ["E10000016", "E06000035", "E09000007", "E08000025", "E99999999"],
     "role": ["social_worker", "senior_social_worker", "team_manager", "other", "boss"],
     "start_date": ["2024-04-01", "2025-05-01", "31/08/2025", "29/02/2024", "31/02/2025"],

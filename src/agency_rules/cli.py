@@ -330,6 +330,8 @@ def pseudonymise(
         if not files or key_file is None or output_dir is None:
             raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
         key = read_key(key_file)
+        if any(str(path) == "-" for path in files):
+            raise InputError("pseudonymise reads named files, not standard input: each output is named after its input")
         targets = [output_dir / (path.stem + ".csv") for path in files]
         clashing = sorted({t.name for t in targets if targets.count(t) > 1})
         if clashing:
