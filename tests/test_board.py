@@ -17,24 +17,35 @@ from .test_cli import run
 KENT, MEDWAY = "E10000016", "E06000035"
 
 
-def test_small_counts_are_hidden_and_so_is_a_cell_that_would_give_one_back() -> None:
+def test_small_counts_are_hidden_and_so_is_every_total_that_adds_one_up() -> None:
     grid = with_totals([[3, 10, 12], [20, 30, 40]])  # row totals 25, 90; column totals 23, 40, 52; 115
-    shown = suppress(grid, 5)
-    assert shown[0][0] == "<5"
-    # Kent's row would give the 3 back from its total: the next smallest count of the row, 10, is hidden too,
-    # and so, for its columns, are 20 and then 30 below them; no row or column has a single hidden cell left.
-    assert shown[0][1] == "*" and shown[1][0] == "*" and shown[1][1] == "*"
-    assert shown[0][2] == 12 and shown[0][3] == 25 and shown[2][3] == 115
-    for line in [*shown, *zip(*shown)]:
-        assert sum(isinstance(cell, str) for cell in line) != 1
+    assert suppress(grid, 5) == [["<5", 10, 12, "*"], [20, 30, 40, 90], ["*", 40, 52, "*"]]
 
 
-def test_counts_of_five_and_zeros_are_shown_and_a_column_without_row_totals_is_protected_by_its_total() -> None:
+def test_no_hidden_count_can_be_worked_out_from_what_is_shown() -> None:
+    """Every hidden count can be any value from 1 to 4 with everything shown unchanged: the README's two councils, by brute force."""
+    from itertools import product
+
+    counts = [[0, 3, 1, 1, 0], [1, 5, 0, 1, 0]]  # Kent and Medway, five rules: the case a reader once solved exactly
+    shown = suppress(with_totals(counts), 5)
+    hidden = [(r, c) for r, row in enumerate(counts) for c, v in enumerate(row) if 0 < v < 5]
+    for cell in hidden:
+        possible = set()
+        for values in product(range(1, 5), repeat=len(hidden)):
+            trial = [row[:] for row in counts]
+            for (r, c), v in zip(hidden, values):
+                trial[r][c] = v
+            if all(a == b or isinstance(a, str) for row_a, row_b in zip(suppress(with_totals(trial), 5), shown) for a, b in zip(row_a, row_b)):
+                if [[isinstance(a, str) for a in row] for row in suppress(with_totals(trial), 5)] == [[isinstance(a, str) for a in row] for row in shown]:
+                    possible.add(values[hidden.index(cell)])
+        assert possible == {1, 2, 3, 4}, cell
+
+
+def test_counts_of_five_and_zeros_are_shown_and_a_table_without_row_totals_hides_its_column_totals() -> None:
     assert suppress(with_totals([[5, 0], [6, 0]]), 5) == [[5, 0, 5], [6, 0, 6], [11, 0, 11]]
-    shown = suppress(with_totals([[4], [0], [9]], row_totals=False), 5, row_totals=False)
-    assert shown == [["<5"], [0], ["*"], [13]]  # 13 - 0 would give 4 back; the 9 is hidden rather than the 0
+    assert suppress(with_totals([[4, 7], [0, 30], [9, 1]], row_totals=False), 5, row_totals=False) == [["<5", 7], [0, 30], [9, "<5"], ["*", "*"]]
     assert suppress(with_totals([[1]], row_totals=False), 5, row_totals=False) == [["<5"], ["<5"]]  # a small total is hidden itself
-    assert suppress(with_totals([[2, 7]]), 3) == [["<3", "*", 9], ["<3", "*", 9]]  # 9 = 2 + 7, but which is which stays hidden
+    assert suppress(with_totals([[6, 7], [0, 0]]), 5) == [[6, 7, 13], [0, 0, 0], [6, 7, 13]]
 
 
 def engagements(tmp_path: Path, name: str, code: str, breaches: int, clean: int, agency: str = "Oakfield", start: str = "2025-11-03") -> Path:
@@ -67,10 +78,11 @@ def test_a_board_summary_counts_by_council_and_rule_and_hides_small_counts(tmp_p
     summary = board(str(kent), str(medway))
     notice = rows_of(summary, "breach_by_council_and_rule")
     column = next(t for t in summary["tables"] if t["key"] == "breach_by_council_and_rule")["columns"].index("NOTICE001")
-    assert notice["Kent"][column] == "<5" and notice["Medway"][column] == "*"  # 12 hidden: the total 15 would give Kent's 3 back
-    assert notice["Kent"][-1] == "<5" and notice["Total"][column] == 15
+    assert notice["Kent"][column] == "<5" and notice["Medway"][column] == 12
+    assert notice["Kent"][-1] == "<5" and notice["Total"][column] == "*" and notice["Total"][-1] == "*"  # 15 - 12 would give Kent's 3
     assert rows_of(summary, "rows_by_council") == {"Kent": [13, 0], "Medway": [14, 0], "Total": [27, 0]}
     assert rows_of(summary, "by_quarter")["2025 Q4"] == [15, 0, "-"]
+    assert rows_of(summary, "by_agency") == {"Oakfield": [15, 0], "Total": [15, 0]}
     assert board(str(kent), str(medway), "--suppress-below", "3")["tables"][1]["rows"][0]["cells"][column] == 3
 
 
@@ -131,3 +143,44 @@ def test_quarters_run_from_the_first_to_the_last_with_the_change_in_breaches(tmp
     b = report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=9, clean=0, start="2025-08-01"))
     quarters = rows_of(board(str(a), str(b)), "by_quarter")
     assert quarters == {"2025 Q1": [6, 0, "-"], "2025 Q2": [0, 0, "-6"], "2025 Q3": [9, 0, "+9"], "Total": [15, 0, ""]}
+
+
+def test_a_report_of_another_ruleset_is_refused_even_for_the_same_export(tmp_path: Path) -> None:
+    export = engagements(tmp_path, "kent", KENT, breaches=2, clean=2)
+    consultation = report(tmp_path, export)
+    statutory = tmp_path / "statutory.json"
+    run(str(export), "--ruleset", "statutory-2024", "--output", str(statutory), "--quiet")
+    code, _, err = run("summary", str(consultation), str(statutory))
+    assert code == 2 and "under ruleset statutory-2024" in err
+
+
+def test_a_finding_in_two_reports_is_counted_once(tmp_path: Path) -> None:
+    """An export saved again with a blank line has another hash, but its engagements are the same ones."""
+    export = engagements(tmp_path, "kent", KENT, breaches=6, clean=0)
+    again = tmp_path / "kent-again.csv"
+    again.write_text(export.read_text() + "\n")
+    summary = board(str(report(tmp_path, export)), str(report(tmp_path, again)))
+    assert rows_of(summary, "breach_by_council_and_rule")["Total"][-1] == 6
+    assert any("6 finding(s) stand in more than one report" in note for note in summary["notes"])
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda r: {**r, "summary": {**r["summary"], "rows_checked": -5}}, "rows_checked is -5"),
+    (lambda r: {**r, "summary": {**r["summary"], "rows_read": 10**300}}, "not a count of rows"),
+    (lambda r: {**r, "findings": [{**r["findings"][0], "outcome": "weird"}]}, "outcome 'weird'"),
+    (lambda r: {**r, "findings": [{**r["findings"][0], "start_date": "soon"}]}, "incomplete or damaged"),
+    (lambda r: {**r, "summary": {k: v for k, v in r["summary"].items() if k != "by_council"}}, "older agency-check"),
+    (lambda r: {"schema_version": 1, "kind": "board_summary"}, "this is a board summary"),
+])
+def test_a_damaged_report_is_refused_in_words(tmp_path: Path, damage, says: str) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    kent.write_text(json.dumps(damage(json.loads(kent.read_text()))))
+    code, _, err = run("summary", str(kent))
+    assert code == 2 and says in err and "Error" not in err
+
+
+def test_a_json_report_given_to_the_check_points_at_the_summary(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    code, _, err = run(str(kent))
+    assert code == 2 and "this is JSON, not an export" in err and "agency-check summary" in err
+    assert run("summary", str(kent), "--suppress-below", "1")[0] == 2

@@ -163,3 +163,44 @@ def test_the_readmes_regional_walk_through_on_the_fixtures(tmp_path: Path) -> No
     page = tmp_path / "board.html"
     code, _, err = run("summary", str(report), "--output", str(page))
     assert code == 0 and "<svg" in page.read_text() and "SW3" not in page.read_text()
+
+
+def test_a_row_whose_cells_have_shifted_is_written_as_a_mark_only_so_nothing_leaks(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    path = tmp_path / "shifted.csv"
+    path.write_text("engagement_id,Worker Name,worker_id,Date of Birth,la_code,role,start_date\n"
+                    "E-1,Patel, Sam,SW310002,02/03/1985,E10000016,social_worker,2025-04-07\n"  # an unquoted comma shifts every cell
+                    "SW310001-A1,Jo,SW310001,01/01/1990,E10000016,social_worker,2025-04-07\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    code, _, err = run("pseudonymise", str(path), "--key-file", str(key), "--output-dir", str(tmp_path / "out"))
+    written = (tmp_path / "out" / "shifted.csv").read_text()
+    assert code == 0 and "1 row(s) (2) had more or fewer cells than the header" in err
+    assert "SW31000" not in written and "1985" not in written and "Sam" not in written and "Patel" not in written
+    first, second = written.splitlines()[1:]
+    assert first.startswith("unreadable row 2,") and set(first.split(",", 1)[1].split(",")) == {'""'}
+    pseudonym = second.split(",")[1]
+    assert second.startswith(pseudonym + "-A1,") and "1 row(s) had a registration number in another column" in err
+    code, out, _ = run(str(tmp_path / "out" / "shifted.csv"), "--format", "json")
+    assert json.loads(out)["summary"]["rows_rejected"] == 1 and "SW31000" not in out
+
+
+def test_a_hex_key_is_the_same_key_in_either_case_and_a_guessable_key_is_refused(tmp_path: Path) -> None:
+    kent, _ = councils(tmp_path)
+    lower = make_key(tmp_path / "lower.key")
+    upper = tmp_path / "upper.key"
+    upper.write_text(lower.read_text().upper())
+    upper.chmod(0o600)
+    made, prints = [], []
+    for key in (lower, upper):
+        out = tmp_path / key.stem
+        out.mkdir()
+        code, _, err = run("pseudonymise", str(kent), "--key-file", str(key), "--output-dir", str(out))
+        assert code == 0 and lower.read_text().strip() not in err
+        made.append((out / "kent.csv").read_text())
+        prints.append(err.split("key ")[1][:8])
+    assert made[0] == made[1] and prints[0] == prints[1]
+    weak = tmp_path / "weak.key"
+    weak.write_text("a" * 64)
+    weak.chmod(0o600)
+    code, _, err = run("pseudonymise", str(kent), "--key-file", str(weak), "--output-dir", str(tmp_path / "lower"))
+    assert code == 2 and "could be guessed" in err

@@ -33,7 +33,7 @@ from .renderers.plain import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
 from .tomlfiles import RuleFileError
-from .pseudonyms import Pseudonymised, read_key
+from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
 from .version import __version__
@@ -71,7 +71,7 @@ def report_format(chosen: Format | None, output: Path | None, offered: tuple[For
     if chosen and implied and chosen is not implied:
         raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
     if chosen is None and output is not None and output.suffix and implied is None:
-        known = ", ".join(sorted(SUFFIXES))
+        known = ", ".join(sorted(suffix for suffix, kind in SUFFIXES.items() if kind in offered))
         raise fail(f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those, or --format")
     result = chosen or implied or Format.table
     if result is Format.xlsx and output is None:
@@ -330,6 +330,8 @@ def pseudonymise(
         if not files or key_file is None or output_dir is None:
             raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
         key = read_key(key_file)
+        if not quiet:
+            say.print(f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)")
         if any(str(path) == "-" for path in files):
             raise InputError("pseudonymise reads named files, not standard input: each output is named after its input")
         targets = [output_dir / (path.stem + ".csv") for path in files]
@@ -350,13 +352,18 @@ def pseudonymise(
 
 
 def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
-    words = f"{path} -> {target}: {done.kind}, {done.frame.height:,} rows, {done.workers:,} workers pseudonymised"
+    words = f"{path} -> {target}: {done.kind}, {done.frame.height:,} rows, {done.workers:,} worker(s) with a pseudonym"
     if done.dropped:
         words += f"; not written (not contract columns): {', '.join(map(repr, done.dropped[:20]))}" + (f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else "")
+    def rows(numbers: list[int]) -> str:
+        return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
     if done.blanked:
-        rows = ", ".join(map(str, done.blanked[:10])) + (" …" if len(done.blanked) > 10 else "")
-        words += (f"; {len(done.blanked)} row(s) ({rows}) had a worker id that is not a registration number, or the wrong number of cells: "
-                  "it was left blank, so the check will reject those rows")
+        words += f"; {len(done.blanked)} row(s) ({rows(done.blanked)}) had a worker id that is not a registration number: it was left blank, so the check will reject those rows"
+    if done.unreadable:
+        words += (f"; {len(done.unreadable)} row(s) ({rows(done.unreadable)}) had more or fewer cells than the header, so their cells may sit under "
+                  "the wrong headers: only a mark was written, so the check will reject those rows")
+    if done.numbers_elsewhere:
+        words += f"; {done.numbers_elsewhere} row(s) had a registration number in another column (an engagement id, say): it is now the pseudonym there too"
     return words
 
 
@@ -385,8 +392,8 @@ def summary(
         if output_format is not None and output_format not in BOARD_FORMATS:
             raise InputError(f"--format {output_format.value}: a board summary comes as {', '.join(f.value for f in BOARD_FORMATS)}")
         chosen = report_format(output_format, output, BOARD_FORMATS)
-        if suppress_below < 1:
-            raise InputError("--suppress-below must be 1 or more (1 hides nothing)")
+        if suppress_below < 2:
+            raise InputError("--suppress-below must be 2 or more: counts below it are hidden (the default, 5, hides 1 to 4)")
         refuse_overwriting(list(reports), output)
         kept, notes = read_reports(list(reports))
         board = summarise(kept, notes, suppress_below, produced_on())

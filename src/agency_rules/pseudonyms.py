@@ -54,12 +54,28 @@ def read_key(path: Path) -> bytes:
         raise InputError(f"{path}: the key must be a regular file")
     if status.st_mode & stat.S_IROTH:
         raise InputError(f"{path}: the key is readable by every user of this machine; make it the owner's only (chmod 600 {path})")
-    key = path.read_bytes()[: 64 * 1024].strip()
-    if not key:
+    text = path.read_bytes()[: 64 * 1024].strip()
+    if not text:
         raise InputError(f"{path}: the key file is empty ({NEW_KEY} makes one)")
+    key = _unhex(text)
     if len(key) < KEY_BYTES:
         raise InputError(f"{path}: the key holds {len(key)} bytes; a key needs at least {KEY_BYTES} ({NEW_KEY} makes one)")
+    if len(set(key)) < KEY_BYTES // 2:
+        raise InputError(f"{path}: the key repeats a few byte values over and over, so it could be guessed; make a random one ({NEW_KEY})")
     return key
+
+
+def _unhex(text: bytes) -> bytes:
+    """A key written as hex (as --new-key and `openssl rand -hex 32` write it) is its bytes, in either case; any other text is itself."""
+    try:
+        return bytes.fromhex(text.decode("ascii")) if len(text) % 2 == 0 else text
+    except (UnicodeDecodeError, ValueError):
+        return text
+
+
+def fingerprint(key: bytes) -> str:
+    """Eight hex digits that name a key without revealing it, so councils can confirm they used the same one."""
+    return hmac.new(key, b"agency-rules key fingerprint", hashlib.sha256).hexdigest()[:8]
 
 
 def pseudonyms(key: bytes, workers: pl.Series) -> pl.Series:
@@ -77,6 +93,8 @@ class Pseudonymised:
     frame: pl.DataFrame
     dropped: list[str]  # headers not written
     blanked: list[int]  # rows whose worker id is not a registration number, left blank so the check rejects them
+    unreadable: list[int]  # rows with the wrong number of cells, written as a mark only
+    numbers_elsewhere: int  # rows with a registration number in another column, now its pseudonym
     workers: int
 
 
@@ -91,13 +109,38 @@ def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sh
     cells = {name: translated(text, words[name]) if name in words else text for name, text in cells.items()}
     worker = next(c for c in columns if c.name == "worker_id")
     normal = pl.select(worker.kind.value(cells["worker_id"])).to_series()
-    # Not a registration number (a name typed in, say), or on a row with the wrong number of cells, which
-    # a CSV of the contract's columns cannot keep: left blank, so the check still rejects the row.
-    unreadable = ~frame[BLANK] & ((normal.is_null() & (cells["worker_id"] != "")) | (frame[FIELDS] != records.width))
-    cells["worker_id"] = pseudonyms(key, pl.select(pl.when(unreadable).then(pl.lit("")).otherwise(normal.fill_null(""))).to_series())
+    # A row with the wrong number of cells has its cells under the wrong headers (a name under worker_id, a date of birth
+    # under la_code): nothing of it is written but a mark, so the check still rejects that row and nothing leaks.
+    crooked = ~frame[BLANK] & (frame[FIELDS] != records.width)
+    # A worker id that is not a registration number (a name typed in, say) is left blank, so the check rejects the row.
+    unreadable = ~frame[BLANK] & ~crooked & normal.is_null() & (cells["worker_id"] != "")
+    cells["worker_id"] = pseudonyms(key, pl.select(pl.when(unreadable | crooked).then(pl.lit("")).otherwise(normal.fill_null(""))).to_series())
     written = pl.DataFrame(cells)
+    if crooked.any():
+        mark = pl.format("unreadable row {}", pl.lit(frame[ROW]).cast(pl.String))
+        written = written.with_columns(
+            pl.when(pl.lit(crooked)).then(mark if name == "engagement_id" else pl.lit("")).otherwise(pl.col(name)).alias(name) for name in written.columns
+        )
+    # A registration number written in any other kept column (an engagement id 'SW310001-A1') would pair it with its pseudonym.
+    written, numbers = _pseudonymise_numbers_in(written, key)
     dropped = [h for i, h in enumerate(records.header) if i not in set(where.values()) and h.strip()]
-    return Pseudonymised(kind, written, dropped, frame.filter(unreadable)[ROW].to_list(), written.filter(pl.col("worker_id") != "")["worker_id"].n_unique())
+    return Pseudonymised(kind, written, dropped, frame.filter(unreadable)[ROW].to_list(), frame.filter(crooked)[ROW].to_list(), numbers,
+                         written.filter(pl.col("worker_id") != "")["worker_id"].n_unique())
+
+
+REGISTRATION = r"(?i)\bSW ?[1-9][0-9]{0,5}\b"
+
+
+def _pseudonymise_numbers_in(frame: pl.DataFrame, key: bytes) -> tuple[pl.DataFrame, int]:
+    """Every registration number inside another column's text replaced by its pseudonym; how many cells held one."""
+    others = [name for name in frame.columns if name != "worker_id"]
+    found = pl.concat([frame[name].str.extract_all(REGISTRATION).explode() for name in others]).drop_nulls().unique() if others else pl.Series([], dtype=pl.String)
+    if not found.len():
+        return frame, 0
+    normal = found.str.to_uppercase().str.replace(" ", "", literal=True)
+    made = pseudonyms(key, normal)
+    holding = frame.select(pl.any_horizontal(pl.col(name).str.contains(REGISTRATION) for name in others)).to_series().sum()
+    return frame.with_columns(pl.col(name).str.replace_many(found.to_list(), made.to_list()) for name in others), int(holding)
 
 
 def _kind(label: str, header: list[str], column_map: ColumnMap | None, no_header: str) -> tuple[str, tuple[Column, ...], dict[str, int]]:

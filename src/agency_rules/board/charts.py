@@ -28,13 +28,20 @@ def _pyplot():
 
 
 def _svg(figure, title: str) -> str:
-    """The figure as an SVG element for inline use: no XML prolog or doctype, an accessible name, and a fixed id salt."""
+    """The figure as an SVG element for inline use: no XML prolog or doctype, an accessible name, and ids of its own.
+
+    Matplotlib numbers its elements the same way in every figure; several charts on one page would
+    repeat ids, so each chart's ids (and the references to them) take a prefix from its title.
+    """
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     _pyplot().close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    prefix = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
 
 

@@ -50,9 +50,9 @@ class BoardSummary:
         checked = sum(r.rows_checked for r in self.reports)
         return [
             f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
-            f" (overlays: {', '.join(self.overlays) or 'none'}), {checked:,} engagements checked in all.",
-            f"Counts from 1 to {self.least - 1} are shown as <{self.least}; a count shown as * is hidden as well, so that a hidden"
-            " count cannot be worked out from a total. Counts are of findings: one engagement may breach several rules.",
+            f" (overlays: {', '.join(self.overlays) or 'none'}, each where its region's councils engage), {checked:,} engagements checked in all.",
+            f"Counts from 1 to {self.least - 1} are shown as <{self.least}; a total shown as * adds up such a count, and is hidden so"
+            " that no hidden count can be worked out. Counts are of findings: one engagement may breach several rules.",
             "Quarters are calendar quarters of the engagement's start (Q1 = January to March).",
             *self.notes,
         ]
@@ -73,7 +73,12 @@ def quarter(day: pl.Expr) -> pl.Expr:
 
 
 def summarise(reports: list[CouncilReport], notes: list[str], least: int, produced: date) -> BoardSummary:
-    findings = pl.concat([r.findings for r in reports])
+    every = pl.concat([r.findings for r in reports])
+    # One engagement's finding in two reports (quarterly exports that overlap, an export saved twice) is counted once.
+    findings = every.unique(subset=["la_code", "engagement_id", "rule_id"], keep="last", maintain_order=True).drop("engagement_id")
+    if findings.height < every.height:
+        notes = [*notes, f"{every.height - findings.height:,} finding(s) stand in more than one report (the same council, engagement and rule): "
+                         "each is counted once, under the last report given; engagements checked count such an engagement once per report"]
     rules = list(dict.fromkeys(rule for r in reports for rule in r.rules))
     names = council_names()
     checked: dict[str, int] = {}
@@ -118,7 +123,7 @@ def _table(key: str, title: str, heading: str, columns: list[str], labels: list[
 
 def _by_quarter(findings: pl.DataFrame, least: int) -> BoardTable:
     """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last, and the change in breaches."""
-    dated = findings.with_columns(quarter(pl.col("start_date").str.to_date()).alias("quarter"), pl.col("start_date").str.to_date().alias("day"))
+    dated = findings.with_columns(quarter(pl.col("start_date")).alias("quarter"), pl.col("start_date").alias("day"))
     counts = _counts(dated, "quarter", "outcome")
     if dated.height:
         first, last = dated["day"].min(), dated["day"].max()

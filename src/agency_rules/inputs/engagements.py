@@ -62,6 +62,8 @@ def read_raw(
         return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        raise InputError(f"{source}: this is JSON, not an export; to combine JSON reports for a board, run agency-check summary {source} ...")
 
     def few_values(header: list[str]) -> set[int]:
         try:

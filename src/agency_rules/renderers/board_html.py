@@ -19,8 +19,8 @@ table{border-collapse:collapse;margin:.6em 0 1.4em}caption{text-align:left;font-
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th[scope=row],td:first-child{text-align:left}
 thead th{background:#f3f3f3}tr.total{font-weight:bold}figure{margin:1em 0}svg{max-width:100%;height:auto}
 .small{color:#555;font-size:.9em}.wide{overflow-x:auto}code{font-size:.85em;word-break:break-all}
-@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}figure,table{break-inside:avoid}
-a{color:inherit;text-decoration:none}@page{margin:15mm}}
+@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-after:avoid}figure,table{break-inside:avoid}
+.wide{overflow:visible}table{font-size:7.5pt}td,th{padding:.15em .3em}a{color:inherit;text-decoration:none}@page{size:A4 landscape;margin:12mm}}
 """
 
 

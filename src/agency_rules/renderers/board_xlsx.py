@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import TextIO
 
 import xlsxwriter
@@ -12,6 +13,7 @@ from ..board.summary import TOTAL, BoardSummary
 def render(summary: BoardSummary, out: TextIO) -> None:
     out.flush()
     book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": "Agency rules: board summary", "created": datetime.combine(summary.produced, time())})  # the same inputs, the same file
     bold = book.add_format({"bold": True})
     front = book.add_worksheet("Summary")
     front.set_column(0, 0, 60)
