@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional, TypeVar
+from typing import Annotated, Optional, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -136,6 +136,22 @@ def write_atomically(output: Path, write) -> None:
         raise
 
 
+def deliver(write: Callable[[TextIO], None], output: Optional[Path], announce: Optional[str]) -> None:
+    """A report to standard output (a reader that stops early is not this run's failure), or to a file, whole, then announced."""
+    if output is None:
+        try:
+            write(sys.stdout)
+            sys.stdout.flush()
+        except OSError as error:
+            if not broken_pipe(error):
+                raise
+            drop_stdout()
+        return
+    write_atomically(output, write)
+    if announce:
+        Console(stderr=True, highlight=False).print(printable(announce), markup=False)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -233,20 +249,7 @@ def check(
     render = RENDERERS[output_format.value]
     layout = RenderOptions(limit=limit, color=color, width=width, group_by=group_by.value if group_by else None)
     started = time.perf_counter()
-    if output is None:
-        try:
-            render(report, layout, sys.stdout)
-            sys.stdout.flush()
-        except OSError as error:  # the reader (e.g. `| head`) stopped reading: not this run's failure
-            if not broken_pipe(error):
-                raise
-            drop_stdout()
-    else:
-        write_atomically(output, lambda handle: render(report, layout, handle))
-        if not quiet:
-            Console(stderr=True, highlight=False).print(
-                printable(f"report written to {output}: {headline(report)}"), markup=False
-            )
+    deliver(lambda handle: render(report, layout, handle), output, None if quiet else f"report written to {output}: {headline(report)}")
     if timings:
         stages = {**report.timings, "report": time.perf_counter() - started}
         print("timings: " + " ".join(f"{stage}={seconds:.3f}s" for stage, seconds in stages.items()), file=sys.stderr)
@@ -400,18 +403,7 @@ def summary(
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     render = BOARD_RENDERERS[chosen.value]
-    if output is None:
-        try:
-            render(board, sys.stdout)
-            sys.stdout.flush()
-        except OSError as error:
-            if not broken_pipe(error):
-                raise
-            drop_stdout()
-        return
-    write_atomically(output, lambda handle: render(board, handle))
-    if not quiet:
-        Console(stderr=True, highlight=False).print(printable(f"board summary written to {output}: {len(kept)} report(s)"), markup=False)
+    deliver(lambda handle: render(board, handle), output, None if quiet else f"board summary written to {output}: {len(kept)} report(s)")
 
 
 def version_callback(value: bool) -> None:
