@@ -110,7 +110,7 @@ def generate(
             if workers:
                 worker = f"SW{100_000 + rng.randint(1, workers)}"
             else:
-                worker = f"SW{rng.randint(1, 999_999)}" if rng.random() < 0.9 else f"P-{rng.getrandbits(40):x}"
+                worker = f"SW{rng.randint(1, 999_999)}"  # registration numbers only: a run never mixes them with pseudonyms
             engaged.append((worker, la, start))
             team = rng.random() < 0.01
             previous = rng.random() < 0.1
