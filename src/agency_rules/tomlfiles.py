@@ -49,7 +49,7 @@ Day = Annotated[date, BeforeValidator(_a_day)]
 Amount = Annotated[float, BeforeValidator(_an_amount)]
 Words = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_visible)]
-ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id")}
+ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id"), "rate": ("region", "role", "employment_model")}
 
 
 class RuleFileError(Exception):
@@ -161,12 +161,13 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
         loc = list(problem["loc"])
         where = ".".join(str(p) for p in loc)
         if len(loc) >= 2 and isinstance(loc[1], int):
+            label = loc[0] if loc[0] in ITEM_KEYS else kind  # a list of its own kind in the file (a contract's rate lines), else the file's
             try:
                 item = data[loc[0]][loc[1]]
-                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(kind, ()) if k in item)
+                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(label, ()) if k in item)
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
-            where = f"{kind} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
+            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None

@@ -1,0 +1,137 @@
+"""Framework, managed-service and direct contracts as data: their terms, clauses and rate card, from TOML files.
+
+A contract is read strictly, like every settings file: an unknown key, a date that is not a date,
+an unknown role, region or council, a rate that is not a number, or an end before its start is
+refused with the file, the key and the reason. A clause the contract does not state is None, and
+the check says `unknown` for it: silence is never compliance.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from pydantic import Field, field_validator, model_validator
+
+from ..regions import REGIONS
+from ..terms import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
+from ..tomlfiles import Amount, Day, Name, Strict, Words, load_model
+from .columns import LaCode, read_one
+
+ROUTES = ("framework", "msp_neutral", "msp_master", "direct")
+APPROVERS = ("director_of_childrens_services", "chief_executive")
+
+
+class ProjectTeams(Strict):
+    """Whether the contract lets the supplier provide project teams, and the three safeguards it requires if so."""
+
+    supplied: bool | None = None
+    workers_identified: bool | None = None
+    costs_itemised: bool | None = None
+    la_practice_control: bool | None = None
+
+
+class References(Strict):
+    count: int | None = Field(default=None, ge=0, le=20)
+    practice_based: bool | None = None
+    standard_template: bool | None = None
+    provided_by: Words | None = None  # who gives them: e.g. "the worker's last employer's line manager"
+
+
+class Clauses(Strict):
+    """What the contract requires of the supplier; each is None where the contract is silent."""
+
+    binds_supplier: bool | None = None  # the supplier is bound to the national rules
+    binds_second_tier: bool | None = None  # and any second-tier supplier is bound as well
+    notice_weeks: float | None = Field(default=None, ge=0, le=52)
+    notice_reciprocal: bool | None = None
+    references: References = References()
+    cooling_off_months: int | None = Field(default=None, ge=0, le=60)
+    cooling_off_exemptions: list[Literal[LEAVING_REASONS]] | None = None  # type: ignore[valid-type]
+    project_teams: ProjectTeams = ProjectTeams()
+    quarterly_data_shared: bool | None = None  # the data for the DfE's quarterly return is shared with the council
+    expenses_not_to_exceed_cap: bool | None = None  # expenses are not used to take pay past a cap
+    cap_breach_sign_off: list[Literal[APPROVERS]] | None = None  # type: ignore[valid-type]
+
+
+class RateLine(Strict):
+    region: str
+    role: Literal[CAPPED_ROLES]  # type: ignore[valid-type]
+    employment_model: Literal[EMPLOYMENT_MODELS]  # type: ignore[valid-type]
+    pay_rate: Amount | None = Field(default=None, gt=0)
+    agency_fee: Amount | None = Field(default=None, ge=0)
+    framework_fee: Amount | None = Field(default=None, ge=0)
+    effective_from: Day | None = None  # optional period inside the term; the whole term when absent
+    effective_to: Day | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in REGIONS:
+            raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _sound(self) -> RateLine:
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        if self.pay_rate is None and self.agency_fee is None and self.framework_fee is None:
+            raise ValueError("a rate line needs at least one of pay_rate, agency_fee, framework_fee")
+        return self
+
+
+class Contract(Strict):
+    name: Name = Field(min_length=1)
+    reference: Name = Field(min_length=1)
+    route: Literal[ROUTES]  # type: ignore[valid-type]
+    supplier: Name = Field(min_length=1)
+    councils: list[str] = []  # ONS codes or names
+    regions: list[str] = []
+    start: Day
+    end: Day | None = None
+
+    @field_validator("councils")
+    @classmethod
+    def _known_councils(cls, values: list[str]) -> list[str]:
+        return [str(read_one(LaCode(pl.String), value)) for value in values]
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if value not in REGIONS:
+                raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
+        return values
+
+    @model_validator(mode="after")
+    def _sound(self) -> Contract:
+        if self.end and self.end < self.start:
+            raise ValueError("end is before start")
+        if not self.councils and not self.regions:
+            raise ValueError("name the councils (codes or names) or the regions the contract serves")
+        return self
+
+
+class ContractFile(Strict):
+    contract: Contract
+    clauses: Clauses = Clauses()
+    rate: list[RateLine] = []
+
+    @model_validator(mode="after")
+    def _rates_in_term(self) -> ContractFile:
+        for line in self.rate:
+            for day in (line.effective_from, line.effective_to):
+                if day and (day < self.contract.start or (self.contract.end and day > self.contract.end)):
+                    raise ValueError(f"the rate line for {line.region} / {line.role} / {line.employment_model} has a date ({day}) outside the term")
+        return self
+
+
+def load_contract(path: Path) -> ContractFile:
+    return load_model(path, ContractFile, "contract")
+
+
+def term_days(contract: Contract, line: RateLine) -> tuple[date, date | None]:
+    """The days a rate line is in force: its own period, else the contract's term."""
+    return line.effective_from or contract.start, line.effective_to or contract.end
