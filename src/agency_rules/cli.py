@@ -20,22 +20,27 @@ from rich.table import Table
 from rich.text import Text
 
 from .api import DEFAULT_RULESET, Options, run
-from .engine.rulebook import load_rules
-from .explain import explain_rule, list_rules
-from .inputs.columns import parse_day
-from .columns_view import view_columns
-from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
-from .inputs.files import InputError
 from .board.reports import read_reports
 from .board.summary import summarise
-from .renderers import BOARD_RENDERERS, RENDERERS
-from .renderers.plain import printable
-from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
-from .report import RenderOptions, headline, values_seen
-from .tomlfiles import RuleFileError
+from .columns_view import view_columns
+from .engine.clauses import check_contract
+from .engine.rulebook import find_caps, load_rules
+from .explain import explain_rule, list_rules
+from .inputs.caps import load_caps
+from .inputs.columns import parse_day
+from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
+from .inputs.contracts import load_contract
+from .inputs.files import InputError, digest
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
+from .renderers import BOARD_RENDERERS, RENDERERS
+from .renderers.contract_report import CONTRACT_RENDERERS, CheckedContract
+from .renderers.plain import printable
+from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
+from .report import RenderOptions, headline, values_seen
+from .terms import BREACH, UNKNOWN
+from .tomlfiles import RuleFileError
 from .version import __version__
 
 app = typer.Typer(
@@ -44,7 +49,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
 )
-COMMANDS = ("check", "rules", "columns", "pseudonymise", "summary")
+COMMANDS = ("check", "rules", "columns", "pseudonymise", "summary", "contract")
 EXIT_ERROR = 2
 E = TypeVar("E", bound=Enum)
 COLUMN_MAP_HELP = "A TOML file whose \\[columns] table maps the export's headers to the contract's columns, and \\[values.COLUMN] tables its words."
@@ -404,6 +409,45 @@ def summary(
         raise fail(str(error)) from None
     render = BOARD_RENDERERS[chosen.value]
     deliver(lambda handle: render(board, handle), output, None if quiet else f"board summary written to {output}: {len(kept)} report(s)")
+
+
+CONTRACT_FORMATS = (Format.table, Format.md, Format.json)
+
+
+@app.command()
+def contract(
+    contracts: Annotated[list[Path], typer.Argument(help="Contract files (TOML): a framework, managed-service or direct contract's terms and rate card.", show_default=False, metavar="CONTRACT")],
+    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
+    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable); it applies where the contract serves its region.")] = [],
+    caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name; repeatable.")] = [],
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|json]", help="Report format (default: from the --output extension, else table).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes a term the contract is silent on exit 1 like a breach.")] = FailOn.breach,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+) -> None:
+    """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
+    try:
+        if output_format is not None and output_format not in CONTRACT_FORMATS:
+            raise InputError(f"--format {output_format.value}: a contract check comes as {', '.join(f.value for f in CONTRACT_FORMATS)}")
+        chosen = report_format(output_format, output, CONTRACT_FORMATS)
+        refuse_overwriting(list(contracts), output)
+        loaded, overlays = load_rules(ruleset, list(overlay))
+        table = load_caps([find_caps(path) for path in caps])
+        checked = []
+        for path in contracts:
+            data = load_contract(path)
+            term = f"{data.contract.start:%-d %b %Y} to {data.contract.end:%-d %b %Y}" if data.contract.end else f"from {data.contract.start:%-d %b %Y}"
+            checked.append(CheckedContract(str(path), digest(path), data.contract.name, data.contract.reference, data.contract.route,
+                                           data.contract.supplier, term, check_contract(data, loaded, overlays, table)))
+    except (InputError, RuleFileError) as error:
+        raise fail(str(error)) from None
+    render = CONTRACT_RENDERERS[chosen.value]
+    names = [o.overlay.id for o in overlays]
+    breaches = sum(c.count(BREACH) for c in checked)
+    deliver(lambda handle: render(checked, loaded.ruleset.id, names, handle), output,
+            None if quiet else f"contract check written to {output}: {len(checked)} contract(s), {breaches} term(s) falling short")
+    failing = breaches or (fail_on is FailOn.unknown and any(c.count(UNKNOWN) for c in checked))
+    raise typer.Exit(1 if failing else 0)
 
 
 def version_callback(value: bool) -> None:

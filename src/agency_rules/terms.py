@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ROLES = ("social_worker", "senior_social_worker", "advanced_practitioner", "team_manager", "iro_cp_chair", "other")
 CAPPED_ROLES = ROLES[:-1]
+APPROVER_WORDS = {"director_of_childrens_services": "the Director of Children's Services", "chief_executive": "the chief executive"}
 ROLE_WORDS = {role: role.replace("_", " ") for role in ROLES} | {"iro_cp_chair": "IRO or CP chair"}  # for readers
 ENGAGEMENT_TYPES = ("individual", "project_team")
 EMPLOYMENT_MODELS = ("umbrella", "ltd", "paye")

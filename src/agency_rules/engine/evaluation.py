@@ -17,9 +17,9 @@ import polars as pl
 
 from ..inputs.waivers import Waiver, missing_approvals
 from ..phrases import phrase
-from ..tomlfiles import RuleFileError
 from ..regions import council_names
 from ..terms import (
+    APPROVER_WORDS,
     BREACH,
     NOT_APPLICABLE,
     NOT_EVALUATED,
@@ -29,6 +29,7 @@ from ..terms import (
     UNKNOWN,
     WAIVED,
 )
+from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
 from .parameters import Parameters, layers_of, parameters
@@ -287,4 +288,3 @@ def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
 
 
 NAMED = 10  # engagements a notice names
-APPROVER_WORDS = {"director_of_childrens_services": "the Director of Children's Services", "chief_executive": "the chief executive"}

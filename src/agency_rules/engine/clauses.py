@@ -1,0 +1,257 @@
+"""A contract checked against the same rules, parameters and caps as the engagements: its clauses and its rate card.
+
+Each rule's check names the clause that must carry it (`CLAUSE_CHECKS`, beside the engagement
+vocabulary): the rule's parameters in force, in each region the contract serves and on each day of
+its term where they change, say what the clause must at least require. A clause the contract is
+silent on is `unknown`; a rule with no value in force is `not_evaluated`. Each rate line is held
+against every cap entry in force during its period, both sides of a change; days no cap covers are
+`not_evaluated`, never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ..inputs.caps import CapEntry, CapTable
+from ..inputs.contracts import Clauses, ContractFile, RateLine, term_days
+from ..regions import NATIONAL, region_by_code
+from ..terms import APPROVER_WORDS, BREACH, NOT_EVALUATED, PASS, UNKNOWN
+from .parameters import _cuts, layers_of, resolve
+from .rulebook import Overlay, Ruleset, RuleSpec
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    """One requirement of one rule held against one clause or rate line of a contract."""
+
+    rule_id: str
+    item: str  # "clause notice_weeks", or "rate South East / social_worker / umbrella"
+    outcome: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+Verdict = tuple[str, str, dict[str, Any]]
+ClauseCheck = Callable[[Clauses, dict[str, Any]], list[tuple[str, Verdict]]]
+
+
+def _said(value: Any) -> str:
+    return "not stated" if value is None else ("yes" if value is True else "no" if value is False else str(value))
+
+
+def _binding(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    """Rules a contract cannot restate (a worker's experience, an ASYE) are carried by binding the supplier, and its suppliers, to them."""
+    found = []
+    for name, who in (("binds_supplier", "the supplier"), ("binds_second_tier", "any second-tier supplier")):
+        value = getattr(clauses, name)
+        outcome = PASS if value else UNKNOWN if value is None else BREACH
+        found.append((name, (outcome, f"the contract {'binds' if value else 'does not bind' if value is False else 'does not say whether it binds'} {who} to the national rules",
+                             {name: value})))
+    return found
+
+
+def _notice(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    need, weeks = values["min_weeks"], clauses.notice_weeks
+    if weeks is None:
+        verdict: Verdict = (UNKNOWN, f"the contract states no notice period; at least {need:g} weeks are required", {"min_weeks": need})
+    elif weeks >= need:
+        verdict = (PASS, f"notice of {weeks:g} weeks meets the {need:g} required", {"notice_weeks": weeks, "min_weeks": need})
+    elif values.get("shorter_la_notice_applies"):
+        verdict = (UNKNOWN, f"notice of {weeks:g} weeks is under {need:g}; it suffices only where the council's own notice for the role is no longer",
+                   {"notice_weeks": weeks, "min_weeks": need})
+    else:
+        verdict = (BREACH, f"notice of {weeks:g} weeks is shorter than the {need:g} weeks required", {"notice_weeks": weeks, "min_weeks": need})
+    found = [("notice_weeks", verdict)]
+    if values.get("reciprocal_required"):
+        mutual = clauses.notice_reciprocal
+        found.append(("notice_reciprocal", (PASS if mutual else UNKNOWN if mutual is None else BREACH,
+                                            f"the notice {'binds' if mutual else 'does not bind' if mutual is False else 'is not said to bind'} both worker and council",
+                                            {"notice_reciprocal": mutual})))
+    return found
+
+
+def _cooling_off(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    need, allowed = values["months"], set(values["exempt_reasons"])
+    months, exempt = clauses.cooling_off_months, clauses.cooling_off_exemptions
+    if months is None:
+        verdict: Verdict = (UNKNOWN, f"the contract states no cooling-off period; {need} months are required", {"months": need})
+    elif months < need:
+        verdict = (BREACH, f"a cooling-off period of {months} months is shorter than the {need} required", {"cooling_off_months": months, "months": need})
+    else:
+        verdict = (PASS, f"a cooling-off period of {months} months meets the {need} required", {"cooling_off_months": months, "months": need})
+    found = [("cooling_off_months", verdict)]
+    extra = sorted(set(exempt or []) - allowed)
+    if extra:
+        found.append(("cooling_off_exemptions", (BREACH, f"the contract exempts leavers by {', '.join(extra)}, which the rule does not",
+                                                 {"cooling_off_exemptions": exempt, "exempt_reasons": sorted(allowed)})))
+    return found
+
+
+def _references(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    need, given = values["min_count"], clauses.references
+    count = given.count
+    verdict: Verdict = (
+        (UNKNOWN, f"the contract states no number of references; {need} required", {"min_count": need}) if count is None
+        else (BREACH, f"{count} reference(s) required by the contract, fewer than the {need} the rule requires", {"references": count, "min_count": need}) if count < need
+        else (PASS, f"{count} reference(s) required, as the rule requires {need}", {"references": count, "min_count": need})
+    )
+    practice = given.practice_based
+    return [("references.count", verdict),
+            ("references.practice_based", (PASS if practice else UNKNOWN if practice is None else BREACH,
+                                           f"references about the standard of practice: {_said(practice)}", {"practice_based": practice}))]
+
+
+def _standard_reference(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    template = clauses.references.standard_template
+    return [("references.standard_template", (PASS if template else UNKNOWN if template is None else BREACH,
+                                              f"a comprehensive reference on the standard template: {_said(template)}", {"standard_template": template}))]
+
+
+def _project_team(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    teams, allowed = clauses.project_teams, values["safeguards_allowed"]
+    if teams.supplied is None:
+        return [("project_teams.supplied", (UNKNOWN, "the contract does not say whether the supplier may provide project teams", {}))]
+    if not teams.supplied:
+        return [("project_teams.supplied", (PASS, "the contract does not let the supplier provide project teams", {"supplied": False}))]
+    if not allowed:
+        return [("project_teams.supplied", (BREACH, "the contract lets the supplier provide project teams, which these rules do not allow", {"supplied": True}))]
+    found = []
+    for name, words in (("workers_identified", "every worker identified and approved by the council"), ("costs_itemised", "costs itemised per worker"),
+                        ("la_practice_control", "the council keeps control of practice")):
+        value = getattr(teams, name)
+        found.append((f"project_teams.{name}", (PASS if value else UNKNOWN if value is None else BREACH, f"project teams with {words}: {_said(value)}", {name: value})))
+    return found
+
+
+def _pay_cap_terms(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
+    """Beside the rate card: expenses may not take pay past a cap."""
+    value = clauses.expenses_not_to_exceed_cap
+    return [("expenses_not_to_exceed_cap", (PASS if value else UNKNOWN if value is None else BREACH,
+                                            f"expenses are not used to take pay past a cap: {_said(value)}", {"expenses_not_to_exceed_cap": value}))]
+
+
+CLAUSE_CHECKS: dict[str, ClauseCheck] = {
+    "min_pqe": _binding,
+    "asye_completed": _binding,
+    "cooling_off": _cooling_off,
+    "notice_period": _notice,
+    "references": _references,
+    "standard_reference": _standard_reference,
+    "project_team": _project_team,
+    "pay_cap": _pay_cap_terms,
+    "agency_fee_cap": lambda clauses, values: [],
+    "framework_fee_cap": lambda clauses, values: [],
+}
+RATE_FIELDS = {"pay_cap": "pay_rate", "agency_fee_cap": "agency_fee", "framework_fee_cap": "framework_fee"}
+
+
+def regions_served(contract: ContractFile) -> list[str]:
+    codes = region_by_code()
+    return sorted({*contract.contract.regions, *(codes[c] for c in contract.contract.councils)})
+
+
+def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[ClauseFinding]:
+    """Every requirement of every rule, in each region served and on each day of the term where a value changes, once per distinct result."""
+    floor = ruleset.ruleset.effective_from
+    start, end = contract.contract.start, contract.contract.end
+    rules = [(r, f"ruleset {ruleset.ruleset.id}", None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
+    found: dict[tuple, ClauseFinding] = {}
+    for spec, origin, only in rules:
+        layers = layers_of(spec, origin, overlays if only is None else [])
+        days = [d for d in _cuts(layers, floor) if start <= d and (end is None or d <= end)] or [max(start, floor)]
+        days = sorted({max(start, floor), *days})
+        for region in regions_served(contract):
+            if only is not None and region != only:
+                continue
+            for day in days:
+                for item, verdict in _clause_verdicts(spec, layers, contract.clauses, day, region, floor):
+                    outcome, message, evidence = verdict
+                    key = (spec.id, item, outcome, message)
+                    if key not in found:
+                        found[key] = ClauseFinding(spec.id, f"clause {item}", outcome, message, {**evidence, "region": region, "in_force_on": day.isoformat()})
+        if spec.check in RATE_FIELDS:
+            for line in contract.rate:
+                for finding in _rate_line(spec, contract, line, caps):
+                    found.setdefault((spec.id, finding.item, finding.outcome, finding.message), finding)
+    if ruleset_approvers := sorted({a for spec, _, _ in rules for a in spec.waiver_approvers}):
+        signed = contract.clauses.cap_breach_sign_off
+        outcome = UNKNOWN if signed is None else PASS if set(ruleset_approvers) <= set(signed) else BREACH
+        needed = " and ".join(APPROVER_WORDS.get(a, a) for a in ruleset_approvers)
+        message = (f"a price above a cap needs sign-off by {needed}; the contract names {' and '.join(APPROVER_WORDS.get(a, a) for a in signed) or 'no one'}"
+                   if signed is not None else f"the contract does not say who signs off a price above a cap; the rules need {needed}")
+        found[("CAP001", "sign-off")] = ClauseFinding("CAP001", "clause cap_breach_sign_off", outcome, message, {"cap_breach_sign_off": signed, "approvers": ruleset_approvers})
+    data = contract.clauses.quarterly_data_shared
+    found[("procurement", "quarterly")] = ClauseFinding(
+        "procurement", "clause quarterly_data_shared", PASS if data else UNKNOWN if data is None else BREACH,
+        f"the supplier shares the data for the quarterly return with the council: {_said(data)}", {"quarterly_data_shared": data})
+    return list(found.values())
+
+
+def _clause_verdicts(spec: RuleSpec, layers, clauses: Clauses, day: date, region: str, floor: date) -> list[tuple[str, Verdict]]:
+    resolution = resolve(layers, day, region, floor)
+    if resolution.missing is not None:
+        why = f" ({resolution.unset})" if resolution.unset else ""
+        return [("-", (NOT_EVALUATED, f"no value of {resolution.missing} is in force on {day:%-d %b %Y}{why}", {}))]
+    return CLAUSE_CHECKS[spec.check](clauses, dict(resolution.values))
+
+
+def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: CapTable) -> list[ClauseFinding]:
+    """The line's amount against every cap in force in its period (the region's, else national); uncovered days are not evaluated."""
+    field_name = RATE_FIELDS[spec.check]
+    amount = getattr(line, field_name)
+    item = f"rate {line.region} / {line.role} / {line.employment_model}"
+    first, last = term_days(contract.contract, line)
+    if amount is None:
+        return [ClauseFinding(spec.id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {})]
+    entries = _entries(caps, line.region, line.role, first, last)
+    findings = []
+    covered: list[tuple[date, date | None]] = []
+    for entry in entries:
+        limit_name = "pay_rate_paye" if field_name == "pay_rate" and line.employment_model == "paye" and entry.pay_rate_paye is not None else field_name
+        limit = getattr(entry, limit_name)
+        since, until = max(first, entry.effective_from), _earlier(last, entry.effective_to)
+        covered.append((since, until))
+        period = f"{since:%-d %b %Y} to {until:%-d %b %Y}" if until else f"from {since:%-d %b %Y}"
+        evidence = {field_name: amount, "cap": limit, "cap_field": limit_name, "cap_region": entry.region, "cap_source": entry.source,
+                    "cap_file": entry.file, "from": since.isoformat(), "to": until.isoformat() if until else None}
+        if limit is None:
+            findings.append(ClauseFinding(spec.id, item, NOT_EVALUATED, f"the caps for {entry.region} / {line.role} set no {limit_name.replace('_', ' ')} ({period})", evidence))
+        elif amount <= limit:
+            findings.append(ClauseFinding(spec.id, item, PASS, f"£{amount:,.2f} an hour is within the cap of £{limit:,.2f} ({entry.region}, {period})", evidence))
+        else:
+            findings.append(ClauseFinding(spec.id, item, BREACH, f"£{amount:,.2f} an hour is above the cap of £{limit:,.2f} ({entry.region}, {period})", evidence))
+    for gap_first, gap_last in _gaps(first, last, covered):
+        period = f"{gap_first:%-d %b %Y} to {gap_last:%-d %b %Y}" if gap_last else f"from {gap_first:%-d %b %Y}"
+        findings.append(ClauseFinding(spec.id, item, NOT_EVALUATED, f"no cap covers {line.region} (or national) / {line.role} {period}",
+                                      {field_name: amount, "from": gap_first.isoformat(), "to": gap_last.isoformat() if gap_last else None}))
+    return findings
+
+
+def _earlier(a: date | None, b: date | None) -> date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _entries(caps: CapTable, region: str, role: str, first: date, last: date | None) -> list[CapEntry]:
+    """The region's entries overlapping the period, else national's, oldest first."""
+    for place in (region, NATIONAL):
+        entries = [e for e in caps.entries if e.region == place and e.role == role and (last is None or e.effective_from <= last)
+                   and (e.effective_to is None or e.effective_to >= first)]
+        if entries:
+            return sorted(entries, key=lambda e: e.effective_from)
+    return []
+
+
+def _gaps(first: date, last: date | None, covered: list[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
+    gaps, cursor = [], first
+    for since, until in sorted(covered, key=lambda c: c[0]):
+        if since > cursor:
+            gaps.append((cursor, since - timedelta(days=1)))
+        if until is None:
+            return gaps
+        cursor = max(cursor, until + timedelta(days=1))
+    if last is None or cursor <= last:
+        gaps.append((cursor, last))
+    return gaps

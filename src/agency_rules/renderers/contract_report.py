@@ -1,0 +1,102 @@
+"""A contract check for a procurement lead: every failing term first, with the rule, the figures compared and their dates.
+
+The Markdown reads as a memo; the JSON carries every finding, passes included, so a file can be
+audited line by line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.table import Table
+from rich.text import Text
+
+from ..engine.clauses import ClauseFinding
+from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
+from ..version import __version__
+from .plain import markdown_cell as cell
+from .plain import printable
+from .terminal import StdoutConsole
+
+ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
+
+
+@dataclass(frozen=True)
+class CheckedContract:
+    path: str
+    sha256: str
+    name: str
+    reference: str
+    route: str
+    supplier: str
+    term: str
+    findings: list[ClauseFinding]
+
+    def count(self, outcome: str) -> int:
+        return sum(f.outcome == outcome for f in self.findings)
+
+    def verdict(self) -> str:
+        if self.count(BREACH):
+            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules"
+        if self.count(UNKNOWN):
+            return f"complies as far as it says, but is silent on {self.count(UNKNOWN)} term(s) the rules need"
+        return "complies with every term the rules need"
+
+
+def _sorted(findings: list[ClauseFinding]) -> list[ClauseFinding]:
+    return sorted(findings, key=lambda f: (ORDER.index(f.outcome), f.rule_id, f.item))
+
+
+def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+    document = {
+        "schema_version": 1, "kind": "contract_check", "tool": {"name": "agency-rules", "version": __version__},
+        "ruleset": ruleset, "overlays": overlays,
+        "contracts": [
+            {"path": c.path, "sha256": c.sha256, "name": c.name, "reference": c.reference, "route": c.route, "supplier": c.supplier, "term": c.term,
+             "verdict": c.verdict(), "summary": {o: c.count(o) for o in ORDER},
+             "findings": [{"contract": c.reference, "item": f.item, "rule_id": f.rule_id, "outcome": f.outcome, "message": f.message, "evidence": f.evidence}
+                          for f in _sorted(c.findings)]}
+            for c in contracts
+        ],
+    }
+    json.dump(document, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def render_md(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+    lines = ["# Contract check", "", f"Checked against ruleset **{cell(ruleset)}**, overlays: {cell(', '.join(overlays) or 'none')}.", ""]
+    for c in contracts:
+        lines += [f"## {cell(c.name)} ({cell(c.reference)})", "",
+                  f"{cell(c.route.replace('_', ' '))} with {cell(c.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
+        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms the contract is silent on"), (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met")):
+            shown = [f for f in _sorted(c.findings) if f.outcome == outcome]
+            if not shown:
+                continue
+            lines += [f"### {heading}", "", "| term | rule | finding |", "|---|---|---|"]
+            lines += [f"| {cell(f.item)} | {cell(f.rule_id)} | {cell(f.message)} |" for f in shown]
+            lines.append("")
+        lines += [f"File `{cell(c.path)}`, SHA-256 `{c.sha256}`.", ""]
+    out.write("\n".join(lines))
+
+
+def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+    console = StdoutConsole(file=out, highlight=False, markup=False, soft_wrap=False, width=None if out.isatty() else 160)
+    console.print(Text(printable(f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"), style="bold"))
+    for c in contracts:
+        console.print(Text(printable(f"{c.name} ({c.reference}), {c.route.replace('_', ' ')} with {c.supplier}, {c.term}: {c.verdict()}"), style="bold"))
+        table = Table()
+        for name in ("outcome", "term", "rule", "finding"):
+            table.add_column(name)
+        for f in _sorted(c.findings):
+            if f.outcome != PASS:
+                table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id, Text(printable(f.message)))
+        console.print(table)
+        console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
+
+
+CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
+    "table": render_table, "md": render_md, "json": render_json,
+}
