@@ -213,3 +213,17 @@ def test_the_command_exits_1_naming_every_failing_term_and_0_for_a_compliant_con
     bad.write_text(HEADER + COMPLIANT_CLAUSES.replace("notice_weeks = 6", "notice_weeks = 2") + RATE.replace("{pay}", "40"), encoding="utf-8")
     code, out, _ = run("contract", str(bad), "--caps", str(tmp_path / "caps.toml"), "--format", "md")
     assert code == 1 and "clause notice\\_weeks" in out and "£40.00 an hour is above the cap of £37.00" in out and "£35.50" in out
+
+
+def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term() -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "contracts"
+    options = ["--ruleset", "statutory-2024", "--overlay", "south-east", "--caps", str(fixtures / "example-caps.toml"), "--format", "json"]
+    code, out, _ = run("contract", str(fixtures / "compliant-framework.toml"), *options)
+    assert code == 0 and json.loads(out)["contracts"][0]["summary"]["breach"] == 0
+    code, out, _ = run("contract", str(fixtures / "noncompliant-msp.toml"), *options)
+    failing = {(f["item"], f["rule_id"]) for f in json.loads(out)["contracts"][0]["findings"] if f["outcome"] == "breach"}
+    assert code == 1 and failing == {
+        ("clause cap_breach_sign_off", "CAP001"), ("rate South East / social_worker / umbrella", "CAP001"), ("clause cooling_off_exemptions", "COOL001"),
+        ("clause cooling_off_months", "COOL001"), ("clause project_teams.costs_itemised", "PROJ001"), ("clause references.count", "REF001"),
+        ("clause quarterly_data_shared", "procurement"),
+    }

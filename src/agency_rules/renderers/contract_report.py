@@ -87,13 +87,14 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
     console.print(Text(printable(f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"), style="bold"))
     for c in contracts:
         console.print(Text(printable(f"{c.name} ({c.reference}), {c.route.replace('_', ' ')} with {c.supplier}, {c.term}: {c.verdict()}"), style="bold"))
-        table = Table()
-        for name in ("outcome", "term", "rule", "finding"):
-            table.add_column(name)
-        for f in _sorted(c.findings):
-            if f.outcome != PASS:
+        shown = [f for f in _sorted(c.findings) if f.outcome != PASS]
+        if shown:
+            table = Table()
+            for name in ("outcome", "term", "rule", "finding"):
+                table.add_column(name)
+            for f in shown:
                 table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id, Text(printable(f.message)))
-        console.print(table)
+            console.print(table)
         console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
 
 
