@@ -71,6 +71,8 @@ def report_format(chosen: Format | None, output: Path | None, offered: tuple[For
     """--format, else the --output file's extension, else the terminal table; a format the extension contradicts is refused,
     and so is one this report does not come in (`offered`)."""
     implied = SUFFIXES.get(output.suffix.lower()) if output else None
+    if chosen is not None and chosen not in offered:
+        raise fail(f"--format {chosen.value}: this report comes as {', '.join(f.value for f in offered)}")
     if implied is not None and implied not in offered:
         raise fail(f"--output {output}: this report does not come as {implied.value}; it comes as {', '.join(f.value for f in offered)}")
     if chosen and implied and chosen is not implied:
@@ -397,8 +399,6 @@ def summary(
 ) -> None:
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
     try:
-        if output_format is not None and output_format not in BOARD_FORMATS:
-            raise InputError(f"--format {output_format.value}: a board summary comes as {', '.join(f.value for f in BOARD_FORMATS)}")
         chosen = report_format(output_format, output, BOARD_FORMATS)
         if suppress_below < 2:
             raise InputError("--suppress-below must be 2 or more: counts below it are hidden (the default, 5, hides 1 to 4)")
@@ -427,8 +427,6 @@ def contract(
 ) -> None:
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
     try:
-        if output_format is not None and output_format not in CONTRACT_FORMATS:
-            raise InputError(f"--format {output_format.value}: a contract check comes as {', '.join(f.value for f in CONTRACT_FORMATS)}")
         chosen = report_format(output_format, output, CONTRACT_FORMATS)
         refuse_overwriting(list(contracts), output)
         loaded, overlays = load_rules(ruleset, list(overlay))
