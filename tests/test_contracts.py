@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -227,3 +229,12 @@ def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term()
         ("clause cooling_off_months", "COOL001"), ("clause project_teams.costs_itemised", "PROJ001"), ("clause references.count", "REF001"),
         ("clause quarterly_data_shared", "procurement"),
     }
+
+
+def test_the_contract_csv_has_a_line_per_finding_and_is_formula_safe(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('supplier = "Oakfield Locums"', 'supplier = "=HYPERLINK(1)"').replace('reference = "SE-FW-2025"', 'reference = "=SUM(A1)"'))
+    code, out, _ = run("contract", str(path), "--format", "csv")
+    lines = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert lines[0] == ["contract", "file", "item", "rule_id", "outcome", "message", "evidence"]
+    assert len(lines) > 5 and all(line[0] == "'=SUM(A1)" for line in lines[1:])
+    assert code == 0 and {line[4] for line in lines[1:]} >= {"pass", "unknown"}

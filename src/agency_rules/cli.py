@@ -411,7 +411,7 @@ def summary(
     deliver(lambda handle: render(board, handle), output, None if quiet else f"board summary written to {output}: {len(kept)} report(s)")
 
 
-CONTRACT_FORMATS = (Format.table, Format.md, Format.json)
+CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv)
 
 
 @app.command()
@@ -420,7 +420,7 @@ def contract(
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
     overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable); it applies where the contract serves its region.")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name; repeatable.")] = [],
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|json]", help="Report format (default: from the --output extension, else table).")] = None,
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|json|csv]", help="Report format (default: from the --output extension, else table).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes a term the contract is silent on exit 1 like a breach.")] = FailOn.breach,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,

@@ -6,6 +6,7 @@ audited line by line.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rich.text import Text
 from ..engine.clauses import ClauseFinding
 from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
+from .csv_report import neutralise
 from .plain import markdown_cell as cell
 from .plain import printable
 from .terminal import StdoutConsole
@@ -98,6 +100,17 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
         console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
 
 
+def render_csv(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+    """One line per finding, as the engagement CSV: UTF-8 with a BOM, evidence in words, formula cells neutralised."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["contract", "file", "item", "rule_id", "outcome", "message", "evidence"])
+    for c in contracts:
+        for f in _sorted(c.findings):
+            evidence = "; ".join(f"{k}: {v}" for k, v in f.evidence.items() if v is not None)
+            writer.writerow([neutralise(v) for v in (c.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence)])
+
+
 CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
-    "table": render_table, "md": render_md, "json": render_json,
+    "table": render_table, "md": render_md, "json": render_json, "csv": render_csv,
 }
