@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -197,8 +197,9 @@ def one_of(kind: type[E]) -> Callable[[object], E]:
     return parse
 
 
-def choices(kind: type[Enum]) -> str:
-    return "[" + "|".join(member.value for member in kind) + "]"
+def choices(members: Iterable[Enum]) -> str:
+    """An option's values for its help, '[table|json|…]': an Enum's, or the formats one report comes in."""
+    return "[" + "|".join(member.value for member in members) + "]"
 
 
 @app.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -339,9 +340,6 @@ def pseudonymise(
             return
         if not files or key_file is None or output_dir is None:
             raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
-        key = read_key(key_file)
-        if not quiet:
-            say.print(f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)")
         if any(str(path) == "-" for path in files):
             raise InputError("pseudonymise reads named files, not standard input: each output is named after its input")
         targets = [output_dir / (path.stem + ".csv") for path in files]
@@ -350,6 +348,9 @@ def pseudonymise(
             raise InputError(f"{clashing[0]}: two inputs would be written to the same file in {output_dir}; rename one")
         if not output_dir.is_dir():
             raise InputError(f"{output_dir}: no such folder")
+        key = read_key(key_file)
+        if not quiet:
+            say.print(f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)")
         mapping = load_column_map(column_map) if column_map else None
         for path, target in zip(files, targets):
             refuse_overwriting([*files, key_file, column_map], target)
@@ -392,7 +393,7 @@ def produced_on() -> date:
 @app.command()
 def summary(
     reports: Annotated[list[Path], typer.Argument(help="JSON reports of agency-check (--format json), of one or many councils and quarters.", show_default=False, metavar="REPORT")],
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|html|json|xlsx]", help="Summary format (default: from the --output extension, else table).")] = None,
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(BOARD_FORMATS), help="Summary format (default: from the --output extension, else table).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the summary to this file instead of the terminal.")] = None,
     suppress_below: Annotated[int, typer.Option("--suppress-below", parser=whole_number, metavar="N", help="Show counts from 1 to N-1 as <N, with the cells that would give them away.")] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
@@ -420,7 +421,7 @@ def contract(
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
     overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable); it applies where the contract serves its region.")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name; repeatable.")] = [],
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar="[table|md|json|csv]", help="Report format (default: from the --output extension, else table).")] = None,
+    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(CONTRACT_FORMATS), help="Report format (default: from the --output extension, else table).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes a term the contract is silent on exit 1 like a breach.")] = FailOn.breach,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
@@ -434,9 +435,7 @@ def contract(
         checked = []
         for path in contracts:
             data = load_contract(path)
-            term = f"{data.contract.start:%-d %b %Y} to {data.contract.end:%-d %b %Y}" if data.contract.end else f"from {data.contract.start:%-d %b %Y}"
-            checked.append(CheckedContract(str(path), digest(path), data.contract.name, data.contract.reference, data.contract.route,
-                                           data.contract.supplier, term, check_contract(data, loaded, overlays, table)))
+            checked.append(CheckedContract(str(path), digest(path), data.contract, check_contract(data, loaded, overlays, table)))
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     render = CONTRACT_RENDERERS[chosen.value]

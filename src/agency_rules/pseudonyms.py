@@ -108,7 +108,7 @@ def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sh
     cells = {c.name: frame[cell(where[c.name])].cast(pl.String).str.strip_chars() for c in columns if c.name in where}
     cells = {name: translated(text, words[name]) if name in words else text for name, text in cells.items()}
     worker = next(c for c in columns if c.name == "worker_id")
-    normal = pl.select(worker.kind.value(cells["worker_id"])).to_series()
+    normal = pl.select(worker.value(cells["worker_id"])).to_series()
     # A row with the wrong number of cells has its cells under the wrong headers (a name under worker_id, a date of birth
     # under la_code): nothing of it is written but a mark, so the check still rejects that row and nothing leaks.
     crooked = ~frame[BLANK] & (frame[FIELDS] != records.width)
@@ -122,7 +122,7 @@ def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sh
             pl.when(pl.lit(crooked)).then(mark if name == "engagement_id" else pl.lit("")).otherwise(pl.col(name)).alias(name) for name in written.columns
         )
     # A registration number written in any other kept column (an engagement id 'SW310001-A1') would pair it with its pseudonym.
-    written, numbers = _pseudonymise_numbers_in(written, key)
+    written, numbers = _pseudonymise_numbers_in(written, key, worker)
     dropped = [h for i, h in enumerate(records.header) if i not in set(where.values()) and h.strip()]
     return Pseudonymised(kind, written, dropped, frame.filter(unreadable)[ROW].to_list(), frame.filter(crooked)[ROW].to_list(), numbers,
                          written.filter(pl.col("worker_id") != "")["worker_id"].n_unique())
@@ -131,14 +131,13 @@ def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sh
 REGISTRATION = r"(?i)\bSW ?[1-9][0-9]{0,5}\b"
 
 
-def _pseudonymise_numbers_in(frame: pl.DataFrame, key: bytes) -> tuple[pl.DataFrame, int]:
+def _pseudonymise_numbers_in(frame: pl.DataFrame, key: bytes, worker: Column) -> tuple[pl.DataFrame, int]:
     """Every registration number inside another column's text replaced by its pseudonym; how many cells held one."""
     others = [name for name in frame.columns if name != "worker_id"]
     found = pl.concat([frame[name].str.extract_all(REGISTRATION).explode() for name in others]).drop_nulls().unique() if others else pl.Series([], dtype=pl.String)
     if not found.len():
         return frame, 0
-    normal = found.str.to_uppercase().str.replace(" ", "", literal=True)
-    made = pseudonyms(key, normal)
+    made = pseudonyms(key, pl.select(worker.value(pl.lit(found))).to_series())
     holding = frame.select(pl.any_horizontal(pl.col(name).str.contains(REGISTRATION) for name in others)).to_series().sum()
     return frame.with_columns(pl.col(name).str.replace_many(found.to_list(), made.to_list()) for name in others), int(holding)
 

@@ -11,10 +11,10 @@ import polars as pl
 
 from ..inputs.files import InputError, read_bounded
 from ..report import SCHEMA_VERSION
+from ..terms import REPORTED
 
 FINDING_COLUMNS = {"engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String, "rule_id": pl.String,
                    "outcome": pl.String, "start_date": pl.Date}  # the engagement id only to count a finding in two reports once; never shown
-OUTCOMES_REPORTED = ("breach", "unknown", "waived")
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
 
 
@@ -98,7 +98,7 @@ def _read(path: Path) -> CouncilReport:
         by_council = {str(code): _count(n["rows_checked"], f"by_council.{code}") for code, n in summary["by_council"].items()}
     except (KeyError, TypeError, ValueError, AttributeError, pl.exceptions.PolarsError) as error:
         raise InputError(f"{path}: the report is incomplete or damaged ({_said(error)})") from None
-    strange = findings.filter(~pl.col("outcome").is_in(OUTCOMES_REPORTED) | ~pl.col("rule_id").is_in(rules) | pl.col("la_code").is_null())
+    strange = findings.filter(~pl.col("outcome").is_in(REPORTED) | ~pl.col("rule_id").is_in(rules) | pl.col("la_code").is_null())
     if strange.height:
         raise InputError(f"{path}: the report is damaged: a finding has outcome {strange['outcome'][0]!r}, rule {strange['rule_id'][0]!r} "
                          f"and council {strange['la_code'][0]!r}, which a report of ruleset {report.get('ruleset')} cannot hold")

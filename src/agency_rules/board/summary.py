@@ -123,10 +123,10 @@ def _table(key: str, title: str, heading: str, columns: list[str], labels: list[
 
 def _by_quarter(findings: pl.DataFrame, least: int) -> BoardTable:
     """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last, and the change in breaches."""
-    dated = findings.with_columns(quarter(pl.col("start_date")).alias("quarter"), pl.col("start_date").alias("day"))
+    dated = findings.with_columns(quarter(pl.col("start_date")).alias("quarter"))
     counts = _counts(dated, "quarter", "outcome")
     if dated.height:
-        first, last = dated["day"].min(), dated["day"].max()
+        first, last = dated["start_date"].min(), dated["start_date"].max()
         span = pl.select(quarter(pl.date_range(first.replace(day=1), last, interval="1mo")).unique(maintain_order=True)).to_series().to_list()
     else:
         span = []

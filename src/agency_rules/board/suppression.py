@@ -39,7 +39,3 @@ def suppress(grid: Sequence[Sequence[int]], least: int, row_totals: bool = True)
         hidden.setdefault((height - 1, width - 1), SECONDARY)  # the grand total adds up the hidden totals
     return [[hidden.get((r, c), grid[r][c]) for c in range(width)] for r in range(height)]
 
-
-def shown(count: int, least: int) -> Shown:
-    """One count on its own (no total to recover it from)."""
-    return f"<{least}" if 0 < count < least else count

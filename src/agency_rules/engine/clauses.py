@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..inputs.caps import CapEntry, CapTable
-from ..inputs.contracts import Clauses, ContractFile, RateLine, term_days
+from ..inputs.contracts import Clauses, ContractFile, RateLine, period_in_words, term_days
 from ..regions import NATIONAL, region_by_code
 from ..terms import APPROVER_WORDS, BREACH, NOT_EVALUATED, PASS, UNKNOWN
-from .parameters import _cuts, layers_of, resolve
+from .parameters import change_days, layers_of, resolve
 from .rulebook import Overlay, Ruleset, RuleSpec
 
 
@@ -161,8 +161,7 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
     found: dict[tuple, ClauseFinding] = {}
     for spec, origin, only in rules:
         layers = layers_of(spec, origin, overlays if only is None else [])
-        days = [d for d in _cuts(layers, floor) if start <= d and (end is None or d <= end)] or [max(start, floor)]
-        days = sorted({max(start, floor), *days})
+        days = sorted({max(start, floor), *(d for d in change_days(layers, floor) if start <= d and (end is None or d <= end))})
         for region in regions_served(contract):
             if only is not None and region != only:
                 continue
@@ -214,7 +213,7 @@ def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: Cap
         limit = getattr(entry, limit_name)
         since, until = max(first, entry.effective_from), _earlier(last, entry.effective_to)
         covered.append((since, until))
-        period = f"{since:%-d %b %Y} to {until:%-d %b %Y}" if until else f"from {since:%-d %b %Y}"
+        period = period_in_words(since, until)
         evidence = {field_name: amount, "cap": limit, "cap_field": limit_name, "cap_region": entry.region, "cap_source": entry.source,
                     "cap_file": entry.file, "from": since.isoformat(), "to": until.isoformat() if until else None}
         if limit is None:
@@ -224,7 +223,7 @@ def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: Cap
         else:
             findings.append(ClauseFinding(spec.id, item, BREACH, f"£{amount:,.2f} an hour is above the cap of £{limit:,.2f} ({entry.region}, {period})", evidence))
     for gap_first, gap_last in _gaps(first, last, covered):
-        period = f"{gap_first:%-d %b %Y} to {gap_last:%-d %b %Y}" if gap_last else f"from {gap_first:%-d %b %Y}"
+        period = period_in_words(gap_first, gap_last)
         findings.append(ClauseFinding(spec.id, item, NOT_EVALUATED, f"no cap covers {line.region} (or national) / {line.role} {period}",
                                       {field_name: amount, "from": gap_first.isoformat(), "to": gap_last.isoformat() if gap_last else None}))
     return findings
@@ -237,10 +236,9 @@ def _earlier(a: date | None, b: date | None) -> date | None:
 def _entries(caps: CapTable, region: str, role: str, first: date, last: date | None) -> list[CapEntry]:
     """The region's entries overlapping the period, else national's, oldest first."""
     for place in (region, NATIONAL):
-        entries = [e for e in caps.entries if e.region == place and e.role == role and (last is None or e.effective_from <= last)
-                   and (e.effective_to is None or e.effective_to >= first)]
+        entries = [e for e in caps.entries_for(place, role) if (last is None or e.effective_from <= last) and (e.effective_to is None or e.effective_to >= first)]
         if entries:
-            return sorted(entries, key=lambda e: e.effective_from)
+            return entries
     return []
 
 

@@ -75,7 +75,8 @@ def resolve(layers: dict[str, list[Layer]], on: date, region: str, floor: date) 
     return Resolution(tuple(values), json.dumps(evidence, ensure_ascii=False))
 
 
-def _cuts(layers: dict[str, list[Layer]], floor: date) -> list[date]:
+def change_days(layers: dict[str, list[Layer]], floor: date) -> list[date]:
+    """The days on which any value of any layer starts or stops being in force (and the floor)."""
     days = {floor}
     for stack in layers.values():
         for layer in stack:
@@ -104,7 +105,7 @@ class Segment:
 
 def segments(layers: dict[str, list[Layer]], floor: date) -> list[Segment]:
     """Maximal (regions, interval) pieces with one resolution each."""
-    cuts = _cuts(layers, floor)
+    cuts = change_days(layers, floor)
     found: list[Segment] = []
     for index, first in enumerate(cuts):
         last = cuts[index + 1] - timedelta(days=1) if index + 1 < len(cuts) else None

@@ -116,6 +116,10 @@ class CapTable:
             schema=DETAIL_SCHEMA,
         )
 
+    def entries_for(self, region: str, role: str) -> list[CapEntry]:
+        """One region's (or national's) entries for one role, oldest first."""
+        return sorted(self._by_key.get((region, role), []), key=lambda e: e.effective_from)
+
     @property
     def entries(self) -> list[CapEntry]:
         return [e for key in sorted(self._by_key) for e in self._by_key[key]]

@@ -132,6 +132,11 @@ def load_contract(path: Path) -> ContractFile:
     return load_model(path, ContractFile, "contract")
 
 
+def period_in_words(first: date, last: date | None) -> str:
+    """'1 Oct 2025 to 31 Mar 2026', or 'from 1 Oct 2025' when open-ended."""
+    return f"{first:%-d %b %Y} to {last:%-d %b %Y}" if last else f"from {first:%-d %b %Y}"
+
+
 def term_days(contract: Contract, line: RateLine) -> tuple[date, date | None]:
     """The days a rate line is in force: its own period, else the contract's term."""
     return line.effective_from or contract.start, line.effective_to or contract.end

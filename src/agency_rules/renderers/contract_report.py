@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.clauses import ClauseFinding
+from ..inputs.contracts import Contract, period_in_words
 from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
@@ -30,12 +31,12 @@ ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
 class CheckedContract:
     path: str
     sha256: str
-    name: str
-    reference: str
-    route: str
-    supplier: str
-    term: str
+    contract: Contract
     findings: list[ClauseFinding]
+
+    @property
+    def term(self) -> str:
+        return period_in_words(self.contract.start, self.contract.end)
 
     def count(self, outcome: str) -> int:
         return sum(f.outcome == outcome for f in self.findings)
@@ -57,9 +58,9 @@ def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[s
         "schema_version": 1, "kind": "contract_check", "tool": {"name": "agency-rules", "version": __version__},
         "ruleset": ruleset, "overlays": overlays,
         "contracts": [
-            {"path": c.path, "sha256": c.sha256, "name": c.name, "reference": c.reference, "route": c.route, "supplier": c.supplier, "term": c.term,
+            {"path": c.path, "sha256": c.sha256, "name": c.contract.name, "reference": c.contract.reference, "route": c.contract.route, "supplier": c.contract.supplier, "term": c.term,
              "verdict": c.verdict(), "summary": {o: c.count(o) for o in ORDER},
-             "findings": [{"contract": c.reference, "item": f.item, "rule_id": f.rule_id, "outcome": f.outcome, "message": f.message, "evidence": f.evidence}
+             "findings": [{"contract": c.contract.reference, "item": f.item, "rule_id": f.rule_id, "outcome": f.outcome, "message": f.message, "evidence": f.evidence}
                           for f in _sorted(c.findings)]}
             for c in contracts
         ],
@@ -71,8 +72,8 @@ def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[s
 def render_md(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
     lines = ["# Contract check", "", f"Checked against ruleset **{cell(ruleset)}**, overlays: {cell(', '.join(overlays) or 'none')}.", ""]
     for c in contracts:
-        lines += [f"## {cell(c.name)} ({cell(c.reference)})", "",
-                  f"{cell(c.route.replace('_', ' '))} with {cell(c.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
+        lines += [f"## {cell(c.contract.name)} ({cell(c.contract.reference)})", "",
+                  f"{cell(c.contract.route.replace('_', ' '))} with {cell(c.contract.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
         for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms the contract is silent on"), (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met")):
             shown = [f for f in _sorted(c.findings) if f.outcome == outcome]
             if not shown:
@@ -88,7 +89,7 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
     console = StdoutConsole(file=out, highlight=False, markup=False, soft_wrap=False, width=None if out.isatty() else 160)
     console.print(Text(printable(f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"), style="bold"))
     for c in contracts:
-        console.print(Text(printable(f"{c.name} ({c.reference}), {c.route.replace('_', ' ')} with {c.supplier}, {c.term}: {c.verdict()}"), style="bold"))
+        console.print(Text(printable(f"{c.contract.name} ({c.contract.reference}), {c.contract.route.replace('_', ' ')} with {c.contract.supplier}, {c.term}: {c.verdict()}"), style="bold"))
         shown = [f for f in _sorted(c.findings) if f.outcome != PASS]
         if shown:
             table = Table()
@@ -108,7 +109,7 @@ def render_csv(contracts: list[CheckedContract], ruleset: str, overlays: list[st
     for c in contracts:
         for f in _sorted(c.findings):
             evidence = "; ".join(f"{k}: {v}" for k, v in f.evidence.items() if v is not None)
-            writer.writerow([neutralise(v) for v in (c.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence)])
+            writer.writerow([neutralise(v) for v in (c.contract.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence)])
 
 
 CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
