@@ -219,7 +219,7 @@ def test_the_command_exits_1_naming_every_failing_term_and_0_for_a_compliant_con
 
 def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term() -> None:
     fixtures = Path(__file__).parents[1] / "fixtures" / "contracts"
-    options = ["--ruleset", "statutory-2024", "--overlay", "south-east", "--caps", str(fixtures / "example-caps.toml"), "--format", "json"]
+    options = ["--ruleset", "statutory-2024", "--overlay", "south-east", "--caps", str(fixtures.parent / "contract-caps.toml"), "--format", "json"]
     code, out, _ = run("contract", str(fixtures / "compliant-framework.toml"), *options)
     assert code == 0 and json.loads(out)["contracts"][0]["summary"]["breach"] == 0
     code, out, _ = run("contract", str(fixtures / "noncompliant-msp.toml"), *options)
@@ -227,7 +227,7 @@ def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term()
     assert code == 1 and failing == {
         ("clause cap_breach_sign_off", "CAP001"), ("rate South East / social_worker / umbrella", "CAP001"), ("clause cooling_off_exemptions", "COOL001"),
         ("clause cooling_off_months", "COOL001"), ("clause project_teams.costs_itemised", "PROJ001"), ("clause references.count", "REF001"),
-        ("clause quarterly_data_shared", "procurement"),
+        ("clause quarterly_data_shared", "PROC001"),
     }
 
 
@@ -238,3 +238,104 @@ def test_the_contract_csv_has_a_line_per_finding_and_is_formula_safe(tmp_path: P
     assert lines[0] == ["contract", "file", "item", "rule_id", "outcome", "message", "evidence"]
     assert len(lines) > 5 and all(line[0] == "'=SUM(A1)" for line in lines[1:])
     assert code == 0 and {line[4] for line in lines[1:]} >= {"pass", "unknown"}
+
+
+# --- engagements held against their contracts (--contracts) ---
+
+CASES = Path(__file__).parent / "cases"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+UNDER_CONTRACTS = ["--ruleset", "statutory-2024", "--overlay", "south-east", "--caps", str(FIXTURES / "contract-caps.toml")]
+
+
+def engagements(tmp_path: Path, frameworks: list[str]) -> Path:
+    rows = [f"E-{n},SW30000{n},E10000016,social_worker,2025-11-03,2026-04-30,{framework},umbrella,34.00" for n, framework in enumerate(frameworks, 1)]
+    path = tmp_path / "engagements.csv"
+    path.write_text("engagement_id,worker_id,la_code,role,start_date,end_date,framework,employment_model,pay_rate\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_framework_not_among_the_contracts_is_listed_once_in_the_notices_with_its_count(tmp_path: Path) -> None:
+    path = engagements(tmp_path, ["F-9", "F-1", "F-9", "Direct award", ""])
+    code, out, _ = run(str(path), "--ruleset", "statutory-2024", "--contracts", str(CASES / "contract-compliant.toml"), "--format", "json")
+    report = json.loads(out)
+    procurement = [n for n in report["notices"] if n["rule_id"].startswith("PROC")]
+    assert [(n["rule_id"], n["count"]) for n in procurement] == [("PROC001", 3)]
+    assert sorted((r["message"], r["count"]) for r in procurement[0]["reasons"]) == [
+        ("framework 'Direct award' is not among the contracts given", 1), ("framework 'F-9' is not among the contracts given", 2)]
+    assert procurement[0]["message"].count("'F-9'") == 1 and procurement[0]["message"].count("'Direct award'") == 1
+    assert report["summary"]["by_rule"]["PROC001"] == {"pass": 1, "breach": 0, "unknown": 0, "not_applicable": 1, "waived": 0, "not_evaluated": 3}
+    assert report["summary"]["by_rule"]["PROC002"]["not_applicable"] == 4 and report["summary"]["by_rule"]["PROC002"]["pass"] == 1
+
+
+def test_without_contracts_the_contract_rules_are_left_out_of_the_run(tmp_path: Path) -> None:
+    code, out, _ = run(str(engagements(tmp_path, ["F-1"])), "--format", "json")
+    assert not {"PROC001", "PROC002", "PROC003"} & set(json.loads(out)["summary"]["by_rule"])
+    code, out, _ = run("rules", "PROC002")
+    assert code == 0 and "Runs only when contracts are given" in out
+
+
+def test_the_fixture_engagements_against_the_fixture_contracts(tmp_path: Path) -> None:
+    """The README's example: every engagement's finding worked out from the two fixture contracts."""
+    code, out, _ = run(str(FIXTURES / "engagements-under-contracts.csv"), *UNDER_CONTRACTS, "--contracts", str(FIXTURES / "contracts"), "--format", "json")
+    report = json.loads(out)
+    found = {(f["engagement_id"], f["rule_id"]): f["outcome"] for f in report["findings"] if f["rule_id"].startswith("PROC")}
+    assert code == 1 and found == {
+        ("C-102", "PROC003"): "breach",  # £34.50 against the line's £33.00
+        ("C-103", "PROC002"): "breach",  # starts 1 Sep 2025, before the term
+        ("C-104", "PROC002"): "breach",  # Surrey, which the contract does not serve
+        ("C-105", "PROC002"): "breach",  # runs to 31 Dec 2026, past the term's end
+        ("C-106", "PROC001"): "breach",  # the non-compliant managed service
+        ("C-110", "PROC003"): "unknown",  # no employment model
+    }
+    contracts = [i for i in report["inputs"] if i.get("kind") == "contract"]
+    assert sorted(Path(i["path"]).name for i in contracts) == ["compliant-framework.toml", "noncompliant-msp.toml"] and all(len(i["sha256"]) == 64 for i in contracts)
+    listed = next(n for n in report["notices"] if n["rule_id"] == "PROC001")["message"]
+    assert "'SE-OLD-2019'" in listed and "'Direct award (Northdown)'" in listed
+    breach = next(f for f in report["findings"] if (f["engagement_id"], f["rule_id"]) == ("C-106", "PROC001"))
+    assert "contract KM-MSP-2024, which falls short of the rules: clause cooling_off_months (COOL001)" in breach["message"]
+    assert breach["evidence"]["contract_file"].endswith("noncompliant-msp.toml") and breach["evidence"]["contract_outcome"] == "breach"
+
+
+@pytest.mark.parametrize("name, text, says", [
+    ("twice.toml", GOOD.replace("South East Social Work Framework", "Another"), "reference 'SE-FW-2025' is also the reference of"),
+    ("overlap.toml", GOOD + '\n[[rate]]\nregion = "South East"\nrole = "social_worker"\nemployment_model = "umbrella"\npay_rate = 35.0\neffective_from = 2026-03-31\n',
+     "two rate lines for South East / social_worker / umbrella are in force on the same days"),
+    ("caps.toml", '[[cap]]\nregion = "national"\n', "not a contract file: it has no [contract] table (its keys: cap)"),
+])
+def test_contracts_that_cannot_stand_together_are_refused_naming_the_file(tmp_path: Path, name: str, text: str, says: str) -> None:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    (folder / "a.toml").write_text(GOOD, encoding="utf-8")
+    if name == "overlap.toml":
+        (folder / "a.toml").unlink()
+    (folder / name).write_text(text, encoding="utf-8")
+    code, _, err = run(str(engagements(tmp_path, ["SE-FW-2025"])), "--contracts", str(folder))
+    assert code == 2 and name in err and says in " ".join(err.split()), err
+    code, _, err = run("contract", str(folder))
+    assert code == 2 and says in " ".join(err.split())
+
+
+def test_a_folder_of_contracts_is_read_in_name_order_and_an_empty_one_refused(tmp_path: Path) -> None:
+    code, out, _ = run("contract", str(FIXTURES / "contracts"), "--format", "json")
+    assert code == 1 and [c["reference"] for c in json.loads(out)["contracts"]] == ["SE-FW-2025", "KM-MSP-2024"]
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("contract", str(tmp_path / "empty"))
+    assert code == 2 and "no contract files (*.toml)" in err
+
+
+def test_a_rule_must_say_it_needs_contracts_exactly_when_its_check_does(tmp_path: Path) -> None:
+    head = '[ruleset]\nid = "local"\ntitle = "t"\nstatus = "s"\nsource = "s"\neffective_from = 2024-01-01\n\n[[rule]]\nid = "PROC009"\ntitle = "t"\nsource = "s"\nrequires = "r"\n'
+    for body, says in (('check = "contract_term"\n', 'needs contracts: say needs = "contracts"'),
+                       ('check = "asye_completed"\nneeds = "contracts"\n', "needs nothing given to the run")):
+        path = tmp_path / "local.toml"
+        path.write_text(head + body, encoding="utf-8")
+        code, _, err = run(str(engagements(tmp_path, ["F-1"])), "--ruleset", str(path))
+        assert code == 2 and says in " ".join(err.split()), err
+
+
+def test_the_project_config_may_name_contracts_relative_to_itself(tmp_path: Path) -> None:
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "f1.toml").write_bytes((CASES / "contract-compliant.toml").read_bytes())
+    (tmp_path / "settings" / "agency-rules.toml").write_text('ruleset = "statutory-2024"\ncontracts = ["f1.toml"]\n', encoding="utf-8")
+    code, out, _ = run(str(engagements(tmp_path, ["F-1"])), "--config", str(tmp_path / "settings" / "agency-rules.toml"), "--format", "json")
+    assert json.loads(out)["summary"]["by_rule"]["PROC001"]["pass"] == 1

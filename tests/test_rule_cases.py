@@ -16,7 +16,7 @@ from agency_rules.terms import REPORTED
 
 from .conftest import CASES
 
-CASE_FILES = ("consultation-2023.toml", "statutory-2024.toml", "overlays.toml")
+CASE_FILES = ("consultation-2023.toml", "statutory-2024.toml", "overlays.toml", "contracts.toml")
 
 
 def load_cases() -> list[pytest.param]:
@@ -25,6 +25,7 @@ def load_cases() -> list[pytest.param]:
         data = tomllib.loads((CASES / name).read_text("utf-8"))
         for case in data["case"]:
             case.setdefault("ruleset", data["ruleset"])
+            case.setdefault("contracts", data.get("contracts", []))
             params.append(pytest.param(case, id=f"{Path(name).stem}: {case['name']}"))
     return params
 
@@ -37,6 +38,7 @@ def test_case(case: dict, check_one) -> None:
         "caps": [CASES / c for c in case.get("caps", [])],
         "waivers": CASES / case["waivers"] if "waivers" in case else None,
         "as_of": date.fromisoformat(case["as_of"]) if "as_of" in case else None,
+        "contracts": [CASES / c for c in case["contracts"]],
     }
     got, report = check_one(case.get("set", {}), history=case.get("history"), **options)
     expected = case["expect"]

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
+from .engine.clauses import check_contracts
 from .engine.context import Context, past_roles
+from .engine.contract_book import contract_book
 from .engine.evaluation import Engine, Selection
 from .engine.rulebook import Overlay, find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
@@ -50,6 +52,7 @@ class Options:
     councils: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    contracts: list[Path] = field(default_factory=list)
 
 
 def _path(source: Source) -> Path | pl.DataFrame:
@@ -67,11 +70,16 @@ def check(
     as_of: date | str | None = None,
     column_map: str | Path | dict[str, str] | None = None,
     sheet: str | None = None,
+    contracts: Sequence[str | Path] = (),
 ) -> Report:
-    """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays."""
+    """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays.
+
+    `contracts` (files, or folders of them) links each engagement to the contract its `framework` names.
+    """
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
     columns = column_map_of(column_map, {}, "column_map") if isinstance(column_map, dict) else Path(column_map) if column_map else None
-    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet)
+    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet,
+                      contracts=[Path(c) for c in contracts])
     sources = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
     return run(sources, options)
 
@@ -103,10 +111,12 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
     cap_files = [find_caps(path) for path in options.caps]
     caps = load_caps(cap_files)
+    contracts = check_contracts(options.contracts, ruleset, overlays, caps) if options.contracts else None
     waivers = load_waivers(options.waivers) if options.waivers else {}
     column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
     settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
     settings += [InputFile.setting(path, "caps", rules_dir()) for path in cap_files]
+    settings += [InputFile.setting(Path(c.path), "contract") for c in contracts or []]
     settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
     lap("setup")
     raws = []
@@ -120,7 +130,8 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     lap("parse")
     _refuse_unknown_agencies(options.agencies, engagements)
     _refuse_mixed_identifiers([*((item.info.path, item.table.valid) for item in loaded), *([(history.info.path, history.table.valid)] if history else [])])
-    context = Context(caps, past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1))
+    roles = past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1)
+    context = Context(caps, roles, contracts=contract_book(contracts) if contracts is not None else None)
     selection = _selection(options)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)

@@ -23,19 +23,18 @@ from .api import DEFAULT_RULESET, Options, run
 from .board.reports import read_reports
 from .board.summary import summarise
 from .columns_view import view_columns
-from .engine.clauses import check_contract
+from .engine.clauses import check_contracts
 from .engine.rulebook import find_caps, load_rules
 from .explain import explain_rule, list_rules
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
-from .inputs.contracts import load_contract
-from .inputs.files import InputError, digest
+from .inputs.files import InputError
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
 from .renderers import BOARD_RENDERERS, RENDERERS
-from .renderers.contract_report import CONTRACT_RENDERERS, CheckedContract
+from .renderers.contract_report import CONTRACT_RENDERERS
 from .renderers.plain import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
@@ -211,6 +210,7 @@ def check(
     overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
     waivers: Annotated[Optional[Path], typer.Option("--waivers", metavar="FILE", help="Waivers file (TOML).")] = None,
+    contracts: Annotated[list[Path], typer.Option("--contracts", metavar="FILE_OR_DIR", help="Contract files (TOML), or folders of them: each engagement is held against the contract its framework names (repeatable).")] = [],
     as_of: Annotated[Optional[date], typer.Option("--as-of", parser=as_of_day, metavar="DAY", help="Use the parameter values in force on this day for every engagement.")] = None,
     output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(Format), help="Report format (default: from the --output extension, else table).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
@@ -227,7 +227,7 @@ def check(
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
     try:
-        refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
+        refuse_overwriting([*engagements, history, *caps, waivers, column_map, config, *contracts], output)
         output_format = report_format(output_format, output)
         found = find_config(config)
         settings = found[0] if found else ProjectConfig()
@@ -246,6 +246,7 @@ def check(
             list(council),
             list(agency),
             list(rule),
+            list(dict.fromkeys([*settings.contracts, *contracts])),
         )
         with progress(quiet) as on_stage:
             report = run(list(engagements), options, on_stage)
@@ -417,7 +418,7 @@ CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv)
 
 @app.command()
 def contract(
-    contracts: Annotated[list[Path], typer.Argument(help="Contract files (TOML): a framework, managed-service or direct contract's terms and rate card.", show_default=False, metavar="CONTRACT")],
+    contracts: Annotated[list[Path], typer.Argument(help="Contract files (TOML), or folders of them: a framework, managed-service or direct contract's terms and rate card.", show_default=False, metavar="CONTRACT")],
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
     overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable); it applies where the contract serves its region.")] = [],
     caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name; repeatable.")] = [],
@@ -431,11 +432,7 @@ def contract(
         chosen = report_format(output_format, output, CONTRACT_FORMATS)
         refuse_overwriting(list(contracts), output)
         loaded, overlays = load_rules(ruleset, list(overlay))
-        table = load_caps([find_caps(path) for path in caps])
-        checked = []
-        for path in contracts:
-            data = load_contract(path)
-            checked.append(CheckedContract(str(path), digest(path), data.contract, check_contract(data, loaded, overlays, table)))
+        checked = check_contracts(list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps]))
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     render = CONTRACT_RENDERERS[chosen.value]

@@ -18,7 +18,8 @@ def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> N
         table.add_column(name)
     changed = {c.rule: o.overlay.id for o in overlays for c in o.change}
     for rule in ruleset.rule:
-        table.add_row(*map(printable, (rule.id, rule.title, rule.source, header.id + (f" + {changed[rule.id]}" if rule.id in changed else ""))))
+        set_by = header.id + (f" + {changed[rule.id]}" if rule.id in changed else "") + (" (runs only with --contracts)" if rule.needs == "contracts" else "")
+        table.add_row(*map(printable, (rule.id, rule.title, rule.source, set_by)))
     for overlay in overlays:
         for rule in overlay.rule:
             table.add_row(*map(printable, (rule.id, rule.title, rule.source, f"overlay {overlay.overlay.id} ({overlay.overlay.region})")))
@@ -43,6 +44,10 @@ def _applies_words(applies: Applies) -> list[str]:
         words.append(f"assignments of {applies.min_assignment_months} months or longer (open-ended, or ending on or after start + {applies.min_assignment_months} months - 1 day)")
     if applies.roles:
         words.append("roles " + ", ".join(applies.roles))
+    if applies.framework == "named":
+        words.append("engagements whose framework is recorded")
+    if applies.framework == "among_contracts":
+        words.append("engagements whose framework names one of the contracts given (--contracts)")
     return words
 
 
@@ -68,6 +73,8 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
     console.print(printable(f"Requires: {rule.requires}"))
     applies = _applies_words(rule.applies)
     console.print("Applies to: " + ("; ".join(applies) if applies else "every engagement"))
+    if rule.needs == "contracts":
+        console.print("Runs only when contracts are given (--contracts FILE_OR_FOLDER); otherwise it is left out of the run.")
     header = ruleset.ruleset
     if header.applicability:
         a = header.applicability

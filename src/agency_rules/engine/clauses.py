@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from ..inputs.caps import CapEntry, CapTable
-from ..inputs.contracts import Clauses, ContractFile, RateLine, period_in_words, term_days
+from ..inputs.contracts import Clauses, Contract, ContractFile, RateLine, contract_files, line_words, load_contract, period_in_words, term_days
+from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
 from ..terms import APPROVER_WORDS, BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from .parameters import change_days, layers_of, resolve
-from .rulebook import Overlay, Ruleset, RuleSpec
+from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,51 @@ class ClauseFinding:
     outcome: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckedContract:
+    """A contract file as read, with every finding of its check."""
+
+    path: str
+    sha256: str
+    data: ContractFile
+    findings: list[ClauseFinding]
+
+    @property
+    def contract(self) -> Contract:
+        return self.data.contract
+
+    @property
+    def term(self) -> str:
+        return period_in_words(self.contract.start, self.contract.end)
+
+    def count(self, outcome: str) -> int:
+        return sum(f.outcome == outcome for f in self.findings)
+
+    def outcome(self) -> str:
+        """As an engagement's outcome would be: a term falling short is a breach; one the contract is silent on, unknown."""
+        return BREACH if self.count(BREACH) else UNKNOWN if self.count(UNKNOWN) else PASS
+
+    def verdict(self) -> str:
+        if self.count(BREACH):
+            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules"
+        if self.count(UNKNOWN):
+            return f"complies as far as it says, but is silent on {self.count(UNKNOWN)} term(s) the rules need"
+        return "complies with every term the rules need"
+
+
+def check_contracts(paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[CheckedContract]:
+    """Each contract file named (a folder gives its *.toml files), checked; two contracts with one reference are refused."""
+    checked: list[CheckedContract] = []
+    for path in contract_files(paths):
+        data = load_contract(path)
+        same = next((c for c in checked if c.contract.reference.strip().casefold() == data.contract.reference.strip().casefold()), None)
+        if same is not None:
+            raise InputError(f"{path}: reference {data.contract.reference!r} is also the reference of {same.path}; "
+                             "engagements name their contract by reference, so each contract needs its own")
+        checked.append(CheckedContract(str(path), digest(path), data, check_contract(data, ruleset, overlays, caps)))
+    return checked
 
 
 Verdict = tuple[str, str, dict[str, Any]]
@@ -157,7 +204,7 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
     """Every requirement of every rule, in each region served and on each day of the term where a value changes, once per distinct result."""
     floor = ruleset.ruleset.effective_from
     start, end = contract.contract.start, contract.contract.end
-    rules = [(r, f"ruleset {ruleset.ruleset.id}", None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
+    rules = rules_in_run(ruleset, overlays)
     found: dict[tuple, ClauseFinding] = {}
     for spec, origin, only in rules:
         layers = layers_of(spec, origin, overlays if only is None else [])
@@ -183,8 +230,9 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
                    if signed is not None else f"the contract does not say who signs off a price above a cap; the rules need {needed}")
         found[("CAP001", "sign-off")] = ClauseFinding("CAP001", "clause cap_breach_sign_off", outcome, message, {"cap_breach_sign_off": signed, "approvers": ruleset_approvers})
     data = contract.clauses.quarterly_data_shared
+    carried_by = next((r.id for r in ruleset.rule if r.check == "contract_compliant"), "procurement")
     found[("procurement", "quarterly")] = ClauseFinding(
-        "procurement", "clause quarterly_data_shared", PASS if data else UNKNOWN if data is None else BREACH,
+        carried_by, "clause quarterly_data_shared", PASS if data else UNKNOWN if data is None else BREACH,
         f"the supplier shares the data for the quarterly return with the council: {_said(data)}", {"quarterly_data_shared": data})
     return list(found.values())
 
@@ -201,7 +249,7 @@ def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: Cap
     """The line's amount against every cap in force in its period (the region's, else national); uncovered days are not evaluated."""
     field_name = RATE_FIELDS[spec.check]
     amount = getattr(line, field_name)
-    item = f"rate {line.region} / {line.role} / {line.employment_model}"
+    item = f"rate {line_words(line)}"
     first, last = term_days(contract.contract, line)
     if amount is None:
         return [ClauseFinding(spec.id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {})]

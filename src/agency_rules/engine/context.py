@@ -1,4 +1,4 @@
-"""What checks may consult besides an engagement's own columns: the worker's past roles and the caps."""
+"""What checks may consult besides an engagement's own columns: the worker's past roles, the caps and the contracts given."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ ROLE_SCHEMA = {
 }
 
 
+@dataclass(frozen=True)
+class ContractBook:
+    """The contracts given to the run, one row each (`terms`), and their rate lines (`rates`); see contract_book.py."""
+
+    terms: pl.DataFrame
+    rates: pl.DataFrame
+
+
 @dataclass
 class Context:
     """`engagements` is set by the engine: the rows with their index and day, materialised before any check, for checks that pair rows."""
@@ -24,6 +32,7 @@ class Context:
     caps: CapTable = field(default_factory=CapTable)
     roles: pl.LazyFrame = field(default_factory=lambda: pl.LazyFrame(schema=ROLE_SCHEMA))
     engagements: pl.LazyFrame = field(default_factory=pl.LazyFrame)
+    contracts: ContractBook | None = None  # None: no --contracts, so the rules that need them are left out of the run
 
 
 def past_roles(engagements: pl.DataFrame, history: pl.DataFrame | None, pooled: bool = False) -> pl.LazyFrame:

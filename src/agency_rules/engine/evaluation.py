@@ -32,8 +32,9 @@ from ..terms import (
 from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
+from .contract_book import with_contracts
 from .parameters import Parameters, layers_of, parameters
-from .rulebook import Overlay, Ruleset, RuleSpec
+from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_words, subject_to_regime
 from .vocabulary import CAP_CHECKS, CHECKS, Verdict
 from .words import iso
@@ -132,8 +133,7 @@ class Engine:
         self.waivers = waivers or {}
         self.as_of = as_of
         self.floor = ruleset.ruleset.effective_from
-        base = f"ruleset {ruleset.ruleset.id}"
-        self.rules = [(r, base, None) for r in ruleset.rule] + [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
+        self.rules = rules_in_run(ruleset, overlays, frozenset({"contracts"}) if context.contracts is not None else frozenset())
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
         self.selection = selection or Selection()
         unknown = sorted(set(self.selection.rules) - {spec.id for spec, _, _ in self.rules})
@@ -159,6 +159,8 @@ class Engine:
         if self.uses_caps:
             existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
             frame = with_caps(frame, self.context.caps, existing)
+        if self.context.contracts is not None and any(spec.needs == "contracts" for spec, _, _ in self.rules):
+            frame = with_contracts(frame, self.context.contracts)
         return frame, replace(self.context, engagements=base)
 
     def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
@@ -280,11 +282,17 @@ class Engine:
 def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
     """A rule's reasons for not evaluating, or its data warnings, most frequent first; a warning names its engagements."""
     reasons = [{"message": m, "count": int(n), "engagements": ids} for m, n, ids in ranked.iter_rows()]
-    others = f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else ""
     count = sum(r["count"] for r in reasons)
     named = reasons[0]["engagements"]
     which = f"; engagement(s) {', '.join(named)}{' and more' if count > len(named) else ''}" if kind == "data_warning" else ""
-    return {"rule_id": rule_id, "count": count, "message": reasons[0]["message"] + which + others, "kind": kind, "reasons": reasons}
+    if kind == "not_evaluated" and 1 < len(reasons) <= LISTED:
+        message = "; ".join(f"{r['message']} ({r['count']} engagement{'s' if r['count'] > 1 else ''})" for r in reasons)
+    else:
+        message = reasons[0]["message"] + which + (f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else "")
+    return {"rule_id": rule_id, "count": count, "message": message, "kind": kind, "reasons": reasons}
+
+
+LISTED = 5  # reasons a notice lists each by name (a framework not among the contracts, say) before it names only the commonest
 
 
 NAMED = 10  # engagements a notice names

@@ -50,6 +50,7 @@ class Applies(Strict):
     earlier_if_running_on_caps_existing_from: bool = False
     min_assignment_months: int | None = Field(default=None, ge=1)
     roles: list[Literal[ROLES]] | None = None  # type: ignore[valid-type]
+    framework: Literal["named", "among_contracts"] | None = None  # a framework is recorded; or it names a contract given
 
 
 class RuleSpec(Strict):
@@ -63,6 +64,7 @@ class RuleSpec(Strict):
     applies: Applies = Applies()
     params: dict[str, list[DatedValue]] = {}
     waiver_approvers: list[str] = []
+    needs: Literal["contracts"] | None = None  # what a run must be given for the rule to run at all (`--contracts`)
 
     @model_validator(mode="after")
     def _known_check_and_params(self) -> RuleSpec:
@@ -75,6 +77,9 @@ class RuleSpec(Strict):
         unknown = sorted(set(self.params) - set(check.params))
         if unknown:
             raise ValueError(f"check '{self.check}' has no parameter(s) {', '.join(unknown)}")
+        if check.needs != self.needs:
+            raise ValueError(f"check '{self.check}' needs {check.needs}: say needs = \"{check.needs}\"" if check.needs
+                             else f"check '{self.check}' needs nothing given to the run: leave out needs")
         for name, values in self.params.items():
             if not values:
                 raise ValueError(f"parameter '{name}' has no values; use unset = \"reason\" where the source gives no figure")
@@ -137,6 +142,16 @@ class Overlay(Strict):
     overlay: OverlayHeader
     change: list[ParamChange] = []
     rule: list[RuleSpec] = []
+
+
+RuleInRun = tuple[RuleSpec, str, str | None]  # the rule, the file that sets it, and its overlay's region (None: every region)
+
+
+def rules_in_run(ruleset: Ruleset, overlays: list[Overlay], given: frozenset[str] = frozenset()) -> list[RuleInRun]:
+    """The ruleset's rules and then each overlay's, leaving out a rule that needs what the run was not given (contracts)."""
+    every = [(r, f"ruleset {ruleset.ruleset.id}", None) for r in ruleset.rule]
+    every += [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
+    return [(spec, origin, region) for spec, origin, region in every if spec.needs is None or spec.needs in given]
 
 
 def rules_dir() -> Path:

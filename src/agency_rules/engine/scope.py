@@ -38,6 +38,10 @@ def in_scope(applies: Applies, region: str | None) -> pl.Expr:
         conditions.append(assignment_of_months(E("start_date"), E("end_date"), applies.min_assignment_months))
     if applies.roles is not None:
         conditions.append(E("role").is_in(list(applies.roles)))
+    if applies.framework == "named":
+        conditions.append(E("framework").is_not_null())
+    if applies.framework == "among_contracts":
+        conditions.append(E("contract.found"))
     combined = pl.lit(True)
     for condition in conditions:
         combined = combined & condition

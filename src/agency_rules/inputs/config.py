@@ -1,9 +1,10 @@
 """The project config file: a council's or region's standing choices, so the command stays short.
 
 `agency-rules.toml` in the working directory (or `--config FILE`) may set `ruleset`, `overlays`,
-`caps`, `waivers`, `history` and `column_map`; paths are relative to the file. Options on the
-command line win: a given ruleset, waivers, history or column map replaces the file's; overlays
-and caps are added after the file's, so a later caps file still replaces earlier entries.
+`caps`, `waivers`, `history`, `column_map` and `contracts`; paths are relative to the file. Options
+on the command line win: a given ruleset, waivers, history or column map replaces the file's;
+overlays, caps and contracts are added after the file's, so a later caps file still replaces
+earlier entries.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ProjectConfig(Strict):
     waivers: Path | None = None
     history: Path | None = None
     column_map: Path | None = None
+    contracts: list[Path] = []
 
     def relative_to(self, folder: Path) -> ProjectConfig:
         def place(path: Path | None) -> Path | None:
@@ -33,6 +35,7 @@ class ProjectConfig(Strict):
         return self.model_copy(
             update={
                 "caps": [folder / p for p in self.caps],
+                "contracts": [folder / p for p in self.contracts],
                 "waivers": place(self.waivers),
                 "history": place(self.history),
                 "column_map": place(self.column_map),

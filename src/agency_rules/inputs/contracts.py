@@ -17,8 +17,9 @@ from pydantic import Field, field_validator, model_validator
 
 from ..regions import REGIONS
 from ..terms import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
-from ..tomlfiles import Amount, Day, Name, Strict, Words, load_model
+from ..tomlfiles import Amount, Day, Name, RuleFileError, Strict, Words, load_model, read_toml
 from .columns import LaCode, read_one
+from .files import InputError
 
 ROUTES = ("framework", "msp_neutral", "msp_master", "direct")
 APPROVERS = ("director_of_childrens_services", "chief_executive")
@@ -121,15 +122,46 @@ class ContractFile(Strict):
 
     @model_validator(mode="after")
     def _rates_in_term(self) -> ContractFile:
-        for line in self.rate:
+        """Each rate line inside the term, and no two for one region, role and model on the same day: an engagement's line is never a guess."""
+        for number, line in enumerate(self.rate):
             for day in (line.effective_from, line.effective_to):
                 if day and (day < self.contract.start or (self.contract.end and day > self.contract.end)):
-                    raise ValueError(f"the rate line for {line.region} / {line.role} / {line.employment_model} has a date ({day}) outside the term")
+                    raise ValueError(f"the rate line for {line_words(line)} has a date ({day}) outside the term")
+            first, last = term_days(self.contract, line)
+            for other in self.rate[:number]:
+                since, until = term_days(self.contract, other)
+                same = (other.region, other.role, other.employment_model) == (line.region, line.role, line.employment_model)
+                if same and (last is None or since <= last) and (until is None or first <= until):
+                    raise ValueError(f"two rate lines for {line_words(line)} are in force on the same days; give each its own period")
         return self
 
 
 def load_contract(path: Path) -> ContractFile:
+    """A contract file; another kind of settings file (a caps file in a folder of contracts, say) is named as such."""
+    data = read_toml(path)
+    if "contract" not in data:
+        tables = ", ".join(data) or "nothing"
+        raise RuleFileError(f"{path}: not a contract file: it has no [contract] table (its keys: {tables})")
     return load_model(path, ContractFile, "contract")
+
+
+def contract_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the *.toml files of each folder named, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(path.glob("*.toml"))
+            if not inside:
+                raise InputError(f"{path}: a folder with no contract files (*.toml) in it")
+            found += inside
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def line_words(line: RateLine) -> str:
+    """'South East / social_worker / umbrella': a rate line named in the contract file's own words, so it can be found there."""
+    return f"{line.region} / {line.role} / {line.employment_model}"
 
 
 def period_in_words(first: date, last: date | None) -> str:

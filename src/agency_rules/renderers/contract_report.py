@@ -9,14 +9,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.clauses import ClauseFinding
-from ..inputs.contracts import Contract, period_in_words
+from ..engine.clauses import CheckedContract, ClauseFinding
 from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
@@ -25,28 +23,6 @@ from .plain import printable
 from .terminal import StdoutConsole
 
 ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
-
-
-@dataclass(frozen=True)
-class CheckedContract:
-    path: str
-    sha256: str
-    contract: Contract
-    findings: list[ClauseFinding]
-
-    @property
-    def term(self) -> str:
-        return period_in_words(self.contract.start, self.contract.end)
-
-    def count(self, outcome: str) -> int:
-        return sum(f.outcome == outcome for f in self.findings)
-
-    def verdict(self) -> str:
-        if self.count(BREACH):
-            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules"
-        if self.count(UNKNOWN):
-            return f"complies as far as it says, but is silent on {self.count(UNKNOWN)} term(s) the rules need"
-        return "complies with every term the rules need"
 
 
 def _sorted(findings: list[ClauseFinding]) -> list[ClauseFinding]:
