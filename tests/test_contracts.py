@@ -240,6 +240,27 @@ def test_the_contract_csv_has_a_line_per_finding_and_is_formula_safe(tmp_path: P
     assert code == 0 and {line[4] for line in lines[1:]} >= {"pass", "unknown"}
 
 
+def test_the_contract_workbook_holds_every_finding_of_the_csv_as_text_never_a_formula(tmp_path: Path) -> None:
+    import zipfile
+
+    import polars as pl
+
+    path = write(tmp_path, GOOD.replace('supplier = "Oakfield Locums"', 'supplier = "=HYPERLINK(1)"'))
+    code, out, _ = run("contract", str(path), "--format", "csv")
+    lines = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
+    book = tmp_path / "check.xlsx"
+    assert run("contract", str(path), "-o", str(book), "-q")[0] == code == 0
+    findings = pl.read_excel(book, sheet_name="Findings")
+    assert findings.columns == ["contract", "file", "item", "rule", "outcome", "finding", "evidence"]
+    assert findings.select("item", "outcome").rows() == [(line[2], line[4]) for line in lines[1:]]
+    contracts = pl.read_excel(book, sheet_name="Contracts")
+    assert contracts.row(0, named=True)["supplier"] == "=HYPERLINK(1)" and contracts.row(0, named=True)["ruleset"] == "consultation-2023"
+    with zipfile.ZipFile(book) as archive:
+        assert not any(b"<f>" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/"))
+    code, _, err = run("contract", str(path), "--format", "xlsx")
+    assert code == 2 and "needs --output" in err
+
+
 # --- engagements held against their contracts (--contracts) ---
 
 CASES = Path(__file__).parent / "cases"

@@ -413,7 +413,7 @@ def summary(
     deliver(lambda handle: render(board, handle), output, None if quiet else f"board summary written to {output}: {len(kept)} report(s)")
 
 
-CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv)
+CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
 
 
 @app.command()

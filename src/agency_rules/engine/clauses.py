@@ -85,7 +85,10 @@ Verdict = tuple[str, str, dict[str, Any]]
 ClauseCheck = Callable[[Clauses, dict[str, Any]], list[tuple[str, Verdict]]]
 
 
-def _said(value: Any) -> str:
+def said(value: Any) -> str:
+    """A clause's value, or a finding's evidence, in words: yes/no, lists joined, silence as 'not stated'."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
     return "not stated" if value is None else ("yes" if value is True else "no" if value is False else str(value))
 
 
@@ -148,13 +151,13 @@ def _references(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Ver
     practice = given.practice_based
     return [("references.count", verdict),
             ("references.practice_based", (PASS if practice else UNKNOWN if practice is None else BREACH,
-                                           f"references about the standard of practice: {_said(practice)}", {"practice_based": practice}))]
+                                           f"references about the standard of practice: {said(practice)}", {"practice_based": practice}))]
 
 
 def _standard_reference(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     template = clauses.references.standard_template
     return [("references.standard_template", (PASS if template else UNKNOWN if template is None else BREACH,
-                                              f"a comprehensive reference on the standard template: {_said(template)}", {"standard_template": template}))]
+                                              f"a comprehensive reference on the standard template: {said(template)}", {"standard_template": template}))]
 
 
 def _project_team(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
@@ -169,7 +172,7 @@ def _project_team(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, V
     for name, words in (("workers_identified", "every worker identified and approved by the council"), ("costs_itemised", "costs itemised per worker"),
                         ("la_practice_control", "the council keeps control of practice")):
         value = getattr(teams, name)
-        found.append((f"project_teams.{name}", (PASS if value else UNKNOWN if value is None else BREACH, f"project teams with {words}: {_said(value)}", {name: value})))
+        found.append((f"project_teams.{name}", (PASS if value else UNKNOWN if value is None else BREACH, f"project teams with {words}: {said(value)}", {name: value})))
     return found
 
 
@@ -177,7 +180,7 @@ def _pay_cap_terms(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, 
     """Beside the rate card: expenses may not take pay past a cap."""
     value = clauses.expenses_not_to_exceed_cap
     return [("expenses_not_to_exceed_cap", (PASS if value else UNKNOWN if value is None else BREACH,
-                                            f"expenses are not used to take pay past a cap: {_said(value)}", {"expenses_not_to_exceed_cap": value}))]
+                                            f"expenses are not used to take pay past a cap: {said(value)}", {"expenses_not_to_exceed_cap": value}))]
 
 
 CLAUSE_CHECKS: dict[str, ClauseCheck] = {
@@ -233,7 +236,7 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
     carried_by = next((r.id for r in ruleset.rule if r.check == "contract_compliant"), "procurement")
     found[("procurement", "quarterly")] = ClauseFinding(
         carried_by, "clause quarterly_data_shared", PASS if data else UNKNOWN if data is None else BREACH,
-        f"the supplier shares the data for the quarterly return with the council: {_said(data)}", {"quarterly_data_shared": data})
+        f"the supplier shares the data for the quarterly return with the council: {said(data)}", {"quarterly_data_shared": data})
     return list(found.values())
 
 

@@ -1,26 +1,29 @@
 """A contract check for a procurement lead: every failing term first, with the rule, the figures compared and their dates.
 
-The Markdown reads as a memo; the JSON carries every finding, passes included, so a file can be
-audited line by line.
+The Markdown reads as a memo; the JSON, CSV and workbook carry every finding, passes included, so
+a file can be audited line by line.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
+
+import xlsxwriter
 
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.clauses import CheckedContract, ClauseFinding
+from ..engine.clauses import CheckedContract, ClauseFinding, said
 from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
 from .plain import markdown_cell as cell
 from .plain import printable
 from .terminal import StdoutConsole
+from .xlsx_report import write_rows
 
 ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
 
@@ -77,17 +80,42 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
         console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
 
 
+FINDING_COLUMNS = ("contract", "file", "item", "rule_id", "outcome", "message", "evidence")
+
+
+def _finding_lines(contracts: list[CheckedContract]) -> Iterator[list[str]]:
+    """A line per finding, failing terms first, with its evidence in words."""
+    for c in contracts:
+        for f in _sorted(c.findings):
+            evidence = "; ".join(f"{k}: {said(v)}" for k, v in f.evidence.items() if v is not None)
+            yield [c.contract.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence]
+
+
 def render_csv(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
     """One line per finding, as the engagement CSV: UTF-8 with a BOM, evidence in words, formula cells neutralised."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["contract", "file", "item", "rule_id", "outcome", "message", "evidence"])
-    for c in contracts:
-        for f in _sorted(c.findings):
-            evidence = "; ".join(f"{k}: {v}" for k, v in f.evidence.items() if v is not None)
-            writer.writerow([neutralise(v) for v in (c.contract.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence)])
+    writer.writerow(FINDING_COLUMNS)
+    for line in _finding_lines(contracts):
+        writer.writerow([neutralise(v) for v in line])
+
+
+def render_xlsx(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+    """A Contracts sheet (a line each, with its verdict and counts) and a Findings sheet, every cell from a file written as text."""
+    out.flush()
+    book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    summary = [
+        [c.contract.reference, c.contract.name, c.contract.route.replace("_", " "), c.contract.supplier, c.term, c.verdict(), *(c.count(o) for o in ORDER),
+         ruleset, ", ".join(overlays) or "none", c.path, c.sha256]
+        for c in contracts
+    ]
+    headings = ["contract", "name", "route", "supplier", "term", "verdict", *(o.replace("_", " ") for o in ORDER), "ruleset", "overlays", "file", "sha256"]
+    write_rows(book.add_worksheet("Contracts"), headings, iter(summary), bold)
+    write_rows(book.add_worksheet("Findings"), list(FINDING_COLUMNS), _finding_lines(contracts), bold)
+    book.close()
 
 
 CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
-    "table": render_table, "md": render_md, "json": render_json, "csv": render_csv,
+    "table": render_table, "md": render_md, "json": render_json, "csv": render_csv, "xlsx": render_xlsx,
 }

@@ -36,12 +36,12 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     _summary(book.add_worksheet("Summary"), report, bold)
     _findings(book, report, bold)
     rejected = report.rejected_rows.select("file", *REJECTED_IN_WORDS)
-    _sheet(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
+    write_rows(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
     notices = [
         (n["rule_id"], n["kind"], reason["count"], reason["message"], ", ".join(reason.get("engagements", [])))
         for n in report.notices for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
     ]
-    _sheet(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for_example"], iter(notices), bold)
+    write_rows(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for_example"], iter(notices), bold)
     book.close()
 
 
@@ -68,7 +68,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
     ]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
-            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
+            write_cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
@@ -86,11 +86,11 @@ def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
     left: Iterator | None = rows()
     part = 1
     while left is not None:
-        left = _sheet(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDINGS_SHEET), left, bold)
+        left = write_rows(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDINGS_SHEET), left, bold)
         part += 1
 
 
-def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> Iterator | None:
+def write_rows(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> Iterator | None:
     """Header, then rows up to the sheet's last; the rows left over for another sheet, if any."""
     for c, name in enumerate(header):
         sheet.set_column(c, c, WIDTHS.get(name, 14))
@@ -100,7 +100,7 @@ def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> It
     for values in rows:
         written += 1
         for c, value in enumerate(values):
-            _cell(sheet, written, c, value)
+            write_cell(sheet, written, c, value)
         if written == MAX_ROWS - 1:
             break
     sheet.autofilter(0, 0, max(written, 1), len(header) - 1)
@@ -108,7 +108,7 @@ def _sheet(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -> It
     return None if following is None else itertools.chain([following], rows)
 
 
-def _cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
+def write_cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
     """A (date, format) pair is a date cell; every other non-number is written as text."""
     if value is None:
         return
