@@ -10,13 +10,16 @@ in this same run, each the median of --runs runs:
 - DuckDB: CSV load and hand-written SQL for the core rules, breaches written as JSON: the
   baseline an analyst would reach for.
 
+With --contracts, each size is also checked with `--contracts` (synthetic framework contracts, two
+of each region's three frameworks), and the extra time and memory are printed beside the plain check.
+
 Two hostile cases: in `one-worker` every engagement and every past role belongs to one worker, so
 a check that pairs each engagement with the worker's whole history grows with their product; in
 `all-breach` every engagement breaches nearly every rule, so a report that holds every finding in
 memory at once grows with their number (the peak column shows whether it does).
 
     pip install -e '.[bench]'
-    python bench/benchmark.py [--sizes council region national stress one-worker all-breach] [--runs 3] [--data /tmp/agency-bench]
+    python bench/benchmark.py [--sizes council region national stress one-worker all-breach] [--runs 3] [--data /tmp/agency-bench] [--contracts]
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from generate import SIZES, generate
+from generate import SIZES, generate, write_contracts
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("setup", "read", "parse", "rules", "report")
@@ -45,6 +48,8 @@ def dataset(base: Path, size: str, seed: int) -> Path:
     if not (out / "caps.toml").exists():
         preset = SIZES[size]
         generate(out=out, seed=seed, **preset)
+    if not (out / "contracts").is_dir():
+        write_contracts(out)
     return out
 
 
@@ -215,8 +220,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path("/tmp/agency-bench"))
+    parser.add_argument("--contracts", action="store_true", help="also time each check with --contracts")
     args = parser.parse_args()
     rows = []
+    linked = []
     for size in args.sizes:
         data = dataset(args.data, size, args.seed)
         count = SIZES[size]["rows"]
@@ -231,6 +238,12 @@ def main() -> None:
         stages = {stage: statistics.median(c[3].get(stage, 0.0) for c in checks) for stage in STAGES}
         duck = statistics.median(duckdb_seconds(data, data / "duckdb.json") for _ in range(args.runs))
         rows.append((size, count, wall, peak, reader, duck, stages))
+        if args.contracts:
+            runs = [timed_command([*agency_check(data, data / "report-contracts.json"), "--contracts", str(data / "contracts")]) for _ in range(args.runs)]
+            if not {status for _, _, status, _ in runs} <= {0, 1, 3}:
+                raise SystemExit(f"agency-check --contracts failed on {size}")
+            linked.append((size, wall, peak, statistics.median(t for t, _, _, _ in runs), max(p for _, p, _, _ in runs),
+                           statistics.median(r[3].get("rules", 0.0) for r in runs), stages["rules"]))
         agree = breach_counts(report) == duckdb_breach_counts(data / "duckdb.json")
         print(f"measured {size}: breach counts by rule {'agree' if agree else 'DIFFER'} with DuckDB's", file=sys.stderr, flush=True)
     print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}")
@@ -240,6 +253,11 @@ def main() -> None:
     print(f"{'size':<9} " + " ".join(f"{stage + ' s':>9}" for stage in STAGES) + f" {'start-up s':>10}")
     for size, _, wall, _, _, _, stages in rows:
         print(f"{size:<9} " + " ".join(f"{stages[stage]:>9.2f}" for stage in STAGES) + f" {wall - sum(stages.values()):>10.2f}")
+    if linked:
+        print()
+        print(f"{'size':<9} {'check s':>8} {'+contracts s':>12} {'x':>5} {'peak MiB':>9} {'+contracts MiB':>14} {'rules s':>8} {'+contracts rules s':>18}")
+        for size, wall, peak, with_wall, with_peak, with_rules, rules in linked:
+            print(f"{size:<9} {wall:>8.2f} {with_wall:>12.2f} {with_wall / wall:>5.2f} {peak / 2**20:>9.0f} {with_peak / 2**20:>14.0f} {rules:>8.2f} {with_rules:>18.2f}")
     scaling = [row for row in rows if not {"workers", "all_breach"} & set(SIZES[row[0]])]
     for (small, n1, t1, *_), (big, n2, t2, *_) in zip(scaling, scaling[1:]):
         print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -159,6 +160,7 @@ def generate(
             writer.writerow(record)
     write_history(rng, out, engaged, history_rows if history_rows is not None else rows // 5, by_region, las)
     write_caps(out)
+    write_contracts(out)
 
 
 def write_history(rng: random.Random, out: Path, workers: list[tuple[str, str, date]], count: int, by_region: dict, las: dict) -> None:
@@ -185,6 +187,34 @@ def write_caps(out: Path) -> None:
                 f'pay_rate_paye = {base - 0.5:.2f}\nagency_fee = 4.50\nframework_fee = 0.75\nsource = "synthetic"\n\n'
             )
     (out / "caps.toml").write_text("".join(lines), encoding="utf-8")
+
+
+def write_contracts(out: Path) -> None:
+    """Synthetic framework contracts for `--contracts`: FW-XX-1 and FW-XX-2 of each region prefix, compliant with the default ruleset,
+    rate lines at write_caps's figures; FW-XX-3 is left out, so its engagements name a framework not among the contracts."""
+    folder = out / "contracts"
+    folder.mkdir(parents=True, exist_ok=True)
+    regions: dict[str, list[str]] = {}
+    for region in sorted({la.region for la in local_authorities().values()}):
+        regions.setdefault(region[:2].upper(), []).append(region)
+    for prefix, served in regions.items():
+        for number in (1, 2):
+            reference = f"FW-{prefix}-{number}"
+            lines = [
+                "# SYNTHETIC contract for benchmarks; not any real contract.\n[contract]\n",
+                f'name = "{reference}"\nreference = "{reference}"\nroute = "framework"\nsupplier = "synthetic"\nregions = {json.dumps(served)}\nstart = 2019-01-01\n\n',
+                "[clauses]\nbinds_supplier = true\nbinds_second_tier = true\nnotice_weeks = 6\nnotice_reciprocal = true\n"
+                "references = { count = 2, practice_based = true, standard_template = true }\ncooling_off_months = 3\n"
+                'cooling_off_exemptions = ["redundancy"]\nproject_teams = { supplied = false }\nquarterly_data_shared = true\n'
+                'expenses_not_to_exceed_cap = true\ncap_breach_sign_off = ["director_of_childrens_services", "chief_executive"]\n\n',
+            ]
+            for region in served:
+                for role, base in BASE_PAY.items():
+                    for model in ("umbrella", "ltd", "paye"):
+                        if role != "other":
+                            pay = base - 0.5 if model == "paye" else base + 1.5
+                            lines.append(f'[[rate]]\nregion = "{region}"\nrole = "{role}"\nemployment_model = "{model}"\npay_rate = {pay:.2f}\nagency_fee = 4.50\nframework_fee = 0.75\n\n')
+            (folder / f"{reference}.toml").write_text("".join(lines), encoding="utf-8")
 
 
 def main() -> None:
