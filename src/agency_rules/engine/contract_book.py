@@ -5,6 +5,11 @@ spaces. Each contract carries its own check's outcome (clauses and rate card aga
 rules), its term, whom it serves, and its rate lines; the rate line of an engagement is the one
 for its LA's region, its role and its employment model in force on its start date (a contract
 may not hold two such lines for one day, see inputs/contracts.py).
+
+As with caps, the look-ups run once per distinct framework, place, or (contract, region, role,
+model, start date), and the engagement frame carries only what outcomes need: the contract's and
+the rate line's index, dates, outcome and amounts. `with_contract_words` adds the words (reference,
+name, file, term, shortfalls, the rate line) to the rows that are reported.
 """
 
 from __future__ import annotations
@@ -18,16 +23,19 @@ from .context import ContractBook
 
 E = pl.col
 SHOWN = 3  # shortfalls a finding names before "and N more"
+INDEX = pl.UInt32
 TERM_SCHEMA = {
-    "contract.key": pl.String, "contract.reference": pl.String, "contract.name": pl.String, "contract.file": pl.String,
+    "contract.index": INDEX, "contract.key": pl.String, "contract.reference": pl.String, "contract.name": pl.String, "contract.file": pl.String,
     "contract.start": pl.Date, "contract.end": pl.Date, "contract.term": pl.String, "contract.outcome": pl.String,
     "contract.shortfalls": pl.String, "contract.councils": pl.List(pl.String), "contract.regions": pl.List(pl.String),
 }
 RATE_SCHEMA = {
-    "contract.key": pl.String, "region": pl.String, "role": pl.String, "employment_model": pl.String, "rate.from": pl.Date, "rate.to": pl.Date,
-    "rate.pay_rate": pl.Float64, "rate.agency_fee": pl.Float64, "rate.framework_fee": pl.Float64, "rate.line": pl.String,
+    "rate.index": INDEX, "contract.index": INDEX, "region": pl.String, "role": pl.String, "employment_model": pl.String, "rate.from": pl.Date,
+    "rate.to": pl.Date, "rate.pay_rate": pl.Float64, "rate.agency_fee": pl.Float64, "rate.framework_fee": pl.Float64, "rate.line": pl.String,
 }
-ATTACHED = [name for name in TERM_SCHEMA if name != "contract.key"] + [name for name in RATE_SCHEMA if name.startswith("rate.")]
+TERM_WORDS = ("contract.reference", "contract.name", "contract.file", "contract.term", "contract.shortfalls")
+AMOUNTS = ("rate.pay_rate", "rate.agency_fee", "rate.framework_fee")
+COMBINATION = ["contract.index", "region", "role", "employment_model", "start_date"]
 
 
 def reference_key(reference: pl.Expr) -> pl.Expr:
@@ -38,21 +46,22 @@ def contract_book(checked: list[CheckedContract]) -> ContractBook:
     """The checked contracts as the frames an engagement check joins to."""
     terms = [
         {
-            "contract.key": c.contract.reference.strip().lower(), "contract.reference": c.contract.reference, "contract.name": c.contract.name,
-            "contract.file": c.path, "contract.start": c.contract.start, "contract.end": c.contract.end, "contract.term": c.term,
-            "contract.outcome": c.outcome(), "contract.shortfalls": _shortfalls(c), "contract.councils": c.contract.councils,
+            "contract.index": number, "contract.key": c.contract.reference.strip().lower(), "contract.reference": c.contract.reference,
+            "contract.name": c.contract.name, "contract.file": c.path, "contract.start": c.contract.start, "contract.end": c.contract.end,
+            "contract.term": c.term, "contract.outcome": c.outcome(), "contract.shortfalls": _shortfalls(c), "contract.councils": c.contract.councils,
             "contract.regions": c.contract.regions,
         }
-        for c in checked
+        for number, c in enumerate(checked)
     ]
+    lines = [(number, c, line) for number, c in enumerate(checked) for line in c.data.rate]
     rates = [
         {
-            "contract.key": c.contract.reference.strip().lower(), "region": line.region, "role": line.role, "employment_model": line.employment_model,
+            "rate.index": index, "contract.index": number, "region": line.region, "role": line.role, "employment_model": line.employment_model,
             "rate.from": term_days(c.contract, line)[0], "rate.to": term_days(c.contract, line)[1], "rate.pay_rate": line.pay_rate,
             "rate.agency_fee": line.agency_fee, "rate.framework_fee": line.framework_fee,
             "rate.line": f"{line_words(line)}, {period_in_words(*term_days(c.contract, line))}",
         }
-        for c in checked for line in c.data.rate
+        for index, (number, c, line) in enumerate(lines)
     ]
     return ContractBook(pl.DataFrame(terms, schema=TERM_SCHEMA), pl.DataFrame(rates, schema=RATE_SCHEMA))
 
@@ -66,19 +75,41 @@ def _shortfalls(checked: CheckedContract) -> str:
 
 
 def with_contracts(frame: pl.LazyFrame, book: ContractBook) -> pl.LazyFrame:
-    """Adds each engagement's contract (`contract.found` and its term, outcome and whom it serves) and its rate line (`rate.found` and the rates)."""
-    keyed = frame.select("__i", reference_key(E("framework")).alias("contract.key"), "la_code", "region", "role", "employment_model", "start_date")
+    """Adds `contract.found`, `contract.serves`, `contract.index`, the term's days and the contract's outcome; `rate.found`, `rate.index` and
+    the rate line's amounts."""
+    terms = book.terms.lazy()
+    keyed = frame.select("__i", "framework", "la_code", "region", E("role").cast(pl.String), E("employment_model").cast(pl.String), "start_date")
+    named = (
+        keyed.select("framework").unique().drop_nulls().with_columns(reference_key(E("framework")).alias("contract.key"))
+        .join(terms.select("contract.key", "contract.index", "contract.start", "contract.end", "contract.outcome"), on="contract.key").drop("contract.key")
+    )
+    keyed = keyed.join(named, on="framework", how="left")
+    served = (
+        keyed.select("contract.index", "la_code", "region").unique().drop_nulls("contract.index")
+        .join(terms.select("contract.index", "contract.councils", "contract.regions"), on="contract.index")
+        .select("contract.index", "la_code", (E("contract.councils").list.contains(E("la_code")) | E("contract.regions").list.contains(E("region"))).alias("contract.serves"))
+    )
     in_force = (E("rate.from") <= E("start_date")) & (E("rate.to").is_null() | (E("start_date") <= E("rate.to")))
-    line = keyed.join(book.rates.lazy(), on=["contract.key", "region", "role", "employment_model"]).filter(in_force).unique("__i")
+    line = (
+        keyed.select(COMBINATION).unique().drop_nulls("contract.index")
+        .join(book.rates.lazy().drop("rate.line"), on=COMBINATION[:-1]).filter(in_force)
+        .select(*COMBINATION, "rate.index", *AMOUNTS)
+    )
     attached = (
-        keyed.join(book.terms.lazy(), on="contract.key", how="left")
-        .join(line.select("__i", *(name for name in RATE_SCHEMA if name.startswith("rate."))), on="__i", how="left")
+        keyed.join(served, on=["contract.index", "la_code"], how="left")
+        .join(line, on=COMBINATION, how="left")
         .sort("__i")
         .select(
-            E("contract.reference").is_not_null().alias("contract.found"),
-            (E("contract.councils").list.contains(E("la_code")) | E("contract.regions").list.contains(E("region"))).alias("contract.serves"),
-            E("rate.line").is_not_null().alias("rate.found"),
-            *ATTACHED,
+            E("contract.index").is_not_null().alias("contract.found"), E("contract.serves").fill_null(False), "contract.index", "contract.start",
+            "contract.end", "contract.outcome", E("rate.index").is_not_null().alias("rate.found"), "rate.index", *AMOUNTS,
         )
     )
     return pl.concat([frame, attached], how="horizontal")
+
+
+def with_contract_words(frame: pl.LazyFrame, book: ContractBook) -> pl.LazyFrame:
+    """The contract's reference, name, file, term and shortfalls, and the rate line in words, for messages and evidence."""
+    return (
+        frame.join(book.terms.lazy().select("contract.index", *TERM_WORDS), on="contract.index", how="left")
+        .join(book.rates.lazy().select("rate.index", "rate.line"), on="rate.index", how="left")
+    )

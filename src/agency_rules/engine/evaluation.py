@@ -32,7 +32,7 @@ from ..terms import (
 from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
-from .contract_book import with_contracts
+from .contract_book import with_contract_words, with_contracts
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_words, subject_to_regime
@@ -134,6 +134,7 @@ class Engine:
         self.as_of = as_of
         self.floor = ruleset.ruleset.effective_from
         self.rules = rules_in_run(ruleset, overlays, frozenset({"contracts"}) if context.contracts is not None else frozenset())
+        self.uses_contracts = any(spec.needs == "contracts" for spec, _, _ in self.rules)
         self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
         self.selection = selection or Selection()
         unknown = sorted(set(self.selection.rules) - {spec.id for spec, _, _ in self.rules})
@@ -159,7 +160,7 @@ class Engine:
         if self.uses_caps:
             existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
             frame = with_caps(frame, self.context.caps, existing)
-        if self.context.contracts is not None and any(spec.needs == "contracts" for spec, _, _ in self.rules):
+        if self.uses_contracts and self.context.contracts is not None:
             frame = with_contracts(frame, self.context.contracts)
         return frame, replace(self.context, engagements=base)
 
@@ -215,8 +216,9 @@ class Engine:
         return Evaluation(counts, notices, breached, done.height, build, outcomes)
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
-        """Rows with their cap's words, where a rule looked caps up."""
-        return with_cap_words(rows, self.context.caps) if self.uses_caps else rows
+        """Rows with their cap's and their contract's words, where a rule looked them up."""
+        rows = with_cap_words(rows, self.context.caps) if self.uses_caps else rows
+        return with_contract_words(rows, self.context.contracts) if self.uses_contracts and self.context.contracts is not None else rows
 
     def _findings(self, done: pl.DataFrame, order: int, plan: Plan, only: str | None = None, limit: int = 0) -> pl.LazyFrame:
         """One rule's reported findings (or only those of one outcome, the first `limit` if > 0), messages and evidence built for those alone."""
