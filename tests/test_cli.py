@@ -185,6 +185,15 @@ def test_project_config_in_the_working_folder_sets_standing_choices(tmp_path: Pa
     assert (json.loads(out)["ruleset"], json.loads(out)["overlays"]) == ("consultation-2023", ["south-east", "london"])
 
 
+def test_a_project_config_may_name_a_shipped_cap_table_as_the_command_line_does(tmp_path: Path) -> None:
+    (tmp_path / "agency-rules.toml").write_text('caps = ["london-2016"]\n')
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "la_code": "E09000007", "role": "team_manager", "pay_rate": "42.01"}])
+    code, out, _ = run(str(path), "--config", str(tmp_path / "agency-rules.toml"), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["by_rule"]["CAP001"]["breach"] == 1
+    assert any(i["path"] == "agency-rules:caps/london-2016.toml" for i in report["inputs"])
+
+
 def test_a_broken_project_config_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "agency-rules.toml").write_text('rulesets = "statutory-2024"\n')
     path = write_csv(tmp_path / "e.csv", [COMPLIANT])

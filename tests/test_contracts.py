@@ -67,7 +67,18 @@ def test_a_contract_is_read_with_councils_by_name_or_code_and_silent_clauses_lef
     (('"E06000035"', '"Gotham"'), "Gotham"),
     (('pay_rate = 34.0', 'pay_rate = "lots"'), "pay_rate: must be a number (not 'lots')"),
     (('route = "framework"', 'route = "handshake"'), "contract.route"),
-    (('effective_to = 2026-03-31', 'effective_to = 2028-03-31'), "outside the term"),
+    (('effective_to = 2026-03-31', 'effective_to = 2028-03-31'), "rate South East / social_worker / umbrella: effective_to 2028-03-31 is outside the term (1 Apr 2025 to 31 Mar 2027)"),
+    (('effective_to = 2026-03-31', 'effective_to = 2025-03-31'), "rate South East / social_worker / umbrella: effective_to (2025-03-31) is before effective_from (2025-04-01)"),
+    (('notice_weeks = 6', 'notice_weeks = true'), "clauses.notice_weeks: must be a number (not True)"),
+    (('notice_weeks = 6', 'notice_weeks = "6"'), "clauses.notice_weeks: must be a number (not '6')"),
+    (('count = 2', 'count = true'), "clauses.references.count: must be a whole number, without quotes (not True)"),
+    (('count = 2', 'count = "2"'), "clauses.references.count: must be a whole number, without quotes (not '2')"),
+    (('binds_supplier = true', 'binds_supplier = 1'), "clauses.binds_supplier: must be true or false, without quotes (not 1)"),
+    (('binds_supplier = true', 'binds_supplier = "yes"'), "clauses.binds_supplier: must be true or false, without quotes (not 'yes')"),
+    (('practice_based = true', 'practice_based = "false"'), "clauses.references.practice_based: must be true or false"),
+    (('start = 2025-04-01', 'start = 01/04/2025'), "write a date as YYYY-MM-DD without quotes"),
+    (('start = 2025-04-01', 'start = 2025-04-01T09:00:00'), "contract.start: must be a date written as YYYY-MM-DD, without a time of day (not 2025-04-01 09:00:00)"),
+    (('pay_rate = 34.0', 'pay_rate = 100000'), "pay_rate: Input should be less than or equal to 10000"),
 ])
 def test_a_malformed_contract_is_refused_with_the_file_the_key_and_the_reason(tmp_path: Path, change: tuple[str, str], says: str) -> None:
     path = write(tmp_path, GOOD.replace(*change))
@@ -75,6 +86,16 @@ def test_a_malformed_contract_is_refused_with_the_file_the_key_and_the_reason(tm
         load_contract(path)
     assert str(path) in str(error.value) and says in str(error.value)
 
+
+
+def test_words_are_read_in_any_case_and_a_reference_may_be_all_digits(tmp_path: Path) -> None:
+    text = (GOOD.replace('region = "South East"', 'region = "south east"').replace('employment_model = "umbrella"', 'employment_model = "Umbrella"')
+            .replace('route = "framework"', 'route = "Framework"').replace('reference = "SE-FW-2025"', 'reference = "2024/017"'))
+    contract = load_contract(write(tmp_path, text))
+    assert (contract.rate[0].region, contract.rate[0].employment_model, contract.contract.route, contract.contract.reference) == (
+        "South East", "umbrella", "framework", "2024/017")
+    with pytest.raises(RuleFileError, match="must contain letters or digits"):
+        load_contract(write(tmp_path, GOOD.replace('reference = "SE-FW-2025"', 'reference = " - "')))
 
 
 COMPLIANT_CLAUSES = """
@@ -320,7 +341,7 @@ def test_the_fixture_engagements_against_the_fixture_contracts(tmp_path: Path) -
 @pytest.mark.parametrize("name, text, says", [
     ("twice.toml", GOOD.replace("South East Social Work Framework", "Another"), "reference 'SE-FW-2025' is also the reference of"),
     ("overlap.toml", GOOD + '\n[[rate]]\nregion = "South East"\nrole = "social_worker"\nemployment_model = "umbrella"\npay_rate = 35.0\neffective_from = 2026-03-31\n',
-     "two rate lines for South East / social_worker / umbrella are in force on the same days"),
+     "rate lines 1 and 2 for South East / social_worker / umbrella (1 Apr 2025 to 31 Mar 2026; 31 Mar 2026 to 31 Mar 2027) are in force on the same days"),
     ("caps.toml", '[[cap]]\nregion = "national"\n', "not a contract file: it has no [contract] table (its keys: cap)"),
 ])
 def test_contracts_that_cannot_stand_together_are_refused_naming_the_file(tmp_path: Path, name: str, text: str, says: str) -> None:
@@ -360,3 +381,13 @@ def test_the_project_config_may_name_contracts_relative_to_itself(tmp_path: Path
     (tmp_path / "settings" / "agency-rules.toml").write_text('ruleset = "statutory-2024"\ncontracts = ["f1.toml"]\n', encoding="utf-8")
     code, out, _ = run(str(engagements(tmp_path, ["F-1"])), "--config", str(tmp_path / "settings" / "agency-rules.toml"), "--format", "json")
     assert json.loads(out)["summary"]["by_rule"]["PROC001"]["pass"] == 1
+
+
+def test_a_contract_check_says_which_shipped_overlays_of_its_regions_it_was_not_given() -> None:
+    path = str(FIXTURES / "contracts" / "compliant-framework.toml")
+    code, out, _ = run("contract", path, "--ruleset", "statutory-2024", "--format", "json")
+    contract = json.loads(out)["contracts"][0]
+    assert code == 0 and contract["overlays_not_chosen"] == ["south-east"] and "not checked against the regional overlay(s) south-east" in contract["verdict"]
+    code, out, _ = run("contract", path, "--ruleset", "statutory-2024", "--overlay", "south-east", "--format", "json")
+    assert json.loads(out)["contracts"][0]["overlays_not_chosen"] == [] and "overlay" not in json.loads(out)["contracts"][0]["verdict"]
+

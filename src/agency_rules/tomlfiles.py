@@ -26,8 +26,23 @@ MAX_TEXT = 2000
 
 
 def _a_day(value: Any) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
+    if isinstance(value, datetime):
+        raise ValueError(f"must be a date written as YYYY-MM-DD, without a time of day (not {value.isoformat(sep=' ')})")
+    if not isinstance(value, date):
         raise ValueError(f"must be a date written as YYYY-MM-DD, without quotes (not {value!r})")
+    return value
+
+
+def _a_flag(value: Any) -> bool:
+    """true or false as TOML writes them: 1, "yes" or "false" in a contract would be a guess."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, without quotes (not {value!r})")
+    return value
+
+
+def _a_whole_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, without quotes (not {value!r})")
     return value
 
 
@@ -45,10 +60,19 @@ def _visible(value: str) -> str:
     return value
 
 
+def _legible(value: str) -> str:
+    if not any(unicodedata.category(char)[0] in "LN" for char in value):
+        raise ValueError("must contain letters or digits (a reference, not blank or invisible characters)")
+    return value
+
+
 Day = Annotated[date, BeforeValidator(_a_day)]
 Amount = Annotated[float, BeforeValidator(_an_amount)]
 Words = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_visible)]
+Reference = Annotated[str, StringConstraints(max_length=200), AfterValidator(_legible)]  # "2024/017" is a reference
+Flag = Annotated[bool, BeforeValidator(_a_flag)]
+Whole = Annotated[int, BeforeValidator(_a_whole_number)]
 ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id"), "rate": ("region", "role", "employment_model")}
 
 
@@ -99,6 +123,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 _AT_LINE = re.compile(r"at line (\d+)")
 _ITEM_ID = re.compile(r"""^\s*(?:id|rule|engagement_id)\s*=\s*["']([^"']+)["']""")
 _DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_WITH_SLASHES = re.compile(r"=\s*\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
 def _toml_context(lines: list[str], message: str) -> str:
@@ -127,6 +152,8 @@ def _date_hint(lines: list[str], message: str) -> str:
             date(int(year), int(month), int(day_))
         except ValueError:
             return f"; {year}-{month}-{day_} is not a real date"
+    if _DATE_WITH_SLASHES.search(line):
+        return "; write a date as YYYY-MM-DD without quotes (1 April 2025 is 2025-04-01)"
     return ""
 
 
@@ -168,11 +195,12 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
             where = f"{label} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
+        where = where.rstrip(": ")  # a check of a whole item or file names no key of its own
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None
             message = f"unknown key (did you mean {match!r}?)" if match else "unknown key"
-        lines.append(f"{path}: {where}: {message}")
+        lines.append(f"{path}: {where}: {message}" if where else f"{path}: {message}")
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
 from ..terms import APPROVER_WORDS, BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from .parameters import change_days, layers_of, resolve
-from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
+from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run, shipped_overlays
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class CheckedContract:
     sha256: str
     data: ContractFile
     findings: list[ClauseFinding]
+    overlays_not_chosen: tuple[str, ...] = ()  # shipped overlays of regions it serves that the check was not given
 
     @property
     def contract(self) -> Contract:
@@ -61,23 +62,27 @@ class CheckedContract:
         return BREACH if self.count(BREACH) else UNKNOWN if self.count(UNKNOWN) else PASS
 
     def verdict(self) -> str:
+        unchecked = (f"; not checked against the regional overlay(s) {', '.join(self.overlays_not_chosen)} of the regions it serves (--overlay)"
+                     if self.overlays_not_chosen else "")
         if self.count(BREACH):
-            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules"
+            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules{unchecked}"
         if self.count(UNKNOWN):
-            return f"complies as far as it says, but is silent on {self.count(UNKNOWN)} term(s) the rules need"
-        return "complies with every term the rules need"
+            return f"complies as far as it says, but {self.count(UNKNOWN)} term(s) the rules need cannot be confirmed{unchecked}"
+        return f"complies with every term the rules need{unchecked}"
 
 
 def check_contracts(paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[CheckedContract]:
     """Each contract file named (a folder gives its *.toml files), checked; two contracts with one reference are refused."""
     checked: list[CheckedContract] = []
+    regional, chosen = shipped_overlays(), {o.overlay.id for o in overlays}
     for path in contract_files(paths):
         data = load_contract(path)
         same = next((c for c in checked if c.contract.reference.strip().casefold() == data.contract.reference.strip().casefold()), None)
         if same is not None:
             raise InputError(f"{path}: reference {data.contract.reference!r} is also the reference of {same.path}; "
                              "engagements name their contract by reference, so each contract needs its own")
-        checked.append(CheckedContract(str(path), digest(path), data, check_contract(data, ruleset, overlays, caps)))
+        missing = tuple(sorted({regional[r] for r in regions_served(data) if r in regional} - chosen))
+        checked.append(CheckedContract(str(path), digest(path), data, check_contract(data, ruleset, overlays, caps), missing))
     return checked
 
 
@@ -103,17 +108,21 @@ def _binding(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdic
     return found
 
 
+def _weeks(count: float) -> str:
+    return f"{count:g} week{'' if count == 1 else 's'}"
+
+
 def _notice(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     need, weeks = values["min_weeks"], clauses.notice_weeks
     if weeks is None:
-        verdict: Verdict = (UNKNOWN, f"the contract states no notice period; at least {need:g} weeks are required", {"min_weeks": need})
+        verdict: Verdict = (UNKNOWN, f"the contract states no notice period; at least {_weeks(need)} are required", {"min_weeks": need})
     elif weeks >= need:
-        verdict = (PASS, f"notice of {weeks:g} weeks meets the {need:g} required", {"notice_weeks": weeks, "min_weeks": need})
+        verdict = (PASS, f"notice of {_weeks(weeks)} meets the {_weeks(need)} required", {"notice_weeks": weeks, "min_weeks": need})
     elif values.get("shorter_la_notice_applies"):
-        verdict = (UNKNOWN, f"notice of {weeks:g} weeks is under {need:g}; it suffices only where the council's own notice for the role is no longer",
+        verdict = (UNKNOWN, f"notice of {_weeks(weeks)} is under {_weeks(need)}; it suffices only where the council's own notice for the role is no longer",
                    {"notice_weeks": weeks, "min_weeks": need})
     else:
-        verdict = (BREACH, f"notice of {weeks:g} weeks is shorter than the {need:g} weeks required", {"notice_weeks": weeks, "min_weeks": need})
+        verdict = (BREACH, f"notice of {_weeks(weeks)} is shorter than the {_weeks(need)} required", {"notice_weeks": weeks, "min_weeks": need})
     found = [("notice_weeks", verdict)]
     if values.get("reciprocal_required"):
         mutual = clauses.notice_reciprocal
@@ -146,7 +155,7 @@ def _references(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Ver
     verdict: Verdict = (
         (UNKNOWN, f"the contract states no number of references; {need} required", {"min_count": need}) if count is None
         else (BREACH, f"{count} reference(s) required by the contract, fewer than the {need} the rule requires", {"references": count, "min_count": need}) if count < need
-        else (PASS, f"{count} reference(s) required, as the rule requires {need}", {"references": count, "min_count": need})
+        else (PASS, f"{count} reference(s) required, at least the {need} the rule requires", {"references": count, "min_count": need})
     )
     practice = given.practice_based
     return [("references.count", verdict),
@@ -170,7 +179,7 @@ def _project_team(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, V
         return [("project_teams.supplied", (BREACH, "the contract lets the supplier provide project teams, which these rules do not allow", {"supplied": True}))]
     found = []
     for name, words in (("workers_identified", "every worker identified and approved by the council"), ("costs_itemised", "costs itemised per worker"),
-                        ("la_practice_control", "the council keeps control of practice")):
+                        ("la_practice_control", "the council keeping control of practice")):
         value = getattr(teams, name)
         found.append((f"project_teams.{name}", (PASS if value else UNKNOWN if value is None else BREACH, f"project teams with {words}: {said(value)}", {name: value})))
     return found
@@ -244,7 +253,7 @@ def _clause_verdicts(spec: RuleSpec, layers, clauses: Clauses, day: date, region
     resolution = resolve(layers, day, region, floor)
     if resolution.missing is not None:
         why = f" ({resolution.unset})" if resolution.unset else ""
-        return [("-", (NOT_EVALUATED, f"no value of {resolution.missing} is in force on {day:%-d %b %Y}{why}", {}))]
+        return [("(the rule sets no figure)", (NOT_EVALUATED, f"no value of {resolution.missing} is in force on {day:%-d %b %Y}{why}", {}))]
     return CLAUSE_CHECKS[spec.check](clauses, dict(resolution.values))
 
 
@@ -252,7 +261,7 @@ def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: Cap
     """The line's amount against every cap in force in its period (the region's, else national); uncovered days are not evaluated."""
     field_name = RATE_FIELDS[spec.check]
     amount = getattr(line, field_name)
-    item = f"rate {line_words(line)}"
+    item = f"rate {line_words(line)}" + (f" ({period_in_words(*term_days(contract.contract, line))})" if line.effective_from or line.effective_to else "")
     first, last = term_days(contract.contract, line)
     if amount is None:
         return [ClauseFinding(spec.id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {})]

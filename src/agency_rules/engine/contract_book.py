@@ -69,7 +69,11 @@ def contract_book(checked: list[CheckedContract]) -> ContractBook:
 def _shortfalls(checked: CheckedContract) -> str:
     """The terms behind the contract's outcome, in its check's words: the first few, then how many more."""
     outcome = checked.outcome()
-    items = [f"{f.item} ({f.rule_id}): {f.message}" for f in checked.findings if f.outcome == outcome and outcome in (BREACH, UNKNOWN)]
+    rules: dict[tuple[str, str], list[str]] = {}  # one term that two rules need (binding the supplier: PQE001 and ASYE001) is named once
+    for f in checked.findings:
+        if f.outcome == outcome and outcome in (BREACH, UNKNOWN):
+            rules.setdefault((f.item, f.message), []).append(f.rule_id)
+    items = [f"{item} ({', '.join(dict.fromkeys(ids))}): {message}" for (item, message), ids in rules.items()]
     more = f"; and {len(items) - SHOWN} more (agency-check contract lists every one)" if len(items) > SHOWN else ""
     return "; ".join(items[:SHOWN]) + more
 

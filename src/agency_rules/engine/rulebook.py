@@ -196,6 +196,11 @@ def find_caps(path: Path) -> Path:
     return path if path.suffix == ".toml" or path.exists() else _named("caps", str(path))
 
 
+def shipped_overlays() -> dict[str, str]:
+    """Region -> the shipped overlay for it, so a check can say which regional terms it was not asked to apply."""
+    return {load_overlay(path).overlay.region: path.stem for path in sorted((rules_dir() / "overlays").glob("*.toml"))}
+
+
 def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
     """An overlay may change only rules and parameters the ruleset has, and add only new ids."""
     rules = {r.id: r for r in ruleset.rule}

@@ -453,10 +453,14 @@ def contract_rate_card(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str
                   for name, words_of in RATE_AMOUNTS.items()]
     over = pl.any_horizontal(condition for condition, _ in above).fill_null(False)
     gaps = pl.any_horizontal(condition for condition, _ in unrecorded)
-    outcome = choose((~E("contract.found"), NOT_EVALUATED), (model.is_null(), UNKNOWN), (~found, NOT_EVALUATED), (over, BREACH), (gaps, UNKNOWN), otherwise=PASS)
+    start, last = E("start_date"), E("contract.end")
+    outside = (start < E("contract.start")) | (last.is_not_null() & (start > last))
+    outcome = choose((~E("contract.found"), NOT_EVALUATED), (outside, NOT_EVALUATED), (model.is_null(), UNKNOWN), (~found, NOT_EVALUATED),
+                     (over, BREACH), (gaps, UNKNOWN), otherwise=PASS)
     line = phrase("{} / {} / {}", E("region"), E("role"), model)
     message = choose(
         (~E("contract.found"), _unlisted()),
+        (outside, phrase("the engagement starts outside the term of {}, so none of its rate lines applies (PROC002 reports the term)", _contract())),
         (model.is_null(), phrase("the employment model is not recorded, so which rate line of {} applies cannot be told", _contract())),
         (~found, phrase("{} has no rate line for {} in force on the engagement's start", _contract(), line)),
         (over, phrase("{} ({} rate line {})", pl.concat_str([pl.when(c).then(t) for c, t in above], separator="; ", ignore_nulls=True), _contract(), E("rate.line"))),

@@ -34,13 +34,18 @@ class ProjectConfig(Strict):
 
         return self.model_copy(
             update={
-                "caps": [folder / p for p in self.caps],
+                "caps": [p if _shipped_name(p, folder) else folder / p for p in self.caps],
                 "contracts": [folder / p for p in self.contracts],
                 "waivers": place(self.waivers),
                 "history": place(self.history),
                 "column_map": place(self.column_map),
             }
         )
+
+
+def _shipped_name(path: Path, folder: Path) -> bool:
+    """`london-2016` in a config names a shipped cap table, as on the command line, unless a file of that name sits beside the config."""
+    return path.suffix != ".toml" and len(path.parts) == 1 and not (folder / path).exists()
 
 
 def find_config(explicit: Path | None, folder: Path | None = None) -> tuple[ProjectConfig, Path] | None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import polars as pl
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..regions import REGIONS
 from ..terms import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
-from ..tomlfiles import Amount, Day, Name, RuleFileError, Strict, Words, load_model, read_toml
+from ..tomlfiles import Amount, Day, Flag, Name, Reference, RuleFileError, Strict, Whole, Words, load_model, read_toml
 from .columns import LaCode, read_one
 from .files import InputError
 
@@ -28,56 +28,69 @@ APPROVERS = ("director_of_childrens_services", "chief_executive")
 class ProjectTeams(Strict):
     """Whether the contract lets the supplier provide project teams, and the three safeguards it requires if so."""
 
-    supplied: bool | None = None
-    workers_identified: bool | None = None
-    costs_itemised: bool | None = None
-    la_practice_control: bool | None = None
+    supplied: Flag | None = None
+    workers_identified: Flag | None = None
+    costs_itemised: Flag | None = None
+    la_practice_control: Flag | None = None
 
 
 class References(Strict):
-    count: int | None = Field(default=None, ge=0, le=20)
-    practice_based: bool | None = None
-    standard_template: bool | None = None
+    count: Whole | None = Field(default=None, ge=0, le=20)
+    practice_based: Flag | None = None
+    standard_template: Flag | None = None
     provided_by: Words | None = None  # who gives them: e.g. "the worker's last employer's line manager"
 
 
 class Clauses(Strict):
     """What the contract requires of the supplier; each is None where the contract is silent."""
 
-    binds_supplier: bool | None = None  # the supplier is bound to the national rules
-    binds_second_tier: bool | None = None  # and any second-tier supplier is bound as well
-    notice_weeks: float | None = Field(default=None, ge=0, le=52)
-    notice_reciprocal: bool | None = None
+    binds_supplier: Flag | None = None  # the supplier is bound to the national rules
+    binds_second_tier: Flag | None = None  # and any second-tier supplier is bound as well
+    notice_weeks: Amount | None = Field(default=None, ge=0, le=52)
+    notice_reciprocal: Flag | None = None
     references: References = References()
-    cooling_off_months: int | None = Field(default=None, ge=0, le=60)
+    cooling_off_months: Whole | None = Field(default=None, ge=0, le=60)
     cooling_off_exemptions: list[Literal[LEAVING_REASONS]] | None = None  # type: ignore[valid-type]
     project_teams: ProjectTeams = ProjectTeams()
-    quarterly_data_shared: bool | None = None  # the data for the DfE's quarterly return is shared with the council
-    expenses_not_to_exceed_cap: bool | None = None  # expenses are not used to take pay past a cap
+    quarterly_data_shared: Flag | None = None  # the data for the DfE's quarterly return is shared with the council
+    expenses_not_to_exceed_cap: Flag | None = None  # expenses are not used to take pay past a cap
     cap_breach_sign_off: list[Literal[APPROVERS]] | None = None  # type: ignore[valid-type]
+
+
+def _region(value: str) -> str:
+    """A region in any case, as the engagement exports' words are read."""
+    found = next((region for region in REGIONS if region.casefold() == str(value).strip().casefold()), None)
+    if found is None:
+        raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
+    return found
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+PLAUSIBLE = 10_000  # £ an hour: above it, as in an engagement row, a figure is a slip (pence for pounds, a salary)
 
 
 class RateLine(Strict):
     region: str
-    role: Literal[CAPPED_ROLES]  # type: ignore[valid-type]
-    employment_model: Literal[EMPLOYMENT_MODELS]  # type: ignore[valid-type]
-    pay_rate: Amount | None = Field(default=None, gt=0)
-    agency_fee: Amount | None = Field(default=None, ge=0)
-    framework_fee: Amount | None = Field(default=None, ge=0)
+    role: Annotated[Literal[CAPPED_ROLES], BeforeValidator(_lower)]  # type: ignore[valid-type]
+    employment_model: Annotated[Literal[EMPLOYMENT_MODELS], BeforeValidator(_lower)]  # type: ignore[valid-type]
+    pay_rate: Amount | None = Field(default=None, gt=0, le=PLAUSIBLE)
+    agency_fee: Amount | None = Field(default=None, ge=0, le=PLAUSIBLE)
+    framework_fee: Amount | None = Field(default=None, ge=0, le=PLAUSIBLE)
     effective_from: Day | None = None  # optional period inside the term; the whole term when absent
     effective_to: Day | None = None
 
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str) -> str:
-        if value not in REGIONS:
-            raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
-        return value
+        return _region(value)
 
     @model_validator(mode="after")
     def _sound(self) -> RateLine:
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise ValueError(f"effective_to ({self.effective_to}) is before effective_from ({self.effective_from})")
         if self.pay_rate is None and self.agency_fee is None and self.framework_fee is None:
             raise ValueError("a rate line needs at least one of pay_rate, agency_fee, framework_fee")
         return self
@@ -85,8 +98,8 @@ class RateLine(Strict):
 
 class Contract(Strict):
     name: Name = Field(min_length=1)
-    reference: Name = Field(min_length=1)
-    route: Literal[ROUTES]  # type: ignore[valid-type]
+    reference: Reference = Field(min_length=1)
+    route: Annotated[Literal[ROUTES], BeforeValidator(_lower)]  # type: ignore[valid-type]
     supplier: Name = Field(min_length=1)
     councils: list[str] = []  # ONS codes or names
     regions: list[str] = []
@@ -101,10 +114,7 @@ class Contract(Strict):
     @field_validator("regions")
     @classmethod
     def _known_regions(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if value not in REGIONS:
-                raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
-        return values
+        return [_region(value) for value in values]
 
     @model_validator(mode="after")
     def _sound(self) -> Contract:
@@ -126,13 +136,15 @@ class ContractFile(Strict):
         for number, line in enumerate(self.rate):
             for day in (line.effective_from, line.effective_to):
                 if day and (day < self.contract.start or (self.contract.end and day > self.contract.end)):
-                    raise ValueError(f"the rate line for {line_words(line)} has a date ({day}) outside the term")
+                    key = "effective_from" if day == line.effective_from else "effective_to"
+                    raise ValueError(f"rate {line_words(line)}: {key} {day} is outside the term ({period_in_words(self.contract.start, self.contract.end)})")
             first, last = term_days(self.contract, line)
-            for other in self.rate[:number]:
+            for earlier, other in enumerate(self.rate[:number]):
                 since, until = term_days(self.contract, other)
                 same = (other.region, other.role, other.employment_model) == (line.region, line.role, line.employment_model)
                 if same and (last is None or since <= last) and (until is None or first <= until):
-                    raise ValueError(f"two rate lines for {line_words(line)} are in force on the same days; give each its own period")
+                    raise ValueError(f"rate lines {earlier + 1} and {number + 1} for {line_words(line)} "
+                                     f"({period_in_words(since, until)}; {period_in_words(first, last)}) are in force on the same days; give each its own period")
         return self
 
 

@@ -38,7 +38,7 @@ def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[s
         "ruleset": ruleset, "overlays": overlays,
         "contracts": [
             {"path": c.path, "sha256": c.sha256, "name": c.contract.name, "reference": c.contract.reference, "route": c.contract.route, "supplier": c.contract.supplier, "term": c.term,
-             "verdict": c.verdict(), "summary": {o: c.count(o) for o in ORDER},
+             "verdict": c.verdict(), "overlays_not_chosen": list(c.overlays_not_chosen), "summary": {o: c.count(o) for o in ORDER},
              "findings": [{"contract": c.contract.reference, "item": f.item, "rule_id": f.rule_id, "outcome": f.outcome, "message": f.message, "evidence": f.evidence}
                           for f in _sorted(c.findings)]}
             for c in contracts
@@ -53,7 +53,7 @@ def render_md(contracts: list[CheckedContract], ruleset: str, overlays: list[str
     for c in contracts:
         lines += [f"## {cell(c.contract.name)} ({cell(c.contract.reference)})", "",
                   f"{cell(c.contract.route.replace('_', ' '))} with {cell(c.contract.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
-        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms the contract is silent on"), (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met")):
+        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms that cannot be confirmed (the contract is silent, or it depends on the council's own terms)"), (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met")):
             shown = [f for f in _sorted(c.findings) if f.outcome == outcome]
             if not shown:
                 continue
