@@ -261,8 +261,8 @@ def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: Cap
     """The line's amount against every cap in force in its period (the region's, else national); uncovered days are not evaluated."""
     field_name = RATE_FIELDS[spec.check]
     amount = getattr(line, field_name)
-    item = f"rate {line_words(line)}" + (f" ({period_in_words(*term_days(contract.contract, line))})" if line.effective_from or line.effective_to else "")
     first, last = term_days(contract.contract, line)
+    item = f"rate {line_words(line)}" + (f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else "")
     if amount is None:
         return [ClauseFinding(spec.id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {})]
     entries = _entries(caps, line.region, line.role, first, last)

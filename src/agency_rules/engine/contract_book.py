@@ -39,6 +39,7 @@ COMBINATION = ["contract.index", "region", "role", "employment_model", "start_da
 
 
 def reference_key(reference: pl.Expr) -> pl.Expr:
+    """`Contract.key` of a framework column."""
     return reference.str.strip_chars().str.to_lowercase()
 
 
@@ -46,22 +47,21 @@ def contract_book(checked: list[CheckedContract]) -> ContractBook:
     """The checked contracts as the frames an engagement check joins to."""
     terms = [
         {
-            "contract.index": number, "contract.key": c.contract.reference.strip().lower(), "contract.reference": c.contract.reference,
+            "contract.index": number, "contract.key": c.contract.key, "contract.reference": c.contract.reference,
             "contract.name": c.contract.name, "contract.file": c.path, "contract.start": c.contract.start, "contract.end": c.contract.end,
             "contract.term": c.term, "contract.outcome": c.outcome(), "contract.shortfalls": _shortfalls(c), "contract.councils": c.contract.councils,
             "contract.regions": c.contract.regions,
         }
         for number, c in enumerate(checked)
     ]
-    lines = [(number, c, line) for number, c in enumerate(checked) for line in c.data.rate]
+    lines = [(number, line, *term_days(c.contract, line)) for number, c in enumerate(checked) for line in c.data.rate]
     rates = [
         {
             "rate.index": index, "contract.index": number, "region": line.region, "role": line.role, "employment_model": line.employment_model,
-            "rate.from": term_days(c.contract, line)[0], "rate.to": term_days(c.contract, line)[1], "rate.pay_rate": line.pay_rate,
-            "rate.agency_fee": line.agency_fee, "rate.framework_fee": line.framework_fee,
-            "rate.line": f"{line_words(line)}, {period_in_words(*term_days(c.contract, line))}",
+            "rate.from": first, "rate.to": last, "rate.pay_rate": line.pay_rate, "rate.agency_fee": line.agency_fee, "rate.framework_fee": line.framework_fee,
+            "rate.line": f"{line_words(line)}, {period_in_words(first, last)}",
         }
-        for index, (number, c, line) in enumerate(lines)
+        for index, (number, line, first, last) in enumerate(lines)
     ]
     return ContractBook(pl.DataFrame(terms, schema=TERM_SCHEMA), pl.DataFrame(rates, schema=RATE_SCHEMA))
 

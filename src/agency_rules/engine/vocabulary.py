@@ -411,6 +411,14 @@ def _unlisted() -> pl.Expr:
     return phrase("framework '{}' is not among the contracts given", E("framework"))
 
 
+def _before_term() -> pl.Expr:
+    return E("start_date") < E("contract.start")
+
+
+def _after_term() -> pl.Expr:
+    return E("contract.end").is_not_null() & (E("start_date") > E("contract.end"))
+
+
 def contract_compliant(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     """The engagement's contract, checked against the same rules: a term falling short is a breach here too, a silent one unknown."""
     found, outcome_of_contract = E("contract.found"), E("contract.outcome")
@@ -427,8 +435,8 @@ def contract_term(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> 
     """Engaged inside the contract's term, for a council it serves; an open-ended engagement is taken to end with its contract."""
     start, end, first, last = E("start_date"), E("end_date"), E("contract.start"), E("contract.end")
     problems = [
-        (start < first, phrase("starts on {}, before the term of {} ({})", words.day(start), _contract(), E("contract.term"))),
-        (last.is_not_null() & (start > last), phrase("starts on {}, after the term of {} ended on {}", words.day(start), _contract(), words.day(last))),
+        (_before_term(), phrase("starts on {}, before the term of {} ({})", words.day(start), _contract(), E("contract.term"))),
+        (_after_term(), phrase("starts on {}, after the term of {} ended on {}", words.day(start), _contract(), words.day(last))),
         (last.is_not_null() & (start <= last) & (end > last), phrase("runs to {}, past the end of the term of {} on {}", words.day(end), _contract(), words.day(last))),
         (~E("contract.serves"), phrase("{} does not serve {}", _contract(), words.la(E("la_code")))),
     ]
@@ -453,8 +461,7 @@ def contract_rate_card(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str
                   for name, words_of in RATE_AMOUNTS.items()]
     over = pl.any_horizontal(condition for condition, _ in above).fill_null(False)
     gaps = pl.any_horizontal(condition for condition, _ in unrecorded)
-    start, last = E("start_date"), E("contract.end")
-    outside = (start < E("contract.start")) | (last.is_not_null() & (start > last))
+    outside = _before_term() | _after_term()
     outcome = choose((~E("contract.found"), NOT_EVALUATED), (outside, NOT_EVALUATED), (model.is_null(), UNKNOWN), (~found, NOT_EVALUATED),
                      (over, BREACH), (gaps, UNKNOWN), otherwise=PASS)
     line = phrase("{} / {} / {}", E("region"), E("role"), model)

@@ -116,6 +116,11 @@ class Contract(Strict):
     def _known_regions(cls, values: list[str]) -> list[str]:
         return [_region(value) for value in values]
 
+    @property
+    def key(self) -> str:
+        """The reference as engagements' `framework` is matched to it: any case, spaces around ignored (contract_book.reference_key)."""
+        return self.reference.strip().lower()
+
     @model_validator(mode="after")
     def _sound(self) -> Contract:
         if self.end and self.end < self.start:

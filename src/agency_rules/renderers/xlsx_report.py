@@ -68,7 +68,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
     ]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
-            write_cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
+            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
@@ -100,7 +100,7 @@ def write_rows(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -
     for values in rows:
         written += 1
         for c, value in enumerate(values):
-            write_cell(sheet, written, c, value)
+            _cell(sheet, written, c, value)
         if written == MAX_ROWS - 1:
             break
     sheet.autofilter(0, 0, max(written, 1), len(header) - 1)
@@ -108,7 +108,7 @@ def write_rows(sheet: Worksheet, header: list[str], rows: Iterator, bold: Any) -
     return None if following is None else itertools.chain([following], rows)
 
 
-def write_cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
+def _cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> None:
     """A (date, format) pair is a date cell; every other non-number is written as text."""
     if value is None:
         return
