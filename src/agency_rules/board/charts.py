@@ -1,8 +1,10 @@
-"""A board's charts as inline SVG, drawn by matplotlib from the suppressed tables only.
+"""A board's charts as inline SVG, drawn by matplotlib from the protected tables only.
 
-A hidden count is never drawn at its size: a heat-map cell shows its label on grey, a bar or a
-point is left out and labelled. Text is drawn as paths, so the SVG needs no font, and the SVG has
-no script, link or date in it.
+A hidden count is never drawn at its size: a heat-map cell shows its label on grey, a bar is left
+out and labelled, a quarter is shaded and named in the legend. Text is drawn as paths, so the SVG
+needs no font; text is never read as mathematics (a `$` is a dollar sign); the SVG has no script,
+link or date in it. Labels sit where nothing else is drawn: beside a bar's end, inside a cell, or
+under the axis, thinned out when there are too many to fit.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.hashsalt": "agency-rules", "svg.fonttype": "path", "font.size": 9})
+    matplotlib.rcParams.update({"svg.hashsalt": "agency-rules", "svg.fonttype": "path", "font.size": 9, "text.parse_math": False,
+                                "text.usetex": False})
     from matplotlib import pyplot
 
     return pyplot
@@ -76,13 +79,14 @@ def heatmap(table: BoardTable) -> str:
 
 
 def bars(title: str, labels: list[str], values: list[Shown]) -> str:
-    """Horizontal bars of shown counts; a hidden count gets no bar, only its label."""
+    """Horizontal bars of shown counts, each labelled just beyond its end; a hidden count gets no bar, only its label."""
     pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(6.5, max(1.6, 0.34 * len(labels) + 0.9)))
+    figure, axes = pyplot.subplots(figsize=(6.0, max(1.6, 0.3 * len(labels) + 0.9)))
     known = [v if isinstance(v, int) else 0 for v in values]
     axes.barh(range(len(labels)), known, color=BAR_COLOUR)
-    for y, value in enumerate(values):
-        axes.text((value if isinstance(value, int) else 0) + max(known + [1]) * 0.01, y, str(value), va="center")
+    for y, (value, length) in enumerate(zip(values, known)):
+        axes.annotate(str(value), (length, y), xytext=(4, 0), textcoords="offset points", va="center",
+                      color="#222222" if isinstance(value, int) else "#555555")
     axes.set_yticks(range(len(labels)), labels)
     axes.invert_yaxis()
     axes.set_xlim(0, max(known + [1]) * 1.15)
@@ -91,17 +95,25 @@ def bars(title: str, labels: list[str], values: list[Shown]) -> str:
     return _svg(figure, title)
 
 
+TICKS = 24  # quarter labels at most along the axis: beyond that every k-th, so none overlaps the next
+
+
 def trend(title: str, labels: list[str], values: list[Shown]) -> str:
-    """A line through the shown counts by quarter; a hidden quarter breaks the line and is labelled."""
+    """A line through the shown counts by quarter; a hidden quarter breaks the line and is shaded grey, named in the legend."""
     pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(6.5, 2.6))
+    figure, axes = pyplot.subplots(figsize=(6.5, 2.8))
     points = [float(v) if isinstance(v, int) else float("nan") for v in values]
-    axes.plot(range(len(labels)), points, marker="o", color=BAR_COLOUR)
-    for x, value in enumerate(values):
-        if not isinstance(value, int):
-            axes.annotate(str(value), (x, 0), ha="center", va="bottom", color="#555555")
-    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    axes.plot(range(len(labels)), points, marker="o" if len(labels) <= 4 * TICKS else "", color=BAR_COLOUR, label="breaches")
+    hidden = sorted({str(v) for v in values if not isinstance(v, int)})
+    shaded = [x for x, value in enumerate(values) if not isinstance(value, int)]
+    for x in shaded:
+        axes.axvspan(x - 0.4, x + 0.4, color=HIDDEN_COLOUR, lw=0, label="count hidden (" + " or ".join(hidden) + ")" if x == shaded[0] else None)
+    step = -(-len(labels) // TICKS)
+    axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
+    axes.set_xlim(-0.6, len(labels) - 0.4)
     axes.set_ylim(bottom=0)
+    if hidden:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, loc="left")
     return _svg(figure, title)

@@ -1,26 +1,107 @@
-"""Councils' JSON reports read for a board: checked to be whole runs of one ruleset, each counted once, workers dropped."""
+"""Councils' JSON reports read for a board: checked to be whole, consistent runs of one ruleset, each counted once, workers dropped.
+
+A report is read into strict models: every field has the type the data contract gives it, every
+council is one of England's, every date lies in 1900-2099, and the counts agree with the findings
+and rows they count. A report that fails any of this is refused, naming the report and the field:
+a board paper must never be made from a damaged or edited report without a word.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
 import polars as pl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..inputs.files import InputError, read_bounded
+from ..regions import council_names
 from ..report import SCHEMA_VERSION
-from ..terms import REPORTED
+from ..terms import REPORTED, ROLES
 
-FINDING_COLUMNS = {"engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String, "rule_id": pl.String,
-                   "outcome": pl.String, "start_date": pl.Date}  # the engagement id only to count a finding in two reports once; never shown
+FINDING_COLUMNS = {"file": pl.String, "engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String,
+                   "rule_id": pl.String, "outcome": pl.String, "start_date": pl.Date}  # the file and id only to count a finding once; never shown
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _council(code: str) -> str:
+    if code not in council_names():
+        raise ValueError("not the ONS code of an English council")
+    return code
+
+
+def _day(value: object) -> date:
+    if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
+        raise ValueError("not a date written YYYY-MM-DD")
+    day = date.fromisoformat(value)
+    if not date(1900, 1, 1) <= day <= date(2099, 12, 31):
+        raise ValueError("a date outside 1900-2099, which no engagement has")
+    return day
+
+
+Count = Annotated[int, Field(ge=0, le=MOST)]
+Council = Annotated[str, AfterValidator(_council)]
+Day = Annotated[date, BeforeValidator(_day)]
+Text = Annotated[str, Field(max_length=2000)]
+RuleId = Annotated[str, Field(pattern=r"^[A-Z]+\d{3}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class _Finding(_Strict):
+    file: Text | None = None
+    engagement_id: Text
+    la_code: Council
+    agency: Text | None = None
+    role: Literal[ROLES] | None = None  # type: ignore[valid-type]
+    rule_id: RuleId
+    outcome: Literal[REPORTED]  # type: ignore[valid-type]
+    start_date: Day
+
+
+class _Rejected(_Strict):
+    la_code: Council | None = None
+
+
+class _Input(_Strict):
+    path: Text
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    kind: Text = "engagements"
+
+
+class _Checked(_Strict):
+    rows_checked: Count
+
+
+class _Summary(_Strict):
+    rows_read: Count
+    rows_checked: Count
+    rows_rejected: Count
+    by_rule: dict[RuleId, dict[Literal["pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"], Count]]
+    by_council: dict[Council, _Checked]
+
+
+class _Report(_Strict):
+    ruleset: Text
+    overlays: list[Text]
+    inputs: list[_Input]
+    summary: _Summary
+    findings: list[_Finding]
+    rejected_rows: list[_Rejected]
 
 
 @dataclass(frozen=True)
 class CouncilReport:
-    """One report as a board sees it: what it was, its findings and rejected rows without any worker or engagement id."""
+    """One report as a board sees it: what it was, its findings and rejected rows without any worker."""
 
     path: str
     sha256: str
@@ -32,31 +113,32 @@ class CouncilReport:
     rows_rejected: int
     rules: list[str]
     checked_by_council: dict[str, int]
-    findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its path)
+    findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
 
     @property
     def checked_files(self) -> frozenset[str]:
         """The hashes of the exports it checked: two reports with the same ones are the same check."""
-        return frozenset(i["sha256"] for i in self.inputs if i.get("kind", "engagements") == "engagements")
+        return frozenset(i["sha256"] for i in self.inputs if i["kind"] == "engagements")
 
 
 def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
     """The reports to count, and a note for each one left out because the same check was given already.
 
     Reports of another ruleset, another schema version, narrowed by --council, --agency or --rule,
-    partly overlapping another, or not a report at all are refused, naming the file and why.
+    partly overlapping another, inconsistent or damaged, or not a report at all are refused, naming
+    the file and why.
     """
     kept: list[CouncilReport] = []
     notes: list[str] = []
     for path in paths:
-        report = _read(path)
+        report = _read(path, len(kept))
         if kept and report.ruleset != kept[0].ruleset:
             raise InputError(f"{report.path}: checked under ruleset {report.ruleset}, but {kept[0].path} under {kept[0].ruleset}; "
                              "a summary counts one ruleset's outcomes")
         same = next((k for k in kept if k.checked_files == report.checked_files), None)
         if same is not None:
-            notes.append(f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once")
+            notes.append(f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once.")
             continue
         overlap = next((k for k in kept if k.checked_files & report.checked_files), None)
         if overlap is not None:
@@ -64,59 +146,88 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
                              "its engagements would be counted twice. Summarise reports of separate exports")
         kept.append(report)
     if len({tuple(r.overlays) for r in kept}) > 1:
-        notes.append("The reports were checked under different overlays: " + "; ".join(f"{r.path}: {', '.join(r.overlays) or 'none'}" for r in kept))
+        notes.append("The reports were checked under different overlays: " + "; ".join(f"{r.path}: {', '.join(r.overlays) or 'none'}" for r in kept) + ".")
     return kept, notes
 
 
-def _read(path: Path) -> CouncilReport:
+def _read(path: Path, place: int) -> CouncilReport:
     data = read_bounded(path)
     try:
-        report = json.loads(data)
+        document = json.loads(data)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a JSON report of agency-check (it is not UTF-8 text)") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)") from None
-    if isinstance(report, dict) and report.get("kind") == "board_summary":
+    except RecursionError:
+        raise InputError(f"{path}: not a JSON report of agency-check (nested too deeply to read)") from None
+    if isinstance(document, dict) and document.get("kind") == "board_summary":
         raise InputError(f"{path}: this is a board summary; a summary combines councils' reports (agency-check FILE --format json)")
-    if not isinstance(report, dict) or not isinstance(report.get("tool"), dict) or report["tool"].get("name") != "agency-rules":
+    if not isinstance(document, dict) or not isinstance(document.get("tool"), dict) or document["tool"].get("name") != "agency-rules":
         raise InputError(f"{path}: not a JSON report of agency-check (agency-check FILE --format json writes one)")
-    if report.get("schema_version") != SCHEMA_VERSION:
-        raise InputError(f"{path}: report schema version {report.get('schema_version')!r}; this summary reads version {SCHEMA_VERSION}")
-    summary = report.get("summary") or {}
-    if "selection" in summary:
-        raise InputError(f"{path}: the report was narrowed ({summary['selection'].get('described')}); a summary needs whole runs")
-    if "by_council" not in summary:
+    if document.get("schema_version") != SCHEMA_VERSION:
+        raise InputError(f"{path}: report schema version {_excerpt(document.get('schema_version'))}; this summary reads version {SCHEMA_VERSION}")
+    summary = document.get("summary")
+    if isinstance(summary, dict) and "selection" in summary:
+        raise InputError(f"{path}: the report was narrowed ({_excerpt(summary['selection'])}); a summary needs whole runs")
+    if isinstance(summary, dict) and "by_council" not in summary:
         raise InputError(f"{path}: the report does not say how many engagements each council had (summary.by_council); "
                          "it was made by an older agency-check: check the export again")
     try:
-        rules = list(summary["by_rule"])
-        findings = pl.DataFrame([{k: f.get(k) for k in FINDING_COLUMNS} for f in report["findings"]],
-                                schema={**FINDING_COLUMNS, "start_date": pl.String}, orient="row")
-        findings = findings.with_columns(pl.col("start_date").str.to_date("%Y-%m-%d"), pl.lit(str(path)).alias("report"))
-        rejected = pl.DataFrame({"la_code": [r.get("la_code") for r in report["rejected_rows"]]}, schema={"la_code": pl.String})
-        counts = [_count(summary[name], name) for name in ("rows_read", "rows_checked", "rows_rejected")]
-        by_council = {str(code): _count(n["rows_checked"], f"by_council.{code}") for code, n in summary["by_council"].items()}
-    except (KeyError, TypeError, ValueError, AttributeError, pl.exceptions.PolarsError) as error:
-        raise InputError(f"{path}: the report is incomplete or damaged ({_said(error)})") from None
-    strange = findings.filter(~pl.col("outcome").is_in(REPORTED) | ~pl.col("rule_id").is_in(rules) | pl.col("la_code").is_null())
-    if strange.height:
-        raise InputError(f"{path}: the report is damaged: a finding has outcome {strange['outcome'][0]!r}, rule {strange['rule_id'][0]!r} "
-                         f"and council {strange['la_code'][0]!r}, which a report of ruleset {report.get('ruleset')} cannot hold")
-    if not any(i.get("kind", "engagements") == "engagements" for i in report["inputs"]):
-        raise InputError(f"{path}: the report is damaged: it names no export it checked")
-    return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), str(report["ruleset"]), list(report["overlays"]), list(report["inputs"]),
-                         *counts, rules, by_council, findings, rejected)
+        report = _Report.model_validate(document)
+    except ValidationError as error:
+        raise InputError(f"{path}: the report is incomplete or damaged: {_field_said(error)}") from None
+    _consistent(path, report)
+    findings = pl.DataFrame([{k: getattr(f, k) for k in FINDING_COLUMNS} for f in report.findings], schema=FINDING_COLUMNS, orient="row")
+    rejected = pl.DataFrame({"la_code": [r.la_code for r in report.rejected_rows]}, schema={"la_code": pl.String})
+    inputs = [i.model_dump() for i in report.inputs]
+    by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
+    return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), report.ruleset, list(report.overlays), inputs,
+                         report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected, list(report.summary.by_rule),
+                         by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
 
 
-def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MOST:
-        shown = repr(value) if len(repr(value)) <= 20 else repr(value)[:17] + "..."
-        raise ValueError(f"{name} is {shown}, not a count of rows")
-    return value
+def _consistent(path: Path, report: _Report) -> None:
+    """The report's counts agree with its findings and rows: one edited by hand, or cut, is refused rather than summarised."""
+    summary = report.summary
+
+    def damaged(field: str, why: str) -> InputError:
+        return InputError(f"{path}: the report contradicts itself: {field} {why}")
+
+    if summary.rows_read != summary.rows_checked + summary.rows_rejected:
+        raise damaged("summary.rows_read", f"is {summary.rows_read}, not rows_checked + rows_rejected ({summary.rows_checked} + {summary.rows_rejected})")
+    if summary.rows_rejected != len(report.rejected_rows):
+        raise damaged("summary.rows_rejected", f"is {summary.rows_rejected}, but rejected_rows lists {len(report.rejected_rows)}")
+    if sum(n.rows_checked for n in summary.by_council.values()) != summary.rows_checked:
+        raise damaged("summary.by_council", f"adds up to {sum(n.rows_checked for n in summary.by_council.values())} engagements, "
+                      f"not rows_checked ({summary.rows_checked})")
+    if not any(i.kind == "engagements" for i in report.inputs):
+        raise damaged("inputs", "name no export it checked")
+    found = Counter((f.rule_id, f.outcome) for f in report.findings)
+    for rule, outcome in found:
+        if rule not in summary.by_rule:
+            raise damaged("findings", f"hold rule {rule}, which summary.by_rule does not")
+    for rule, counts in summary.by_rule.items():
+        for outcome in REPORTED:
+            if counts.get(outcome, 0) != found[(rule, outcome)]:
+                raise damaged(f"summary.by_rule.{rule}.{outcome}", f"is {counts.get(outcome, 0)}, but the findings hold {found[(rule, outcome)]}")
+    stranger = next((f for f in report.findings if f.la_code not in summary.by_council), None)
+    if stranger is not None:
+        raise damaged("findings", f"hold council {stranger.la_code}, which summary.by_council does not count")
+    twice = Counter((f.file, f.engagement_id, f.rule_id) for f in report.findings).most_common(1)
+    if twice and twice[0][1] > 1:
+        raise damaged("findings", f"hold rule {twice[0][0][2]} for one engagement of one file {twice[0][1]} times")
 
 
-def _said(error: Exception) -> str:
-    """A reason in words: which key is missing, or what was wrong with a value."""
-    if isinstance(error, KeyError):
-        return f"it has no {error.args[0]!r}"
-    return str(error).splitlines()[0][:200]
+def _field_said(error: ValidationError) -> str:
+    """The first problem in words: where it is (findings[3].la_code) and what is wrong, quoting at most a short excerpt."""
+    first = error.errors()[0]
+    where = "".join(f"[{part}]" if isinstance(part, int) else " (as a key)" if part == "[key]" else f".{part}" for part in first["loc"]).lstrip(".")
+    problem = first["msg"].removeprefix("Value error, ")
+    shown = f" (it is {_excerpt(first['input'])})" if first["type"] != "missing" else ""
+    more = f"; and {error.error_count() - 1} more problem(s)" if error.error_count() > 1 else ""
+    return f"{where or 'the report'}: {problem}{shown}{more}"
+
+
+def _excerpt(value: object) -> str:
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return shown if len(shown) <= 40 else shown[:37] + "..."

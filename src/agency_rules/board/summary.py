@@ -1,28 +1,35 @@
 """A board's summary of councils' reports: breaches and unknowns by council and rule, agency, role and quarter.
 
-Every count a board sees passes through suppression first; charts are drawn from the suppressed
-tables, never from the counts behind them. Nothing here holds a worker or engagement id.
+Every count a board sees passes through disclosure control first, over the whole paper at once;
+charts are drawn from the protected tables, never from the counts behind them. Nothing here holds a
+worker or engagement id.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
+from ..engine.rulebook import load_overlay, load_ruleset, rules_dir
+from ..tomlfiles import RuleFileError
 from ..regions import council_names
 from ..terms import BREACH, ROLE_WORDS, UNKNOWN
 from .reports import CouncilReport
-from .suppression import Shown, suppress, with_totals
+from .suppression import Grid, Shown, protect
 
 TOTAL = "Total"
 NOT_READABLE = "council not readable"
+OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
+WITHHELD = "Not published: no hiding of single counts could keep a small count in this table from being worked out, so it is withheld whole."
+EXPENDABLE = {"by_role": 5, "by_quarter": 4, "by_agency": 3, "rows_by_council": 2, f"{UNKNOWN}_by_council_and_rule": 1}  # withheld first
 
 
 @dataclass(frozen=True)
 class BoardTable:
-    """Rows of shown counts under column headings; with totals, the last row is the total row."""
+    """Rows of shown counts under column headings; the last row is the total row."""
 
     key: str
     title: str
@@ -41,18 +48,35 @@ class BoardSummary:
     reports: list[CouncilReport]
     tables: list[BoardTable]
     notes: list[str]
+    rule_titles: dict[str, str]
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
 
+    def checked_in_all(self) -> Shown:
+        rows = self.table("rows_by_council").rows
+        return rows[-1][1][0] if rows else 0
+
+    def by_rule(self) -> BoardTable:
+        """The region's breaches by rule: the council table's total row, with each rule's title."""
+        totals = dict(self.table(f"{BREACH}_by_council_and_rule").rows).get(TOTAL, [])
+        rules = self.table(f"{BREACH}_by_council_and_rule").columns[:-1]
+        return BoardTable("breach_by_rule", "Breaches by rule, all councils", "rule", ["title", "breaches"],
+                          [(rule, [self.rule_titles.get(rule, ""), count]) for rule, count in zip(rules, totals)])
+
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
-        checked = sum(r.rows_checked for r in self.reports)
+        checked = self.checked_in_all()
         return [
             f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
-            f" (overlays: {', '.join(self.overlays) or 'none'}, each where its region's councils engage), {checked:,} engagements checked in all.",
-            f"Counts from 1 to {self.least - 1} are shown as <{self.least}; a total shown as * adds up such a count, and is hidden so"
-            " that no hidden count can be worked out. Counts are of findings: one engagement may breach several rules.",
+            f" (overlays: {', '.join(self.overlays) or 'none'}, each where its region's councils engage),"
+            f" {f'{checked:,}' if isinstance(checked, int) else checked} engagements checked in all.",
+            f"Disclosure control follows the Government Statistical Service and ONS guidance on tables: counts from 1 to"
+            f" {self.least - 1} are shown as <{self.least} (primary suppression), and further cells are hidden as * (a count of"
+            f" {self.least} or more) or, rarely, a zero as <{self.least}, until no hidden count can be worked out from anything this"
+            " paper publishes: any table, any total, or the same total in another table. The region's totals by rule, by council"
+            f" and overall are shown unless they are themselves below {self.least}, or a region is too small to protect a count"
+            " otherwise. Counts are of findings: one engagement may breach several rules.",
             "Quarters are calendar quarters of the engagement's start (Q1 = January to March).",
             *self.notes,
         ]
@@ -62,8 +86,7 @@ class BoardSummary:
         lines = []
         for r in self.reports:
             lines.append((r.path, "report", r.sha256))
-            lines += [(r.path, f"{i.get('kind', 'engagements')}: {i.get('path')}", str(i.get("sha256"))) for i in r.inputs
-                      if i.get("kind", "engagements") in ("engagements", "history")]
+            lines += [(r.path, f"{i['kind']}: {i['path']}", i["sha256"]) for i in r.inputs if i["kind"] in ("engagements", "history")]
         return lines
 
 
@@ -72,67 +95,105 @@ def quarter(day: pl.Expr) -> pl.Expr:
     return pl.format("{} Q{}", day.dt.year(), day.dt.quarter())
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A table before disclosure control: its words and the counts behind it."""
+
+    key: str
+    title: str
+    heading: str
+    columns: list[str]
+    labels: list[str]
+    counts: list[list[int]]
+    row_totals: bool
+    note: str = ""
+
+    def grid(self) -> Grid:
+        """A by-council-and-rule table's grand total, and an outcome column's total elsewhere, are the region's total of that outcome."""
+        if self.row_totals:
+            outcome = self.key.split("_by_")[0]
+            return Grid(self.counts, True, {(len(self.counts), len(self.columns)): outcome}, EXPENDABLE.get(self.key, 0))
+        shared = {(len(self.counts), c): outcome for c, outcome in enumerate((BREACH, UNKNOWN))} if self.key != "rows_by_council" else {}
+        return Grid(self.counts, False, shared, EXPENDABLE[self.key])
+
+
 def summarise(reports: list[CouncilReport], notes: list[str], least: int, produced: date) -> BoardSummary:
     every = pl.concat([r.findings for r in reports])
-    # One engagement's finding in two reports (quarterly exports that overlap, an export saved twice) is counted once.
-    findings = every.unique(subset=["la_code", "engagement_id", "rule_id"], keep="last", maintain_order=True).drop("engagement_id")
+    findings = _counted_once(every)
     if findings.height < every.height:
-        notes = [*notes, f"{every.height - findings.height:,} finding(s) stand in more than one report (the same council, engagement and rule): "
-                         "each is counted once, under the last report given; engagements checked count such an engagement once per report"]
+        notes = [*notes, f"Some findings stand in more than one report (the same council, engagement, start and rule, as in quarterly"
+                         " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
+                         " engagement once per report."]
+    if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
+        notes = [*notes, "These reports were checked separately, so a worker who left one council's permanent staff and was engaged"
+                         " through an agency by another council inside the cooling-off period is found only where one report pooled both"
+                         " councils' exports (agency-check a.csv b.csv --format json): cooling-off across the councils of different"
+                         " reports was not checked."]
     rules = list(dict.fromkeys(rule for r in reports for rule in r.rules))
     names = council_names()
     checked: dict[str, int] = {}
     for r in reports:
         for code, n in r.checked_by_council.items():
             checked[code] = checked.get(code, 0) + n
-    rejected = pl.concat([r.rejected for r in reports]).group_by("la_code").len()
-    rejected_by = {code: n for code, n in rejected.iter_rows()}
-    codes = sorted({*checked, *findings["la_code"].drop_nulls(), *(c for c in rejected_by if c is not None)}, key=lambda c: names.get(c, c).lower())
-    council_rows = [names.get(code, code) for code in codes]
-    tables = [
-        _table("rows_by_council", "Engagements checked and rows rejected, by council", "council", ["engagements checked", "rows rejected"],
+    rejected_by = {code: n for code, n in pl.concat([r.rejected for r in reports]).group_by("la_code").len().iter_rows()}
+    codes = sorted({*checked, *findings["la_code"], *(c for c in rejected_by if c is not None)}, key=lambda c: names[c].lower())
+    council_rows = [names[code] for code in codes]
+    drafts = [
+        _Draft("rows_by_council", "Engagements checked and rows rejected, by council", "council", ["engagements checked", "rows rejected"],
                council_rows + ([NOT_READABLE] if None in rejected_by else []),
                [[checked.get(c, 0), rejected_by.get(c, 0)] for c in codes] + ([[0, rejected_by[None]]] if None in rejected_by else []),
-               least, row_totals=False, note="A rejected row whose council cell could not be read is counted under 'council not readable'."),
+               row_totals=False, note="A rejected row whose council cell could not be read is counted under 'council not readable'."),
     ]
-    for outcome, word in ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes")):
+    for outcome, word in OUTCOMES:
         counts = _counts(findings.filter(pl.col("outcome") == outcome), "la_code", "rule_id")
-        tables.append(_table(f"{outcome}_by_council_and_rule", f"{word} by council and rule", "council", rules, council_rows,
-                             [[counts.get((c, rule), 0) for rule in rules] for c in codes], least))
+        drafts.append(_Draft(f"{outcome}_by_council_and_rule", f"{word} by council and rule", "council", rules, council_rows,
+                             [[counts.get((c, rule), 0) for rule in rules] for c in codes], row_totals=True))
     for key, column, heading, blank in (("by_agency", "agency", "agency", "agency not recorded"), ("by_role", "role", "role", "role not recorded")):
         counts = _counts(findings, column, "outcome")
         values = sorted({k[0] for k in counts}, key=lambda v: (v is None, str(v).lower()))
-        tables.append(_table(key, f"Breaches and unknown outcomes by {heading}", heading, ["breaches", "unknown"],
+        drafts.append(_Draft(key, f"Breaches and unknown outcomes by {heading}", heading, ["breaches", "unknown"],
                              [blank if v is None else ROLE_WORDS.get(str(v), str(v)) if column == "role" else str(v) for v in values],
-                             [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values], least, row_totals=False))
-    tables.append(_by_quarter(findings, least))
-    return BoardSummary(produced, reports[0].ruleset, sorted({o for r in reports for o in r.overlays}), least, reports, tables, notes)
+                             [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values], row_totals=False))
+    drafts.append(_by_quarter(findings))
+    shown = protect([d.grid() for d in drafts], least)
+    tables = [BoardTable(d.key, d.title, d.heading, d.columns + ([TOTAL] if d.row_totals else []), list(zip([*d.labels, TOTAL], grid)), d.note)
+              if d.counts and grid is not None else BoardTable(d.key, d.title, d.heading, d.columns, [], d.note if grid is not None else WITHHELD)
+              for d, grid in zip(drafts, shown)]
+    tables[-1] = _with_change(tables[-1])
+    overlays = sorted({o for r in reports for o in r.overlays})
+    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, rule_titles(reports[0].ruleset, overlays))
+
+
+def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
+    """Within a report every finding counts (files of one council may reuse ids); across reports, one engagement's finding counts once.
+
+    The same council's engagement id with the same start and rule in two reports is the same finding
+    (quarterly exports that overlap); it is counted under the last report that holds it.
+    """
+    same = ["la_code", "engagement_id", "start_date", "rule_id"]
+    last = every.group_by(same).agg(pl.col("report").max())
+    return every.join(last, on=[*same, "report"], how="semi", nulls_equal=True, maintain_order="left").drop("engagement_id", "file")
 
 
 def _counts(findings: pl.DataFrame, row: str, column: str) -> dict[tuple, int]:
     return {(a, b): n for a, b, n in findings.group_by(row, column).len().iter_rows()}
 
 
-def _table(key: str, title: str, heading: str, columns: list[str], labels: list[str], counts: list[list[int]], least: int,
-           row_totals: bool = True, note: str = "") -> BoardTable:
-    if not counts:
-        return BoardTable(key, title, heading, columns, [], note)
-    grid = suppress(with_totals(counts, row_totals), least, row_totals)
-    return BoardTable(key, title, heading, columns + ([TOTAL] if row_totals else []), list(zip([*labels, TOTAL], grid)), note)
-
-
-def _by_quarter(findings: pl.DataFrame, least: int) -> BoardTable:
-    """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last, and the change in breaches."""
+def _by_quarter(findings: pl.DataFrame) -> _Draft:
+    """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last."""
     dated = findings.with_columns(quarter(pl.col("start_date")).alias("quarter"))
     counts = _counts(dated, "quarter", "outcome")
+    span: list[str] = []
     if dated.height:
         first, last = dated["start_date"].min(), dated["start_date"].max()
         span = pl.select(quarter(pl.date_range(first.replace(day=1), last, interval="1mo")).unique(maintain_order=True)).to_series().to_list()
-    else:
-        span = []
-    table = _table("by_quarter", "Breaches and unknown outcomes by quarter of engagement start", "quarter", ["breaches", "unknown"], span,
-                   [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span], least, row_totals=False,
-                   note="Change is the difference in breaches from the quarter before; it is hidden where either count is.")
+    return _Draft("by_quarter", "Breaches and unknown outcomes by quarter of engagement start", "quarter", ["breaches", "unknown"], span,
+                  [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span], row_totals=False,
+                  note="Change is the difference in breaches from the quarter before; it is hidden where either count is.")
+
+
+def _with_change(table: BoardTable) -> BoardTable:
+    """The quarter table with the change in breaches from the quarter before, hidden where either count is."""
     rows = []
     previous: Shown | None = None
     for label, cells in table.rows:
@@ -140,9 +201,26 @@ def _by_quarter(findings: pl.DataFrame, least: int) -> BoardTable:
             change: Shown = ""
         elif previous is None:
             change = "-"
+        elif isinstance(cells[0], int) and isinstance(previous, int):
+            change = f"{cells[0] - previous:+d}"
         else:
-            change = cells[0] - previous if isinstance(cells[0], int) and isinstance(previous, int) else "*"
-            change = f"{change:+d}" if isinstance(change, int) else change
+            change = "*"
         previous = cells[0]
         rows.append((label, [*cells, change]))
     return BoardTable(table.key, table.title, table.row_heading, [*table.columns, "change in breaches"], rows, table.note)
+
+
+def rule_titles(ruleset: str, overlays: list[str]) -> dict[str, str]:
+    """Each rule's title from the shipped ruleset and overlays of these names; a name that is not a shipped file gives none."""
+    titles: dict[str, str] = {}
+    files = [("rulesets", ruleset, load_ruleset)] + [("overlays", o, load_overlay) for o in overlays]
+    for kind, name, load in files:
+        path = rules_dir() / kind / f"{name}.toml"
+        if not re.fullmatch(r"[a-z0-9-]{1,60}", name) or not path.is_file():
+            continue
+        try:
+            rules = load(path).rule
+        except RuleFileError:
+            continue
+        titles |= {rule.id: rule.title for rule in rules}
+    return titles

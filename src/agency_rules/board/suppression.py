@@ -1,41 +1,231 @@
-"""Small counts hidden from a board, so that no worker can be picked out of a table.
+"""Disclosure control over a whole board paper, as the Government Statistical Service and ONS do it.
 
-A count from 1 to `least - 1` is shown as `<least` (primary suppression). Then every total whose
-row or column holds a hidden count is hidden too, shown as `*`, and so is the grand total if any
-count is. Hiding only one more cell per row or column is not enough: a hidden count is known to be
-at least 1, and with the totals of the other lines that can pin it down exactly. With the totals
-hidden, no total shown adds up any hidden count, so a hidden count is known only to lie between 1
-and `least - 1`, whatever a reader combines.
+Primary suppression shows every count from 1 to `least - 1` as `<least`. Secondary suppression then
+hides further cells until no hidden count can be worked out from anything the paper publishes. The
+paper is audited as one system, not table by table: every table's rows and columns add up to their
+totals, and a total that stands in several tables (the region's breaches, in the council table and
+again under agencies, roles and quarters) is one unknown wherever it stands.
+
+The audit is interval reasoning, the attack a reader with a spreadsheet can make: each hidden
+count starts between its bounds (`<5` is 0 to 4, since a zero may be hidden to protect a line;
+`*` is 5 or more), and every line whose total is known narrows the hidden counts in it, over and
+over, until nothing changes. A hidden count narrowed to one value is given away; a cell in one of
+its lines is hidden next (an inner cell of 5 or more first, then a zero, then a line's total, and
+the region's own totals last), and the audit runs again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 Shown = int | str
 SECONDARY = "*"
+MANY = 10**15  # no upper bound: a `*` count can be any size
+FALLBACK = (0, 2, 1, 3)  # by rank: an inner count, then a line's total, then a zero, then a repeated total
+TRIALS = 3  # cells of each kind tried, cheapest first, for one that frees a pinned count alone
 
 
-def with_totals(counts: Sequence[Sequence[int]], row_totals: bool = True) -> list[list[int]]:
-    """The counts with a total column (if `row_totals`) and a total row."""
-    rows = [list(r) + ([sum(r)] if row_totals else []) for r in counts]
-    width = len(rows[0]) if rows else 0
-    return rows + [[sum(r[c] for r in rows) for c in range(width)]]
+@dataclass
+class Grid:
+    """One table's counts: a total row beneath them and, with `row_totals`, a total column beside them.
+
+    `shared` names cells that stand elsewhere in the paper too (a total repeated in another table):
+    cells of one name are one count, hidden or shown together. Where no hiding of cells can protect
+    a count (three hidden counts that must be 4 each to make their shown total of 12), a whole
+    table is withheld instead, the one with the highest `expendable` first.
+    """
+
+    counts: Sequence[Sequence[int]]
+    row_totals: bool = True
+    shared: dict[tuple[int, int], str] = field(default_factory=dict)
+    expendable: int = 0
+
+    def with_totals(self) -> list[list[int]]:
+        rows = [list(r) + ([sum(r)] if self.row_totals else []) for r in self.counts]
+        width = len(rows[0]) if rows else 0
+        return rows + [[sum(r[c] for r in rows) for c in range(width)]]
 
 
-def suppress(grid: Sequence[Sequence[int]], least: int, row_totals: bool = True) -> list[list[Shown]]:
-    """`grid` as `with_totals` makes it: its last row holds column totals, its last column (if `row_totals`) row totals."""
-    height, width = len(grid), len(grid[0]) if grid else 0
-    if not height or not width:
-        return [list(row) for row in grid]
-    hidden: dict[tuple[int, int], str] = {(r, c): f"<{least}" for r in range(height) for c in range(width) if 0 < grid[r][c] < least}
-    body_rows, body_columns = range(height - 1), range(width - 1 if row_totals else width)
-    for r, c in list(hidden):
-        if r in body_rows and c in body_columns:
-            hidden.setdefault((height - 1, c), SECONDARY)  # the column's total
-            if row_totals:
-                hidden.setdefault((r, width - 1), SECONDARY)  # the row's total
-    if any(r == height - 1 or (row_totals and c == width - 1) for r, c in hidden) and row_totals:
-        hidden.setdefault((height - 1, width - 1), SECONDARY)  # the grand total adds up the hidden totals
-    return [[hidden.get((r, c), grid[r][c]) for c in range(width)] for r in range(height)]
+@dataclass
+class _Paper:
+    """The paper as one system: each count a variable, each line a list of (variable, sign) that sums to zero."""
 
+    values: list[int] = field(default_factory=list)
+    rank: list[int] = field(default_factory=list)  # how dear a cell is to hide: inner counts 0, zeros 1, totals 2, repeated totals 3
+    lines: list[list[tuple[int, int]]] = field(default_factory=list)
+    line_table: list[int] = field(default_factory=list)
+    names: dict[str, int] = field(default_factory=dict)
+
+    def variable(self, value: int, rank: int, name: str | None) -> int:
+        if name is not None and name in self.names:
+            index = self.names[name]
+            assert self.values[index] == value, f"the paper's {name} differs between tables"
+            return index
+        self.values.append(value)
+        self.rank.append(rank)
+        if name is not None:
+            self.names[name] = len(self.values) - 1
+        return len(self.values) - 1
+
+    def line(self, table: int, terms: list[tuple[int, int]]) -> None:
+        self.lines.append(terms)
+        self.line_table.append(table)
+
+
+def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]:
+    """Each grid with its totals as the paper shows it (counts, `<least` or `*`), or None where it must be withheld whole."""
+    paper = _Paper()
+    cells: list[list[list[int]]] = []
+    for table, grid in enumerate(grids):
+        full = grid.with_totals()
+        height, width = len(full), len(full[0]) if full and full[0] else 0
+        if not width:
+            cells.append([[] for _ in full])
+            continue
+        total_row, total_column = height - 1, width - 1 if grid.row_totals else None
+        ids = [[paper.variable(full[r][c], _rank(full[r][c], r == total_row or c == total_column, (r, c) in grid.shared),
+                               grid.shared.get((r, c))) for c in range(width)] for r in range(height)]
+        for c in range(width):
+            paper.line(table, [(ids[r][c], 1) for r in range(total_row)] + [(ids[total_row][c], -1)])
+        if total_column is not None:
+            for r in range(height):
+                paper.line(table, [(ids[r][c], 1) for c in range(total_column)] + [(ids[r][total_column], -1)])
+        cells.append(ids)
+    hidden = {v for v, value in enumerate(paper.values) if 0 < value < least}
+    withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
+    return [None if table in withheld else [[_shown(paper.values[v], v in hidden, least) for v in row] for row in grid]
+            for table, grid in enumerate(cells)]
+
+
+def _rank(value: int, total: bool, repeated: bool) -> int:
+    return 3 if repeated else 1 if value == 0 else 2 if total else 0
+
+
+def _shown(value: int, hidden: bool, least: int) -> Shown:
+    return (f"<{least}" if value < least else SECONDARY) if hidden else value
+
+
+def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: list[int]) -> set[int]:
+    """Hide cells beside the counts the audit pins down, and audit again, until it pins none; the tables withheld.
+
+    Each round hides the cheapest cell that frees a pinned count alone (a total's count first: the
+    counts inside its lines are often pinned through it). Where no count can be freed by one cell,
+    the cheapest cell beside one of them is hidden, so that a later round can; where every cell a
+    pinned count hangs together with is hidden already, a table is withheld.
+    """
+    on_lines: list[list[int]] = [[] for _ in paper.values]
+    for index, line in enumerate(paper.lines):
+        for v, _ in line:
+            on_lines[v].append(index)
+    withheld: set[int] = set()
+    while True:
+        low, high = _narrowed(paper.values, hidden, paper.lines, least)
+        pinned = sorted((v for v in hidden if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
+        if not pinned:
+            return withheld
+        cell = next((c for c in (_freeing(paper, hidden, on_lines, count, low, high, least) for count in pinned) if c is not None), None)
+        if cell is not None:
+            hidden.add(cell)
+            continue
+        choices = [_beside(paper, hidden, on_lines, count, low, high) for count in pinned]
+        cell, near = min(choices, key=lambda c: (c[0] is None, FALLBACK[paper.rank[c[0]]] if c[0] is not None else 0,
+                                                 paper.values[c[0]] if c[0] is not None else 0))
+        if cell is not None:
+            hidden.add(cell)
+            continue
+        tables = {paper.line_table[line] for v in near for line in on_lines[v] if paper.lines[line]}
+        table = max(tables, key=lambda t: (expendable[t], t))
+        withheld.add(table)
+        for line, owner in enumerate(paper.line_table):
+            if owner == table:
+                paper.lines[line] = []
+
+
+def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int]) -> list[int]:
+    """The shown cells on the lines that pin the count, cheapest first."""
+    lines = [line for line in on_lines[pinned] if _bounds_from(paper.lines[line], pinned, low, high) == (low[pinned], high[pinned])]
+    return sorted({v for line in lines for v, _ in paper.lines[line] if v not in hidden}, key=lambda v: (paper.rank[v], paper.values[v], v))
+
+
+def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int], least: int) -> int | None:
+    """The cheapest shown cell that, hidden alone, frees the pinned count: a few of each kind are tried."""
+    shown = _culprits(paper, hidden, on_lines, pinned, low, high)
+    tried = [cell for rank in sorted({paper.rank[v] for v in shown}) for cell in [v for v in shown if paper.rank[v] == rank][:TRIALS]]
+    for cell in tried:
+        trial_low, trial_high = _narrowed(paper.values, hidden | {cell}, paper.lines, least)
+        if trial_low[pinned] < trial_high[pinned]:
+            return cell
+    return None
+
+
+def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int]) -> tuple[int | None, set[int]]:
+    """The likeliest cell to hide next to a count no single cell frees: on a line that pins it, else outwards line by line.
+
+    None, and every count reached, where all the counts it hangs together with are hidden already.
+    """
+    shown = _culprits(paper, hidden, on_lines, pinned, low, high)
+    if shown:  # a cell other lines hold too (a zero seldom helps), so that a later round can free it
+        return min(shown, key=lambda v: (FALLBACK[paper.rank[v]], paper.values[v], v)), set()
+    seen = {pinned}
+    frontier = [pinned]
+    while frontier:
+        near = {v for p in frontier for line in on_lines[p] for v, _ in paper.lines[line]}
+        shown = [v for v in near if v not in hidden]
+        if shown:
+            return min(shown, key=lambda v: (FALLBACK[paper.rank[v]], paper.values[v], v)), seen
+        frontier = [v for v in near if v not in seen]
+        seen |= near
+    return None, seen
+
+
+def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int]) -> tuple[int, int]:
+    """What one line alone, with the others' bounds, allows the count v."""
+    sign = next(s for w, s in line if w == v)
+    rest_low = sum(low[w] if s > 0 else -high[w] for w, s in line if w != v)
+    rest_high = sum(high[w] if s > 0 else -low[w] for w, s in line if w != v)
+    return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
+
+
+def given_away(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int) -> list[int]:
+    """The hidden counts that interval reasoning over the lines pins to one value."""
+    low, high = _narrowed(values, hidden, lines, least)
+    return sorted(v for v in hidden if low[v] == high[v])
+
+
+def _narrowed(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int) -> tuple[list[int], list[int]]:
+    """Each count's bounds once every line has narrowed them as far as it can."""
+    low = [0 if v in hidden and values[v] < least else least if v in hidden else values[v] for v in range(len(values))]
+    high = [least - 1 if v in hidden and values[v] < least else MANY if v in hidden else values[v] for v in range(len(values))]
+    on_lines: list[list[int]] = [[] for _ in values]
+    for index, line in enumerate(lines):
+        for v, _ in line:
+            on_lines[v].append(index)
+    waiting = [i for i, line in enumerate(lines) if any(v in hidden for v, _ in line)]
+    queued = set(waiting)
+    while waiting:
+        index = waiting.pop()
+        queued.discard(index)
+        for v in _narrow(lines[index], low, high):
+            for other in on_lines[v]:
+                if other not in queued:
+                    queued.add(other)
+                    waiting.append(other)
+    return low, high
+
+
+def _narrow(line: Sequence[tuple[int, int]], low: list[int], high: list[int]) -> list[int]:
+    """Narrow each count of a line that sums to zero by what the others allow; the counts narrowed."""
+    least_of = [low[v] if sign > 0 else -high[v] for v, sign in line]
+    most_of = [high[v] if sign > 0 else -low[v] for v, sign in line]
+    floor, ceiling = sum(least_of), sum(most_of)
+    changed = []
+    for (v, sign), smallest, largest in zip(line, least_of, most_of):
+        # sign * v = -(the rest), and the rest lies between (floor - smallest) and (ceiling - largest)
+        bottom, top = -(ceiling - largest), -(floor - smallest)
+        if sign < 0:
+            bottom, top = -top, -bottom
+        if bottom > low[v] or top < high[v]:
+            low[v], high[v] = max(low[v], bottom), min(high[v], top)
+            changed.append(v)
+    return changed

@@ -10,13 +10,13 @@ from .plain import markdown_cell as cell
 
 def render(summary: BoardSummary, out: TextIO) -> None:
     lines = ["# Agency rules: board summary", "", *(f"{cell(line)}\n" for line in summary.preamble())]
-    for table in summary.tables:
+    for table in [summary.by_rule(), *summary.tables]:
         lines += [f"## {cell(table.title)}", ""]
         if not table.rows:
             lines += ["Nothing to count.", ""]
             continue
         lines.append("| " + " | ".join(cell(c) for c in [table.row_heading, *table.columns]) + " |")
-        lines.append("|---" + "|---:" * len(table.columns) + "|")
+        lines.append("|---" + "".join("|---" if c == "title" else "|---:" for c in table.columns) + "|")
         for label, cells in table.rows:
             bold = "**" if label == TOTAL else ""
             lines.append(f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |")

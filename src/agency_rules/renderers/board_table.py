@@ -17,11 +17,11 @@ def render(summary: BoardSummary, out: TextIO) -> None:
     console.print(Text("Agency rules: board summary", style="bold"))
     for line in summary.preamble():
         console.print(Text(printable(line)))
-    for table in summary.tables:
+    for table in [summary.by_rule(), *summary.tables]:
         shown = Table(title=printable(table.title), title_justify="left")
         shown.add_column(printable(table.row_heading))
         for column in table.columns:
-            shown.add_column(printable(column), justify="right")
+            shown.add_column(printable(column), justify="left" if column == "title" else "right")
         for label, cells in table.rows:
             shown.add_row(*(Text(printable(v), style="bold" if label == TOTAL else "") for v in [label, *cells]))
         console.print(shown)

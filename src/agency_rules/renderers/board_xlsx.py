@@ -30,7 +30,7 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         row += 1
         for c, value in enumerate((path, what, digest)):
             front.write_string(row, c, value)
-    for table in summary.tables:
+    for table in [summary.by_rule(), *summary.tables]:
         sheet = book.add_worksheet(table.key.replace("_", " ")[:31])
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, len(table.columns), 14)

@@ -8,6 +8,7 @@ clear a screen, retitle a window, reorder what a reader sees nor hide a characte
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 
@@ -29,12 +30,16 @@ def one_line(text: object) -> str:
     return printable(text).replace("\n", " ").replace("\t", " ")
 
 
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]|>]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|^[#+]")
+
+
 def markdown_cell(text: object) -> str:
-    """A Markdown table cell: HTML and Markdown's own characters escaped, so a cell is only ever text."""
-    value = escape(one_line(text), quote=False)
-    for char in "\\`*_[]|":
-        value = value.replace(char, "\\" + char)
-    return value
+    """A Markdown table cell, only ever text: Markdown's own characters, and a `<` or `&` that could open HTML, backslash-escaped.
+
+    A backslash escape reads as the character itself, so `<5` and `A & B` stay as they are written
+    in the raw file too; `<script` becomes `\\<script`, which Markdown shows as text.
+    """
+    return MARKDOWN_SPECIAL.sub(lambda found: "\\" + found.group(), one_line(text))
 
 
 def html_text(text: object) -> str:

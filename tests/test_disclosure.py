@@ -1,0 +1,200 @@
+"""Disclosure control audited as an attacker would: interval reasoning over the whole published paper.
+
+The audit here is written apart from the suppression it checks. It reads only what a board paper
+publishes (the JSON summary's tables), starts each hidden count between its published bounds
+(`<5`: 0 to 4; `*`: 5 or more), knows that every column adds up to its total row, every table with
+a Total column adds up across, and that the region's totals stand in several tables as one count;
+then it narrows every hidden count by every line until nothing changes. A hidden count narrowed to
+one value fails the test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from itertools import product
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agency_rules.board.reports import FINDING_COLUMNS, CouncilReport
+from agency_rules.board.summary import summarise
+from agency_rules.board.suppression import Grid, protect
+from agency_rules.renderers import board_json
+
+LEAST = 5
+BIG = 10**12
+RULES = ["COOL001", "NOTICE001", "REF001", "REF002", "CAP001"]
+COUNCILS = ["E10000016", "E06000035", "E06000036", "E06000043", "E10000030"]  # Kent, Medway, Bracknell Forest, Brighton and Hove, Surrey
+
+
+def bounds(cell: int | str) -> tuple[int, int]:
+    if isinstance(cell, int):
+        return cell, cell
+    return (0, LEAST - 1) if cell == f"<{LEAST}" else (LEAST, BIG)
+
+
+def audit(paper: dict) -> list[str]:
+    """The hidden counts of a published board summary that interval reasoning pins to one value, named by table, row and column."""
+    low: dict[str, int] = {}
+    high: dict[str, int] = {}
+    lines: list[list[tuple[str, int]]] = []
+
+    def name(table: dict, label: str, column: str) -> str:
+        if label == "Total" and table["key"].endswith("_by_council_and_rule") and column == "Total":
+            return f"region {table['key'].split('_by_')[0]}"  # the grand total, the same count as below
+        if label == "Total" and table["key"] in ("by_agency", "by_role", "by_quarter") and column in ("breaches", "unknown"):
+            return f"region {'breach' if column == 'breaches' else 'unknown'}"
+        return f"{table['key']}/{label}/{column}"
+
+    for table in paper["tables"]:
+        columns = [c for c in table["columns"] if c != "change in breaches"]
+        grid = {(row["label"], c): row["cells"][i] for row in table["rows"] for i, c in enumerate(columns)}
+        for (label, column), cell in grid.items():
+            key = name(table, label, column)
+            lo, hi = bounds(cell)
+            low[key], high[key] = max(low.get(key, lo), lo), min(high.get(key, hi), hi)
+        labels = [row["label"] for row in table["rows"]]
+        if not labels:
+            continue
+        for column in columns:
+            lines.append([(name(table, label, column), 1) for label in labels[:-1]] + [(name(table, "Total", column), -1)])
+        if "Total" in columns:
+            for label in labels:
+                lines.append([(name(table, label, c), 1) for c in columns[:-1]] + [(name(table, label, "Total"), -1)])
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            for i, (v, sign) in enumerate(line):
+                rest = line[:i] + line[i + 1:]
+                rest_low = sum(low[w] if s > 0 else -high[w] for w, s in rest)
+                rest_high = sum(high[w] if s > 0 else -low[w] for w, s in rest)
+                lo, hi = (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
+                if lo > low[v] or hi < high[v]:
+                    low[v], high[v] = max(low[v], lo), min(high[v], hi)
+                    assert low[v] <= high[v], f"the published paper contradicts itself at {v}"
+                    changed = True
+    hidden = {name(t, row["label"], c) for t in paper["tables"] for row in t["rows"] for c, cell in zip(t["columns"], row["cells"])
+              if isinstance(cell, str) and cell.startswith(("<", "*")) and c != "change in breaches"}
+    return sorted(v for v in hidden if low[v] == high[v])
+
+
+def a_report(rows: list[dict], checked: dict[str, int], place: int = 0) -> CouncilReport:
+    findings = pl.DataFrame(rows, schema=FINDING_COLUMNS, orient="row").with_columns(pl.lit(place).alias("report"))
+    inputs = [{"path": f"export-{place}.csv", "sha256": f"{place:064x}", "kind": "engagements"}]
+    total = sum(checked.values())
+    return CouncilReport(f"report-{place}.json", f"{place:064x}", "consultation-2023", [], inputs, total, total, 0, RULES, checked,
+                         findings, pl.DataFrame({"la_code": []}, schema={"la_code": pl.String}))
+
+
+def paper_of(reports: list[CouncilReport]) -> dict:
+    out = io.StringIO()
+    board_json.render(summarise(reports, [], LEAST, date(2026, 1, 1)), out)
+    return json.loads(out.getvalue())
+
+
+def findings_of(counts: dict[tuple[str, str], int], outcome: str = "breach", agency: str = "Oakfield") -> list[dict]:
+    return [{"file": "a.csv", "engagement_id": f"{council}-{rule}-{i}", "la_code": council, "agency": agency, "role": "social_worker",
+             "rule_id": rule, "outcome": outcome, "start_date": date(2025, 7, 1)}
+            for (council, rule), n in counts.items() for i in range(n)]
+
+
+def table(paper: dict, key: str) -> dict[str, list]:
+    return {row["label"]: row["cells"] for row in next(t for t in paper["tables"] if t["key"] == key)["rows"]}
+
+
+def test_the_audit_finds_what_the_old_suppression_gave_away() -> None:
+    """The issue's case: Medway's count hidden, its rule total hidden, but Kent's shown and the grand total published elsewhere."""
+    old = {"tables": [
+        {"key": "breach_by_council_and_rule", "columns": ["NOTICE001", "Total"],
+         "rows": [{"label": "Kent", "cells": [20, 20]}, {"label": "Medway", "cells": ["<5", "<5"]}, {"label": "Total", "cells": ["*", "*"]}]},
+        {"key": "by_agency", "columns": ["breaches", "unknown"], "rows": [{"label": "Oakfield", "cells": [22, 0]}, {"label": "Total", "cells": [22, 0]}]},
+    ]}
+    assert audit(old) == ["breach_by_council_and_rule/Medway/NOTICE001", "breach_by_council_and_rule/Medway/Total",
+                          "breach_by_council_and_rule/Total/NOTICE001", "region breach"]
+
+
+def test_kent_and_medway_totals_are_published_and_medways_count_cannot_be_worked_out() -> None:
+    reports = [a_report(findings_of({("E10000016", "NOTICE001"): 20, ("E10000016", "REF001"): 9, ("E06000035", "NOTICE001"): 2,
+                                     ("E06000035", "REF001"): 7}), {"E10000016": 40, "E06000035": 12})]
+    paper = paper_of(reports)
+    councils = table(paper, "breach_by_council_and_rule")
+    assert councils["Medway"][RULES.index("NOTICE001")] == "<5"
+    assert councils["Kent"][-1] == 29 and councils["Medway"][-1] == 9 and councils["Total"][-1] == 38  # the totals are published
+    assert councils["Total"][RULES.index("NOTICE001")] == 22 and councils["Total"][RULES.index("REF001")] == 16
+    assert table(paper, "by_agency")["Total"] == [38, 0]
+    assert audit(paper) == []
+
+
+def exact_values(grids: list[list[list[int]]], shown: list[list[list[int | str]]], cell: tuple[int, int, int]) -> set[int]:
+    """Every value a hidden cell can take, by trying every value of every hidden cell (small grids only)."""
+    hidden = [(g, r, c) for g, grid in enumerate(shown) for r, row in enumerate(grid) for c, v in enumerate(row) if isinstance(v, str)]
+    inner = [(g, r, c) for g, r, c in hidden if r < len(grids[g]) and c < len(grids[g][0])]
+    most = max(v for grid in grids for row in Grid(grid).with_totals() for v in row)
+    options = [range(0, LEAST) if shown[g][r][c] == f"<{LEAST}" else range(LEAST, most + 1) for g, r, c in inner]
+    found = set()
+    for values in product(*options):
+        trial = [[row[:] for row in grid] for grid in grids]
+        for (g, r, c), v in zip(inner, values):
+            trial[g][r][c] = v
+        full = [Grid(t).with_totals() for t in trial]
+        if all(isinstance(s, str) or s == full[g][r][c] for g, grid in enumerate(shown) for r, row in enumerate(grid) for c, s in enumerate(row)) \
+                and all(not isinstance(s, str) or (s == f"<{LEAST}") == (full[g][r][c] < LEAST) for g, grid in enumerate(shown)
+                        for r, row in enumerate(grid) for c, s in enumerate(row)):
+            found.add(full[cell[0]][cell[1]][cell[2]])
+    return found
+
+
+def test_no_hidden_count_of_small_grids_can_be_worked_out_exactly() -> None:
+    """Beyond interval reasoning: every value of every hidden inner cell tried, each hidden cell can still take two values or more."""
+    for counts in ([[0, 3, 1, 1, 0], [1, 5, 0, 1, 0]], [[3, 10], [8, 9]], [[1, 6], [7, 9]], [[2, 0], [0, 8]], [[4, 5, 6]]):
+        shown = protect([Grid(counts)], LEAST)
+        full = Grid(counts).with_totals()
+        assert all(s == full[r][c] or isinstance(s, str) for r, row in enumerate(shown[0]) for c, s in enumerate(row))
+        for r, row in enumerate(shown[0]):
+            for c, s in enumerate(row):
+                if isinstance(s, str):
+                    assert len(exact_values([counts], shown, (0, r, c))) > 1, (counts, r, c, shown)
+
+
+def test_counts_of_five_or_more_and_zeros_are_shown_where_nothing_needs_hiding() -> None:
+    assert protect([Grid([[5, 0], [6, 0]])], LEAST) == [[[5, 0, 5], [6, 0, 6], [11, 0, 11]]]
+    assert protect([Grid([[6, 7], [0, 0]])], LEAST) == [[[6, 7, 13], [0, 0, 0], [6, 7, 13]]]
+    assert protect([Grid([[1]], row_totals=False)], LEAST) == [[["<5"], ["<5"]]]  # a small total is hidden itself
+
+
+def test_a_total_repeated_in_another_table_is_hidden_in_both_or_neither() -> None:
+    """One agency with all of a region's 3 breaches: the agency table's total is the council table's grand total."""
+    grids = [Grid([[3, 0], [0, 0]], True, {(2, 2): "breach"}), Grid([[3, 0]], False, {(1, 0): "breach", (1, 1): "unknown"})]
+    shown = protect(grids, LEAST)
+    assert shown[0][2][2] == "<5" and shown[1][1][0] == "<5"
+
+
+councils = st.dictionaries(st.sampled_from(COUNCILS), st.dictionaries(st.sampled_from(RULES), st.integers(0, 12), max_size=5), min_size=1, max_size=5)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(breaches=councils, unknowns=councils, agencies=st.lists(st.sampled_from(["Oakfield", "Meridian", "Northdown", None]), min_size=1, max_size=4),
+       quarters=st.lists(st.dates(date(2024, 1, 1), date(2026, 12, 31)), min_size=1, max_size=4), split=st.booleans())
+def test_no_hidden_count_of_a_generated_region_can_be_worked_out(breaches, unknowns, agencies, quarters, split) -> None:
+    rows = []
+    for outcome, counts in (("breach", breaches), ("unknown", unknowns)):
+        for council, by_rule in counts.items():
+            for rule, n in by_rule.items():
+                for i in range(n):
+                    rows.append({"file": "a.csv", "engagement_id": f"{outcome}-{council}-{rule}-{i}", "la_code": council,
+                                 "agency": agencies[i % len(agencies)], "role": ["social_worker", "team_manager", None][i % 3],
+                                 "rule_id": rule, "outcome": outcome, "start_date": quarters[i % len(quarters)]})
+    checked = {c: 30 + i for i, c in enumerate(sorted({*breaches, *unknowns}))}
+    if split:  # each council's report apart
+        reports = [a_report([r for r in rows if r["la_code"] == c], {c: n}, place) for place, (c, n) in enumerate(checked.items())]
+    else:
+        reports = [a_report(rows, checked)]
+    paper = paper_of(reports)
+    assert audit(paper) == []
+    grand = table(paper, "breach_by_council_and_rule")["Total"][-1]
+    several = len([c for c, by_rule in breaches.items() if sum(by_rule.values())]) > 1
+    assert grand == "<5" or isinstance(grand, int) or not several, grand  # the region's total is published unless small
