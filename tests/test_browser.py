@@ -42,7 +42,7 @@ def test_the_board_page_renders_in_chromium_with_no_error_and_no_request(tmp_pat
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
         try:
-            page = chromium.new_page(viewport={"width": 1100, "height": 1400})
+            page = chromium.new_page(viewport={"width": 1300, "height": 1400})
             page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.on("request", lambda request: requests.append(request.url))
@@ -51,16 +51,25 @@ def test_the_board_page_renders_in_chromium_with_no_error_and_no_request(tmp_pat
             charts = page.locator("figure svg[role=img]")
             assert charts.count() == 3
             assert [charts.nth(i).get_attribute("aria-label") for i in range(3)] == [
-                "Breaches by council and rule", "Breaches by rule, all councils", "Breaches by quarter of engagement start"]
+                "Breaches by rule, all councils", "Breaches by council and rule", "Breaches by quarter of engagement start"]
             for figure in page.locator("figure").all():  # each chart is described by a table on the page
                 assert page.locator(f"table#{figure.get_attribute('aria-describedby')}").count() == 1
             assert page.locator("table caption").count() >= 8
             assert "<5" in page.locator("table#t-breaches").inner_text()
+            key = page.locator("table#t-by-rule").inner_text()
+            assert "Six weeks' reciprocal notice" in key and "NOTICE001" in key and "17" in key  # the rule key, with the region's total
+            bars = charts.nth(0).evaluate("svg => [...svg.querySelectorAll('path')].filter(p => (p.getAttribute('style') || '')"
+                                          ".includes('#1f5f8b') && p.getBBox().width > 1).length")
+            assert bars >= 1  # the by-rule chart draws the region's published totals: not an empty frame
+            overflowing = "() => [...document.querySelectorAll('table')].filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id)"
+            assert page.evaluate(overflowing) == []  # every table fits a 1300-pixel screen: nothing scrolls inside the page
             shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
             colours = shot.getcolors(maxcolors=1 << 20) or []
             assert len(colours) > 20 and shot.getbbox() is not None
             page.emulate_media(media="print")
-            paper = page.pdf(format="A4")
+            page.set_viewport_size({"width": 1032, "height": 730})  # A4 landscape less its 12 mm margins, at 96 pixels an inch
+            assert page.evaluate(overflowing) == []  # and A4 landscape
+            paper = page.pdf(format="A4", landscape=True)
             assert paper.startswith(b"%PDF") and len(paper) > 10_000
         finally:
             chromium.close()

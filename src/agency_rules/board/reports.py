@@ -28,6 +28,7 @@ from ..terms import REPORTED, ROLES
 FINDING_COLUMNS = {"file": pl.String, "engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String,
                    "rule_id": pl.String, "outcome": pl.String, "start_date": pl.Date}  # the file and id only to count a finding once; never shown
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
+LARGEST = 128 << 20  # a region's year of reports is a few MB: a summary's time and memory stay bounded
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -152,6 +153,9 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
 
 def _read(path: Path, place: int) -> CouncilReport:
     data = read_bounded(path)
+    if len(data) > LARGEST:
+        raise InputError(f"{path}: the report is larger than {LARGEST >> 20} MiB, more than any region's councils write; "
+                         "summarise a region's reports, a quarter or a year at a time")
     try:
         document = json.loads(data)
     except UnicodeDecodeError:

@@ -55,7 +55,7 @@ class BoardSummary:
 
     def checked_in_all(self) -> Shown:
         rows = self.table("rows_by_council").rows
-        return rows[-1][1][0] if rows else 0
+        return rows[-1][1][0] if rows else "an unpublished number of"
 
     def by_rule(self) -> BoardTable:
         """The region's breaches by rule: the council table's total row, with each rule's title."""
