@@ -271,3 +271,49 @@ def test_a_zero_width_space_in_a_cell_is_visible_in_every_human_format(tmp_path:
     for fmt, shown in (("table", "E\\u200b1"), ("html", "E\\u200b1"), ("md", "E\\\\u200b1")):  # Markdown escapes the backslash
         code, out, err = run(str(path), "--format", fmt)
         assert code == 1 and shown in out and "\u200b" not in out, fmt
+
+
+HUGE = "H" * 2_000_000  # the audit's 2 MB header name
+
+
+@pytest.mark.parametrize("header, command", [
+    (f"{HUGE},Worker,Council", []),  # no contract column: the headers found are listed
+    (f"{HUGE},Worker,Council", ["columns"]),
+    (f"{HUGE},Worker,Council", ["pseudonymise"]),
+    (f"engagement_id,worker_id,la_code,role,start_date,{HUGE},{HUGE}", []),  # a header twice
+    (f"engagement_id,worker_id,la_code,role,start_date,{HUGE}", ["pseudonymise"]),  # a column not written, listed
+])
+def test_a_header_is_never_echoed_whole(tmp_path: Path, header: str, command: list[str]) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text(header + "\nE-1,SW100001,E10000016,social_worker,2025-05-01,x,y\n", encoding="utf-8")
+    if command == ["pseudonymise"]:
+        key = tmp_path / "region.key"
+        assert run("pseudonymise", "--new-key", str(key))[0] == 0
+        command = ["pseudonymise", "--key-file", str(key), "--output-dir", str(tmp_path / "out")]
+    code, out, err = run(*command, str(path))
+    assert len(out + err) < 20_000 and "H" * 61 not in out + err
+    assert "H" * 60 + "…" in out + err
+
+
+TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+
+
+def test_a_header_that_looks_like_a_key_or_token_is_named_not_shown(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text(f"Assignment Ref,{TOKEN},{'ab12' * 16}\nA1,x,y\n", encoding="utf-8")
+    for command in ([], ["columns"]):
+        code, out, err = run(*command, str(path))
+        assert code == 2 and "'Assignment Ref'" in out + err and "(not shown: it looks like a key)" in out + err
+        assert TOKEN[:12] not in out + err and "ab12ab12" not in out + err
+
+
+def test_values_and_agencies_quoted_in_messages_are_cut_short(tmp_path: Path) -> None:
+    agency = "Agency " + "A" * 900
+    bad_role = {**COMPLIANT, "role": "R" * 900}
+    rows = [{**COMPLIANT, "agency": agency}, {**bad_role, "engagement_id": "E-2"}, {**bad_role, "engagement_id": "E-3"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, _, err = run(str(path), "--agency", "nobody")
+    assert code == 2 and "A" * 61 not in err and "Agency " + "A" * 53 + "…" in err
+    code, out, _ = run(str(path), "--format", "md")
+    [summary] = [line for line in out.splitlines() if "rows rejected" in line]
+    assert "R" * 61 not in summary and "values seen" in summary

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import stat
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from .conftest import COMPLIANT, write_csv
@@ -86,17 +89,19 @@ def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_p
     for text in (written, stdout, err):
         assert secret not in text and "SW123456" not in text
         assert "Jo Bloggs" not in text and "QQ12345" not in text and "1980" not in text
-    assert written.splitlines()[0] == "engagement_id,worker_id,la_code,role,start_date"
+    assert written.splitlines()[0] == "engagement_id,worker_id,la_code,role,start_date,source_row"
     code, report, _ = run(str(out / "export.csv"), "--format", "json")
     assert secret not in report and "SW123456" not in report
     assert json.loads(report)["summary"]["rows_rejected"] == 1  # the row whose worker id was a name
 
 
 @pytest.mark.parametrize("content, mode, says", [
-    (None, 0o600, "no key file"), (b"", 0o600, "is empty"), (b"x" * 31 + b"\n", 0o600, "holds 31 bytes; a key needs at least 32"),
-    (b"x" * 64, 0o644, "readable by every user"),
+    (None, 0o600, "no key file"), (b"", 0o600, "is empty"), (b"x" * 31 + b"\n", 0o600, "not a key"),
+    (b"x" * 64, 0o644, "readable by every user"), (b"ab" * 32, 0o602, "writable by every user"),
 ])
-def test_a_key_that_is_missing_empty_short_or_readable_by_all_is_refused(tmp_path: Path, content: bytes | None, mode: int, says: str) -> None:
+def test_a_key_that_is_missing_empty_short_or_readable_or_writable_by_all_is_refused(
+    tmp_path: Path, content: bytes | None, mode: int, says: str,
+) -> None:
     key = tmp_path / "region.key"
     if content is not None:
         key.write_bytes(content)
@@ -177,7 +182,8 @@ def test_a_row_whose_cells_have_shifted_is_written_as_a_mark_only_so_nothing_lea
     assert code == 0 and "1 row(s) (2) had more or fewer cells than the header" in err
     assert "SW31000" not in written and "1985" not in written and "Sam" not in written and "Patel" not in written
     first, second = written.splitlines()[1:]
-    assert first.startswith("unreadable row 2,") and set(first.split(",", 1)[1].split(",")) == {'""'}
+    assert first.startswith("unreadable row 2,") and set(first.split(",")[1:-1]) == {'""'}
+    assert first.endswith(",2")  # its source_row
     pseudonym = second.split(",")[1]
     assert second.startswith(pseudonym + "-A1,") and "1 row(s) had a registration number in another column" in err
     code, out, _ = run(str(tmp_path / "out" / "shifted.csv"), "--format", "json")
@@ -204,3 +210,75 @@ def test_a_hex_key_is_the_same_key_in_either_case_and_a_guessable_key_is_refused
     weak.chmod(0o600)
     code, _, err = run("pseudonymise", str(kent), "--key-file", str(weak), "--output-dir", str(tmp_path / "lower"))
     assert code == 2 and "could be guessed" in err
+
+
+def pooled_workbook(tmp_path: Path) -> Path:
+    """Kent's workbook (a title and a blank line above the header, so its rows 4-7 become rows 2-5 of the CSV),
+    pseudonymised: E-2 is rejected (a day that does not exist), E-3 breaches NOTICE001, and row 7 repeats E-1's id."""
+    from .test_workbooks import write_workbook
+
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "worker_id": "SW310001"},
+            {**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"},
+            {**COMPLIANT, "engagement_id": "E-3", "notice_period_weeks": "2"}, {**COMPLIANT, "engagement_id": "E-1"}]
+    workbook = write_workbook(tmp_path / "kent.xlsx", rows)
+    key = make_key(tmp_path / "region.key")
+    code, _, err = run("pseudonymise", str(workbook), "--key-file", str(key), "--output-dir", str(tmp_path / "pooled"))
+    assert code == 0, err
+    return tmp_path / "pooled" / "kent.csv"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "html"])
+def test_findings_and_rejected_rows_of_a_pseudonymised_file_name_the_councils_own_row(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.chdir(tmp_path)
+    pooled_workbook(Path("."))
+    code, out, _ = run("pooled/kent.csv", "--rule", "NOTICE001", "--format", fmt)
+    words = " ".join(out.replace("│", " ").split()).replace("&#x27;", "'")
+    assert code == 1
+    assert "pooled/kent.csv row 4, row 6 of the council's file" in words  # the finding
+    assert "pooled/kent.csv row 3, row 5 of the council's file" in words  # the rejected row
+    assert "first used in row 2, row 4 of the council's file" in words
+
+
+def test_the_json_csv_and_workbook_give_the_councils_row_beside_the_files(tmp_path: Path) -> None:
+    pooled = pooled_workbook(tmp_path)
+    code, out, _ = run(str(pooled), "--rule", "NOTICE001", "--format", "json")
+    report = json.loads(out)
+    [finding] = report["findings"]
+    assert (finding["row"], finding["source_row"]) == (4, 6)
+    assert {(r["row"], r["source_row"]) for r in report["rejected_rows"]} == {(3, 5), (5, 7)}
+    code, out, _ = run(str(pooled), "--rule", "NOTICE001", "--format", "csv")
+    lines = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    found = {(line["outcome"], line["row"], line["source_row"]) for line in lines}
+    assert found == {("breach", "4", "6"), ("rejected", "3", "5"), ("rejected", "5", "7")}
+    book = tmp_path / "report.xlsx"
+    run(str(pooled), "--rule", "NOTICE001", "--output", str(book))
+    findings = pl.read_excel(book, sheet_name="Findings")
+    assert findings["row of the council's file"].to_list() == [6]
+    rows = [{**COMPLIANT, "notice_period_weeks": "2"}, {**COMPLIANT, "engagement_id": "E-2", "role": "x"}]
+    raw = write_csv(tmp_path / "raw.csv", rows)  # a council's own export: the JSON and CSV are the contract's
+    report = json.loads(run(str(raw), "--rule", "NOTICE001", "--format", "json")[1])
+    assert "source_row" not in report["findings"][0] and "source_row" not in report["rejected_rows"][0]
+    header = next(csv.reader(io.StringIO(run(str(raw), "--format", "csv")[1].lstrip("\ufeff"))))
+    assert "source_row" not in header
+
+
+def test_a_pseudonymised_history_names_the_councils_row_in_the_evidence(tmp_path: Path) -> None:
+    from .test_workbooks import write_workbook
+
+    key = make_key(tmp_path / "region.key")
+    role = {"worker_id": "SW123456", "la_code": MEDWAY, "employment": "substantive", "start_date": "2020-01-01",
+            "end_date": "2025-05-31", "leaving_reason": "resignation"}
+    history = write_workbook(tmp_path / "history.xlsx", [role])
+    engaged = {**COMPLIANT, "worker_id": "SW123456", "la_code": KENT, "start_date": "2025-07-01"}
+    engagements = write_csv(tmp_path / "kent.csv", [engaged])
+    pooled = tmp_path / "pooled"
+    files = [str(engagements), str(history)]
+    code, _, err = run("pseudonymise", *files, "--key-file", str(key), "--output-dir", str(pooled))
+    assert code == 0 and "history.xlsx -> " in err and ": history," in err
+    args = ["--history", str(pooled / "history.csv"), "--format", "json", "--rule", "COOL001"]
+    code, out, _ = run(str(pooled / "kent.csv"), *args)
+    [finding] = json.loads(out)["findings"]
+    assert finding["evidence"]["previous_role"]["recorded_in"] == "history.csv row 2, row 4 of the council's file"

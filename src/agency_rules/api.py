@@ -22,13 +22,14 @@ from .engine.contract_book import contract_book
 from .engine.evaluation import Engine, Selection
 from .engine.rulebook import Overlay, find_caps, find_overlay, find_ruleset, load_rules, rules_dir
 from .inputs.caps import load_caps
-from .inputs.columns import ENGAGEMENT_COLUMNS, LaCode, parse_day, read_one
+from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .regions import council_names
 from .report import Report
+from .shown import quote
 from .tomlfiles import closest
 
 DEFAULT_RULESET = "consultation-2023"
@@ -163,6 +164,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         missing_columns={column: reading[column] for column in OPTIONAL_COLUMNS if column not in present and column in reading},
         selection=selection.described,
         checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
+        source_rows=any(SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]),
     )
 
 
@@ -198,8 +200,9 @@ def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> Non
     for name in asked:
         if name.strip().lower() not in known:
             match = next((a for a in sorted(known) if name.strip().lower() in a), None) or closest(name, known)
-            listed = ", ".join(map(repr, agencies[:20])) + (f" and {len(agencies) - 20} more" if len(agencies) > 20 else "")
-            suggestion = f" (did you mean {next(a for a in agencies if a.lower() == match)!r}?)" if match else ""
+            more = f" and {len(agencies) - 20} more" if len(agencies) > 20 else ""
+            listed = ", ".join(map(quote, agencies[:20])) + more
+            suggestion = f" (did you mean {quote(next(a for a in agencies if a.lower() == match))}?)" if match else ""
             raise InputError(f"--agency {name!r}: no checked engagement has that agency{suggestion}; "
                              + (f"the agencies are: {listed}" if agencies else "the export records no agency"))
 

@@ -36,6 +36,7 @@ from .pseudonyms import pseudonymise as pseudonymise_file
 from .renderers import BOARD_RENDERERS, RENDERERS
 from .renderers.contract_report import CONTRACT_RENDERERS
 from .renderers.plain import printable
+from .shown import quote
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
 from .report import RenderOptions, headline, values_seen
 from .terms import BREACH, UNKNOWN
@@ -111,14 +112,26 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path]) -> None:
-    """A report is never written over one of the files it was made from."""
+def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path], option: str = "--output") -> None:
+    """An output is never written over one of the files it was made from; the message names the option that chose it."""
     if output is None:
         return
     target = output.resolve()
     for path in inputs:
         if path is not None and path.resolve() == target:
-            raise InputError(f"{output}: --output names an input of this run; the report would overwrite it")
+            raise InputError(f"{output}: {option} names an input of this run; writing there would overwrite it")
+
+
+def claim_new(target: Path, option: str) -> None:
+    """Take a new file's name before it is written (write_atomically then replaces only this empty file): a file already
+    there, whatever made it, is never replaced, even one that appears while the run reads its inputs."""
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        raise InputError(f"{target}: already exists, and {option} never has a file replaced (it may be a council's raw "
+                         f"export or an earlier run's output); move it, or give another {option}") from None
+    except OSError as error:
+        raise InputError(f"{target}: cannot write in {option} {target.parent} ({error.strerror or error})") from None
 
 
 def write_atomically(output: Path, write) -> None:
@@ -322,19 +335,33 @@ def columns(
 @app.command()
 def pseudonymise(
     files: Annotated[Optional[list[Path]], typer.Argument(help="Engagements exports or history files (CSV or workbook).", show_default=False, metavar="FILE")] = None,
-    key_file: Annotated[Optional[Path], typer.Option("--key-file", metavar="KEY", help="The region's secret key (at least 32 bytes, readable by its owner only).")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Where to write each file's pseudonymised CSV (same name, .csv).")] = None,
+    key_file: Annotated[Optional[Path], typer.Option(
+        "--key-file", metavar="KEY",
+        help="The region's secret key: 32 random bytes as 64 hex digits or 44 base64 characters, its owner's only.",
+    )] = None,
+    output_dir: Annotated[Optional[Path], typer.Option(
+        "--output-dir", metavar="DIR",
+        help="Where to write each file's pseudonymised CSV (same name, .csv); made if missing; nothing in it is "
+             "replaced.",
+    )] = None,
     new_key: Annotated[Optional[Path], typer.Option("--new-key", metavar="KEY", help="Write a fresh random key here, readable by you only, and stop.")] = None,
     column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+    passphrase: Annotated[bool, typer.Option(
+        "--passphrase",
+        help="The key file holds a passphrase (20 characters or more), not a random key: weaker; --new-key is better.",
+    )] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Say nothing on stderr but errors and warnings about the key.",
+    )] = False,
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+    claimed: list[Path] = []  # names taken in --output-dir: removed if the run stops before all are written
     try:
         if new_key is not None:
-            if files or key_file:
-                raise InputError("--new-key makes a key and stops; run again with --key-file to pseudonymise")
+            if files or key_file or passphrase:
+                raise InputError("--new-key makes a random key and stops; run again with --key-file to pseudonymise")
             make_key(new_key)
             if not quiet:
                 say.print(printable(f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"))
@@ -343,30 +370,76 @@ def pseudonymise(
             raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
         if any(str(path) == "-" for path in files):
             raise InputError("pseudonymise reads named files, not standard input: each output is named after its input")
-        targets = [output_dir / (path.stem + ".csv") for path in files]
-        clashing = sorted({t.name for t in targets if targets.count(t) > 1})
-        if clashing:
-            raise InputError(f"{clashing[0]}: two inputs would be written to the same file in {output_dir}; rename one")
-        if not output_dir.is_dir():
-            raise InputError(f"{output_dir}: no such folder")
-        key = read_key(key_file)
+        for path in files:
+            if is_same_file(path, key_file):
+                raise InputError(f"{path}: is the --key-file, a key, not an export; its content is not shown")
+        targets = output_names(files, output_dir)
+        key = read_key(key_file, passphrase)
+        if passphrase:
+            say.print("warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
+                      "others can guess; prefer a key made by agency-check pseudonymise --new-key")
+        if key_file.resolve().is_relative_to(output_dir.resolve()):
+            say.print(printable(f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
+                                "made to be shared; keep the key outside it, and outside any shared, synchronised or "
+                                "backed-up folder"))
         if not quiet:
             say.print(f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)")
         mapping = load_column_map(column_map) if column_map else None
-        for path, target in zip(files, targets):
-            refuse_overwriting([*files, key_file, column_map], target)
-            done = pseudonymise_file(path, key, mapping, sheet)
-            write_atomically(target, lambda handle, frame=done.frame: handle.write(frame.write_csv()))
+        for target in targets:
+            refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
+        make_folder(output_dir, "--output-dir")
+        for target in targets:
+            claim_new(target, "--output-dir")
+            claimed.append(target)
+        done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
+        for target, result in zip(targets, done):
+            write_atomically(target, lambda handle, frame=result.frame: handle.write(frame.write_csv()))
+        claimed.clear()  # all written: a run leaves every file or none
+        for path, target, result in zip(files, targets, done):
             if not quiet:
-                say.print(printable(pseudonymised_words(path, target, done)))
+                say.print(printable(pseudonymised_words(path, target, result)))
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
+    finally:
+        for target in claimed:
+            target.unlink(missing_ok=True)
+
+
+def is_same_file(path: Path, other: Path) -> bool:
+    """Whether two names are one file, however written (a link, ./region.key), so a key given as an export is caught."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either is missing or unreadable: it is said where that file is read
+        return False
+
+
+def output_names(files: list[Path], folder: Path) -> list[Path]:
+    """Each input's output, named as the input with .csv; two inputs that would write one name (kent.csv and kent.xlsx,
+    or Kent.csv beside kent.csv on a disk that ignores case) are refused, naming both."""
+    targets = [folder / (path.stem + ".csv") for path in files]
+    first: dict[str, Path] = {}
+    for path, target in zip(files, targets):
+        earlier = first.setdefault(target.name.casefold(), path)
+        if earlier is not path:
+            raise InputError(f"{earlier} and {path} would both be written to {target} (--output-dir {folder}); "
+                             "rename one, or pseudonymise them into different folders")
+    return targets
+
+
+def make_folder(folder: Path, option: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"{option} {folder}: is a file, not a folder") from None
+    except OSError as error:
+        raise InputError(f"{option} {folder}: cannot make the folder ({error.strerror or error})") from None
 
 
 def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
     words = f"{path} -> {target}: {done.kind}, {done.frame.height:,} rows, {done.workers:,} worker(s) with a pseudonym"
     if done.dropped:
-        words += f"; not written (not contract columns): {', '.join(map(repr, done.dropped[:20]))}" + (f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else "")
+        more = f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else ""
+        words += f"; not written (not contract columns): {', '.join(map(quote, done.dropped[:20]))}{more}"
     def rows(numbers: list[int]) -> str:
         return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
     if done.blanked:
@@ -376,6 +449,10 @@ def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
                   "the wrong headers: only a mark was written, so the check will reject those rows")
     if done.numbers_elsewhere:
         words += f"; {done.numbers_elsewhere} row(s) had a registration number in another column (an engagement id, say): it is now the pseudonym there too"
+    if done.merged:
+        words += (f"; {len(done.merged)} row(s) ({rows(done.merged)}) have an engagement id that is now an earlier "
+                  "row's, the numbers in them being one worker's written two ways (SW310001-A, 310001-A): the check "
+                  "will reject them as duplicates, so give those engagements ids of their own")
     return words
 
 

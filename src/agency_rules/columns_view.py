@@ -15,18 +15,19 @@ import polars as pl
 from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
-from .inputs.columns import ENGAGEMENT_COLUMNS, Choice
+from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, Choice
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.records import cell
 from .inputs.tables import read_header, translated
+from .shown import ONE_CELL, excerpt, quote
 from .tomlfiles import closest
 
 
 @dataclass(frozen=True)
 class ColumnsView:
     label: str
-    headers: list[tuple[str, str, str]]  # (header as in the file, contract column or "", how it is read)
+    headers: list[tuple[str, str, str]]  # (header as in the file, by its first characters; contract column or ""; how)
     missing: list[tuple[str, bool, list[str]]]  # (contract column, required, rules that read it)
     unknown_values: list[tuple[str, list[tuple[str, int]]]]  # (column, [(value, rows)])
     problems: list[str]  # why a check would refuse this header, as the check says it
@@ -37,20 +38,25 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
     aliases = column_map.columns if column_map else {}
     contract = {c.name: c for c in ENGAGEMENT_COLUMNS}
     where, problems = read_header(raw.records.header, ENGAGEMENT_COLUMNS, column_map, raw.records.no_header())
-    headers = []
-    for index, header in enumerate(raw.records.header):
+    listed = raw.records.header if len(raw.records.header) > 1 or where else []  # one field may be a key: not shown
+    headers = [] if listed else [(ONE_CELL, "", "ignored: not a contract column")]
+    for index, header in enumerate(listed):
         key = header.strip().lower()
         target = aliases.get(key, key)
         if where.get(target) == index:
-            headers.append((header, target, "mapped by the column map" if key in aliases else "read as is"))
+            how = "mapped by the column map" if key in aliases else "read as is"
         elif target in where:
-            headers.append((header, "", f"refused: {target} is already read from {raw.records.header[where[target]]!r}"))
+            how, target = f"refused: {target} is already read from {quote(raw.records.header[where[target]])}", ""
         else:
             match = closest(key, [name for name in contract if name not in where])
-            headers.append((header, "", "ignored: not a contract column" + (f" (did you mean {match}?)" if match else "")))
+            how, target = "ignored: not a contract column" + (f" (did you mean {match}?)" if match else ""), ""
+        headers.append((excerpt(header), target, how))
     loaded, layered = load_rules(ruleset, overlays)
     reading = Engine(loaded, layered, Context()).rules_reading()
-    missing = [(c.name, c.required, reading.get(c.name, []) if not c.required else []) for c in ENGAGEMENT_COLUMNS if c.name not in where]
+    missing = [  # source_row is written by pseudonymise, never lacking from a council's export
+        (c.name, c.required, reading.get(c.name, []) if not c.required else [])
+        for c in ENGAGEMENT_COLUMNS if c.name not in where and c.name != SOURCE_ROW
+    ]
     frame = raw.records.frame
     unknown = []
     for name, column in contract.items():

@@ -5,30 +5,61 @@ digits of HMAC-SHA256(key, "SW123456"), so cooling-off is still found across cou
 without the key can reverse one: an unkeyed hash of a six-digit number is reversed by trying all
 million of them, a keyed one is not. Only the data contract's columns are written, so names, dates
 of birth, NI numbers and any other column never leave the council.
+
+Registration numbers in the other kept columns (an engagement id `SW310001-A1`, an agency `Locum
+SW310001 Ltd`) are replaced by their pseudonyms too, so no written row holds a number beside a
+pseudonym. The worker-id reader takes `SW` (any case) and 1-6 digits, the first not 0, with spaces
+anywhere, or the digits alone. Text is read in tokens, left to right (`NUMBER`):
+
+- a pseudonym, `P-` and 20 hex digits, is one token, kept as it is: its digits are not a number;
+- `SW` with an optional separator (spaces, or one of `- _ . : / #` between spaces) and 1-6 digits is a
+  number. Spaces between the digits are ignored, as the reader ignores them (`SW 310 001`), and the
+  longest such number is taken (`SW123456`, never `SW12345` and a `6` left over);
+- six digits alone are a number (`310005`): the form registration numbers take. Fewer digits alone
+  cannot be told from a day, a year, an amount or a count, so they are left as they are.
+
+A run of digits is taken whole: a number is never followed by a further digit, and six digits alone
+are never preceded by one, so a longer number is never partly replaced by a shorter one's pseudonym.
+Letters, `_` and `-` around a number do not hide it (`E_SW310002`, `SW310003A`, `310005-A1`): it is
+still that worker's number in clear. Replacement is one pass; the text it makes holds no number
+(each pseudonym is a token of its own, followed by what followed the number, never a digit), so
+pseudonymising a written file again changes nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import codecs
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
+from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.files import InputError
 from .inputs.records import BLANK, FIELDS, ROW, cell
-from .inputs.tables import read_header, translated
+from .inputs.tables import later_duplicates, read_header, translated
+from .shown import HEX_KEY, KEY_BYTES, is_key
 
-KEY_BYTES = 32
 PSEUDONYM_DIGITS = 20  # 80 bits: no two of a region's workers share one
+PASSPHRASE_CHARS = 20
 NEW_KEY = "agency-check pseudonymise --new-key FILE"
+NUMBER = re.compile(
+    rf"(?P<pseudonym>P-[0-9a-f]{{{PSEUDONYM_DIGITS}}})"
+    r"|SW[ ]*[-_.:/#]?[ ]*(?P<prefixed>[1-9](?:[ ]*[0-9]){0,5})(?![0-9])"
+    r"|(?<![0-9])(?P<bare>[1-9][0-9]{5})(?![0-9])",
+    re.IGNORECASE,  # as the reader upper-cases: `sw`, and `ſw` (a long s upper-cases to S)
+)
+MAY_HOLD_NUMBER = r"(?i)sw|[0-9]{6}"  # the cells worth reading token by token
 
 
 def new_key(path: Path) -> None:
@@ -44,8 +75,14 @@ def new_key(path: Path) -> None:
         out.write(secrets.token_hex(KEY_BYTES) + "\n")
 
 
-def read_key(path: Path) -> bytes:
-    """The key's bytes (surrounding white space aside); a key others can read, or one too short to resist guessing, is refused."""
+def read_key(path: Path, passphrase: bool = False) -> bytes:
+    """The key: 32 bytes written as 64 hex digits or 44 base64 characters, read as the bytes they spell whatever the
+    file's encoding; with `passphrase`, the file's text as UTF-8.
+
+    Anything else is refused rather than used as it is (a hex key with a digit lost, raw bytes, a phrase): another key's
+    pseudonyms silently never match. So is a key file others can read (they could make every pseudonym) or write (they
+    could swap the key). The key is never quoted in a message.
+    """
     try:
         status = path.stat()
     except OSError:
@@ -54,23 +91,62 @@ def read_key(path: Path) -> bytes:
         raise InputError(f"{path}: the key must be a regular file")
     if status.st_mode & stat.S_IROTH:
         raise InputError(f"{path}: the key is readable by every user of this machine; make it the owner's only (chmod 600 {path})")
-    text = path.read_bytes()[: 64 * 1024].strip()
-    if not text:
+    if status.st_mode & stat.S_IWOTH:
+        raise InputError(f"{path}: the key is writable by every user of this machine, so anyone could replace it; "
+                         f"make it the owner's only (chmod 600 {path})")
+    try:
+        with path.open("rb") as handle:
+            text = _key_text(handle.read(64 * 1024))
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the key ({error.strerror or error})") from None
+    if text is not None and not text.strip():
         raise InputError(f"{path}: the key file is empty ({NEW_KEY} makes one)")
-    key = _unhex(text)
-    if len(key) < KEY_BYTES:
-        raise InputError(f"{path}: the key holds {len(key)} bytes; a key needs at least {KEY_BYTES} ({NEW_KEY} makes one)")
+    if passphrase:
+        return _passphrase(path, text)
+    compact = "".join(text.split()) if text is not None else ""
+    if re.fullmatch(r"[0-9A-Fa-f]+", compact) and len(compact) != 2 * KEY_BYTES:
+        raise InputError(f"{path}: the key has {len(compact)} hex digits, but a key is {KEY_BYTES} bytes, "
+                         f"{2 * KEY_BYTES} hex digits: one lost or added would make it another key. "
+                         "Copy the key again from the region's analysts")
+    if not is_key(compact):
+        raise InputError(f"{path}: not a key: a key is {KEY_BYTES} random bytes written as {2 * KEY_BYTES} hex digits "
+                         f"({NEW_KEY} makes one) or as 44 base64 characters. A key of raw bytes can be written as hex "
+                         "(xxd -p -c 32 FILE); a passphrase needs --passphrase")
+    key = bytes.fromhex(compact) if HEX_KEY.fullmatch(compact) else base64.b64decode(compact)
     if len(set(key)) < KEY_BYTES // 2:
-        raise InputError(f"{path}: the key repeats a few byte values over and over, so it could be guessed; make a random one ({NEW_KEY})")
+        raise InputError(f"{path}: the key repeats a few byte values over and over, so it could be guessed; "
+                         f"make a random one ({NEW_KEY})")
     return key
 
 
-def _unhex(text: bytes) -> bytes:
-    """A key written as hex (as --new-key and `openssl rand -hex 32` write it) is its bytes, in either case; any other text is itself."""
+def _key_text(raw: bytes) -> str | None:
+    """A key file's text: UTF-8 with or without a byte-order mark, UTF-16 or UTF-32 with one; None if it is not text."""
+    marks = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+             (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    encoding = next((name for mark, name in marks if raw.startswith(mark)), "utf-8")
     try:
-        return bytes.fromhex(text.decode("ascii")) if len(text) % 2 == 0 else text
-    except (UnicodeDecodeError, ValueError):
-        return text
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
+
+
+def _passphrase(path: Path, text: str | None) -> bytes:
+    """A passphrase's UTF-8 bytes (its characters composed, so it is one key however a keyboard wrote them); one too
+    short or repetitive to resist guessing is refused, and so is a key given as one, which would become another key."""
+    if text is None:
+        raise InputError(f"{path}: a passphrase must be text (UTF-8, or UTF-16 with a byte-order mark)")
+    words = unicodedata.normalize("NFC", text.strip())
+    compact = "".join(words.split())
+    if is_key(compact) or (re.fullmatch(r"[0-9A-Fa-f]+", compact) and len(compact) >= KEY_BYTES):
+        raise InputError(f"{path}: holds a key written as hex or base64, not a passphrase; leave out --passphrase")
+    if len(words) < PASSPHRASE_CHARS:
+        raise InputError(f"{path}: the passphrase has {len(words)} characters; one needs at least {PASSPHRASE_CHARS} "
+                         f"to resist guessing (a random key is better: {NEW_KEY})")
+    if len(set(words)) < PASSPHRASE_CHARS // 2:
+        raise InputError(f"{path}: the passphrase repeats a few characters over and over, so it could be guessed; "
+                         f"make a random key ({NEW_KEY})")
+    return words.encode("utf-8")
 
 
 def fingerprint(key: bytes) -> str:
@@ -78,11 +154,24 @@ def fingerprint(key: bytes) -> str:
     return hmac.new(key, b"agency-rules key fingerprint", hashlib.sha256).hexdigest()[:8]
 
 
+def pseudonym(key: bytes, number: str) -> str:
+    """The pseudonym of a registration number written as the reader writes it (SW + digits)."""
+    return "P-" + hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_DIGITS]
+
+
 def pseudonyms(key: bytes, workers: pl.Series) -> pl.Series:
     """Registration numbers (normalised, SW + digits) as pseudonyms; pseudonyms already made stay as they are."""
     numbers = workers.filter(workers.str.starts_with("SW")).unique()
-    made = {number: "P-" + hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_DIGITS] for number in numbers}
-    return workers.replace(made)
+    return workers.replace({number: pseudonym(key, number) for number in numbers})
+
+
+def with_pseudonyms(text: str, key: bytes) -> str:
+    """The text with every registration number in it (see the module's notes) replaced by its pseudonym."""
+    def replaced(match: re.Match[str]) -> str:
+        if match["pseudonym"]:
+            return match[0]
+        return pseudonym(key, "SW" + (match["prefixed"] or match["bare"]).replace(" ", ""))
+    return NUMBER.sub(replaced, text)
 
 
 @dataclass(frozen=True)
@@ -96,10 +185,11 @@ class Pseudonymised:
     unreadable: list[int]  # rows with the wrong number of cells, written as a mark only
     numbers_elsewhere: int  # rows with a registration number in another column, now its pseudonym
     workers: int
+    merged: list[int]  # rows whose engagement id became an earlier row's once the numbers in it were replaced
 
 
 def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sheet: str | None = None) -> Pseudonymised:
-    """Every record of the file, in order, blank ones too, so a CSV's rows keep their numbers."""
+    """Every record of the file, in order, blank ones too, so a CSV's rows keep their numbers; each names its row."""
     raw = read_raw(path, ENGAGEMENT_COLUMNS, column_map, sheet)
     records = raw.records
     kind, columns, where = _kind(str(path), records.header, column_map, records.no_header())
@@ -107,39 +197,59 @@ def pseudonymise(path: Path, key: bytes, column_map: ColumnMap | None = None, sh
     words = column_map.values if column_map else {}
     cells = {c.name: frame[cell(where[c.name])].cast(pl.String).str.strip_chars() for c in columns if c.name in where}
     cells = {name: translated(text, words[name]) if name in words else text for name, text in cells.items()}
-    worker = next(c for c in columns if c.name == "worker_id")
-    normal = pl.select(worker.value(cells["worker_id"])).to_series()
+    column = {c.name: c for c in columns}
+    normal = pl.select(column["worker_id"].value(cells["worker_id"])).to_series()
     # A row with the wrong number of cells has its cells under the wrong headers (a name under worker_id, a date of birth
     # under la_code): nothing of it is written but a mark, so the check still rejects that row and nothing leaks.
     crooked = ~frame[BLANK] & (frame[FIELDS] != records.width)
     # A worker id that is not a registration number (a name typed in, say) is left blank, so the check rejects the row.
     unreadable = ~frame[BLANK] & ~crooked & normal.is_null() & (cells["worker_id"] != "")
-    cells["worker_id"] = pseudonyms(key, pl.select(pl.when(unreadable | crooked).then(pl.lit("")).otherwise(normal.fill_null(""))).to_series())
-    written = pl.DataFrame(cells)
-    if crooked.any():
-        mark = pl.format("unreadable row {}", pl.lit(frame[ROW]).cast(pl.String))
-        written = written.with_columns(
-            pl.when(pl.lit(crooked)).then(mark if name == "engagement_id" else pl.lit("")).otherwise(pl.col(name)).alias(name) for name in written.columns
-        )
-    # A registration number written in any other kept column (an engagement id 'SW310001-A1') would pair it with its pseudonym.
-    written, numbers = _pseudonymise_numbers_in(written, key, worker)
+    workers = pl.select(pl.when(unreadable).then(pl.lit("")).otherwise(normal.fill_null(""))).to_series()
+    written = pl.DataFrame({**cells, "worker_id": pseudonyms(key, workers)})
+    written = written.with_columns(
+        pl.when(pl.lit(crooked)).then(pl.lit("")).otherwise(pl.all()).name.keep()
+    ).with_columns(_source_rows(cells.get(SOURCE_ROW), frame, crooked, column[SOURCE_ROW]))
+    before = written["engagement_id"] if kind == "engagements" else None
+    written, numbers = _numbers_replaced(written, key)
+    merged = []
+    if before is not None:
+        merged = frame.filter(later_duplicates(written["engagement_id"]) & ~later_duplicates(before))[ROW].to_list()
+    if crooked.any() and kind == "engagements":
+        mark = pl.when(pl.lit(crooked)).then(pl.format("unreadable row {}", pl.lit(frame[ROW]).cast(pl.String)))
+        written = written.with_columns(mark.otherwise(pl.col("engagement_id")).alias("engagement_id"))
     dropped = [h for i, h in enumerate(records.header) if i not in set(where.values()) and h.strip()]
-    return Pseudonymised(kind, written, dropped, frame.filter(unreadable)[ROW].to_list(), frame.filter(crooked)[ROW].to_list(), numbers,
-                         written.filter(pl.col("worker_id") != "")["worker_id"].n_unique())
+    return Pseudonymised(kind, written, dropped, frame.filter(unreadable)[ROW].to_list(),
+                         frame.filter(crooked)[ROW].to_list(), numbers,
+                         written.filter(pl.col("worker_id") != "")["worker_id"].n_unique(), merged)
 
 
-REGISTRATION = r"(?i)\bSW ?[1-9][0-9]{0,5}\b"
+def _source_rows(given: pl.Series | None, frame: pl.DataFrame, crooked: pl.Series, column: Column) -> pl.Series:
+    """Each row's number in the file read, so findings on the written file can name the council's own row; a file
+    written by pseudonymise before keeps the rows it names (where they read as row numbers). Blank for a blank row,
+    which the check then still skips."""
+    if given is None:
+        rows = frame[ROW].cast(pl.String)
+    else:
+        kept = column.value(given).is_not_null() & ~pl.lit(crooked)
+        rows = pl.select(pl.when(kept).then(given).otherwise(pl.lit(""))).to_series()
+    return pl.select(pl.when(pl.lit(frame[BLANK])).then(pl.lit("")).otherwise(rows)).to_series().alias(SOURCE_ROW)
 
 
-def _pseudonymise_numbers_in(frame: pl.DataFrame, key: bytes, worker: Column) -> tuple[pl.DataFrame, int]:
-    """Every registration number inside another column's text replaced by its pseudonym; how many cells held one."""
-    others = [name for name in frame.columns if name != "worker_id"]
-    found = pl.concat([frame[name].str.extract_all(REGISTRATION).explode() for name in others]).drop_nulls().unique() if others else pl.Series([], dtype=pl.String)
-    if not found.len():
-        return frame, 0
-    made = pseudonyms(key, pl.select(worker.value(pl.lit(found))).to_series())
-    holding = frame.select(pl.any_horizontal(pl.col(name).str.contains(REGISTRATION) for name in others)).to_series().sum()
-    return frame.with_columns(pl.col(name).str.replace_many(found.to_list(), made.to_list()) for name in others), int(holding)
+def _numbers_replaced(frame: pl.DataFrame, key: bytes) -> tuple[pl.DataFrame, int]:
+    """Every registration number in a column other than worker_id and source_row replaced by its pseudonym, reading
+    only the distinct cells that may hold one; and how many rows held one."""
+    changed = pl.repeat(False, frame.height, eager=True)
+    for name in frame.columns:
+        if name in ("worker_id", SOURCE_ROW):
+            continue
+        cells = frame[name]
+        candidates = cells.filter(cells.str.contains(MAY_HOLD_NUMBER)).unique()
+        mapping = {text: new for text in candidates if (new := with_pseudonyms(text, key)) != text}
+        if mapping:
+            column = cells.replace(mapping)
+            changed = changed | (column != cells)
+            frame = frame.with_columns(column)
+    return frame, int(changed.sum())
 
 
 def _kind(label: str, header: list[str], column_map: ColumnMap | None, no_header: str) -> tuple[str, tuple[Column, ...], dict[str, int]]:

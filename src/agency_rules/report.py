@@ -11,8 +11,11 @@ from typing import Any
 import polars as pl
 
 from .engine.evaluation import Evaluation
+from .inputs.columns import SOURCE_ROW
 from .inputs.files import InputFile
+from .phrases import row_words
 from .regions import council_names
+from .shown import excerpt
 from .terms import BREACH, UNKNOWN, WAIVED
 from .version import __version__
 
@@ -25,9 +28,14 @@ COLUMN_AS_WRITTEN = (
 REJECTED_IN_WORDS = (pl.col("row"), pl.col("engagement_id"), COLUMN_AS_WRITTEN, pl.col("value"), pl.col("message"))
 
 
-def row_in_run(pooled: bool) -> pl.Expr:
-    """A row as a reader finds it: 'medway.csv row 2' where several files were checked as one run, else the number."""
-    return pl.format("{} row {}", pl.col("file"), pl.col("row")).alias("row") if pooled else pl.col("row")
+def row_in_run(pooled: bool, source_rows: bool = False) -> pl.Expr:
+    """A row as a reader finds it: 'medway.csv row 2' where several files were checked as one run, 'kent.csv row 22,
+    row 25 of the council's file' where a pseudonymised file says which row of the council's it was, else the number."""
+    if not (pooled or source_rows):
+        return pl.col("row")
+    return row_words(pl.col("row"), pl.col(SOURCE_ROW) if source_rows else None, pl.col("file")).alias("row")
+
+
 WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
 FINDING_FIELDS = (
     "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
@@ -54,6 +62,7 @@ class Report:
     missing_columns: dict[str, list[str]] = field(default_factory=dict)  # optional column not in any export → the rules that read it
     selection: str = ""  # what --council, --agency and --rule narrowed the report to, in words
     checked_by_council: dict[str, int] = field(default_factory=dict)  # engagements checked per LA code: a board's denominators
+    source_rows: bool = False  # an input was written by pseudonymise: its rows name the council's own (`source_row`)
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -62,6 +71,11 @@ class Report:
     @property
     def counts(self) -> dict[str, dict[str, int]]:
         return self.evaluation.counts
+
+    @property
+    def finding_fields(self) -> tuple[str, ...]:
+        """A finding's fields in the JSON and CSV: the data contract's, and `source_row` where an input had it."""
+        return (*FINDING_FIELDS, SOURCE_ROW) if self.source_rows else FINDING_FIELDS
 
     @property
     def rows_rejected(self) -> int:
@@ -76,13 +90,14 @@ class Report:
 
     def finding_records(self) -> list[dict[str, Any]]:
         """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
-        return [{**row, "evidence": json.loads(row["evidence"])} for row in self.findings.select(FINDING_FIELDS).iter_rows(named=True)]
+        rows = self.findings.select(self.finding_fields).iter_rows(named=True)
+        return [{**row, "evidence": json.loads(row["evidence"])} for row in rows]
 
     def finding_slices(self) -> Iterator[pl.DataFrame]:
         """The findings a slice of engagements at a time, for renderers that write them all."""
         return self.evaluation.finding_slices()
 
-    def finding_rows_in_words(self, fields: tuple[str, ...] = FINDING_FIELDS) -> Iterator[list[Any]]:
+    def finding_rows_in_words(self, fields: tuple[str, ...]) -> Iterator[list[Any]]:
         """Every finding as a row of `fields` with its evidence in words, for spreadsheets (CSV, workbook); streamed."""
         evidence = fields.index("evidence")
         for findings in self.finding_slices():
@@ -127,8 +142,9 @@ class Report:
                 {"column": r.column, "reason": r.reason, "rows": r.rows, "values": [{"value": v, "rows": n} for v, n in r.values]}
                 for r in rejection_reasons(self.rejected_rows)
             ],
-            "rejected_rows": rejected_as_dicts(self.rejected_rows, with_file=self.pooled),
-            "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, with_file=True) if self.rejected_history_rows is not None else [],
+            "rejected_rows": rejected_as_dicts(self.rejected_rows, self.pooled, self.source_rows),
+            "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, True, self.source_rows)
+            if self.rejected_history_rows is not None else [],
         }
 
 
@@ -149,8 +165,9 @@ class RejectionReason:
 
 
 def values_seen(values: list[tuple[str, int]], most: int) -> str:
-    """"'IRO' (12), 'Social Worker - CiC' (3) and 4 more values": the first `most` values with their rows."""
-    listed = ", ".join(f"'{value}' ({rows})" for value, rows in values[:most])
+    """"'IRO' (12), 'Social Worker - CiC' (3) and 4 more values": the first `most` values, each by its first characters,
+    with their rows."""
+    listed = ", ".join(f"'{excerpt(value)}' ({rows})" for value, rows in values[:most])
     return listed + (f" and {len(values) - most} more values" if len(values) > most else "")
 
 
@@ -197,14 +214,17 @@ def evidence_text(evidence: str) -> str:
     return "; ".join(parts)
 
 
-def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False) -> list[dict[str, Any]]:
-    """One record per rejected row with every reason, as the data contract shows them."""
+def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False, with_source_row: bool = False
+                      ) -> list[dict[str, Any]]:
+    """One record per rejected row with every reason, as the data contract shows them; the council's row if asked."""
     grouped = errors.group_by("file", "row", maintain_order=True).agg(
         pl.col("engagement_id").first(),
         pl.col("la_code").first(),
+        pl.col(SOURCE_ROW).first(),
         pl.struct("column", "header", "value", "message").alias("errors"),
     )
-    return grouped.select("row", "engagement_id", "la_code", "errors", *(["file"] if with_file else [])).to_dicts()
+    extra = (["file"] if with_file else []) + ([SOURCE_ROW] if with_source_row else [])
+    return grouped.select("row", "engagement_id", "la_code", "errors", *extra).to_dicts()
 
 
 @dataclass(frozen=True)
@@ -249,7 +269,8 @@ def _groups(report: Report, limit: int, counts: dict[str, dict[str, int]], where
     for outcome in (BREACH, WAIVED, UNKNOWN):
         for rule_id, by_outcome in counts.items():
             if by_outcome[outcome]:
-                shown = report.evaluation.findings_of(rule_id, outcome, limit, where).with_columns(row_in_run(report.pooled))
+                shown = report.evaluation.findings_of(rule_id, outcome, limit, where)
+                shown = shown.with_columns(row_in_run(report.pooled, report.source_rows))
                 result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, by_outcome[outcome] - shown.height, key))
     return result
 
@@ -262,7 +283,7 @@ def decoding_notes(report: Report) -> list[str]:
     def name(path: str) -> str:
         return "standard input" if path == "-" else path
     notes = [f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
-    return notes + [f"{name(i.path)} was read from its sheet '{i.sheet}'" for i in report.inputs if i.sheet]
+    return notes + [f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'" for i in report.inputs if i.sheet]
 
 
 def rejection_lines(report: Report) -> list[str]:

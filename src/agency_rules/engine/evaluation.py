@@ -15,6 +15,7 @@ from datetime import date
 
 import polars as pl
 
+from ..inputs.columns import SOURCE_ROW
 from ..inputs.waivers import Waiver, missing_approvals
 from ..phrases import phrase
 from ..regions import council_names
@@ -44,9 +45,9 @@ SUBJECT = "__subject"
 OUTCOME = pl.Enum(OUTCOMES)
 SLICE = 100_000
 FINDING_SCHEMA = {
-    name: pl.Int64 if name == "row" else pl.String
+    name: pl.Int64 if name in ("row", SOURCE_ROW) else pl.String
     for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "council",
-                 "agency", "role", "start_date", "end_date", "file")
+                 "agency", "role", "start_date", "end_date", "file", SOURCE_ROW)
 }
 
 
@@ -243,7 +244,8 @@ class Engine:
             E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
             message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
             E("worker_id"), E("la_code"), E("la_code").replace_strict(council_names(), return_dtype=pl.String).alias("council"),
-            E("agency"), E("role"), iso(E("start_date")).alias("start_date"), iso(E("end_date")).alias("end_date"), E("file"), E("__i"), pl.lit(order).alias("__order"),
+            E("agency"), E("role"), iso(E("start_date")).alias("start_date"), iso(E("end_date")).alias("end_date"),
+            E("file"), E(SOURCE_ROW), E("__i"), pl.lit(order).alias("__order"),
         )
 
     def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:

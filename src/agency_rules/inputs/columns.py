@@ -205,6 +205,9 @@ MONEY = Number(pl.Float64, "pounds per hour", MAX_MONEY, pounds=True)
 YEARS = Number(pl.Float64, "years", 70)
 WEEKS = Number(pl.Float64, "weeks", 520)
 COUNT = Number(pl.Int64, "a count", 100, whole=True)
+ROW_NUMBER = Number(pl.Int64, "a row number", 1e9, whole=True)
+# Written by `agency-check pseudonymise`: the row of the council's own file each row came from, for findings to name.
+SOURCE_ROW = "source_row"
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,7 @@ ENGAGEMENT_COLUMNS = (
     Column("previous_substantive_la", LaCode(pl.String)),
     Column("previous_substantive_end", DAY),
     Column("previous_leaving_reason", Choice(pl.String, LEAVING_REASONS)),
+    Column(SOURCE_ROW, ROW_NUMBER),
 )
 
 HISTORY_COLUMNS = (
@@ -276,6 +280,7 @@ HISTORY_COLUMNS = (
     Column("start_date", DAY),
     Column("end_date", DAY),
     Column("leaving_reason", Choice(pl.String, LEAVING_REASONS)),
+    Column(SOURCE_ROW, ROW_NUMBER),
 )
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import polars as pl
 
-from ..phrases import phrase
+from ..phrases import row_words
 from ..regions import region_by_code
-from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
+from ..shown import is_key
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
 from .config import ColumnMap
 from .files import InputError, InputFile, read_bounded, source_text
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
@@ -59,6 +60,7 @@ def read_raw(
     if is_workbook(data):
         names = [c.name for c in columns] + list(column_map.columns if column_map else {})
         records = read_workbook(str(source), data, sheet, names)
+        _refuse_a_key(str(source), records)
         return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
@@ -73,7 +75,19 @@ def read_raw(
         return {where[c.name] for c in columns if c.name in where and not c.distinct}
 
     records, text = read_records(source_text(source, data), few_values)
+    _refuse_a_key(text.path, records)
     return Raw(records, text.path, text.sha256, text.encoding)
+
+
+def _refuse_a_key(label: str, records: Records) -> None:
+    """A key file given as an export (`agency-check region.key`) would have its key printed as "the headers found": one
+    whose first row that is not blank is a single hex or base64 key is refused, and nothing of it is shown."""
+    first = [h.strip() for h in records.header if h.strip()]
+    rows = records.frame.filter(~pl.col(BLANK)).head(1)
+    if not first and rows.height:
+        first = [c.strip() for c in rows.select(cell(i) for i in range(records.width)).row(0) if c.strip()]
+    if len(first) == 1 and is_key(first[0]):
+        raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
@@ -94,6 +108,6 @@ def read_history(source: Path | pl.DataFrame, column_map: ColumnMap | None = Non
     table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
     valid = table.valid.with_columns(
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),
-        phrase("{} row {}", Path(raw.label).name, pl.col("row").cast(pl.String)).alias("recorded_in"),
+        row_words(pl.col("row"), pl.col(SOURCE_ROW), pl.lit(Path(raw.label).name)).alias("recorded_in"),
     )
     return _loaded(raw, table, valid, "history")

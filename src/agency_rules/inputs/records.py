@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from ..shown import excerpt, quote
 from .files import InputError, SourceText
 
 QUOTED_CELL = r'"(?:[^"]|"")*"'
@@ -43,14 +44,15 @@ class Records:
     other_sheets: tuple[str, ...] = ()
 
     def place(self, path: str) -> str:
-        return f"{path}, sheet {self.sheet!r}" if self.sheet is not None else path
+        return f"{path}, sheet {quote(self.sheet)}" if self.sheet is not None else path
 
     def no_header(self) -> str:
         """Where a header was looked for, and where else the data may be, for a header with no contract column."""
         if self.sheet is None:
             return FIRST_ROW
-        others = f" (if the data is on another sheet, name it with --sheet; the workbook's other sheets are {', '.join(map(repr, self.other_sheets))})" if self.other_sheets else ""
-        return f"no row near the top of sheet {self.sheet!r} names a contract column{others}"
+        listed = ", ".join(map(quote, self.other_sheets))
+        others = f" (if the data is on another sheet, name it with --sheet; the workbook's other sheets are {listed})"
+        return f"no row near the top of sheet {quote(self.sheet)} names a contract column{others if listed else ''}"
 
     @property
     def width(self) -> int:
@@ -214,4 +216,5 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    """The reader's reason, cut short: it may quote the file's text."""
+    return excerpt(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..phrases import phrase
-from .columns import EXCERPT, MAX_CELL, Choice, Column
+from ..phrases import phrase, row_words
+from ..shown import ONE_CELL, quote
+from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Choice, Column
 from .config import ColumnMap
 from .files import InputError
 from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
 
 FIRST = "__first"
+FIRST_SOURCE = "__first_source"
 ERROR_SCHEMA = {
     "row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String, "header": pl.String, "la_code": pl.String,
+    SOURCE_ROW: pl.Int64,
 }
 
 
@@ -53,11 +56,12 @@ def read_header(
         if name and name in seen:
             first = seen[name]
             if found[first] == found[index]:
-                problems.append(f"column {header[first]!r} appears twice (columns {first + 1} and {index + 1})")
+                problems.append(f"column {quote(header[first])} appears twice (columns {first + 1} and {index + 1})")
             else:
-                mapped = [repr(header[i]) for i in (first, index) if found[i] in aliases]
+                mapped = [quote(header[i]) for i in (first, index) if found[i] in aliases]
                 by_map = f" (the column map reads {' and '.join(mapped)} as {name})" if mapped else ""
-                problems.append(f"the headers {header[first]!r} (column {first + 1}) and {header[index]!r} (column {index + 1}) are both read as {name}{by_map}")
+                problems.append(f"the headers {quote(header[first])} (column {first + 1}) and {quote(header[index])} "
+                                f"(column {index + 1}) are both read as {name}{by_map}")
             continue
         seen[name] = index
     ours = {c.name for c in columns}
@@ -88,7 +92,11 @@ def locate(
 
 
 def _headers(header: Sequence[str]) -> str:
-    shown = ", ".join(repr(h) for h in header[:40])
+    """The headers as a message lists them: each by its first characters; a first row of one cell not at all, since a
+    file of one field is no export but may be a key or a passphrase given by mistake."""
+    if len(header) == 1:
+        return ONE_CELL
+    shown = ", ".join(quote(h) for h in header[:40])
     return shown + (f" and {len(header) - 40} more" if len(header) > 40 else "")
 
 
@@ -189,7 +197,9 @@ def parse_table(
     bad_typed = table.filter(rejected)
     first = None
     if key:
-        first = table.filter(pl.col(key).is_in(bad_typed[key].drop_nulls().implode())).group_by(key).agg(pl.col("row").min().alias(FIRST))
+        first = table.filter(pl.col(key).is_in(bad_typed[key].drop_nulls().implode())).group_by(key).agg(
+            pl.col("row").min().alias(FIRST), pl.col(SOURCE_ROW).sort_by("row").first().alias(FIRST_SOURCE)
+        )
     valid = table.filter(~rejected)
     del table
     texts = frame.filter(rejected).select(
@@ -202,7 +212,9 @@ def parse_table(
     written = {name: records.header[index].strip() for name, index in where.items()}  # each column's header as the file spells it
     errors = _errors(bad_rows.lazy(), columns, records.width, key, period).with_columns(
         pl.col("column").replace_strict(written, default="", return_dtype=pl.String).alias("header")
-    ).join(bad_typed.lazy().select("row", "la_code"), on="row", how="left", maintain_order="left").collect()  # the council, where its cell could be read, for board summaries
+    ).join(  # the council, where its cell could be read, for board summaries; for a pseudonymised file, its own row
+        bad_typed.lazy().select("row", "la_code", SOURCE_ROW), on="row", how="left", maintain_order="left"
+    ).collect()
     return Table(valid, errors, frame.height, frozenset(where))
 
 
@@ -243,7 +255,9 @@ def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str 
         parts.append(
             rows.filter(pl.col(bad_of("duplicate"))).select(
                 pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns) + 1).alias("order"), pl.lit(key).alias("column"),
-                pl.col(key).alias("value"), phrase("duplicate {}: first used in row {}", key, pl.col(FIRST).cast(pl.String)).alias("message"),
+                pl.col(key).alias("value"),
+                phrase("duplicate {}: first used in {}", key, row_words(pl.col(FIRST), pl.col(FIRST_SOURCE)))
+                .alias("message"),
             )
         )
     cast = [pl.col("row").cast(pl.Int64), pl.col("engagement_id").cast(pl.String), pl.col("order").cast(pl.Int64), pl.col("column"), pl.col("value"), pl.col("message")]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import fastexcel
 import polars as pl
 
+from ..shown import excerpt, quote
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
 
@@ -31,7 +32,7 @@ def _reader(label: str, raw: bytes) -> fastexcel.ExcelReader:
     try:
         return fastexcel.read_excel(raw)
     except Exception as error:  # calamine's errors are one family per format; any of them means the same to a user
-        raise InputError(f"{label}: not a readable workbook ({str(error).splitlines()[0][:200]})") from None
+        raise InputError(f"{label}: not a readable workbook ({excerpt(str(error).splitlines()[0])})") from None
 
 
 def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str]) -> Records:
@@ -42,20 +43,23 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     """
     reader = _reader(label, raw)
     if sheet is not None and sheet not in reader.sheet_names:
-        raise InputError(f"{label}: no sheet named {sheet!r}; the sheets are {', '.join(map(repr, reader.sheet_names))}")
+        listed = ", ".join(map(quote, reader.sheet_names))
+        raise InputError(f"{label}: no sheet named {quote(sheet)}; the sheets are {listed}")
     chosen = sheet if sheet is not None else reader.sheet_names[0]
     try:
         table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
     except Exception as error:
-        raise InputError(f"{label}: sheet {chosen!r} cannot be read ({str(error).splitlines()[0][:200]})") from None
+        reason = excerpt(str(error).splitlines()[0])
+        raise InputError(f"{label}: sheet {quote(chosen)} cannot be read ({reason})") from None
     table = table.select(pl.all().fill_null("").str.strip_chars())
     if table.width == 0 or table.height == 0:
-        raise InputError(f"{label}: sheet {chosen!r} is empty; expected a header row")
+        raise InputError(f"{label}: sheet {quote(chosen)} is empty; expected a header row")
     wanted = {n.strip().lower() for n in names}
     head = table.head(HEADER_SEARCH).rows()
     filled = [i for i, row in enumerate(head) if any(row)]
     if not filled:
-        raise InputError(f"{label}: sheet {chosen!r} has nothing in its first {HEADER_SEARCH} rows; expected a header row")
+        raise InputError(f"{label}: sheet {quote(chosen)} has nothing in its first {HEADER_SEARCH} rows; "
+                         "expected a header row")
     widest = max(filled, key=lambda i: (sum(map(bool, head[i])), -i))
     at = next((i for i in filled if wanted & {c.lower() for c in head[i]}), widest)
     header = list(head[at])

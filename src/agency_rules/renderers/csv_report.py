@@ -14,7 +14,8 @@ from typing import Any, TextIO
 
 import polars as pl
 
-from ..report import COLUMN_AS_WRITTEN, FINDING_FIELDS, RenderOptions, Report
+from ..inputs.columns import SOURCE_ROW
+from ..report import COLUMN_AS_WRITTEN, RenderOptions, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REJECTED = "rejected"
@@ -29,8 +30,8 @@ def neutralise(value: Any) -> str:
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FINDING_FIELDS)
-    for cells in report.finding_rows_in_words():
+    writer.writerow(report.finding_fields)
+    for cells in report.finding_rows_in_words(report.finding_fields):
         writer.writerow([neutralise(value) for value in cells])
     for cells in _rejections(report):
         writer.writerow([neutralise(value) for value in cells])
@@ -41,9 +42,12 @@ def _rejections(report: Report) -> Iterator[list[Any]]:
     for errors in frames:
         lines = errors.select(
             "engagement_id", "row", pl.lit(REJECTED).alias("outcome"), COLUMN_AS_WRITTEN, "value", "message", "file",
+            SOURCE_ROW,
         )
-        for engagement_id, row, outcome, column, value, message, path in lines.iter_rows():
-            line = dict.fromkeys(FINDING_FIELDS, "")
+        for engagement_id, row, outcome, column, value, message, path, source_row in lines.iter_rows():
+            line = dict.fromkeys(report.finding_fields, "")
             line.update(engagement_id=engagement_id, row=row, outcome=outcome, message=f"{column}: {message}" if column else message,
                         evidence=f"column: {column}; value: {value}", file=path)
+            if report.source_rows:
+                line[SOURCE_ROW] = source_row
             yield list(line.values())

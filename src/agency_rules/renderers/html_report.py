@@ -42,7 +42,8 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     if report.rejected_rows.height:
         parts.append("<h2>Rejected rows</h2><table>")
         parts.append(_row(["row", "engagement", "column", "value", "reason"], "th"))
-        parts += [_row(list(r)) for r in report.rejected_rows.select(row_in_run(report.pooled), *REJECTED_IN_WORDS[1:]).iter_rows()]
+        rejected = report.rejected_rows.select(row_in_run(report.pooled, report.source_rows), *REJECTED_IN_WORDS[1:])
+        parts += [_row(list(r)) for r in rejected.iter_rows()]
         parts.append("</table>")
     parts.append("</body></html>")
     out.write("\n".join(parts) + "\n")

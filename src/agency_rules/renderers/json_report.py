@@ -9,7 +9,7 @@ from typing import TextIO
 import polars as pl
 
 from ..phrases import phrase
-from ..report import FINDING_FIELDS, RenderOptions, Report
+from ..report import RenderOptions, Report
 
 
 def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
@@ -31,7 +31,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     for findings in report.finding_slices():
         if findings.height == 0:
             continue
-        lines = finding_lines(findings, FINDING_FIELDS).to_frame("finding")
+        lines = finding_lines(findings, report.finding_fields).to_frame("finding")
         if not first:
             out.write(",\n")
         first = False

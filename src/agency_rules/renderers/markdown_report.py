@@ -41,6 +41,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
     if report.rejected_rows.height:
         lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
-        for row, engagement, column, value, message in report.rejected_rows.select(row_in_run(report.pooled), *REJECTED_IN_WORDS[1:]).iter_rows():
+        rejected = report.rejected_rows.select(row_in_run(report.pooled, report.source_rows), *REJECTED_IN_WORDS[1:])
+        for row, engagement, column, value, message in rejected.iter_rows():
             lines.append(f"| {cell(row)} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
     out.write("\n".join(lines) + "\n")

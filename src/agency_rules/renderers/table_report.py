@@ -8,7 +8,10 @@ import polars as pl
 from rich.table import Table
 from rich.text import Text
 
-from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, where
+from ..report import (
+    REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run,
+    where,
+)
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
 from .terminal import StdoutConsole
@@ -64,17 +67,19 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         rows = rejected["row"].n_unique()
         if rows:
             console.print(Text(f"Rejected rows of {printable(path)} ({rows}): not checked", style="bold red"))
-            console.print(_rejected_table(rejected, options.limit), soft_wrap=False)
+            table = _rejected_table(rejected, options.limit, row_in_run(report.pooled, report.source_rows))
+            console.print(table, soft_wrap=False)
 
 
-def _rejected_table(rejected: pl.DataFrame, limit: int) -> Table:
+def _rejected_table(rejected: pl.DataFrame, limit: int, row_named: pl.Expr) -> Table:
     table = Table()
     for name in ("row", "engagement", "column", "value", "reason"):
         table.add_column(name)
     rows = rejected["row"].unique(maintain_order=True)
     shown = rows if limit <= 0 else rows.head(limit)
-    for row, engagement, column, value, message in rejected.filter(pl.col("row").is_in(shown.implode())).select(REJECTED_IN_WORDS).iter_rows():
-        table.add_row(str(row), Text(printable(engagement)), Text(printable(column)), Text(printable(value)), Text(printable(message)))
+    lines = rejected.filter(pl.col("row").is_in(shown.implode())).select(row_named, *REJECTED_IN_WORDS[1:])
+    for row, engagement, column, value, message in lines.iter_rows():
+        table.add_row(*(Text(printable(cell)) for cell in (row, engagement, column, value, message)))
     if shown.len() < rows.len():
         table.add_row("", "", "", "", f"… and {rows.len() - shown.len()} more rows")
     return table

@@ -15,16 +15,16 @@ from typing import Any, TextIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ..report import FINDING_FIELDS, REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
+from ..inputs.columns import SOURCE_ROW
+from ..report import REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
-# The rule's severity is left out: beside an `unknown` outcome, "breach" reads as the finding's verdict.
-FINDINGS_SHEET = tuple(name for name in FINDING_FIELDS if name != "severity")
 DATES = ("start_date", "end_date")
 # Column headings in the words of the people who read the workbook; the JSON and CSV keep the contract's names.
 HEADINGS = {"engagement_id": "engagement", "rule_id": "rule", "message": "finding", "worker_id": "worker", "la_code": "council code",
-            "start_date": "start date", "end_date": "end date", "for_example": "for example"}
+            "start_date": "start date", "end_date": "end date", "for_example": "for example",
+            SOURCE_ROW: "row of the council's file"}
 WIDTHS = {"message": 80, "evidence": 80, "source": 30, "file": 30, "agency": 28, "council": 22, "value": 24}
 
 
@@ -35,7 +35,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     bold = book.add_format({"bold": True})
     _summary(book.add_worksheet("Summary"), report, bold)
     _findings(book, report, bold)
-    rejected = report.rejected_rows.select("file", *REJECTED_IN_WORDS)
+    rejected = report.rejected_rows.select("file", *REJECTED_IN_WORDS, *([SOURCE_ROW] if report.source_rows else []))
     write_rows(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
     notices = [
         (n["rule_id"], n["kind"], reason["count"], reason["message"], ", ".join(reason.get("engagements", [])))
@@ -72,13 +72,15 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
-    """Engagement dates as Excel dates, so HR can sort and filter by them."""
+    """Engagement dates as Excel dates, so HR can sort and filter by them. The rule's severity is left out: beside an
+    `unknown` outcome, "breach" reads as the finding's verdict."""
+    fields = tuple(name for name in report.finding_fields if name != "severity")
     day = book.add_format({"num_format": "yyyy-mm-dd"})
-    dated = [FINDINGS_SHEET.index(name) for name in DATES]
-    role = FINDINGS_SHEET.index("role")
+    dated = [fields.index(name) for name in DATES]
+    role = fields.index("role")
 
     def rows() -> Iterator[list[Any]]:
-        for cells in report.finding_rows_in_words(FINDINGS_SHEET):
+        for cells in report.finding_rows_in_words(fields):
             for c in dated:
                 cells[c] = (date.fromisoformat(cells[c]), day) if cells[c] else None
             cells[role] = cells[role].replace("_", " ") if cells[role] else None
@@ -86,7 +88,7 @@ def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
     left: Iterator | None = rows()
     part = 1
     while left is not None:
-        left = write_rows(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(FINDINGS_SHEET), left, bold)
+        left = write_rows(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(fields), left, bold)
         part += 1
 
 
