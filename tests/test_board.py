@@ -157,6 +157,10 @@ def first(r: dict, **changes) -> dict:
     (lambda r: {**r, "summary": {**r["summary"], "by_rule": {**r["summary"]["by_rule"], "NOTICE001": {**r["summary"]["by_rule"]["NOTICE001"], "breach": 0}}}},
      "summary.by_rule.NOTICE001.breach is 0, but the findings hold 1"),
     (lambda r: {**r, "findings": r["findings"] * 2}, "summary.by_rule.NOTICE001.breach is 1, but the findings hold 2"),
+    (lambda r: first(r, file="made-up.csv"), "findings hold file 'made-up.csv', which is not among the exports"),
+    (lambda r: first(r, engagement_id=" "), "findings hold a finding with no engagement id"),
+    (lambda r: {**r, "summary": {**r["summary"], "by_rule": {**r["summary"]["by_rule"], "REF001": {**r["summary"]["by_rule"]["REF001"], "pass": 7}}}},
+     "summary.by_rule.REF001 counts 7 outcomes, but every engagement checked (2) has one"),
     (lambda r: {**r, "summary": {k: v for k, v in r["summary"].items() if k != "by_council"}}, "older agency-check"),
     (lambda r: {"schema_version": 1, "kind": "board_summary"}, "this is a board summary"),
 ])
@@ -172,6 +176,7 @@ def test_a_json_report_given_to_the_check_points_at_the_summary(tmp_path: Path) 
     code, _, err = run(str(kent))
     assert code == 2 and "this is JSON, not an export" in err and "agency-check summary" in err
     assert run("summary", str(kent), "--suppress-below", "1")[0] == 2
+    assert run("summary", str(kent), "--suppress-below", "2")[0] == 2  # a count shown as <2 is a 1: no secret
 
 
 def test_a_pooled_report_whose_files_reuse_engagement_ids_is_counted_whole(tmp_path: Path) -> None:
@@ -217,3 +222,50 @@ def test_text_that_looks_like_mathematics_is_drawn_as_text(tmp_path: Path) -> No
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="$\\frac{a}{$ Locums"))
     code, out, err = run("summary", str(kent), "--format", "html")
     assert code == 0 and "Traceback" not in err and "$\\frac{a}{$ Locums" in out
+
+
+@pytest.mark.parametrize("agency", ["Locum SW310001 Ltd", "Locum sw 310001", "Agency_310001-A", "P-0123456789abcdef0123 Staffing"])
+def test_a_worker_id_inside_an_agency_name_never_reaches_the_paper(tmp_path: Path, agency: str) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency=agency))
+    for fmt in ("json", "md", "html", "table"):
+        code, out, _ = run("summary", str(kent), "--format", fmt)
+        assert code == 0 and "worker id" in out and not re.search(r"(?i)310001|0123456789abcdef0123", out), fmt
+
+
+def test_a_council_with_more_findings_of_a_rule_than_engagements_checked_is_refused(tmp_path: Path) -> None:
+    """Every count agrees but one: Kent holds two NOTICE001 breaches though it had one engagement checked."""
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    document = json.loads(kent.read_text())
+    document["findings"].append({**document["findings"][0], "engagement_id": "made-up"})
+    document["summary"]["by_rule"]["NOTICE001"] = {**document["summary"]["by_rule"]["NOTICE001"], "breach": 2, "pass": 0}
+    document["summary"]["by_council"] = {KENT: {"rows_checked": 1}, MEDWAY: {"rows_checked": 1}}
+    kent.write_text(json.dumps(document))
+    code, _, err = run("summary", str(kent))
+    assert code == 2 and "hold 2 outcomes of rule NOTICE001 at E10000016, which summary.by_council says had 1 engagements checked" in err
+
+
+@pytest.mark.parametrize("text, says", [
+    ('"findings": [], "findings": []', "the key 'findings' stands twice in one object"),
+    ('"padding": ' + "9" * 5000, "a number thousands of digits long"),
+])
+def test_a_report_with_a_key_twice_or_a_number_too_long_is_refused_in_words(tmp_path: Path, text: str, says: str) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    kent.write_text("{" + text + ", " + kent.read_text().lstrip()[1:])
+    code, _, err = run("summary", str(kent))
+    assert code == 2 and says in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_reports_under_rulesets_of_one_name_but_other_rules_are_refused(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=1))
+    document = json.loads(medway.read_text())
+    document["inputs"] = [{**i, "sha256": "0" * 64} if i["kind"] == "ruleset" else i for i in document["inputs"]]
+    medway.write_text(json.dumps(document))
+    code, _, err = run("summary", str(kent), str(medway))
+    assert code == 2 and "medway.json: checked under a ruleset file called consultation-2023 that differs" in err
+
+
+def test_the_board_json_writes_controls_in_names_as_escapes(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="Oak\u202efield"))
+    code, out, _ = run("summary", str(kent), "--format", "json")
+    assert code == 0 and "\u202e" not in out and "\\u202e" in out

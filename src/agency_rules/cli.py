@@ -479,8 +479,9 @@ def summary(
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
     try:
         chosen = report_format(output_format, output, BOARD_FORMATS)
-        if suppress_below < 2:
-            raise InputError("--suppress-below must be 2 or more: counts below it are hidden (the default, 5, hides 1 to 4)")
+        if suppress_below < 3:
+            raise InputError("--suppress-below must be 3 or more: counts below it are hidden (the default, 5, hides 1 to 4), "
+                             "and a hidden count of 1 to 1 would be no secret")
         refuse_overwriting(list(reports), output)
         kept, notes = read_reports(list(reports))
         board = summarise(kept, notes, suppress_below, produced_on())

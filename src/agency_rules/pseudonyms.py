@@ -8,22 +8,7 @@ of birth, NI numbers and any other column never leave the council.
 
 Registration numbers in the other kept columns (an engagement id `SW310001-A1`, an agency `Locum
 SW310001 Ltd`) are replaced by their pseudonyms too, so no written row holds a number beside a
-pseudonym. The worker-id reader takes `SW` (any case) and 1-6 digits, the first not 0, with spaces
-anywhere, or the digits alone. Text is read in tokens, left to right (`NUMBER`):
-
-- a pseudonym, `P-` and 20 hex digits, is one token, kept as it is: its digits are not a number;
-- `SW` with an optional separator (spaces, or one of `- _ . : / #` between spaces) and 1-6 digits is a
-  number. Spaces between the digits are ignored, as the reader ignores them (`SW 310 001`), and the
-  longest such number is taken (`SW123456`, never `SW12345` and a `6` left over);
-- six digits alone are a number (`310005`): the form registration numbers take. Fewer digits alone
-  cannot be told from a day, a year, an amount or a count, so they are left as they are.
-
-A run of digits is taken whole: a number is never followed by a further digit, and six digits alone
-are never preceded by one, so a longer number is never partly replaced by a shorter one's pseudonym.
-Letters, `_` and `-` around a number do not hide it (`E_SW310002`, `SW310003A`, `310005-A1`): it is
-still that worker's number in clear. Replacement is one pass; the text it makes holds no number
-(each pseudonym is a token of its own, followed by what followed the number, never a digit), so
-pseudonymising a written file again changes nothing.
+pseudonym; `worker_ids` says how a number is found in text.
 """
 
 from __future__ import annotations
@@ -49,17 +34,10 @@ from .inputs.files import InputError
 from .inputs.records import BLANK, FIELDS, ROW, cell
 from .inputs.tables import later_duplicates, read_header, translated
 from .shown import HEX_KEY, KEY_BYTES, is_key
+from .worker_ids import MAY_HOLD_NUMBER, NUMBER, PSEUDONYM_DIGITS
 
-PSEUDONYM_DIGITS = 20  # 80 bits: no two of a region's workers share one
 PASSPHRASE_CHARS = 20
 NEW_KEY = "agency-check pseudonymise --new-key FILE"
-NUMBER = re.compile(
-    rf"(?P<pseudonym>P-[0-9a-f]{{{PSEUDONYM_DIGITS}}})"
-    r"|SW[ ]*[-_.:/#]?[ ]*(?P<prefixed>[1-9](?:[ ]*[0-9]){0,5})(?![0-9])"
-    r"|(?<![0-9])(?P<bare>[1-9][0-9]{5})(?![0-9])",
-    re.IGNORECASE,  # as the reader upper-cases: `sw`, and `ſw` (a long s upper-cases to S)
-)
-MAY_HOLD_NUMBER = r"(?i)sw|[0-9]{6}"  # the cells worth reading token by token
 
 
 def new_key(path: Path) -> None:

@@ -1,7 +1,7 @@
 """A board's charts as inline SVG, drawn by matplotlib from the protected tables only.
 
 A hidden count is never drawn at its size: a heat-map cell shows its label on grey, a bar is left
-out and labelled, a quarter is shaded and named in the legend. Text is drawn as paths, so the SVG
+out and labelled, a quarter is marked by a grey strip along the axis, named in the legend. Text is drawn as paths, so the SVG
 needs no font; text is never read as mathematics (a `$` is a dollar sign); the SVG has no script,
 link or date in it. Labels sit where nothing else is drawn: beside a bar's end, inside a cell, or
 under the axis, thinned out when there are too many to fit.
@@ -71,7 +71,7 @@ def heatmap(table: BoardTable) -> str:
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=45, ha="right")
     axes.set_yticks([y + 0.5 for y in range(len(rows))], [label for label, _ in rows])
-    axes.tick_params(length=0)
+    axes.tick_params(length=0, labeltop=len(rows) > 12)  # a tall map names its rules above as well as below
     for side in axes.spines.values():
         side.set_visible(False)
     axes.set_title(table.title, loc="left")
@@ -107,7 +107,7 @@ def trend(title: str, labels: list[str], values: list[Shown]) -> str:
     hidden = sorted({str(v) for v in values if not isinstance(v, int)})
     shaded = [x for x, value in enumerate(values) if not isinstance(value, int)]
     for x in shaded:
-        axes.axvspan(x - 0.4, x + 0.4, color=HIDDEN_COLOUR, lw=0, label="count hidden (" + " or ".join(hidden) + ")" if x == shaded[0] else None)
+        axes.axvspan(x - 0.4, x + 0.4, ymax=0.05, color=HIDDEN_COLOUR, lw=0, label="count hidden (" + " or ".join(hidden) + ")" if x == shaded[0] else None)
     step = -(-len(labels) // TICKS)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
     axes.set_xlim(-0.6, len(labels) - 0.4)

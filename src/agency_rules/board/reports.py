@@ -24,11 +24,12 @@ from ..inputs.files import InputError, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
 from ..terms import REPORTED, ROLES
+from ..worker_ids import without_worker_ids
 
 FINDING_COLUMNS = {"file": pl.String, "engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String,
                    "rule_id": pl.String, "outcome": pl.String, "start_date": pl.Date}  # the file and id only to count a finding once; never shown
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
-LARGEST = 128 << 20  # a region's year of reports is a few MB: a summary's time and memory stay bounded
+LARGEST = 64 << 20  # a region's year of reports is a few MB: a summary's time and memory stay bounded (about 1.7 GB at most)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -118,6 +119,11 @@ class CouncilReport:
     rejected: pl.DataFrame  # la_code, one row per rejected row
 
     @property
+    def rules_files(self) -> frozenset[str]:
+        """The hashes of the ruleset file it was checked under: two reports of one name but other rules are not one count."""
+        return frozenset(i["sha256"] for i in self.inputs if i["kind"] == "ruleset")
+
+    @property
     def checked_files(self) -> frozenset[str]:
         """The hashes of the exports it checked: two reports with the same ones are the same check."""
         return frozenset(i["sha256"] for i in self.inputs if i["kind"] == "engagements")
@@ -137,6 +143,10 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
         if kept and report.ruleset != kept[0].ruleset:
             raise InputError(f"{report.path}: checked under ruleset {report.ruleset}, but {kept[0].path} under {kept[0].ruleset}; "
                              "a summary counts one ruleset's outcomes")
+        if kept and report.rules_files != kept[0].rules_files:
+            raise InputError(f"{report.path}: checked under a ruleset file called {report.ruleset} that differs from the one "
+                             f"{kept[0].path} was checked under (another SHA-256: another version, or a file of one's own); "
+                             "a summary counts one ruleset's outcomes: check the exports again under one")
         same = next((k for k in kept if k.checked_files == report.checked_files), None)
         if same is not None:
             notes.append(f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once.")
@@ -157,13 +167,18 @@ def _read(path: Path, place: int) -> CouncilReport:
         raise InputError(f"{path}: the report is larger than {LARGEST >> 20} MiB, more than any region's councils write; "
                          "summarise a region's reports, a quarter or a year at a time")
     try:
-        document = json.loads(data)
+        document = json.loads(data, object_pairs_hook=_once_each)
+    except _Twice as error:
+        raise InputError(f"{path}: the report is damaged: the key {_excerpt(error.args[0])} stands twice in one object, "
+                         "so which one counts is anybody's guess") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a JSON report of agency-check (it is not UTF-8 text)") from None
     except json.JSONDecodeError as error:
         raise InputError(f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)") from None
     except RecursionError:
         raise InputError(f"{path}: not a JSON report of agency-check (nested too deeply to read)") from None
+    except ValueError:  # a number of thousands of digits: no count is that long
+        raise InputError(f"{path}: the report is damaged: it holds a number thousands of digits long") from None
     if isinstance(document, dict) and document.get("kind") == "board_summary":
         raise InputError(f"{path}: this is a board summary; a summary combines councils' reports (agency-check FILE --format json)")
     if not isinstance(document, dict) or not isinstance(document.get("tool"), dict) or document["tool"].get("name") != "agency-rules":
@@ -182,12 +197,24 @@ def _read(path: Path, place: int) -> CouncilReport:
         raise InputError(f"{path}: the report is incomplete or damaged: {_field_said(error)}") from None
     _consistent(path, report)
     findings = pl.DataFrame([{k: getattr(f, k) for k in FINDING_COLUMNS} for f in report.findings], schema=FINDING_COLUMNS, orient="row")
+    findings = findings.with_columns(without_worker_ids(findings["agency"]))  # 'Locum SW310001 Ltd' names a worker
     rejected = pl.DataFrame({"la_code": [r.la_code for r in report.rejected_rows]}, schema={"la_code": pl.String})
     inputs = [i.model_dump() for i in report.inputs]
     by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
     return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), report.ruleset, list(report.overlays), inputs,
                          report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected, list(report.summary.by_rule),
                          by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
+
+
+class _Twice(ValueError):
+    """A key that stands twice in one JSON object."""
+
+
+def _once_each(pairs: list[tuple[str, object]]) -> dict:
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        raise _Twice(next(key for i, (key, _) in enumerate(pairs) if key in dict(pairs[:i])))
+    return document
 
 
 def _consistent(path: Path, report: _Report) -> None:
@@ -214,6 +241,23 @@ def _consistent(path: Path, report: _Report) -> None:
         for outcome in REPORTED:
             if counts.get(outcome, 0) != found[(rule, outcome)]:
                 raise damaged(f"summary.by_rule.{rule}.{outcome}", f"is {counts.get(outcome, 0)}, but the findings hold {found[(rule, outcome)]}")
+    for rule, counts in summary.by_rule.items():
+        if sum(counts.values()) != summary.rows_checked:
+            raise damaged(f"summary.by_rule.{rule}", f"counts {sum(counts.values())} outcomes, but every engagement checked "
+                          f"({summary.rows_checked}) has one")
+    exports = {i.path for i in report.inputs if i.kind == "engagements"}
+    unnamed = next((f for f in report.findings if f.file is not None and f.file not in exports), None)
+    if unnamed is not None:
+        raise damaged("findings", f"hold file {_excerpt(unnamed.file)}, which is not among the exports the report checked (inputs)")
+    blank = next((f for f in report.findings if not f.engagement_id.strip()), None)
+    if blank is not None:
+        raise damaged("findings", "hold a finding with no engagement id")
+    crowded = Counter((f.la_code, f.rule_id) for f in report.findings)
+    over = next(((code, rule, n) for (code, rule), n in crowded.items() if n > summary.by_council[code].rows_checked
+                 if code in summary.by_council), None)
+    if over is not None:
+        raise damaged("findings", f"hold {over[2]} outcomes of rule {over[1]} at {over[0]}, which summary.by_council says had "
+                      f"{summary.by_council[over[0]].rows_checked} engagements checked")
     stranger = next((f for f in report.findings if f.la_code not in summary.by_council), None)
     if stranger is not None:
         raise damaged("findings", f"hold council {stranger.la_code}, which summary.by_council does not count")

@@ -73,8 +73,8 @@ class BoardSummary:
             f" {f'{checked:,}' if isinstance(checked, int) else checked} engagements checked in all.",
             f"Disclosure control follows the Government Statistical Service and ONS guidance on tables: counts from 1 to"
             f" {self.least - 1} are shown as <{self.least} (primary suppression), and further cells are hidden as * (a count of"
-            f" {self.least} or more) or, rarely, a zero as <{self.least}, until no hidden count can be worked out from anything this"
-            " paper publishes: any table, any total, or the same total in another table. The region's totals by rule, by council"
+            f" {self.least} or more; a zero is never hidden) until no hidden count can be worked out from anything this paper"
+            " publishes: any table, any total, or the same total in another table. The region's totals by rule, by council"
             f" and overall are shown unless they are themselves below {self.least}, or a region is too small to protect a count"
             " otherwise. Counts are of findings: one engagement may breach several rules.",
             "Quarters are calendar quarters of the engagement's start (Q1 = January to March).",
@@ -121,7 +121,7 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
     every = pl.concat([r.findings for r in reports])
     findings = _counted_once(every)
     if findings.height < every.height:
-        notes = [*notes, f"Some findings stand in more than one report (the same council, engagement, start and rule, as in quarterly"
+        notes = [*notes, f"Some findings stand in more than one report (the same council, engagement id and rule, as in quarterly"
                          " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
                          " engagement once per report."]
     if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
@@ -167,10 +167,10 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
 def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
     """Within a report every finding counts (files of one council may reuse ids); across reports, one engagement's finding counts once.
 
-    The same council's engagement id with the same start and rule in two reports is the same finding
-    (quarterly exports that overlap); it is counted under the last report that holds it.
+    The same council's engagement id and rule in two reports is the same finding (quarterly exports
+    that overlap, a start date corrected); it is counted under the last report that holds it.
     """
-    same = ["la_code", "engagement_id", "start_date", "rule_id"]
+    same = ["la_code", "engagement_id", "rule_id"]
     last = every.group_by(same).agg(pl.col("report").max())
     return every.join(last, on=[*same, "report"], how="semi", nulls_equal=True, maintain_order="left").drop("engagement_id", "file")
 

@@ -7,11 +7,11 @@ totals, and a total that stands in several tables (the region's breaches, in the
 again under agencies, roles and quarters) is one unknown wherever it stands.
 
 The audit is interval reasoning, the attack a reader with a spreadsheet can make: each hidden
-count starts between its bounds (`<5` is 0 to 4, since a zero may be hidden to protect a line;
-`*` is 5 or more), and every line whose total is known narrows the hidden counts in it, over and
-over, until nothing changes. A hidden count narrowed to one value is given away; a cell in one of
-its lines is hidden next (an inner cell of 5 or more first, then a zero, then a line's total, and
-the region's own totals last), and the audit runs again.
+count starts between the bounds its mark gives (`<5` is 1 to 4, `*` is 5 or more), and every line
+whose total is known narrows the hidden counts in it, over and over, until nothing changes. A
+hidden count narrowed to one value is given away; a cell in one of its lines is hidden next (an
+inner count first, then a line's total, the region's own totals last; never a zero, whose `*`
+would be a lie a reader could see through), and the audit runs again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 Shown = int | str
 SECONDARY = "*"
 MANY = 10**15  # no upper bound: a `*` count can be any size
-FALLBACK = (0, 2, 1, 3)  # by rank: an inner count, then a line's total, then a zero, then a repeated total
 TRIALS = 3  # cells of each kind tried, cheapest first, for one that frees a pinned count alone
 
 
@@ -52,7 +51,7 @@ class _Paper:
     """The paper as one system: each count a variable, each line a list of (variable, sign) that sums to zero."""
 
     values: list[int] = field(default_factory=list)
-    rank: list[int] = field(default_factory=list)  # how dear a cell is to hide: inner counts 0, zeros 1, totals 2, repeated totals 3
+    rank: list[int] = field(default_factory=list)  # how dear a cell is to hide: inner counts 0, totals 1, repeated totals 2
     lines: list[list[tuple[int, int]]] = field(default_factory=list)
     line_table: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
@@ -84,7 +83,7 @@ def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]
             cells.append([[] for _ in full])
             continue
         total_row, total_column = height - 1, width - 1 if grid.row_totals else None
-        ids = [[paper.variable(full[r][c], _rank(full[r][c], r == total_row or c == total_column, (r, c) in grid.shared),
+        ids = [[paper.variable(full[r][c], _rank(r == total_row or c == total_column, (r, c) in grid.shared),
                                grid.shared.get((r, c))) for c in range(width)] for r in range(height)]
         for c in range(width):
             paper.line(table, [(ids[r][c], 1) for r in range(total_row)] + [(ids[total_row][c], -1)])
@@ -98,8 +97,8 @@ def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]
             for table, grid in enumerate(cells)]
 
 
-def _rank(value: int, total: bool, repeated: bool) -> int:
-    return 3 if repeated else 1 if value == 0 else 2 if total else 0
+def _rank(total: bool, repeated: bool) -> int:
+    return 2 if repeated else 1 if total else 0
 
 
 def _shown(value: int, hidden: bool, least: int) -> Shown:
@@ -114,38 +113,68 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
     the cheapest cell beside one of them is hidden, so that a later round can; where every cell a
     pinned count hangs together with is hidden already, a table is withheld.
     """
-    on_lines: list[list[int]] = [[] for _ in paper.values]
-    for index, line in enumerate(paper.lines):
-        for v, _ in line:
-            on_lines[v].append(index)
+    on_lines = _lines_of(paper.values, paper.lines)
     withheld: set[int] = set()
+    stuck: set[int] = set()  # pinned counts no single cell frees, until a cell hidden beside them changes that
     while True:
-        low, high = _narrowed(paper.values, hidden, paper.lines, least)
+        low, high = _narrowed(paper.values, hidden, paper.lines, least, on_lines)
         pinned = sorted((v for v in hidden if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
         if not pinned:
             return withheld
-        cell = next((c for c in (_freeing(paper, hidden, on_lines, count, low, high, least) for count in pinned) if c is not None), None)
+        cell = None
+        for count in (v for v in pinned if v not in stuck):
+            cell = _freeing(paper, hidden, on_lines, count, low, high, least)
+            if cell is not None:
+                break
+            stuck.add(count)
+        if cell is None:
+            choices = [_beside(paper, hidden, on_lines, count, low, high) for count in pinned]
+            cell, near = min(choices, key=lambda c: (c[0] is None, _cost(paper, c[0]) if c[0] is not None else (0, 0, 0)))
         if cell is not None:
             hidden.add(cell)
-            continue
-        choices = [_beside(paper, hidden, on_lines, count, low, high) for count in pinned]
-        cell, near = min(choices, key=lambda c: (c[0] is None, FALLBACK[paper.rank[c[0]]] if c[0] is not None else 0,
-                                                 paper.values[c[0]] if c[0] is not None else 0))
-        if cell is not None:
-            hidden.add(cell)
+            stuck -= _component(paper.lines, hidden, on_lines, cell)
             continue
         tables = {paper.line_table[line] for v in near for line in on_lines[v] if paper.lines[line]}
         table = max(tables, key=lambda t: (expendable[t], t))
         withheld.add(table)
+        stuck.clear()
         for line, owner in enumerate(paper.line_table):
             if owner == table:
                 paper.lines[line] = []
 
 
+def _lines_of(values: Sequence[int], lines: Sequence[Sequence[tuple[int, int]]]) -> list[list[int]]:
+    """For each count, the lines it stands on."""
+    on_lines: list[list[int]] = [[] for _ in values]
+    for index, line in enumerate(lines):
+        for v, _ in line:
+            on_lines[v].append(index)
+    return on_lines
+
+
+def _component(lines: Sequence[Sequence[tuple[int, int]]], hidden: set[int], on_lines: list[list[int]], start: int) -> set[int]:
+    """The hidden counts linked to `start` through lines: the only ones whose bounds a change at `start` can move."""
+    found = {start}
+    frontier = [start]
+    while frontier:
+        v = frontier.pop()
+        for line in on_lines[v]:
+            for w, _ in lines[line]:
+                if w in hidden and w not in found:
+                    found.add(w)
+                    frontier.append(w)
+    return found
+
+
 def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int]) -> list[int]:
     """The shown cells on the lines that pin the count, cheapest first."""
-    lines = [line for line in on_lines[pinned] if _bounds_from(paper.lines[line], pinned, low, high) == (low[pinned], high[pinned])]
-    return sorted({v for line in lines for v, _ in paper.lines[line] if v not in hidden}, key=lambda v: (paper.rank[v], paper.values[v], v))
+    lines = [line for line in on_lines[pinned] if paper.lines[line] and _bounds_from(paper.lines[line], pinned, low, high) == (low[pinned], high[pinned])]
+    return sorted({v for line in lines for v, _ in paper.lines[line] if v not in hidden and paper.values[v]}, key=lambda v: _cost(paper, v))
+
+
+def _cost(paper: _Paper, v: int) -> tuple[int, int, int]:
+    """Inner counts before totals, the region's totals last; the smallest first, losing the least."""
+    return paper.rank[v], paper.values[v], v
 
 
 def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int], least: int) -> int | None:
@@ -153,7 +182,8 @@ def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned:
     shown = _culprits(paper, hidden, on_lines, pinned, low, high)
     tried = [cell for rank in sorted({paper.rank[v] for v in shown}) for cell in [v for v in shown if paper.rank[v] == rank][:TRIALS]]
     for cell in tried:
-        trial_low, trial_high = _narrowed(paper.values, hidden | {cell}, paper.lines, least)
+        trial = hidden | {cell}
+        trial_low, trial_high = _narrowed(paper.values, trial, paper.lines, least, on_lines, _component(paper.lines, trial, on_lines, cell))
         if trial_low[pinned] < trial_high[pinned]:
             return cell
     return None
@@ -165,15 +195,15 @@ def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: 
     None, and every count reached, where all the counts it hangs together with are hidden already.
     """
     shown = _culprits(paper, hidden, on_lines, pinned, low, high)
-    if shown:  # a cell other lines hold too (a zero seldom helps), so that a later round can free it
-        return min(shown, key=lambda v: (FALLBACK[paper.rank[v]], paper.values[v], v)), set()
+    if shown:  # a cell other lines hold too, so that a later round can free it
+        return shown[0], set()
     seen = {pinned}
     frontier = [pinned]
     while frontier:
         near = {v for p in frontier for line in on_lines[p] for v, _ in paper.lines[line]}
-        shown = [v for v in near if v not in hidden]
+        shown = [v for v in near if v not in hidden and paper.values[v]]
         if shown:
-            return min(shown, key=lambda v: (FALLBACK[paper.rank[v]], paper.values[v], v)), seen
+            return min(shown, key=lambda v: _cost(paper, v)), seen
         frontier = [v for v in near if v not in seen]
         seen |= near
     return None, seen
@@ -193,15 +223,15 @@ def given_away(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence
     return sorted(v for v in hidden if low[v] == high[v])
 
 
-def _narrowed(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int) -> tuple[list[int], list[int]]:
-    """Each count's bounds once every line has narrowed them as far as it can."""
-    low = [0 if v in hidden and values[v] < least else least if v in hidden else values[v] for v in range(len(values))]
-    high = [least - 1 if v in hidden and values[v] < least else MANY if v in hidden else values[v] for v in range(len(values))]
-    on_lines: list[list[int]] = [[] for _ in values]
-    for index, line in enumerate(lines):
-        for v, _ in line:
-            on_lines[v].append(index)
-    waiting = [i for i, line in enumerate(lines) if any(v in hidden for v, _ in line)]
+def _narrowed(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int,
+              on_lines: list[list[int]] | None = None, within: set[int] | None = None) -> tuple[list[int], list[int]]:
+    """Each count's bounds once every line has narrowed them as far as it can; `within`, only the lines of those hidden counts
+    (a component: the bounds of counts outside it are then left as their marks give them)."""
+    on_lines = on_lines if on_lines is not None else _lines_of(values, lines)
+    low, high = list(values), list(values)
+    for v in hidden if within is None else within:
+        low[v], high[v] = (1, least - 1) if values[v] < least else (least, MANY)
+    waiting = sorted({line for v in (hidden if within is None else within) for line in on_lines[v] if lines[line]})
     queued = set(waiting)
     while waiting:
         index = waiting.pop()

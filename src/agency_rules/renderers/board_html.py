@@ -19,7 +19,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;marg
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:.85em;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:bold;padding:.3em 0}
-td,th{border:1px solid #ccc;padding:.2em .4em;text-align:right}th[scope=row],td.words{text-align:left}
+td,th{border:1px solid #ccc;padding:.2em .4em;text-align:right}th[scope=row],td.words,th.words{text-align:left}
 thead th{background:#f3f3f3;vertical-align:bottom}thead th:first-child{text-align:left}th[scope=row]{font-weight:normal;max-width:16em}tr.total th,tr.total td{font-weight:bold}
 figure{margin:1em 0}svg{max-width:100%;height:auto}.small{color:#555;font-size:.9em}.wide{overflow-x:auto}
 code{font-size:.85em;word-break:break-all}.pair{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}.pair>*{flex:1 1 28em;min-width:0}
@@ -29,7 +29,9 @@ code{font-size:.85em;word-break:break-all}.pair{display:flex;flex-wrap:wrap;gap:
 
 
 def _table(table: BoardTable, id_: str) -> str:
-    head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in [table.row_heading, *table.columns])
+    words = {column for i, column in enumerate(table.columns) if table.rows and all(isinstance(cells[i], str) and cells[i][:1].isalpha()
+                                                                                   for label, cells in table.rows if label != TOTAL)}
+    head = "".join(f"<th scope='col'{' class=words' if c in words else ''}>{escape(c)}</th>" for c in [table.row_heading, *table.columns])
     body = []
     for label, cells in table.rows:
         total = " class='total'" if label == TOTAL else ""
@@ -80,7 +82,8 @@ def render(summary: BoardSummary, out: TextIO) -> None:
     parts.append("<h2>All tables</h2>")
     parts += [_table(t, f"t-{t.key}") for t in summary.tables if t.key not in (breaches.key, quarters.key)]
     parts.append("<h2>Inputs</h2><table><caption>Reports summarised and the exports they checked</caption>"
-                 "<thead><tr><th scope='col'>report</th><th scope='col'>what</th><th scope='col'>SHA-256</th></tr></thead><tbody>")
+                 "<thead><tr><th scope='col' class=words>report</th><th scope='col' class=words>what</th>"
+                 "<th scope='col' class=words>SHA-256</th></tr></thead><tbody>")
     parts += [f"<tr><td class=words>{escape(path)}</td><td class=words>{escape(what)}</td><td class=words><code>{escape(digest)}</code></td></tr>"
               for path, what, digest in summary.inputs()]
     parts.append("</tbody></table></main></body></html>\n")

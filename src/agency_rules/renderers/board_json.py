@@ -27,5 +27,5 @@ def render(summary: BoardSummary, out: TextIO) -> None:
             for t in summary.tables
         ],
     }
-    json.dump(document, out, ensure_ascii=False, indent=1)
+    json.dump(document, out, ensure_ascii=True, indent=1)  # a bidirectional override in an agency's name stays an escape
     out.write("\n")

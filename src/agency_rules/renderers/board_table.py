@@ -27,3 +27,9 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         console.print(shown)
         if table.note:
             console.print(Text(printable(table.note), style="dim"))
+    inputs = Table(title="Reports summarised and the exports they checked", title_justify="left")
+    for heading in ("report", "what", "SHA-256"):
+        inputs.add_column(heading)
+    for path, what, digest in summary.inputs():
+        inputs.add_row(Text(printable(path)), Text(printable(what)), Text(digest))
+    console.print(inputs)

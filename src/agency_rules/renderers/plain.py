@@ -30,14 +30,15 @@ def one_line(text: object) -> str:
     return printable(text).replace("\n", " ").replace("\t", " ")
 
 
-MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]|>]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|^[#+]")
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]|>$~]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|^[#+]")
 
 
 def markdown_cell(text: object) -> str:
     """A Markdown table cell, only ever text: Markdown's own characters, and a `<` or `&` that could open HTML, backslash-escaped.
 
     A backslash escape reads as the character itself, so `<5` and `A & B` stay as they are written
-    in the raw file too; `<script` becomes `\\<script`, which Markdown shows as text.
+    in the raw file too; `<script` becomes `\\<script`, which Markdown shows as text, and `$x$` is
+    not mathematics.
     """
     return MARKDOWN_SPECIAL.sub(lambda found: "\\" + found.group(), one_line(text))
 
