@@ -217,12 +217,6 @@ def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: 
     return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
 
 
-def given_away(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int) -> list[int]:
-    """The hidden counts that interval reasoning over the lines pins to one value."""
-    low, high = _narrowed(values, hidden, lines, least)
-    return sorted(v for v in hidden if low[v] == high[v])
-
-
 def _narrowed(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int,
               on_lines: list[list[int]] | None = None, within: set[int] | None = None) -> tuple[list[int], list[int]]:
     """Each count's bounds once every line has narrowed them as far as it can; `within`, only the lines of those hidden counts
