@@ -10,8 +10,10 @@ The audit is interval reasoning, the attack a reader with a spreadsheet can make
 count starts between the bounds its mark gives (`<5` is 1 to 4, `*` is 5 or more), and every line
 whose total is known narrows the hidden counts in it, over and over, until nothing changes. A
 hidden count narrowed to one value is given away; a cell in one of its lines is hidden next (an
-inner count first, then a line's total, the region's own totals last; never a zero, whose `*`
-would be a lie a reader could see through), and the audit runs again.
+inner count first, then a line's total; never a zero, whose `*` would be a lie a reader could see
+through), and the audit runs again. Where no such cell helps, the table that pins the count is
+withheld whole if it is one of the paper's lesser tables (agencies, roles, quarters, rows); in the
+council tables the region's own total is hidden first, and the table withheld only if that fails.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 Shown = int | str
 SECONDARY = "*"
 MANY = 10**15  # no upper bound: a `*` count can be any size
+REPEATED = 2  # the rank of a total that stands in several tables
+EXPENDABLE = 2  # tables this expendable or more are withheld before a repeated total is hidden
 TRIALS = 3  # cells of each kind tried, cheapest first, for one that frees a pinned count alone
 
 
@@ -98,7 +102,7 @@ def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]
 
 
 def _rank(total: bool, repeated: bool) -> int:
-    return 2 if repeated else 1 if total else 0
+    return REPEATED if repeated else 1 if total else 0
 
 
 def _shown(value: int, hidden: bool, least: int) -> Shown:
@@ -127,15 +131,16 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
             if cell is not None:
                 break
             stuck.add(count)
-        if cell is None:
-            choices = [_beside(paper, hidden, on_lines, count, low, high) for count in pinned]
-            cell, near = min(choices, key=lambda c: (c[0] is None, _cost(paper, c[0]) if c[0] is not None else (0, 0, 0)))
+        table = _to_withhold(paper, on_lines, pinned, low, high, expendable)
+        council = expendable[table] < EXPENDABLE  # a council table: cells further out, then a repeated total, go before it does
+        for most in (1, REPEATED) if council else (1,):
+            if cell is None:
+                choices = [c for c in (_beside(paper, hidden, on_lines, count, low, high, most, council) for count in pinned) if c is not None]
+                cell = min(choices, key=lambda c: _cost(paper, c)) if choices else None
         if cell is not None:
             hidden.add(cell)
             stuck -= _component(paper.lines, hidden, on_lines, cell)
             continue
-        tables = {paper.line_table[line] for v in near for line in on_lines[v] if paper.lines[line]}
-        table = max(tables, key=lambda t: (expendable[t], t))
         withheld.add(table)
         stuck.clear()
         for line, owner in enumerate(paper.line_table):
@@ -166,10 +171,16 @@ def _component(lines: Sequence[Sequence[tuple[int, int]]], hidden: set[int], on_
     return found
 
 
-def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int]) -> list[int]:
-    """The shown cells on the lines that pin the count, cheapest first."""
+def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
+              most: int = 1) -> list[int]:
+    """The shown cells of rank `most` or less on the lines that pin the count, cheapest first."""
     lines = [line for line in on_lines[pinned] if paper.lines[line] and _bounds_from(paper.lines[line], pinned, low, high) == (low[pinned], high[pinned])]
-    return sorted({v for line in lines for v, _ in paper.lines[line] if v not in hidden and paper.values[v]}, key=lambda v: _cost(paper, v))
+    return sorted({v for line in lines for v, _ in paper.lines[line] if _may_hide(paper, hidden, v, most)}, key=lambda v: _cost(paper, v))
+
+
+def _may_hide(paper: _Paper, hidden: set[int], v: int, most: int) -> bool:
+    """A shown count of rank `most` or less, never a zero: a `*` over a zero is a mark a reader could see through."""
+    return v not in hidden and paper.values[v] > 0 and paper.rank[v] <= most
 
 
 def _cost(paper: _Paper, v: int) -> tuple[int, int, int]:
@@ -189,24 +200,32 @@ def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned:
     return None
 
 
-def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int]) -> tuple[int | None, set[int]]:
-    """The likeliest cell to hide next to a count no single cell frees: on a line that pins it, else outwards line by line.
-
-    None, and every count reached, where all the counts it hangs together with are hidden already.
+def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
+            most: int, outwards: bool) -> int | None:
+    """The likeliest cell of rank `most` or less to hide next to a count no single cell frees: on a line that pins it, else
+    (`outwards`) line by line further out. None where no such cell is left.
     """
-    shown = _culprits(paper, hidden, on_lines, pinned, low, high)
-    if shown:  # a cell other lines hold too, so that a later round can free it
-        return shown[0], set()
+    shown = _culprits(paper, hidden, on_lines, pinned, low, high, most)
+    if shown or not outwards:  # a cell other lines hold too, so that a later round can free it
+        return shown[0] if shown else None
     seen = {pinned}
     frontier = [pinned]
     while frontier:
         near = {v for p in frontier for line in on_lines[p] for v, _ in paper.lines[line]}
-        shown = [v for v in near if v not in hidden and paper.values[v]]
+        shown = [v for v in near if _may_hide(paper, hidden, v, most)]
         if shown:
-            return min(shown, key=lambda v: _cost(paper, v)), seen
+            return min(shown, key=lambda v: _cost(paper, v))
         frontier = [v for v in near if v not in seen]
         seen |= near
-    return None, seen
+    return None
+
+
+def _to_withhold(paper: _Paper, on_lines: list[list[int]], pinned: list[int], low: list[int], high: list[int], expendable: list[int]) -> int:
+    """The most expendable table holding a line that pins a count: withholding a table the count does not hang on frees nothing."""
+    pinning = [line for count in pinned for line in on_lines[count]
+               if paper.lines[line] and _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
+    lines = pinning or [line for count in pinned for line in on_lines[count] if paper.lines[line]]
+    return max({paper.line_table[line] for line in lines}, key=lambda t: (expendable[t], t))
 
 
 def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int]) -> tuple[int, int]:
