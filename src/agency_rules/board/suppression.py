@@ -174,7 +174,7 @@ def _component(lines: Sequence[Sequence[tuple[int, int]]], hidden: set[int], on_
 def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
               most: int = 1) -> list[int]:
     """The shown cells of rank `most` or less on the lines that pin the count, cheapest first."""
-    lines = [line for line in on_lines[pinned] if paper.lines[line] and _bounds_from(paper.lines[line], pinned, low, high) == (low[pinned], high[pinned])]
+    lines = _pinning(paper, on_lines, pinned, low, high)
     return sorted({v for line in lines for v, _ in paper.lines[line] if _may_hide(paper, hidden, v, most)}, key=lambda v: _cost(paper, v))
 
 
@@ -222,10 +222,14 @@ def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: 
 
 def _to_withhold(paper: _Paper, on_lines: list[list[int]], pinned: list[int], low: list[int], high: list[int], expendable: list[int]) -> int:
     """The most expendable table holding a line that pins a count: withholding a table the count does not hang on frees nothing."""
-    pinning = [line for count in pinned for line in on_lines[count]
-               if paper.lines[line] and _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
+    pinning = [line for count in pinned for line in _pinning(paper, on_lines, count, low, high)]
     lines = pinning or [line for count in pinned for line in on_lines[count] if paper.lines[line]]
     return max({paper.line_table[line] for line in lines}, key=lambda t: (expendable[t], t))
+
+
+def _pinning(paper: _Paper, on_lines: list[list[int]], count: int, low: list[int], high: list[int]) -> list[int]:
+    """The lines that by themselves pin the count to the bounds the audit found."""
+    return [line for line in on_lines[count] if paper.lines[line] and _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
 
 
 def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int]) -> tuple[int, int]:
