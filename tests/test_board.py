@@ -52,7 +52,7 @@ def test_a_board_summary_counts_by_council_and_rule_and_hides_small_counts(tmp_p
     assert notice["Medway"][column] == "*"  # 15 - 12 would give Kent's 3: Medway's count is hidden with it
     assert audit(summary) == []
     assert rows_of(summary, "rows_by_council") == {"Kent": [13, 0], "Medway": [14, 0], "Total": [27, 0]}
-    assert rows_of(summary, "by_quarter")["2025 Q4"] == [15, 0, "-"]
+    assert rows_of(summary, "by_quarter")["2025 Q4"] == [15, 0, "n/a"]
     assert rows_of(summary, "by_agency") == {"Oakfield": [15, 0], "Total": [15, 0]}
     assert board(str(kent), str(medway), "--suppress-below", "3")["tables"][1]["rows"][0]["cells"][column] == 3
 
@@ -113,7 +113,7 @@ def test_quarters_run_from_the_first_to_the_last_with_the_change_in_breaches(tmp
     a = report(tmp_path, engagements(tmp_path, "a", KENT, breaches=6, clean=0, start="2025-02-10"))
     b = report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=9, clean=0, start="2025-08-01"))
     quarters = rows_of(board(str(a), str(b)), "by_quarter")
-    assert quarters == {"2025 Q1": [6, 0, "-"], "2025 Q2": [0, 0, "-6"], "2025 Q3": [9, 0, "+9"], "Total": [15, 0, ""]}
+    assert quarters == {"2025 Q1": [6, 0, "n/a"], "2025 Q2": [0, 0, "-6"], "2025 Q3": [9, 0, "+9"], "Total": [15, 0, ""]}
 
 
 def test_a_report_of_another_ruleset_is_refused_even_for_the_same_export(tmp_path: Path) -> None:
@@ -204,7 +204,8 @@ def test_separate_reports_say_that_cooling_off_across_them_went_unchecked(tmp_pa
 def test_every_format_names_each_rule_with_its_title_and_region_total(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     rules = {r["rule_id"]: r for r in board(str(kent))["rules"]}
-    assert rules["NOTICE001"] == {"rule_id": "NOTICE001", "title": "Six weeks' reciprocal notice", "breaches": 7}
+    assert rules["NOTICE001"] == {"rule_id": "NOTICE001", "title": "Six weeks' reciprocal notice", "breaches": 7,
+                                  "evaluated_for": "every engagement"}
     for fmt in ("table", "md", "html"):
         code, out, _ = run("summary", str(kent), "--format", fmt)
         out = html.unescape(out) if fmt == "html" else out
@@ -269,3 +270,15 @@ def test_the_board_json_writes_controls_in_names_as_escapes(tmp_path: Path) -> N
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="Oak\u202efield"))
     code, out, _ = run("summary", str(kent), "--format", "json")
     assert code == 0 and "\u202e" not in out and "\\u202e" in out
+
+
+def test_a_rule_evaluated_for_no_engagement_says_so_and_is_never_a_zero(tmp_path: Path) -> None:
+    """Without a cap table the cap rules evaluate nothing: the board reads 'not evaluated', not 0 breaches."""
+    kent = json.loads(report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1)).read_text())
+    assert kent["summary"]["by_rule"]["CAP001"]["not_evaluated"] == 8  # what the test stands on
+    paper = board(str(tmp_path / "kent.json"))
+    rules = {r["rule_id"]: r for r in paper["rules"]}
+    assert rules["CAP001"]["breaches"] == "not evaluated" and rules["CAP001"]["evaluated_for"] == "no engagement"
+    assert "CAP001" not in next(t for t in paper["tables"] if t["key"] == "breach_by_council_and_rule")["columns"]
+    code, out, _ = run("summary", str(tmp_path / "kent.json"), "--format", "md")
+    assert code == 0 and "| CAP001 |" in out and "not evaluated" in out and "not known, not zero" in out

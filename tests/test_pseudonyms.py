@@ -7,7 +7,12 @@ from __future__ import annotations
 import base64
 import codecs
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +28,8 @@ from .test_regional import make_key
 KEY = bytes(range(32))
 PSEUDONYM = re.compile(r"P-[0-9a-f]{20}")
 # What a reader would still recognise as a registration number, once the pseudonyms are taken out.
-IN_CLEAR = re.compile(r"(?i)SW[ ]*[-_.:/#]?[ ]*[1-9](?:[ ]*[0-9]){0,5}(?![0-9])|(?<![0-9])[1-9][0-9]{5}(?![0-9])")
+IN_CLEAR = re.compile(r"(?i)SW[ ]*[-_.:/#]?[ ]*[1-9](?:[ ]*[0-9]){0,5}(?![0-9])|(?<![0-9])[1-9][0-9]{5}(?![0-9])"
+                      r"|(?<![0-9])(?<![0-9] )[1-9](?: ?[0-9]){5}(?! ?[0-9])")
 
 
 def p(number: str) -> str:
@@ -42,6 +48,11 @@ def p(number: str) -> str:
     ("\u017fw12/E", p("SW12") + "/E"),  # a long s upper-cases to S, so the reader takes it
     ("ref SW: 12", "ref " + p("SW12")),
     ("x310005y", "x" + p("SW310005") + "y"),
+    ("310 002", p("SW310002")),  # six digits with spaces, as the reader takes them
+    ("paid to 310 005-A1 on 2025 04 01", "paid to " + p("SW310005") + "-A1 on 2025 04 01"),  # a date is not a number
+    ("ref 12 310005", "ref 12 " + p("SW310005")),  # a count a space before six digits does not hide them
+    ("SW310001 2024", p("SW310001") + " 2024"),  # a complete number, then a year
+    ("P-0123456789abcdef0123310007", "P-0123456789abcdef0123" + p("SW310007")),  # digits glued to a pseudonym
 ])
 def test_every_form_of_a_number_is_replaced_whole_whatever_stands_around_it(text: str, expected: str) -> None:
     assert with_pseudonyms(text, KEY) == expected
@@ -49,7 +60,8 @@ def test_every_form_of_a_number_is_replaced_whole_whatever_stands_around_it(text
 
 @pytest.mark.parametrize("text", [
     "2025-04-01 00:00:00", "01/04/2025", "E10000016", "1,050.00", "E-12345", "1234567", "SW1234567", "SW012345", "SW0",
-    "P-0a1b2c3d4e5f60718293", "P-123456789012345678ab", "Swindon Social Care", "NSW", "",
+    "P-0a1b2c3d4e5f60718293", "P-123456789012345678ab", "Swindon Social Care", "NSW", "", "2025 04 01",
+    "01632 960 001", "310 005 1",
 ])
 def test_text_that_holds_no_registration_number_is_left_as_it_is(text: str) -> None:
     assert with_pseudonyms(text, KEY) == text
@@ -70,7 +82,11 @@ def texts(draw: st.DrawFn) -> tuple[str, list[str]]:
     for _ in range(draw(st.integers(1, 4))):
         digits = draw(NUMBERS)
         prefixed = len(digits) < 6 or draw(st.booleans())  # six digits may stand alone
+        if not prefixed and draw(st.booleans()):  # six digits alone, a space between two of them (`310 005`)
+            cut = draw(st.integers(1, 5))
+            digits = digits[:cut] + " " + digits[cut:]
         text += (draw(FORMS).format(digits) if prefixed else digits) + draw(EDGE) + draw(MIDDLE) + draw(EDGE)
+        digits = digits.replace(" ", "")
         placed.append("SW" + digits)
     return text, placed
 
@@ -200,9 +216,23 @@ def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_pa
         code, out, err = pseudonymise(tmp_path, key, "--passphrase", files=[given])
         assert code == 2 and "is the --key-file, a key, not an export; its content is not shown" in err
         assert words[:12] not in out + err
-    for command in ([], ["columns"]):  # a passphrase given to the check: one cell, never shown
-        code, out, err = run(*command, str(key))
-        assert code == 2 and words[:12] not in out + err and "one cell, not shown" in out + err
+    commas = key_file(tmp_path / "phrase.txt", b"my region's passphrase, with commas, is long enough\n")
+    for given in (key, commas):  # a passphrase given to the check, with commas or without: never shown
+        for command in ([given], ["columns", given], [compliant_export(tmp_path), "--history", given]):
+            code, out, err = run(*map(str, command))
+            assert code == 2 and words[:12] not in out + err and "its content is not shown" in out + err, command
+
+
+def compliant_export(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "e.csv", [COMPLIANT])
+
+
+def test_a_header_only_export_naming_its_columns_is_still_read_as_an_empty_export(tmp_path: Path) -> None:
+    """The one-line refusal is for lines naming no column: an export with a header and no rows is checked (0 rows)."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("engagement_id,worker_id,la_code,role,start_date\n")
+    code, out, err = run(str(empty))
+    assert code == 0 and "0 rows read" in out, err
 
 
 def test_no_written_row_holds_a_number_beside_a_pseudonym(tmp_path: Path) -> None:
@@ -290,3 +320,21 @@ def test_blank_lines_stay_blank_so_the_check_reads_as_many_rows_as_the_councils(
     assert code == 0, err
     for checked in (path, tmp_path / "out" / "e.csv"):
         assert json.loads(run(str(checked), "--format", "json")[1])["summary"]["rows_read"] == 2
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_run_killed_part_way_leaves_nothing_in_the_output_folder(tmp_path: Path, signum: int) -> None:
+    """A job killed while reading (here: waiting on a pipe no one writes) removes the names it took in --output-dir."""
+    key = make_key(tmp_path / "region.key")
+    kent, pipe = write_csv(tmp_path / "kent.csv", [COMPLIANT]), tmp_path / "medway.csv"
+    os.mkfifo(pipe)
+    out = tmp_path / "out"
+    job = subprocess.Popen([sys.executable, "-m", "agency_rules", "pseudonymise", str(kent), str(pipe), "--key-file", str(key),
+                            "--output-dir", str(out)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / "medway.csv").exists() and time.monotonic() < deadline:  # both names taken: it now reads
+        time.sleep(0.05)
+    job.send_signal(signum)
+    _, err = job.communicate(timeout=60)
+    assert job.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err
+    assert list(out.iterdir()) == []

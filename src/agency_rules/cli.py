@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -540,8 +541,24 @@ def implied_check(argv: list[str]) -> bool:
     return bool(argv) and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version")
 
 
+class Stopped(BaseException):
+    """Ctrl-C, SIGTERM or SIGHUP (a closed terminal, a job killed), raised where the run stands, so it cleans up on
+    its way out: no half-written report, no empty file claimed in --output-dir, and no .partial file left behind.
+    Not a KeyboardInterrupt, which typer turns into a silent exit; nothing but main() catches it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main() -> None:
     argv = sys.argv[1:]
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         group = typer.main.get_command(app)
         command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
@@ -549,9 +566,9 @@ def main() -> None:
         status = 0
     except SystemExit as done:
         status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR
-    except KeyboardInterrupt:
+    except Stopped as stopped:
         Console(stderr=True).print("agency-check: interrupted; no report was written", markup=False)
-        status = 130
+        status = 128 + stopped.signum
     except Exception as error:  # the last guard: a user sees a message, never a traceback
         if os.environ.get("AGENCY_RULES_DEBUG"):
             raise

@@ -41,8 +41,10 @@ NEW_KEY = "agency-check pseudonymise --new-key FILE"
 
 
 def new_key(path: Path) -> None:
-    """A fresh random key, readable by its owner only; an existing file is never replaced (its pseudonyms would be orphaned)."""
+    """A fresh random key, readable by its owner only, in a folder made for it (the owner's only) if missing; an
+    existing file is never replaced (its pseudonyms would be orphaned)."""
     try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise InputError(f"{path}: already exists; a new key there would make every pseudonym made with the old one unmatchable. Choose another name") from None
@@ -148,7 +150,7 @@ def with_pseudonyms(text: str, key: bytes) -> str:
     def replaced(match: re.Match[str]) -> str:
         if match["pseudonym"]:
             return match[0]
-        return pseudonym(key, "SW" + (match["prefixed"] or match["bare"]).replace(" ", ""))
+        return pseudonym(key, "SW" + (match["prefixed"] or match["bare"] or match["spaced"]).replace(" ", ""))
     return NUMBER.sub(replaced, text)
 
 

@@ -24,7 +24,7 @@ from ..inputs.files import InputError, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
 from ..terms import REPORTED, ROLES
-from ..worker_ids import without_worker_ids
+from ..worker_ids import without_worker_id, without_worker_ids
 
 FINDING_COLUMNS = {"file": pl.String, "engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String,
                    "rule_id": pl.String, "outcome": pl.String, "start_date": pl.Date}  # the file and id only to count a finding once; never shown
@@ -114,6 +114,7 @@ class CouncilReport:
     rows_checked: int
     rows_rejected: int
     rules: list[str]
+    not_evaluated: dict[str, int]  # each rule's engagements checked that it could not evaluate (a cap not configured)
     checked_by_council: dict[str, int]
     findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
@@ -199,11 +200,12 @@ def _read(path: Path, place: int) -> CouncilReport:
     findings = pl.DataFrame([{k: getattr(f, k) for k in FINDING_COLUMNS} for f in report.findings], schema=FINDING_COLUMNS, orient="row")
     findings = findings.with_columns(without_worker_ids(findings["agency"]))  # 'Locum SW310001 Ltd' names a worker
     rejected = pl.DataFrame({"la_code": [r.la_code for r in report.rejected_rows]}, schema={"la_code": pl.String})
-    inputs = [i.model_dump() for i in report.inputs]
+    inputs = [{**i.model_dump(), "path": without_worker_id(i.path)} for i in report.inputs]  # a file named after a worker
     by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
-    return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), report.ruleset, list(report.overlays), inputs,
-                         report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected, list(report.summary.by_rule),
-                         by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
+    not_evaluated = {rule: counts.get("not_evaluated", 0) for rule, counts in report.summary.by_rule.items()}
+    return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), report.ruleset, [without_worker_id(o) for o in report.overlays],
+                         inputs, report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected,
+                         list(report.summary.by_rule), not_evaluated, by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
 
 
 class _Twice(ValueError):

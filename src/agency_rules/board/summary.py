@@ -18,11 +18,13 @@ from ..tomlfiles import RuleFileError
 from ..regions import council_names
 from ..terms import BREACH, ROLE_WORDS, UNKNOWN
 from .reports import CouncilReport
-from .suppression import Grid, Shown, protect
+from .suppression import Cell, Grid, Shown, protect
 
 TOTAL = "Total"
 NOT_READABLE = "council not readable"
 OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
+NOT_EVALUATED = "not evaluated"
+WITHHELD_MARK = "withheld"
 WITHHELD = "Not published: no hiding of single counts could keep a small count in this table from being worked out, so it is withheld whole."
 EXPENDABLE = {"by_role": 5, "by_quarter": 4, "by_agency": 3, "rows_by_council": 2, f"{UNKNOWN}_by_council_and_rule": 1}  # withheld first
 
@@ -49,6 +51,7 @@ class BoardSummary:
     tables: list[BoardTable]
     notes: list[str]
     rule_titles: dict[str, str]
+    evaluated: dict[str, str]  # each rule: evaluated for every, some or no engagement (a cap not configured)
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
@@ -58,11 +61,17 @@ class BoardSummary:
         return rows[-1][1][0] if rows else "an unpublished number of"
 
     def by_rule(self) -> BoardTable:
-        """The region's breaches by rule: the council table's total row, with each rule's title."""
-        totals = dict(self.table(f"{BREACH}_by_council_and_rule").rows).get(TOTAL, [])
-        rules = self.table(f"{BREACH}_by_council_and_rule").columns[:-1]
-        return BoardTable("breach_by_rule", "Breaches by rule, all councils", "rule", ["title", "breaches"],
-                          [(rule, [self.rule_titles.get(rule, ""), count]) for rule, count in zip(rules, totals)])
+        """The region's breaches by rule: the council table's total row, with each rule's title; a rule evaluated for no
+        engagement says so rather than 0, since no breach found is not no breach."""
+        table = self.table(f"{BREACH}_by_council_and_rule")
+        totals = dict(zip(table.columns[:-1], dict(table.rows).get(TOTAL, [])))
+        return BoardTable("breach_by_rule", "Breaches by rule, all councils", "rule", ["title", "breaches", "evaluated for"],
+                          [(rule, [self.rule_titles.get(rule, ""), totals.get(rule, WITHHELD_MARK if table.note == WITHHELD else NOT_EVALUATED),
+                                   f"{scope} engagement{'s' if scope == 'some' else ''}"])
+                           for rule, scope in self.evaluated.items()],
+                          note="" if set(self.evaluated.values()) <= {"every"} else
+                          "A rule is not evaluated for an engagement when the reports give it no configuration (a cap's value, say):"
+                          " its breaches there are not known, not zero.")
 
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
@@ -129,7 +138,8 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
                          " through an agency by another council inside the cooling-off period is found only where one report pooled both"
                          " councils' exports (agency-check a.csv b.csv --format json): cooling-off across the councils of different"
                          " reports was not checked."]
-    rules = list(dict.fromkeys(rule for r in reports for rule in r.rules))
+    evaluated = _evaluated(reports)
+    rules = [rule for rule, scope in evaluated.items() if scope != "no"]  # a column of zeros not evaluated would read as none found
     names = council_names()
     checked: dict[str, int] = {}
     for r in reports:
@@ -155,13 +165,32 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
                              [blank if v is None else ROLE_WORDS.get(str(v), str(v)) if column == "role" else str(v) for v in values],
                              [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values], row_totals=False))
     drafts.append(_by_quarter(findings))
-    shown = protect([d.grid() for d in drafts], least)
+    shown = protect([d.grid() for d in drafts], least, _limits(drafts))
     tables = [BoardTable(d.key, d.title, d.heading, d.columns + ([TOTAL] if d.row_totals else []), list(zip([*d.labels, TOTAL], grid)), d.note)
               if d.counts and grid is not None else BoardTable(d.key, d.title, d.heading, d.columns, [], d.note if grid is not None else WITHHELD)
               for d, grid in zip(drafts, shown)]
     tables[-1] = _with_change(tables[-1])
     overlays = sorted({o for r in reports for o in r.overlays})
-    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, rule_titles(reports[0].ruleset, overlays))
+    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, rule_titles(reports[0].ruleset, overlays),
+                        evaluated)
+
+
+def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:
+    """Each rule, in the reports' order: evaluated for 'every', 'some' or 'no' engagement checked."""
+    scopes = {}
+    for rule in dict.fromkeys(rule for r in reports for rule in r.rules):
+        missed = sum(r.not_evaluated.get(rule, 0) for r in reports)
+        checked = sum(r.rows_checked for r in reports if rule in r.rules)
+        scopes[rule] = "every" if missed == 0 else "no" if missed >= checked else "some"
+    return scopes
+
+
+def _limits(drafts: list[_Draft]) -> list[tuple[list[Cell], Cell]]:
+    """A council's breaches and unknowns of one rule are findings about its engagements checked, at most one each: a reader
+    who sees that council's engagements checked knows this too. So does one of the region's rule totals."""
+    rows, breaches = drafts[0], drafts[1]
+    places = [(i, i) for i in range(len(breaches.counts))] + [(len(breaches.counts), len(rows.counts))]  # each council, then the region
+    return [([(1, row, rule), (2, row, rule)], (0, checked, 0)) for row, checked in places for rule in range(len(breaches.columns))]
 
 
 def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
@@ -189,7 +218,7 @@ def _by_quarter(findings: pl.DataFrame) -> _Draft:
         span = pl.select(quarter(pl.date_range(first.replace(day=1), last, interval="1mo")).unique(maintain_order=True)).to_series().to_list()
     return _Draft("by_quarter", "Breaches and unknown outcomes by quarter of engagement start", "quarter", ["breaches", "unknown"], span,
                   [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span], row_totals=False,
-                  note="Change is the difference in breaches from the quarter before; it is hidden where either count is.")
+                  note="Change is the difference in breaches from the quarter before (n/a for the first); it is hidden where either count is.")
 
 
 def _with_change(table: BoardTable) -> BoardTable:
@@ -200,7 +229,7 @@ def _with_change(table: BoardTable) -> BoardTable:
         if label == TOTAL:
             change: Shown = ""
         elif previous is None:
-            change = "-"
+            change = "n/a"  # no quarter before: a '-' would read as a fall
         elif isinstance(cells[0], int) and isinstance(previous, int):
             change = f"{cells[0] - previous:+d}"
         else:

@@ -10,10 +10,11 @@ The audit is interval reasoning, the attack a reader with a spreadsheet can make
 count starts between the bounds its mark gives (`<5` is 1 to 4, `*` is 5 or more), and every line
 whose total is known narrows the hidden counts in it, over and over, until nothing changes. A
 hidden count narrowed to one value is given away; a cell in one of its lines is hidden next (an
-inner count first, then a line's total; never a zero, whose `*` would be a lie a reader could see
-through), and the audit runs again. Where no such cell helps, the table that pins the count is
-withheld whole if it is one of the paper's lesser tables (agencies, roles, quarters, rows); in the
-council tables the region's own total is hidden first, and the table withheld only if that fails.
+inner count first, then a line's total; never a zero, which a reader would rightly take for a
+count of 1 to 4 nearly always, so that it would protect nothing), and the audit runs again. Where
+no such cell helps, the table that pins the count is withheld whole if it is one of the paper's
+lesser tables (agencies, roles, quarters, rows); in the council tables the region's own total is
+hidden first, and the table withheld only if that fails.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ Shown = int | str
 SECONDARY = "*"
 MANY = 10**15  # no upper bound: a `*` count can be any size
 REPEATED = 2  # the rank of a total that stands in several tables
+SLACK = 3  # the rank of a limit's slack, which is never shown
 EXPENDABLE = 2  # tables this expendable or more are withheld before a repeated total is hidden
 TRIALS = 3  # cells of each kind tried, cheapest first, for one that frees a pinned count alone
 
@@ -59,6 +61,7 @@ class _Paper:
     lines: list[list[tuple[int, int]]] = field(default_factory=list)
     line_table: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
+    slack: set[int] = field(default_factory=set)  # the room left under a limit: never shown, 0 or more, nobody's count
 
     def variable(self, value: int, rank: int, name: str | None) -> int:
         if name is not None and name in self.names:
@@ -76,8 +79,16 @@ class _Paper:
         self.line_table.append(table)
 
 
-def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]:
-    """Each grid with its totals as the paper shows it (counts, `<least` or `*`), or None where it must be withheld whole."""
+Cell = tuple[int, int, int]  # (grid, row, column), totals included
+
+
+def protect(grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[Cell], Cell]] = ()) -> list[list[list[Shown]] | None]:
+    """Each grid with its totals as the paper shows it (counts, `<least` or `*`), or None where it must be withheld whole.
+
+    `limits` are what a reader knows beyond the sums: cells that together cannot exceed another (a council's breaches
+    and unknowns of one rule, at most its engagements checked). Each is a line with a slack of 0 or more, owned by the
+    limiting cell's grid.
+    """
     paper = _Paper()
     cells: list[list[list[int]]] = []
     for table, grid in enumerate(grids):
@@ -95,7 +106,14 @@ def protect(grids: Sequence[Grid], least: int) -> list[list[list[Shown]] | None]
             for r in range(height):
                 paper.line(table, [(ids[r][c], 1) for c in range(total_column)] + [(ids[r][total_column], -1)])
         cells.append(ids)
-    hidden = {v for v, value in enumerate(paper.values) if 0 < value < least}
+    for parts, limit in limits:
+        if not all(c < len(cells[g][r]) for g, r, c in [*parts, limit]):  # a table with no columns: nothing published to limit
+            continue
+        terms = [(cells[g][r][c], 1) for g, r, c in parts]
+        slack = paper.variable(paper.values[cells[limit[0]][limit[1]][limit[2]]] - sum(paper.values[v] for v, _ in terms), SLACK, None)
+        paper.slack.add(slack)
+        paper.line(limit[0], [*terms, (slack, 1), (cells[limit[0]][limit[1]][limit[2]], -1)])
+    hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | paper.slack
     withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
     return [None if table in withheld else [[_shown(paper.values[v], v in hidden, least) for v in row] for row in grid]
             for table, grid in enumerate(cells)]
@@ -121,13 +139,16 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
     withheld: set[int] = set()
     stuck: set[int] = set()  # pinned counts no single cell frees, until a cell hidden beside them changes that
     while True:
-        low, high = _narrowed(paper.values, hidden, paper.lines, least, on_lines)
-        pinned = sorted((v for v in hidden if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
+        low, high = _narrowed(paper, hidden, least, on_lines)
+        pinned = sorted((v for v in hidden - paper.slack if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
+        jointly = not pinned  # none pinned by a line alone: any the lines fix taken together?
+        if jointly:
+            pinned = sorted(_determined(paper, hidden, low, high, on_lines) - paper.slack, key=lambda v: (-paper.rank[v], v))
         if not pinned:
             return withheld
         cell = None
         for count in (v for v in pinned if v not in stuck):
-            cell = _freeing(paper, hidden, on_lines, count, low, high, least)
+            cell = _freeing(paper, hidden, on_lines, count, low, high, least, jointly)
             if cell is not None:
                 break
             stuck.add(count)
@@ -179,7 +200,8 @@ def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned
 
 
 def _may_hide(paper: _Paper, hidden: set[int], v: int, most: int) -> bool:
-    """A shown count of rank `most` or less, never a zero: a `*` over a zero is a mark a reader could see through."""
+    """A shown count of rank `most` or less, never a zero: a reader would take a hidden zero for a count of 1 to 4, and
+    rightly so nearly always, so a hidden zero protects nothing."""
     return v not in hidden and paper.values[v] > 0 and paper.rank[v] <= most
 
 
@@ -188,16 +210,23 @@ def _cost(paper: _Paper, v: int) -> tuple[int, int, int]:
     return paper.rank[v], paper.values[v], v
 
 
-def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int], least: int) -> int | None:
-    """The cheapest shown cell that, hidden alone, frees the pinned count: a few of each kind are tried."""
+def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int], least: int,
+             jointly: bool = False) -> int | None:
+    """The cheapest shown cell that, hidden alone, frees the pinned count and pins nothing in its place; else the cheapest that
+    frees it. A few of each kind are tried. (Hiding a count just over the threshold beside a small one often frees the small
+    one but is pinned itself, its `*` giving it away, and a line's total would be hidden next, then the region's.)"""
     shown = _culprits(paper, hidden, on_lines, pinned, low, high)
     tried = [cell for rank in sorted({paper.rank[v] for v in shown}) for cell in [v for v in shown if paper.rank[v] == rank][:TRIALS]]
+    freeing = None
     for cell in tried:
         trial = hidden | {cell}
-        trial_low, trial_high = _narrowed(paper.values, trial, paper.lines, least, on_lines, _component(paper.lines, trial, on_lines, cell))
-        if trial_low[pinned] < trial_high[pinned]:
-            return cell
-    return None
+        linked = _component(paper.lines, trial, on_lines, cell)
+        trial_low, trial_high = _narrowed(paper, trial, least, on_lines, linked)
+        if trial_low[pinned] < trial_high[pinned] and not (jointly and pinned in _determined(paper, trial, trial_low, trial_high, on_lines, linked)):
+            if all(trial_low[v] < trial_high[v] for v in linked - paper.slack):
+                return cell
+            freeing = cell if freeing is None else freeing
+    return freeing
 
 
 def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
@@ -228,8 +257,12 @@ def _to_withhold(paper: _Paper, on_lines: list[list[int]], pinned: list[int], lo
 
 
 def _pinning(paper: _Paper, on_lines: list[list[int]], count: int, low: list[int], high: list[int]) -> list[int]:
-    """The lines that by themselves pin the count to the bounds the audit found."""
-    return [line for line in on_lines[count] if paper.lines[line] and _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
+    """The lines that by themselves pin the count to the bounds the audit found; for a count the lines fix only together,
+    every line it stands on."""
+    lines = [line for line in on_lines[count] if paper.lines[line]]
+    if low[count] < high[count]:
+        return lines
+    return [line for line in lines if _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
 
 
 def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int]) -> tuple[int, int]:
@@ -240,14 +273,14 @@ def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: 
     return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
 
 
-def _narrowed(values: Sequence[int], hidden: set[int], lines: Sequence[Sequence[tuple[int, int]]], least: int,
-              on_lines: list[list[int]] | None = None, within: set[int] | None = None) -> tuple[list[int], list[int]]:
+def _narrowed(paper: _Paper, hidden: set[int], least: int, on_lines: list[list[int]],
+              within: set[int] | None = None) -> tuple[list[int], list[int]]:
     """Each count's bounds once every line has narrowed them as far as it can; `within`, only the lines of those hidden counts
     (a component: the bounds of counts outside it are then left as their marks give them)."""
-    on_lines = on_lines if on_lines is not None else _lines_of(values, lines)
+    values, lines = paper.values, paper.lines
     low, high = list(values), list(values)
     for v in hidden if within is None else within:
-        low[v], high[v] = (1, least - 1) if values[v] < least else (least, MANY)
+        low[v], high[v] = (0, MANY) if v in paper.slack else (1, least - 1) if values[v] < least else (least, MANY)
     waiting = sorted({line for v in (hidden if within is None else within) for line in on_lines[v] if lines[line]})
     queued = set(waiting)
     while waiting:
@@ -276,3 +309,45 @@ def _narrow(line: Sequence[tuple[int, int]], low: list[int], high: list[int]) ->
             low[v], high[v] = max(low[v], bottom), min(high[v], top)
             changed.append(v)
     return changed
+
+
+PRIME = (1 << 61) - 1  # elimination modulo a prime: exact, and a line's coefficients (1 and -1) never vanish under it
+
+
+def _determined(paper: _Paper, hidden: set[int], low: list[int], high: list[int], on_lines: list[list[int]],
+                within: set[int] | None = None) -> set[int]:
+    """The hidden counts the lines fix taken together though no line fixes them alone (a + b = 5, b + c = 7 and a + c = 6
+    give a = 2): a count is fixed when elimination leaves an equation in it alone. `within`, only the lines of those counts.
+
+    Each line is an equation in the counts its bounds leave open; the numbers on the right do not matter to which counts
+    are fixed, only the coefficients do. Gauss-Jordan elimination modulo a 61-bit prime over sparse rows.
+    """
+    open_ = {v for v in (hidden if within is None else within) if low[v] < high[v]}
+    lines = {line for v in open_ for line in on_lines[v] if paper.lines[line]}
+    pivots: dict[int, dict[int, int]] = {}
+    for line in sorted(lines):
+        row = {v: sign % PRIME for v, sign in paper.lines[line] if v in open_}
+        for v in [v for v in row if v in pivots]:  # the pivots' rows hold no other pivot, so none is brought in
+            row = _minus(row, row[v], pivots[v])
+        if not row:
+            continue
+        pivot = min(row)
+        scale = pow(row[pivot], PRIME - 2, PRIME)
+        row = {v: c * scale % PRIME for v, c in row.items()}
+        for other, reduced in pivots.items():
+            if pivot in reduced:
+                pivots[other] = _minus(reduced, reduced[pivot], row)
+        pivots[pivot] = row
+    return {v for v, row in pivots.items() if len(row) == 1}
+
+
+def _minus(row: dict[int, int], factor: int, other: dict[int, int]) -> dict[int, int]:
+    """row - factor * other, modulo PRIME, without the terms that vanish."""
+    result = dict(row)
+    for v, c in other.items():
+        value = (result.get(v, 0) - factor * c) % PRIME
+        if value:
+            result[v] = value
+        else:
+            result.pop(v, None)
+    return result

@@ -60,7 +60,7 @@ def read_raw(
     if is_workbook(data):
         names = [c.name for c in columns] + list(column_map.columns if column_map else {})
         records = read_workbook(str(source), data, sheet, names)
-        _refuse_a_key(str(source), records)
+        _refuse_a_key(str(source), records, {name.lower() for name in names})
         return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
@@ -75,19 +75,24 @@ def read_raw(
         return {where[c.name] for c in columns if c.name in where and not c.distinct}
 
     records, text = read_records(source_text(source, data), few_values)
-    _refuse_a_key(text.path, records)
+    _refuse_a_key(text.path, records, {c.name for c in columns} | set(column_map.columns if column_map else {}))
     return Raw(records, text.path, text.sha256, text.encoding)
 
 
-def _refuse_a_key(label: str, records: Records) -> None:
-    """A key file given as an export (`agency-check region.key`) would have its key printed as "the headers found": one
-    whose first row that is not blank is a single hex or base64 key is refused, and nothing of it is shown."""
+def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
+    """A key or passphrase file given as an export (`agency-check region.key`) would have its text printed as "the
+    headers found". A file whose first row that is not blank is a single hex or base64 key, or that is one line naming
+    none of the `names` (a passphrase with commas in it), is refused, and nothing of it is shown."""
     first = [h.strip() for h in records.header if h.strip()]
-    rows = records.frame.filter(~pl.col(BLANK)).head(1)
+    rows = records.frame.filter(~pl.col(BLANK)).head(2)
     if not first and rows.height:
         first = [c.strip() for c in rows.select(cell(i) for i in range(records.width)).row(0) if c.strip()]
+        rows = rows.tail(-1)
     if len(first) == 1 and is_key(first[0]):
         raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
+    if first and not rows.height and not {h.lower() for h in first} & names:
+        raise InputError(f"{label}: one line that names no column of an export, and no rows: not an export (it may be "
+                         "a key or a passphrase given by mistake); its content is not shown")
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:

@@ -36,7 +36,7 @@ def _table(table: BoardTable, id_: str) -> str:
     for label, cells in table.rows:
         total = " class='total'" if label == TOTAL else ""
         body.append(f"<tr{total}><th scope='row'>{escape(label)}</th>"
-                    + "".join(f"<td{'' if isinstance(c, int) or c in ('', '-', '*') or c.startswith(('<', '+', '-')) else ' class=words'}>"
+                    + "".join(f"<td{'' if isinstance(c, int) or c in ('', 'n/a', '*') or c.startswith(('<', '+', '-')) else ' class=words'}>"
                               f"{escape(c)}</td>" for c in cells) + "</tr>")
     note = f"<p class='small'>{escape(table.note)}</p>" if table.note else ""
     return (f"<div class='wide'><table id='{id_}'><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"

@@ -19,7 +19,8 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         "overlays": summary.overlays,
         "suppress_below": summary.least,
         "notes": summary.preamble(),
-        "rules": [{"rule_id": rule, "title": title, "breaches": breaches} for rule, (title, breaches) in summary.by_rule().rows],
+        "rules": [{"rule_id": rule, "title": title, "breaches": breaches, "evaluated_for": scope}
+                  for rule, (title, breaches, scope) in summary.by_rule().rows],
         "inputs": [{"report": path, "what": what, "sha256": digest} for path, what, digest in summary.inputs()],
         "tables": [
             {"key": t.key, "title": t.title, "row_heading": t.row_heading, "columns": t.columns,
