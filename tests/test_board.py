@@ -282,3 +282,9 @@ def test_a_rule_evaluated_for_no_engagement_says_so_and_is_never_a_zero(tmp_path
     assert "CAP001" not in next(t for t in paper["tables"] if t["key"] == "breach_by_council_and_rule")["columns"]
     code, out, _ = run("summary", str(tmp_path / "kent.json"), "--format", "md")
     assert code == 0 and "| CAP001 |" in out and "not evaluated" in out and "not known, not zero" in out
+
+
+@pytest.mark.parametrize("breaches, clean, said", [(7, 1, "8 engagements checked in all."), (2, 1, "fewer than 5 engagements checked in all.")])
+def test_the_preamble_says_the_engagements_checked_as_the_paper_publishes_them(tmp_path: Path, breaches: int, clean: int, said: str) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=breaches, clean=clean))
+    assert said in board(str(kent))["notes"][0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from .conftest import COMPLIANT, write_csv
+from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import run
 
 KENT, MEDWAY = "E10000016", "E06000035"
@@ -282,3 +282,13 @@ def test_a_pseudonymised_history_names_the_councils_row_in_the_evidence(tmp_path
     code, out, _ = run(str(pooled / "kent.csv"), *args)
     [finding] = json.loads(out)["findings"]
     assert finding["evidence"]["previous_role"]["recorded_in"] == "history.csv row 2, row 4 of the council's file"
+
+
+def test_rule_narrows_the_notice_of_missing_columns_to_what_that_rule_reads() -> None:
+    medway = str(REPO / "fixtures" / "region" / "medway.csv")
+    _, everything, _ = run(medway)
+    assert "pay_rate (read by CAP001)" in everything  # what the narrowing is measured against
+    _, cooling_off, _ = run(medway, "--rule", "COOL001")
+    assert "has no column for" not in cooling_off
+    _, notice, _ = run(medway, "--rule", "NOTICE001")
+    assert "has no column for: la_substantive_notice_weeks (read by NOTICE001)." in notice.replace("\n", " ")

@@ -146,7 +146,9 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         ]
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
-    reading = engine.rules_reading()
+    reading = {column: [r for r in rules if not selection.rules or r in selection.rules]  # --rule: only what that rule reads
+               for column, rules in engine.rules_reading().items()}
+    reading = {column: rules for column, rules in reading.items() if rules}
     titles = {r.id: r.title + _changed_by(r.id, overlays) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
     return Report(
         ruleset=ruleset.ruleset.id,

@@ -74,6 +74,15 @@ def heatmap(table: BoardTable) -> str:
     axes.tick_params(length=0, labeltop=len(rows) > 12)  # a tall map names its rules above as well as below
     for side in axes.spines.values():
         side.set_visible(False)
+    hidden = sorted({str(v) for _, cells in rows for v in cells if not isinstance(v, int)})
+    keys = []
+    if any(isinstance(v, int) and v for _, cells in rows for v in cells):
+        keys += [pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.12), label="few breaches"),
+                 pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.9), label=f"most breaches ({peak})")]
+    if hidden:
+        keys.append(pyplot.Rectangle((0, 0), 1, 1, facecolor=HIDDEN_COLOUR, label="count hidden (" + " or ".join(hidden) + ")"))
+    if keys:
+        axes.legend(handles=keys, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.set_title(table.title, loc="left")
     return _svg(figure, table.title)
 

@@ -18,7 +18,7 @@ from ..tomlfiles import RuleFileError
 from ..regions import council_names
 from ..terms import BREACH, ROLE_WORDS, UNKNOWN
 from .reports import CouncilReport
-from .suppression import Cell, Grid, Shown, protect
+from .suppression import SECONDARY, Cell, Grid, Shown, protect
 
 TOTAL = "Total"
 NOT_READABLE = "council not readable"
@@ -56,9 +56,15 @@ class BoardSummary:
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
 
-    def checked_in_all(self) -> Shown:
+    def checked_in_all(self) -> str:
+        """The region's engagements checked in words, as the rows table publishes them (a hidden total says what it hides)."""
         rows = self.table("rows_by_council").rows
-        return rows[-1][1][0] if rows else "an unpublished number of"
+        shown = rows[-1][1][0] if rows else None
+        if isinstance(shown, int):
+            return f"{shown:,} engagements checked in all"
+        if shown == SECONDARY:
+            return f"{self.least} or more engagements checked in all (the number is hidden, so that no small count can be worked out)"
+        return f"fewer than {self.least} engagements checked in all" if shown else "engagements checked in all: not published"
 
     def by_rule(self) -> BoardTable:
         """The region's breaches by rule: the council table's total row, with each rule's title; a rule evaluated for no
@@ -79,7 +85,7 @@ class BoardSummary:
         return [
             f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
             f" (overlays: {', '.join(self.overlays) or 'none'}, each where its region's councils engage),"
-            f" {f'{checked:,}' if isinstance(checked, int) else checked} engagements checked in all.",
+            f" {checked}.",
             f"Disclosure control follows the Government Statistical Service and ONS guidance on tables: counts from 1 to"
             f" {self.least - 1} are shown as <{self.least} (primary suppression), and further cells are hidden as * (a count of"
             f" {self.least} or more; a zero is never hidden) until no hidden count can be worked out from anything this paper"

@@ -62,6 +62,7 @@ class _Paper:
     line_table: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
     slack: set[int] = field(default_factory=set)  # the room left under a limit: never shown, 0 or more, nobody's count
+    limits: set[int] = field(default_factory=set)  # the lines of limits, whose slack lets a count rise, never fall, freely
 
     def variable(self, value: int, rank: int, name: str | None) -> int:
         if name is not None and name in self.names:
@@ -112,6 +113,7 @@ def protect(grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[C
         terms = [(cells[g][r][c], 1) for g, r, c in parts]
         slack = paper.variable(paper.values[cells[limit[0]][limit[1]][limit[2]]] - sum(paper.values[v] for v, _ in terms), SLACK, None)
         paper.slack.add(slack)
+        paper.limits.add(len(paper.lines))
         paper.line(limit[0], [*terms, (slack, 1), (cells[limit[0]][limit[1]][limit[2]], -1)])
     hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | paper.slack
     withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
@@ -240,7 +242,7 @@ def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: 
     seen = {pinned}
     frontier = [pinned]
     while frontier:
-        near = {v for p in frontier for line in on_lines[p] for v, _ in paper.lines[line]}
+        near = {v for p in frontier for line in on_lines[p] if line not in paper.limits for v, _ in paper.lines[line]}  # not across a limit
         shown = [v for v in near if _may_hide(paper, hidden, v, most)]
         if shown:
             return min(shown, key=lambda v: _cost(paper, v))
@@ -257,19 +259,21 @@ def _to_withhold(paper: _Paper, on_lines: list[list[int]], pinned: list[int], lo
 
 
 def _pinning(paper: _Paper, on_lines: list[list[int]], count: int, low: list[int], high: list[int]) -> list[int]:
-    """The lines that by themselves pin the count to the bounds the audit found; for a count the lines fix only together,
-    every line it stands on."""
+    """The lines that hold the count where the audit found it: each that by itself reaches one of its bounds (a line that
+    allows at most 5 of a `*`, 5 or more, pins it with the mark); for a count the lines fix only together, every line it
+    stands on."""
     lines = [line for line in on_lines[count] if paper.lines[line]]
     if low[count] < high[count]:
         return lines
-    return [line for line in lines if _bounds_from(paper.lines[line], count, low, high) == (low[count], high[count])]
+    return [line for line in lines if low[count] in (bounds := _bounds_from(paper.lines[line], count, low, high, paper.slack)) or high[count] in bounds]
 
 
-def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int]) -> tuple[int, int]:
-    """What one line alone, with the others' bounds, allows the count v."""
+def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int], slack: set[int]) -> tuple[int, int]:
+    """What one line alone, with the others' bounds, allows the count v. A slack counts as anything from 0 up: its bounds
+    were narrowed only through this line, so they would make the line seem to pin whatever the others pin."""
     sign = next(s for w, s in line if w == v)
-    rest_low = sum(low[w] if s > 0 else -high[w] for w, s in line if w != v)
-    rest_high = sum(high[w] if s > 0 else -low[w] for w, s in line if w != v)
+    rest_low = sum(0 if w in slack else low[w] if s > 0 else -high[w] for w, s in line if w != v)
+    rest_high = sum(MANY if w in slack else high[w] if s > 0 else -low[w] for w, s in line if w != v)
     return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
 
 
