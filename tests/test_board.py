@@ -98,11 +98,13 @@ def test_a_narrowed_a_corrupt_or_an_overlapping_report_is_refused(tmp_path: Path
     narrowed = tmp_path / "narrowed.json"
     run(str(kent_csv), "--rule", "NOTICE001", "--output", str(narrowed), "--quiet")
     code, _, err = run("summary", str(narrowed))
-    assert code == 2 and "was narrowed" in err
+    assert code == 2 and "was narrowed to 'rule NOTICE001'" in err and "(dict)" not in err
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": 1, "tool": ')
     code, _, err = run("summary", str(broken))
-    assert code == 2 and "broken.json: not a JSON report" in err
+    assert code == 2 and "broken.json: not a JSON report" in err and "cut short" in err
+    code, _, err = run("summary", str(kent_csv))  # an export given where a report belongs
+    assert code == 2 and "kent.csv: not a JSON report" in err and "--format json --output report.json" in err
     pooled = tmp_path / "pooled.json"
     run(str(kent_csv), str(medway_csv), "--output", str(pooled), "--quiet")
     code, _, err = run("summary", str(report(tmp_path, kent_csv)), str(pooled))
@@ -284,7 +286,18 @@ def test_a_rule_evaluated_for_no_engagement_says_so_and_is_never_a_zero(tmp_path
     assert code == 0 and "| CAP001 |" in out and "not evaluated" in out and "not known, not zero" in out
 
 
-@pytest.mark.parametrize("breaches, clean, said", [(7, 1, "8 engagements checked in all."), (2, 1, "fewer than 5 engagements checked in all.")])
+@pytest.mark.parametrize("breaches, clean, said", [(7, 1, "Kent (South East), engagements starting 2025 Q4 to 2025 Q4: 8 engagements checked; 7 breaches; 0 unknown"),
+                                                 (2, 1, "fewer than 5 engagements checked; fewer than 5 breaches")])
 def test_the_preamble_says_the_engagements_checked_as_the_paper_publishes_them(tmp_path: Path, breaches: int, clean: int, said: str) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=breaches, clean=clean))
     assert said in board(str(kent))["notes"][0]
+
+
+def test_a_rule_title_says_what_the_overlay_changed_and_the_terms_are_named(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1), "--overlay", "south-east")
+    paper = board(str(kent))
+    cooling_off = next(r for r in paper["rules"] if r["rule_id"] == "COOL001")
+    assert cooling_off["title"] == "Three-month cooling-off after a permanent role in the same region (overlays: months 6 in South East)"
+    assert "regional terms: South East Memorandum of Understanding, for its region's councils" in paper["notes"][1]
+    plain = board(str(report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=7, clean=1))))
+    assert "regional terms: none" in plain["notes"][1]

@@ -220,7 +220,7 @@ def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_pa
     for given in (key, commas):  # a passphrase given to the check, with commas or without: never shown
         for command in ([given], ["columns", given], [compliant_export(tmp_path), "--history", given]):
             code, out, err = run(*map(str, command))
-            assert code == 2 and words[:12] not in out + err and "its content is not shown" in out + err, command
+            assert code == 2 and words[:12] not in out + err and "not shown" in out + err, command
 
 
 def compliant_export(tmp_path: Path) -> Path:
@@ -311,7 +311,7 @@ def test_ids_made_one_by_their_numbers_are_said(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": "SW310001-A"}, {**COMPLIANT, "engagement_id": "310001-A"}]
     key = make_key(tmp_path / "region.key")
     code, _, err = pseudonymise(tmp_path, key, files=[write_csv(tmp_path / "e.csv", rows)])
-    assert code == 0 and "1 row(s) (3) have an engagement id that is now an earlier row's" in err
+    assert code == 0 and "row 3: an engagement id that is now an earlier row's" in err
 
 
 def test_blank_lines_stay_blank_so_the_check_reads_as_many_rows_as_the_councils(tmp_path: Path) -> None:

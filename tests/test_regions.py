@@ -41,7 +41,7 @@ def test_joint_returns_are_split_and_names_with_commas_survive() -> None:
 def test_the_packaged_table_is_what_the_builder_makes_from_shared_data() -> None:
     source = REPO.parent / "shared" / "data" / "csww_indicators_2017_to_2023.csv"
     if not source.exists():
-        pytest.skip("../shared/data is not beside this checkout")
+        pytest.skip("the DfE statistics the council table is built from are not beside this checkout")
     spec = importlib.util.spec_from_file_location("build_la_table", REPO / "tools" / "build_la_table.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

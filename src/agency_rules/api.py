@@ -20,7 +20,7 @@ from .engine.clauses import check_contracts
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
 from .engine.evaluation import Engine, Selection
-from .engine.rulebook import Overlay, find_caps, find_overlay, find_ruleset, load_rules, rules_dir
+from .engine.rulebook import find_caps, find_overlay, find_ruleset, load_rules, rule_titles, rules_dir
 from .inputs.caps import load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
@@ -149,7 +149,6 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     reading = {column: [r for r in rules if not selection.rules or r in selection.rules]  # --rule: only what that rule reads
                for column, rules in engine.rules_reading().items()}
     reading = {column: rules for column, rules in reading.items() if rules}
-    titles = {r.id: r.title + _changed_by(r.id, overlays) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
@@ -159,7 +158,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         rows_checked=engagements.height,
         rejected_rows=rejected,
         evaluation=evaluation,
-        rule_titles=titles,
+        rule_titles=rule_titles(ruleset, overlays),
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
         pooled=len(sources) > 1,
@@ -168,15 +167,6 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
         source_rows=any(SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]),
     )
-
-
-def _changed_by(rule_id: str, overlays: list[Overlay]) -> str:
-    """What overlays change in a rule, for its heading: a 'Three-month' title above six-month findings would mislead."""
-    changes = [
-        f"{change.param.replace('_', ' ')} {' then '.join(str(v.value) for v in change.values)} in {overlay.overlay.region}"
-        for overlay in overlays for change in overlay.change if change.rule == rule_id
-    ]
-    return f" (overlays: {'; '.join(changes)})" if changes else ""
 
 
 def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:

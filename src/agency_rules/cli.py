@@ -442,16 +442,19 @@ def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
         more = f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else ""
         words += f"; not written (not contract columns): {', '.join(map(quote, done.dropped[:20]))}{more}"
     def rows(numbers: list[int]) -> str:
-        return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
+        """'row 51' or '3 rows (7, 9, 51)': the rows as the council's file numbers them."""
+        if len(numbers) == 1:
+            return f"row {numbers[0]}"
+        return f"{len(numbers)} rows (" + ", ".join(map(str, numbers[:10])) + (" …)" if len(numbers) > 10 else ")")
     if done.blanked:
-        words += f"; {len(done.blanked)} row(s) ({rows(done.blanked)}) had a worker id that is not a registration number: it was left blank, so the check will reject those rows"
+        words += f"; {rows(done.blanked)} had a worker id that is not a registration number: it was left blank, so the check will reject those rows"
     if done.unreadable:
-        words += (f"; {len(done.unreadable)} row(s) ({rows(done.unreadable)}) had more or fewer cells than the header, so their cells may sit under "
+        words += (f"; {rows(done.unreadable)} had more or fewer cells than the header, so their cells may sit under "
                   "the wrong headers: only a mark was written, so the check will reject those rows")
     if done.numbers_elsewhere:
         words += f"; {done.numbers_elsewhere} row(s) had a registration number in another column (an engagement id, say): it is now the pseudonym there too"
     if done.merged:
-        words += (f"; {len(done.merged)} row(s) ({rows(done.merged)}) have an engagement id that is now an earlier "
+        words += (f"; {rows(done.merged)}: an engagement id that is now an earlier "
                   "row's, the numbers in them being one worker's written two ways (SW310001-A, 310001-A): the check "
                   "will reject them as duplicates, so give those engagements ids of their own")
     return words

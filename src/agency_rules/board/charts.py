@@ -16,6 +16,7 @@ from .summary import TOTAL, BoardTable
 from .suppression import Shown
 
 HIDDEN_COLOUR = "#d9d9d9"
+MARK_COLOURS = {"*": "#bdbdbd"}  # a hidden count of 5 or more a shade darker than one under 5 (HIDDEN_COLOUR)
 BAR_COLOUR = "#1f5f8b"
 
 
@@ -52,6 +53,26 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+HIDDEN_WORDS = {"*": "* hidden: 5 or more"}
+
+
+def _whole_numbers():
+    """Ticks at whole numbers only: there is no half a breach."""
+    from matplotlib.ticker import MaxNLocator
+    return MaxNLocator(integer=True)
+
+
+def _hidden_colour(mark: Shown) -> str:
+    return MARK_COLOURS.get(str(mark), HIDDEN_COLOUR)
+
+
+def _hidden_words(mark: str) -> str:
+    """What a mark means, for a legend: `<5` is 1 to 4; `*` is 5 or more."""
+    if mark.startswith("<") and mark[1:].isdigit():
+        return f"{mark} hidden: 1 to {int(mark[1:]) - 1}"
+    return HIDDEN_WORDS.get(mark, f"{mark} hidden")
+
+
 def heatmap(table: BoardTable) -> str:
     """Councils down, rules across, each cell coloured by its count and labelled; hidden cells grey with their label."""
     pyplot = _pyplot()
@@ -63,7 +84,7 @@ def heatmap(table: BoardTable) -> str:
     for y, (_, cells) in enumerate(rows):
         for x, value in enumerate(cells):
             known = isinstance(value, int)
-            colour = colours(0.12 + 0.78 * value / peak) if known and value else ("#ffffff" if known else HIDDEN_COLOUR)
+            colour = colours(0.12 + 0.78 * value / peak) if known and value else ("#ffffff" if known else _hidden_colour(value))
             axes.add_patch(pyplot.Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="#ffffff"))
             dark = known and value / peak > 0.55
             axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", color="#ffffff" if dark else "#222222")
@@ -80,7 +101,7 @@ def heatmap(table: BoardTable) -> str:
         keys += [pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.12), label="few breaches"),
                  pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.9), label=f"most breaches ({peak})")]
     if hidden:
-        keys.append(pyplot.Rectangle((0, 0), 1, 1, facecolor=HIDDEN_COLOUR, label="count hidden (" + " or ".join(hidden) + ")"))
+        keys += [pyplot.Rectangle((0, 0), 1, 1, facecolor=_hidden_colour(mark), label=_hidden_words(mark)) for mark in hidden]
     if keys:
         axes.legend(handles=keys, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.set_title(table.title, loc="left")
@@ -99,6 +120,9 @@ def bars(title: str, labels: list[str], values: list[Shown]) -> str:
     axes.set_yticks(range(len(labels)), labels)
     axes.invert_yaxis()
     axes.set_xlim(0, max(known + [1]) * 1.15)
+    axes.xaxis.set_major_locator(_whole_numbers())
+    if not any(known):  # every count hidden or zero: a scale of fractions of a breach would say nothing
+        axes.set_xticks([])
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, loc="left")
     return _svg(figure, title)
@@ -108,20 +132,26 @@ TICKS = 24  # quarter labels at most along the axis: beyond that every k-th, so 
 
 
 def trend(title: str, labels: list[str], values: list[Shown]) -> str:
-    """A line through the shown counts by quarter; a hidden quarter breaks the line and is shaded grey, named in the legend."""
+    """A line through the shown counts by quarter; a hidden quarter breaks the line and is a grey band its whole height,
+    each mark its own shade, named in the legend (a strip along the axis read as a fall to nothing)."""
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(6.5, 2.8))
     points = [float(v) if isinstance(v, int) else float("nan") for v in values]
     axes.plot(range(len(labels)), points, marker="o" if len(labels) <= 4 * TICKS else "", color=BAR_COLOUR, label="breaches")
-    hidden = sorted({str(v) for v in values if not isinstance(v, int)})
-    shaded = [x for x, value in enumerate(values) if not isinstance(value, int)]
-    for x in shaded:
-        axes.axvspan(x - 0.4, x + 0.4, ymax=0.05, color=HIDDEN_COLOUR, lw=0, label="count hidden (" + " or ".join(hidden) + ")" if x == shaded[0] else None)
+    named: set[str] = set()
+    for x, value in enumerate(values):
+        if not isinstance(value, int):
+            mark = str(value)
+            axes.axvspan(x - 0.4, x + 0.4, color=_hidden_colour(mark), lw=0, label=None if mark in named else _hidden_words(mark))
+            named.add(mark)
     step = -(-len(labels) // TICKS)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
     axes.set_xlim(-0.6, len(labels) - 0.4)
     axes.set_ylim(bottom=0)
-    if hidden:
+    axes.yaxis.set_major_locator(_whole_numbers())
+    if all(not isinstance(v, int) or not v for v in values):
+        axes.set_yticks([])
+    if named:
         axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, loc="left")

@@ -175,6 +175,9 @@ def _read(path: Path, place: int) -> CouncilReport:
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a JSON report of agency-check (it is not UTF-8 text)") from None
     except json.JSONDecodeError as error:
+        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):  # an export, a workbook, a PDF: not JSON at all
+            raise InputError(f"{path}: not a JSON report; a summary reads the reports of checks: run agency-check EXPORT "
+                             "--format json --output report.json on each export first, then summarise the reports") from None
         raise InputError(f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)") from None
     except RecursionError:
         raise InputError(f"{path}: not a JSON report of agency-check (nested too deeply to read)") from None
@@ -188,7 +191,10 @@ def _read(path: Path, place: int) -> CouncilReport:
         raise InputError(f"{path}: report schema version {_excerpt(document.get('schema_version'))}; this summary reads version {SCHEMA_VERSION}")
     summary = document.get("summary")
     if isinstance(summary, dict) and "selection" in summary:
-        raise InputError(f"{path}: the report was narrowed ({_excerpt(summary['selection'])}); a summary needs whole runs")
+        selection = summary["selection"]
+        described = selection.get("described") if isinstance(selection, dict) else None
+        raise InputError(f"{path}: the report was narrowed to {_excerpt(described) if isinstance(described, str) else 'some engagements'}"
+                         " (by --council, --agency or --rule); a summary counts whole runs: check the exports again without them")
     if isinstance(summary, dict) and "by_council" not in summary:
         raise InputError(f"{path}: the report does not say how many engagements each council had (summary.by_council); "
                          "it was made by an older agency-check: check the export again")

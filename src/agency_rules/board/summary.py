@@ -14,8 +14,9 @@ from datetime import date
 import polars as pl
 
 from ..engine.rulebook import load_overlay, load_ruleset, rules_dir
+from ..engine.rulebook import rule_titles as titles_of
 from ..tomlfiles import RuleFileError
-from ..regions import council_names
+from ..regions import council_names, region_by_code
 from ..terms import BREACH, ROLE_WORDS, UNKNOWN
 from .reports import CouncilReport
 from .suppression import SECONDARY, Cell, Grid, Shown, protect
@@ -40,6 +41,11 @@ class BoardTable:
     rows: list[tuple[str, list[Shown]]]
     note: str = ""
 
+    def word_columns(self) -> set[str]:
+        """The columns of words (titles, how far a rule was evaluated), which every format aligns left, not as numbers."""
+        return {column for i, column in enumerate(self.columns) if self.rows and all(
+            isinstance(cells[i], str) and cells[i][:1].isalpha() and cells[i] != "n/a" for label, cells in self.rows if label != TOTAL)}
+
 
 @dataclass(frozen=True)
 class BoardSummary:
@@ -52,19 +58,32 @@ class BoardSummary:
     notes: list[str]
     rule_titles: dict[str, str]
     evaluated: dict[str, str]  # each rule: evaluated for every, some or no engagement (a cap not configured)
+    overlay_titles: dict[str, str]  # each shipped overlay's title ('South East Memorandum of Understanding')
+    regions: list[str]  # the regions of the councils counted
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
 
-    def checked_in_all(self) -> str:
-        """The region's engagements checked in words, as the rows table publishes them (a hidden total says what it hides)."""
-        rows = self.table("rows_by_council").rows
-        shown = rows[-1][1][0] if rows else None
+    def in_words(self, shown: Shown | None, noun: str) -> str:
+        """A published count in words: a hidden one says what its mark means and why it is hidden."""
         if isinstance(shown, int):
-            return f"{shown:,} engagements checked in all"
+            return f"{shown:,} {noun}"
         if shown == SECONDARY:
-            return f"{self.least} or more engagements checked in all (the number is hidden, so that no small count can be worked out)"
-        return f"fewer than {self.least} engagements checked in all" if shown else "engagements checked in all: not published"
+            return f"{self.least} or more {noun} (the number is hidden, so that no small count can be worked out)"
+        return f"fewer than {self.least} {noun}" if shown else f"{noun}: not published"
+
+    def region_total(self, key: str) -> Shown | None:
+        rows = self.table(key).rows
+        return rows[-1][1][-1] if rows else None
+
+    def scope(self) -> str:
+        """Which councils, of which regions, and which quarters the paper covers."""
+        councils = [label for label, _ in self.table("rows_by_council").rows if label not in (TOTAL, NOT_READABLE)]
+        named = " and ".join([", ".join(councils[:-1]), councils[-1]] if len(councils) > 1 else councils) if len(councils) <= 8 \
+            else f"{len(councils)} councils"
+        quarters = [label for label, _ in self.table("by_quarter").rows if label != TOTAL]
+        period = f", engagements starting {quarters[0]} to {quarters[-1]}" if quarters else ""
+        return f"{named or 'No council'} ({', '.join(self.regions)}){period}"
 
     def by_rule(self) -> BoardTable:
         """The region's breaches by rule: the council table's total row, with each rule's title; a rule evaluated for no
@@ -81,11 +100,16 @@ class BoardSummary:
 
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
-        checked = self.checked_in_all()
+        rows = self.table("rows_by_council").rows
+        checked = self.in_words(rows[-1][1][0] if rows else None, "engagements checked")
+        terms = "; ".join(f"{self.overlay_titles.get(o, o)}, for its region's councils" for o in self.overlays) or "none"
         return [
-            f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
-            f" (overlays: {', '.join(self.overlays) or 'none'}, each where its region's councils engage),"
-            f" {checked}.",
+            f"{self.scope()}: {checked}; {self.in_words(self.region_total(f'{BREACH}_by_council_and_rule'), 'breaches')};"
+            f" {self.in_words(self.region_total(f'{UNKNOWN}_by_council_and_rule'), 'unknown outcomes')}.",
+            f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset};"
+            f" regional terms: {terms}.",
+            f"Marks: <{self.least} is a count from 1 to {self.least - 1}; * is a count of {self.least} or more, hidden so that no"
+            " small count can be worked out from the rest; 0 is none.",
             f"Disclosure control follows the Government Statistical Service and ONS guidance on tables: counts from 1 to"
             f" {self.least - 1} are shown as <{self.least} (primary suppression), and further cells are hidden as * (a count of"
             f" {self.least} or more; a zero is never hidden) until no hidden count can be worked out from anything this paper"
@@ -177,8 +201,9 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
               for d, grid in zip(drafts, shown)]
     tables[-1] = _with_change(tables[-1])
     overlays = sorted({o for r in reports for o in r.overlays})
-    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, rule_titles(reports[0].ruleset, overlays),
-                        evaluated)
+    titles, overlay_titles = rule_titles(reports[0].ruleset, overlays)
+    regions = sorted({region_by_code()[code] for code in codes})
+    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, titles, evaluated, overlay_titles, regions)
 
 
 def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:
@@ -237,7 +262,7 @@ def _with_change(table: BoardTable) -> BoardTable:
         elif previous is None:
             change = "n/a"  # no quarter before: a '-' would read as a fall
         elif isinstance(cells[0], int) and isinstance(previous, int):
-            change = f"{cells[0] - previous:+d}"
+            change = f"{cells[0] - previous:+d}" if cells[0] != previous else "0"
         else:
             change = "*"
         previous = cells[0]
@@ -245,17 +270,21 @@ def _with_change(table: BoardTable) -> BoardTable:
     return BoardTable(table.key, table.title, table.row_heading, [*table.columns, "change in breaches"], rows, table.note)
 
 
-def rule_titles(ruleset: str, overlays: list[str]) -> dict[str, str]:
-    """Each rule's title from the shipped ruleset and overlays of these names; a name that is not a shipped file gives none."""
-    titles: dict[str, str] = {}
-    files = [("rulesets", ruleset, load_ruleset)] + [("overlays", o, load_overlay) for o in overlays]
-    for kind, name, load in files:
-        path = rules_dir() / kind / f"{name}.toml"
-        if not re.fullmatch(r"[a-z0-9-]{1,60}", name) or not path.is_file():
-            continue
-        try:
-            rules = load(path).rule
-        except RuleFileError:
-            continue
-        titles |= {rule.id: rule.title for rule in rules}
-    return titles
+def _shipped(kind: str, name: str, load):
+    """A shipped ruleset or overlay by the name a report gives; None for a name that is not one (a file of one's own)."""
+    path = rules_dir() / kind / f"{name}.toml"
+    if not re.fullmatch(r"[a-z0-9-]{1,60}", name) or not path.is_file():
+        return None
+    try:
+        return load(path)
+    except RuleFileError:
+        return None
+
+
+def rule_titles(ruleset: str, overlays: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each rule's title as the check words it (with what the overlays change in it), and each overlay's title, from the
+    shipped files of these names; a name that is not a shipped file gives none."""
+    loaded = {name: overlay for name in overlays if (overlay := _shipped("overlays", name, load_overlay)) is not None}
+    rules = _shipped("rulesets", ruleset, load_ruleset)
+    titles = titles_of(rules, list(loaded.values())) if rules is not None else {}
+    return titles, {name: overlay.overlay.title for name, overlay in loaded.items()}

@@ -154,6 +154,15 @@ def rules_in_run(ruleset: Ruleset, overlays: list[Overlay], given: frozenset[str
     return [(spec, origin, region) for spec, origin, region in every if spec.needs is None or spec.needs in given]
 
 
+def rule_titles(ruleset: Ruleset, overlays: list[Overlay]) -> dict[str, str]:
+    """Each rule's title, with what the overlays change in it: a 'Three-month' title above six-month findings would mislead."""
+    def changed_by(rule_id: str) -> str:
+        changes = [f"{change.param.replace('_', ' ')} {' then '.join(str(v.value) for v in change.values)} in {overlay.overlay.region}"
+                   for overlay in overlays for change in overlay.change if change.rule == rule_id]
+        return f" (overlays: {'; '.join(changes)})" if changes else ""
+    return {r.id: r.title + changed_by(r.id) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
+
+
 def rules_dir() -> Path:
     """The shipped rules: inside the installed package, or the repository's rules/ in a checkout."""
     here = Path(__file__).resolve().parents[1]

@@ -81,8 +81,8 @@ def read_raw(
 
 def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
     """A key or passphrase file given as an export (`agency-check region.key`) would have its text printed as "the
-    headers found". A file whose first row that is not blank is a single hex or base64 key, or that is one line naming
-    none of the `names` (a passphrase with commas in it), is refused, and nothing of it is shown."""
+    headers found". A file whose first row that is not blank is a single hex or base64 key, or a text file of one line
+    naming none of the `names` (a passphrase with commas in it; never a workbook's sheet), is refused, unshown."""
     first = [h.strip() for h in records.header if h.strip()]
     rows = records.frame.filter(~pl.col(BLANK)).head(2)
     if not first and rows.height:
@@ -90,9 +90,9 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
         rows = rows.tail(-1)
     if len(first) == 1 and is_key(first[0]):
         raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
-    if first and not rows.height and not {h.lower() for h in first} & names:
-        raise InputError(f"{label}: one line that names no column of an export, and no rows: not an export (it may be "
-                         "a key or a passphrase given by mistake); its content is not shown")
+    if first and not rows.height and not {h.lower() for h in first} & names and records.sheet is None:
+        raise InputError(f"{label}: one line that names no column of an export, and no rows below it: the first row must be the "
+                         "header row; the line is not shown, since it may be a key or a passphrase given by mistake")
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:

@@ -29,8 +29,7 @@ code{font-size:.85em;word-break:break-all}.pair{display:flex;flex-wrap:wrap;gap:
 
 
 def _table(table: BoardTable, id_: str) -> str:
-    words = {column for i, column in enumerate(table.columns) if table.rows and all(isinstance(cells[i], str) and cells[i][:1].isalpha()
-                                                                                   for label, cells in table.rows if label != TOTAL)}
+    words = table.word_columns()
     head = "".join(f"<th scope='col'{' class=words' if c in words else ''}>{escape(c)}</th>" for c in [table.row_heading, *table.columns])
     body = []
     for label, cells in table.rows:

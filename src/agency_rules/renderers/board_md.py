@@ -16,7 +16,8 @@ def render(summary: BoardSummary, out: TextIO) -> None:
             lines += ["Nothing to count.", ""]
             continue
         lines.append("| " + " | ".join(cell(c) for c in [table.row_heading, *table.columns]) + " |")
-        lines.append("|---" + "".join("|---" if c == "title" else "|---:" for c in table.columns) + "|")
+        words = table.word_columns()
+        lines.append("|---" + "".join("|---" if c in words else "|---:" for c in table.columns) + "|")
         for label, cells in table.rows:
             bold = "**" if label == TOTAL else ""
             lines.append(f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |")

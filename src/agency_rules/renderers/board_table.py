@@ -20,8 +20,9 @@ def render(summary: BoardSummary, out: TextIO) -> None:
     for table in [summary.by_rule(), *summary.tables]:
         shown = Table(title=printable(table.title), title_justify="left")
         shown.add_column(printable(table.row_heading))
+        words = table.word_columns()
         for column in table.columns:
-            shown.add_column(printable(column), justify="left" if column == "title" else "right")
+            shown.add_column(printable(column), justify="left" if column in words else "right")
         for label, cells in table.rows:
             shown.add_row(*(Text(printable(v), style="bold" if label == TOTAL else "") for v in [label, *cells]))
         console.print(shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from typing import TextIO
 
@@ -9,12 +10,15 @@ import xlsxwriter
 
 from ..board.summary import TOTAL, BoardSummary
 
+CHANGE = re.compile(r"[+-][0-9]+|0")
+
 
 def render(summary: BoardSummary, out: TextIO) -> None:
     out.flush()
     book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
     book.set_properties({"title": "Agency rules: board summary", "created": datetime.combine(summary.produced, time())})  # the same inputs, the same file
     bold = book.add_format({"bold": True})
+    signed = book.add_format({"num_format": "+0;-0;0"})
     front = book.add_worksheet("Summary")
     front.set_column(0, 0, 60)
     front.set_column(1, 2, 40)
@@ -43,6 +47,8 @@ def render(summary: BoardSummary, out: TextIO) -> None:
             for c, value in enumerate(cells, start=1):
                 if isinstance(value, int):
                     sheet.write_number(r, c, value, style)
+                elif CHANGE.fullmatch(value):  # the change from the quarter before: a number, signed, so it can be charted
+                    sheet.write_number(r, c, int(value), signed)
                 else:
                     sheet.write_string(r, c, value, style)
         sheet.freeze_panes(3, 1)
