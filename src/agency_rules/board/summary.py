@@ -160,7 +160,7 @@ def summarise(reports: list[CouncilReport], notes: list[str], least: int, produc
     every = pl.concat([r.findings for r in reports])
     findings = _counted_once(every)
     if findings.height < every.height:
-        notes = [*notes, f"Some findings stand in more than one report (the same council, engagement id and rule, as in quarterly"
+        notes = [*notes, "Some findings stand in more than one report (the same council, engagement id and rule, as in quarterly"
                          " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
                          " engagement once per report."]
     if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
