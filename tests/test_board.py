@@ -301,3 +301,13 @@ def test_a_rule_title_says_what_the_overlay_changed_and_the_terms_are_named(tmp_
     assert "regional terms: South East Memorandum of Understanding, for its region's councils" in paper["notes"][1]
     plain = board(str(report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=7, clean=1))))
     assert "regional terms: none" in plain["notes"][1]
+
+
+def test_a_report_named_after_a_worker_is_not_named_on_the_paper(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
+    named = kent.rename(tmp_path / "SW310004.json")
+    for fmt in ("table", "md", "json", "html"):
+        code, out, _ = run("summary", str(named), "--format", fmt)
+        joined = "".join(out.split())  # a narrow table wraps a cell's words over lines
+        assert code == 0 and "SW310004" not in joined and "310004.json" not in joined, fmt
+        assert fmt == "table" or "worker id" in html.unescape(out), fmt

@@ -53,6 +53,12 @@ def p(number: str) -> str:
     ("ref 12 310005", "ref 12 " + p("SW310005")),  # a count a space before six digits does not hide them
     ("SW310001 2024", p("SW310001") + " 2024"),  # a complete number, then a year
     ("P-0123456789abcdef0123310007", "P-0123456789abcdef0123" + p("SW310007")),  # digits glued to a pseudonym
+    # as a reader sees them: other dashes and spaces, invisible characters, other separators, fullwidth digits
+    ("Locum SW\u201312345 Ltd", "Locum " + p("SW12345") + " Ltd"), ("SW\u221212345", p("SW12345")), ("SW--12345", p("SW12345")),
+    ("SW\u00a012345", p("SW12345")), ("SW\t12345", p("SW12345")), ("SW\u200b12345", p("SW12345")), ("SW,12345", p("SW12345")),
+    ("SW=12345", p("SW12345")), ("S.W. 12345", p("SW12345")), ("SW no 12345", p("SW12345")),
+    ("SW\uff11\uff12\uff13\uff14\uff15", p("SW12345")), ("\uff13\uff11\uff10\uff10\uff10\uff15", p("SW310005")),
+    ("310\u00a0005", p("SW310005")), ("310  005", p("SW310005")), ("310\u200b007", p("SW310007")),
 ])
 def test_every_form_of_a_number_is_replaced_whole_whatever_stands_around_it(text: str, expected: str) -> None:
     assert with_pseudonyms(text, KEY) == expected
@@ -61,14 +67,15 @@ def test_every_form_of_a_number_is_replaced_whole_whatever_stands_around_it(text
 @pytest.mark.parametrize("text", [
     "2025-04-01 00:00:00", "01/04/2025", "E10000016", "1,050.00", "E-12345", "1234567", "SW1234567", "SW012345", "SW0",
     "P-0a1b2c3d4e5f60718293", "P-123456789012345678ab", "Swindon Social Care", "NSW", "", "2025 04 01",
-    "01632 960 001", "310 005 1",
+    "01632 960 001", "310 005 1", "31-10-08", "310.009", "Caf\u00e9\u00a0Locums",
 ])
 def test_text_that_holds_no_registration_number_is_left_as_it_is(text: str) -> None:
     assert with_pseudonyms(text, KEY) == text
 
 
 NUMBERS = st.integers(1, 999_999).map(str)
-FORMS = st.sampled_from(["SW{}", "sw{}", "SW {}", "SW-{}", "SW_{}", "Sw:{}"])
+FORMS = st.sampled_from(["SW{}", "sw{}", "SW {}", "SW-{}", "SW_{}", "Sw:{}", "SW\u2013{}", "SW\u00a0{}", "S.W. {}", "SW no {}",
+                         "SW\u200b{}", "SW, {}"])
 # Beside a number: never a digit or a space (which would make it another number); no P (a pseudonym's start) and no
 # S, so every SW and every number shorter than six digits in the text is one placed there.
 EDGE = st.sampled_from(list("abcdefghijklmnoqrtuvwxyzABCDEFGHIJKLMNOQRTUVWXYZ_-.,;()/#\u00e9"))
@@ -146,6 +153,7 @@ def test_a_hex_key_is_the_bytes_it_spells_whatever_its_encoding(tmp_path: Path, 
     (bytes(range(224, 256)), "xxd -p"),  # 32 raw bytes
     ((HEX + "\n").encode("utf-16-le"), "not a key"),  # UTF-16 without a byte-order mark
     (("0123456789abcdef" * 4).encode(), "could be guessed"),
+    (base64.b64encode(KEY).upper(), "no small letters"),  # a base64 key retyped in capitals is another key
 ])
 def test_a_key_that_is_not_32_random_bytes_as_hex_or_base64_is_refused(tmp_path: Path, content: bytes, says: str
                                                                        ) -> None:
@@ -163,6 +171,13 @@ def test_a_passphrase_is_taken_only_when_said_with_a_warning_and_never_shown(tmp
     again = key_file(tmp_path / "words16.key", codecs.BOM_UTF16_LE + words.encode("utf-16-le"))
     code, _, err = pseudonymise(tmp_path, again, "--passphrase", out="again")
     assert code == 0 and (tmp_path / "again" / "e.csv").read_text() == (tmp_path / "out" / "e.csv").read_text()
+    prints = set()
+    for n, ending in enumerate((b"\n", b"\r\n", b"\r")):  # two lines, saved by three editors: one key
+        lines = key_file(tmp_path / f"lines{n}.key", ending.join([b"correct horse battery", b"staple and more words"]) + ending)
+        code, _, err = pseudonymise(tmp_path, lines, "--passphrase", out=f"lines{n}")
+        assert code == 0, err
+        prints.add(re.search(r"key ([0-9a-f]{8})", err)[1])
+    assert len(prints) == 1
 
 
 @pytest.mark.parametrize("content, says", [
@@ -217,6 +232,8 @@ def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_pa
         assert code == 2 and "is the --key-file, a key, not an export; its content is not shown" in err
         assert words[:12] not in out + err
     commas = key_file(tmp_path / "phrase.txt", b"my region's passphrase, with commas, is long enough\n")
+    code, out, err = run("columns", str(key_file(tmp_path / "role.txt", b"my region's passphrase, role, river bend\n")))
+    assert words[:12] not in out + err and "river bend" not in out + err and "not shown" in out  # one field names a column
     for given in (key, commas):  # a passphrase given to the check, with commas or without: never shown
         for command in ([given], ["columns", given], [compliant_export(tmp_path), "--history", given]):
             code, out, err = run(*map(str, command))
@@ -324,7 +341,7 @@ def test_blank_lines_stay_blank_so_the_check_reads_as_many_rows_as_the_councils(
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_run_killed_part_way_leaves_nothing_in_the_output_folder(tmp_path: Path, signum: int) -> None:
-    """A job killed while reading (here: waiting on a pipe no one writes) removes the names it took in --output-dir."""
+    """A job stopped while reading (here: waiting on a pipe no one writes) leaves nothing in --output-dir."""
     key = make_key(tmp_path / "region.key")
     kent, pipe = write_csv(tmp_path / "kent.csv", [COMPLIANT]), tmp_path / "medway.csv"
     os.mkfifo(pipe)
@@ -332,9 +349,32 @@ def test_a_run_killed_part_way_leaves_nothing_in_the_output_folder(tmp_path: Pat
     job = subprocess.Popen([sys.executable, "-m", "agency_rules", "pseudonymise", str(kent), str(pipe), "--key-file", str(key),
                             "--output-dir", str(out)], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (out / "medway.csv").exists() and time.monotonic() < deadline:  # both names taken: it now reads
+    while not out.is_dir() and time.monotonic() < deadline:  # the folder made: it now reads, and waits on the pipe
         time.sleep(0.05)
+    time.sleep(0.5)
     job.send_signal(signum)
     _, err = job.communicate(timeout=60)
     assert job.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err
     assert list(out.iterdir()) == []
+
+
+def test_a_run_killed_outright_leaves_no_file_under_an_output_name_so_it_can_run_again(tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the files are written under hidden names and named only once all are whole."""
+    key = make_key(tmp_path / "region.key")
+    kent, pipe = write_csv(tmp_path / "kent.csv", [COMPLIANT]), tmp_path / "medway.csv"
+    os.mkfifo(pipe)
+    out = tmp_path / "out"
+    job = subprocess.Popen([sys.executable, "-m", "agency_rules", "pseudonymise", str(kent), str(pipe), "--key-file", str(key),
+                            "--output-dir", str(out)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not out.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    job.kill()
+    job.wait(timeout=60)
+    assert not [p.name for p in out.iterdir() if not p.name.startswith(".")]
+    pipe.unlink()
+    write_csv(pipe, [COMPLIANT])
+    code, _, err = pseudonymise(tmp_path, key, files=[kent, pipe])
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["kent.csv", "medway.csv"]

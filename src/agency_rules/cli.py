@@ -123,16 +123,46 @@ def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path], opt
             raise InputError(f"{output}: {option} names an input of this run; writing there would overwrite it")
 
 
-def claim_new(target: Path, option: str) -> None:
-    """Take a new file's name before it is written (write_atomically then replaces only this empty file): a file already
-    there, whatever made it, is never replaced, even one that appears while the run reads its inputs."""
-    try:
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except FileExistsError:
+def refuse_existing(target: Path, option: str) -> None:
+    if target.exists() or target.is_symlink():
         raise InputError(f"{target}: already exists, and {option} never has a file replaced (it may be a council's raw "
-                         f"export or an earlier run's output); move it, or give another {option}") from None
+                         f"export or an earlier run's output); move it, or give another {option}")
+
+
+def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> None:
+    """Write each file whole beside its name, then give every one its name at once, never over a file already there.
+
+    A name is given by a hard link, which fails where anything has the name (a file that appeared while the run read its
+    inputs), so nothing is ever replaced; a run writes every file or none. Stopped by anything, even a kill that cannot be
+    caught, it leaves no file under any of the names, so it can simply be run again (at worst a hidden .partial file).
+    """
+    written: list[Path] = []
+    named: list[Path] = []
+    try:
+        for target, write in files:
+            try:
+                handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
+                                                     suffix=".partial", delete=False)
+            except OSError as error:
+                raise InputError(f"{target}: cannot write in {option} {target.parent} ({error.strerror or error})") from None
+            written.append(Path(handle.name))
+            with handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(handle.name, 0o666 & ~_umask())
+        for (target, _), temporary in zip(files, written):
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                refuse_existing(target, option)
+            named.append(target)
+        named.clear()  # every file has its name: none is taken back
     except OSError as error:
-        raise InputError(f"{target}: cannot write in {option} {target.parent} ({error.strerror or error})") from None
+        raise InputError(f"cannot write in {option} ({error.strerror or error}); nothing was written") from None
+    finally:
+        for path in [*named, *written]:
+            path.unlink(missing_ok=True)
 
 
 def write_atomically(output: Path, write) -> None:
@@ -358,7 +388,6 @@ def pseudonymise(
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
-    claimed: list[Path] = []  # names taken in --output-dir: removed if the run stops before all are written
     try:
         if new_key is not None:
             if files or key_file or passphrase:
@@ -379,7 +408,8 @@ def pseudonymise(
         if passphrase:
             say.print("warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
                       "others can guess; prefer a key made by agency-check pseudonymise --new-key")
-        if key_file.resolve().is_relative_to(output_dir.resolve()):
+        if any(key.is_relative_to(folder) for key in (key_file.absolute(), key_file.resolve())
+               for folder in (output_dir.absolute(), output_dir.resolve())):  # the key, or a link to it, in the folder
             say.print(printable(f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
                                 "made to be shared; keep the key outside it, and outside any shared, synchronised or "
                                 "backed-up folder"))
@@ -390,20 +420,15 @@ def pseudonymise(
             refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
         make_folder(output_dir, "--output-dir")
         for target in targets:
-            claim_new(target, "--output-dir")
-            claimed.append(target)
+            refuse_existing(target, "--output-dir")
         done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
-        for target, result in zip(targets, done):
-            write_atomically(target, lambda handle, frame=result.frame: handle.write(frame.write_csv()))
-        claimed.clear()  # all written: a run leaves every file or none
+        write_new_files([(target, lambda handle, frame=result.frame: handle.write(frame.write_csv())) for target, result in zip(targets, done)],
+                        "--output-dir")
         for path, target, result in zip(files, targets, done):
             if not quiet:
                 say.print(printable(pseudonymised_words(path, target, result)))
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
-    finally:
-        for target in claimed:
-            target.unlink(missing_ok=True)
 
 
 def is_same_file(path: Path, other: Path) -> bool:
@@ -546,7 +571,7 @@ def implied_check(argv: list[str]) -> bool:
 
 class Stopped(BaseException):
     """Ctrl-C, SIGTERM or SIGHUP (a closed terminal, a job killed), raised where the run stands, so it cleans up on
-    its way out: no half-written report, no empty file claimed in --output-dir, and no .partial file left behind.
+    its way out: no half-written report, no file named in --output-dir, and no .partial file left behind.
     Not a KeyboardInterrupt, which typer turns into a silent exit; nothing but main() catches it."""
 
     def __init__(self, signum: int) -> None:
@@ -570,7 +595,7 @@ def main() -> None:
     except SystemExit as done:
         status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR
     except Stopped as stopped:
-        Console(stderr=True).print("agency-check: interrupted; no report was written", markup=False)
+        Console(stderr=True).print("agency-check: interrupted; nothing was written", markup=False)
         status = 128 + stopped.signum
     except Exception as error:  # the last guard: a user sees a message, never a traceback
         if os.environ.get("AGENCY_RULES_DEBUG"):

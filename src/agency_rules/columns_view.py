@@ -18,7 +18,7 @@ from .engine.rulebook import load_rules
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, Choice
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
-from .inputs.records import cell
+from .inputs.records import BLANK, cell
 from .inputs.tables import read_header, translated
 from .shown import ONE_CELL, excerpt, quote
 from .tomlfiles import closest
@@ -33,6 +33,9 @@ class ColumnsView:
     problems: list[str]  # why a check would refuse this header, as the check says it
 
 
+LONE_LINE = "(not shown: a file of one line may be a passphrase)"
+
+
 def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ruleset: str, overlays: list[str]) -> ColumnsView:
     raw = read_raw(path, column_map=column_map, sheet=sheet)
     aliases = column_map.columns if column_map else {}
@@ -40,6 +43,7 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
     where, problems = read_header(raw.records.header, ENGAGEMENT_COLUMNS, column_map, raw.records.no_header())
     listed = raw.records.header if len(raw.records.header) > 1 or where else []  # one field may be a key: not shown
     headers = [] if listed else [(ONE_CELL, "", "ignored: not a contract column")]
+    lone = raw.records.frame.filter(~pl.col(BLANK)).is_empty()  # a header and no rows
     for index, header in enumerate(listed):
         key = header.strip().lower()
         target = aliases.get(key, key)
@@ -50,7 +54,8 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
         else:
             match = closest(key, [name for name in contract if name not in where])
             how, target = "ignored: not a contract column" + (f" (did you mean {match}?)" if match else ""), ""
-        headers.append((excerpt(header), target, how))
+        shown = excerpt(header) if target or not lone else LONE_LINE  # a lone line's other fields may be a passphrase's words
+        headers.append((shown, target, how))
     loaded, layered = load_rules(ruleset, overlays)
     reading = Engine(loaded, layered, Context()).rules_reading()
     missing = [  # source_row is written by pseudonymise, never lacking from a council's export

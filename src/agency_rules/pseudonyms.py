@@ -34,7 +34,7 @@ from .inputs.files import InputError
 from .inputs.records import BLANK, FIELDS, ROW, cell
 from .inputs.tables import later_duplicates, read_header, translated
 from .shown import HEX_KEY, KEY_BYTES, is_key
-from .worker_ids import MAY_HOLD_NUMBER, NUMBER, PSEUDONYM_DIGITS
+from .worker_ids import MAY_HOLD_NUMBER, NUMBER, PSEUDONYM_DIGITS, numbers_in
 
 PASSPHRASE_CHARS = 20
 NEW_KEY = "agency-check pseudonymise --new-key FILE"
@@ -92,6 +92,9 @@ def read_key(path: Path, passphrase: bool = False) -> bytes:
         raise InputError(f"{path}: not a key: a key is {KEY_BYTES} random bytes written as {2 * KEY_BYTES} hex digits "
                          f"({NEW_KEY} makes one) or as 44 base64 characters. A key of raw bytes can be written as hex "
                          "(xxd -p -c 32 FILE); a passphrase needs --passphrase")
+    if not HEX_KEY.fullmatch(compact) and compact.upper() == compact:  # 43 random base64 characters hold small letters
+        raise InputError(f"{path}: the base64 key has no small letters, as if it were written in capitals (base64 tells "
+                         "capitals from small letters, so it would be another key); copy the key again from the region's analysts")
     key = bytes.fromhex(compact) if HEX_KEY.fullmatch(compact) else base64.b64decode(compact)
     if len(set(key)) < KEY_BYTES // 2:
         raise InputError(f"{path}: the key repeats a few byte values over and over, so it could be guessed; "
@@ -112,11 +115,12 @@ def _key_text(raw: bytes) -> str | None:
 
 
 def _passphrase(path: Path, text: str | None) -> bytes:
-    """A passphrase's UTF-8 bytes (its characters composed, so it is one key however a keyboard wrote them); one too
+    """A passphrase's UTF-8 bytes (its characters composed and its lines ended by LF, so it is one key however a keyboard
+    or an editor wrote it); one too
     short or repetitive to resist guessing is refused, and so is a key given as one, which would become another key."""
     if text is None:
         raise InputError(f"{path}: a passphrase must be text (UTF-8, or UTF-16 with a byte-order mark)")
-    words = unicodedata.normalize("NFC", text.strip())
+    words = unicodedata.normalize("NFC", "\n".join(text.strip().splitlines()))  # one key whatever the line endings
     compact = "".join(words.split())
     if is_key(compact) or (re.fullmatch(r"[0-9A-Fa-f]+", compact) and len(compact) >= KEY_BYTES):
         raise InputError(f"{path}: holds a key written as hex or base64, not a passphrase; leave out --passphrase")
@@ -151,7 +155,8 @@ def with_pseudonyms(text: str, key: bytes) -> str:
         if match["pseudonym"]:
             return match[0]
         return pseudonym(key, "SW" + (match["prefixed"] or match["bare"] or match["spaced"]).replace(" ", ""))
-    return NUMBER.sub(replaced, text)
+    plain, found = numbers_in(text)
+    return NUMBER.sub(replaced, plain) if found else text
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,22 @@
 """Registration numbers and regional pseudonyms as they stand inside other text: an engagement id, an agency's name.
 
 The worker-id reader takes `SW` (any case) and 1-6 digits, the first not 0, with spaces
-anywhere, or the digits alone. Text is read in tokens, left to right (`NUMBER`):
+anywhere, or the digits alone. Text is first read as a reader sees it (`normalised`): fullwidth
+digits are digits, a non-breaking space or a tab a space, a zero-width character nothing, an en
+dash or a minus sign a hyphen; a cell holding a number is written back so normalised. Then it is
+read in tokens, left to right (`NUMBER`):
 
 - a pseudonym, `P-` and 20 hex digits, is one token, kept as it is: its digits are not a number, but
   digits right after its 20th are (`P-…0123310007` holds 310007);
-- `SW` with an optional separator (spaces, or one of `- _ . : / #` between spaces) and 1-6 digits is a
-  number. Spaces between the digits are ignored, as the reader ignores them (`SW 310 001`), and the
-  longest such number is taken (`SW123456`, never `SW12345` and a `6` left over);
+- `SW` (or `S.W.`), up to three separators (spaces, `- _ . : / # , =`), an optional `no`, `nr` or
+  `number`, and 1-6 digits is a number. Spaces between the digits are ignored, as the reader
+  ignores them (`SW 310 001`), and the longest such number is taken (`SW123456`, never `SW12345`
+  and a `6` left over);
 - six digits alone are a number (`310005`): the form registration numbers take, also when single
   spaces stand between them (`310 005`, as the reader ignores them), provided no further digit stands
   a space away (`2025 04 01` is a date, not `202504`). Fewer digits alone cannot be told from a day,
-  a year, an amount or a count, so they are left as they are.
+  a year, an amount or a count, so they are left as they are, and so are six digits split by dots
+  or dashes (`31-10-08` is a date, `310.009` an amount).
 
 A run of digits is taken whole: a number is never followed by a further digit, and six digits alone
 are never preceded by one, so a longer number is never partly replaced by a shorter one's pseudonym.
@@ -24,25 +29,46 @@ pseudonymising a written file again changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import polars as pl
 
 PSEUDONYM_DIGITS = 20  # 80 bits: no two of a region's workers share one
 _PSEUDONYM = rf"P-[0-9a-f]{{{PSEUDONYM_DIGITS}}}"
+_SEPARATOR = r"[ \-_.:/#,=]{0,3}"  # after normalising: spaces, dashes and the marks people type between SW and its digits
 NUMBER = re.compile(
     rf"(?P<pseudonym>{_PSEUDONYM})"
-    r"|SW[ ]*[-_.:/#]?[ ]*(?P<prefixed>[1-9](?:[ ]*[0-9]){0,5})(?![0-9])"
+    rf"|S\.?W\.?{_SEPARATOR}(?:(?:no|nr|number)\.?{_SEPARATOR})?(?P<prefixed>[1-9](?:[ ]*[0-9]){{0,5}})(?![0-9])"
     rf"|(?:(?<![0-9])|(?<={_PSEUDONYM}))(?P<bare>[1-9][0-9]{{5}})(?![0-9])"
     rf"|(?:(?<![0-9])(?<![0-9] )|(?<={_PSEUDONYM}))(?P<spaced>[1-9](?: ?[0-9]){{5}})(?! ?[0-9])",
     re.IGNORECASE,  # as the reader upper-cases: `sw`, and `ſw` (a long s upper-cases to S)
 )
-MAY_HOLD_NUMBER = r"(?i)sw|[0-9](?: ?[0-9]){5}"  # the cells worth reading token by token
+MAY_HOLD_NUMBER = r"\d"  # the cells worth reading token by token: every number has a digit, in whatever script
 WORKER_ID = "[worker id]"
+_DASHES = {"\u2212", "\u2012", "\u2013", "\u2014", "\u2015", "\ufe58", "\ufe63", "\uff0d"}
+
+
+def normalised(text: str) -> str:
+    """The text as a reader sees a number in it: compatibility forms folded (fullwidth digits, a non-breaking space),
+    invisible format characters gone (a zero-width space), every dash a hyphen, every run of white space one space."""
+    folded = unicodedata.normalize("NFKC", text)
+    kept = ("-" if c in _DASHES or unicodedata.category(c) == "Pd" else " " if c.isspace() else c
+            for c in folded if unicodedata.category(c) != "Cf")
+    return re.sub(" {2,}", " ", "".join(kept))
+
+
+def numbers_in(text: str) -> tuple[str, bool]:
+    """The text to read numbers in, and whether it holds one: the normalised text where it does (so `SW–12345` and
+    `310\u00a0005` are found), else the text as it is, untouched."""
+    plain = normalised(text)
+    found = any(match["pseudonym"] is None for match in NUMBER.finditer(plain))
+    return (plain, True) if found else (text, False)
 
 
 def without_worker_id(text: str) -> str:
     """The text with every registration number and pseudonym in it shown as [worker id]: for a paper that names no worker."""
-    return NUMBER.sub(WORKER_ID, text)
+    plain, _ = numbers_in(text)
+    return NUMBER.sub(WORKER_ID, plain)
 
 
 def without_worker_ids(texts: pl.Series) -> pl.Series:

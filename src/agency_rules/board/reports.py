@@ -209,7 +209,7 @@ def _read(path: Path, place: int) -> CouncilReport:
     inputs = [{**i.model_dump(), "path": without_worker_id(i.path)} for i in report.inputs]  # a file named after a worker
     by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
     not_evaluated = {rule: counts.get("not_evaluated", 0) for rule, counts in report.summary.by_rule.items()}
-    return CouncilReport(str(path), hashlib.sha256(data).hexdigest(), report.ruleset, [without_worker_id(o) for o in report.overlays],
+    return CouncilReport(without_worker_id(str(path)), hashlib.sha256(data).hexdigest(), report.ruleset, [without_worker_id(o) for o in report.overlays],
                          inputs, report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected,
                          list(report.summary.by_rule), not_evaluated, by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
 

@@ -91,7 +91,7 @@ class BoardSummary:
         table = self.table(f"{BREACH}_by_council_and_rule")
         totals = dict(zip(table.columns[:-1], dict(table.rows).get(TOTAL, [])))
         return BoardTable("breach_by_rule", "Breaches by rule, all councils", "rule", ["title", "breaches", "evaluated for"],
-                          [(rule, [self.rule_titles.get(rule, ""), totals.get(rule, WITHHELD_MARK if table.note == WITHHELD else NOT_EVALUATED),
+                          [(rule, [self.rule_titles.get(rule, ""), NOT_EVALUATED if scope == "no" else totals.get(rule, WITHHELD_MARK),
                                    f"{scope} engagement{'s' if scope == 'some' else ''}"])
                            for rule, scope in self.evaluated.items()],
                           note="" if set(self.evaluated.values()) <= {"every"} else

@@ -19,6 +19,7 @@ hidden first, and the table withheld only if that fails.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -145,7 +146,7 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
         pinned = sorted((v for v in hidden - paper.slack if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
         jointly = not pinned  # none pinned by a line alone: any the lines fix taken together?
         if jointly:
-            pinned = sorted(_determined(paper, hidden, low, high, on_lines) - paper.slack, key=lambda v: (-paper.rank[v], v))
+            pinned = sorted(_fixed_together(paper, hidden, low, high, on_lines), key=lambda v: (-paper.rank[v], v))
         if not pinned:
             return withheld
         cell = None
@@ -224,7 +225,7 @@ def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned:
         trial = hidden | {cell}
         linked = _component(paper.lines, trial, on_lines, cell)
         trial_low, trial_high = _narrowed(paper, trial, least, on_lines, linked)
-        if trial_low[pinned] < trial_high[pinned] and not (jointly and pinned in _determined(paper, trial, trial_low, trial_high, on_lines, linked)):
+        if trial_low[pinned] < trial_high[pinned] and not (jointly and _fixed_together(paper, trial, trial_low, trial_high, on_lines, linked, {pinned})):
             if all(trial_low[v] < trial_high[v] for v in linked - paper.slack):
                 return cell
             freeing = cell if freeing is None else freeing
@@ -315,43 +316,47 @@ def _narrow(line: Sequence[tuple[int, int]], low: list[int], high: list[int]) ->
     return changed
 
 
-PRIME = (1 << 61) - 1  # elimination modulo a prime: exact, and a line's coefficients (1 and -1) never vanish under it
+def _fixed_together(paper: _Paper, hidden: set[int], low: list[int], high: list[int], on_lines: list[list[int]],
+                    within: set[int] | None = None, only: set[int] | None = None) -> set[int]:
+    """The hidden counts that every line and bound taken together fix to one whole number, though no line fixes them alone.
 
-
-def _determined(paper: _Paper, hidden: set[int], low: list[int], high: list[int], on_lines: list[list[int]],
-                within: set[int] | None = None) -> set[int]:
-    """The hidden counts the lines fix taken together though no line fixes them alone (a + b = 5, b + c = 7 and a + c = 6
-    give a = 2): a count is fixed when elimination leaves an equation in it alone. `within`, only the lines of those counts.
-
-    Each line is an equation in the counts its bounds leave open; the numbers on the right do not matter to which counts
-    are fixed, only the coefficients do. Gauss-Jordan elimination modulo a 61-bit prime over sparse rows.
+    Two lines' difference can fix a count (B + K = 5 and B + K + b + k + p = 8 give b + k + p = 3, each 1 or more, so
+    each 1), as can two limits added (their slacks 0 or more). This is the attack of a reader with a linear-programming
+    solver: each count's least and greatest value over every table of real numbers the paper allows (scipy's HiGHS); a
+    count with one whole number in that range is fixed. `within`, only those counts' lines; `only`, only those counts.
     """
-    open_ = {v for v in (hidden if within is None else within) if low[v] < high[v]}
-    lines = {line for v in open_ for line in on_lines[v] if paper.lines[line]}
-    pivots: dict[int, dict[int, int]] = {}
-    for line in sorted(lines):
-        row = {v: sign % PRIME for v, sign in paper.lines[line] if v in open_}
-        for v in [v for v in row if v in pivots]:  # the pivots' rows hold no other pivot, so none is brought in
-            row = _minus(row, row[v], pivots[v])
-        if not row:
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_array
+
+    open_ = sorted(v for v in (hidden if within is None else within) if low[v] < high[v])
+    column = {v: i for i, v in enumerate(open_)}
+    lines = sorted({line for v in open_ for line in on_lines[v] if paper.lines[line]})
+    rows, cols, coefficients, totals = [], [], [], []
+    for r, line in enumerate(lines):
+        known = 0
+        for v, sign in paper.lines[line]:
+            if v in column:
+                rows.append(r)
+                cols.append(column[v])
+                coefficients.append(sign)
+            else:
+                known += sign * low[v]  # a shown count, or a hidden one the lines already fix
+        totals.append(-known)
+    if not open_:
+        return set()
+    matrix = coo_array((coefficients, (rows, cols)), shape=(len(lines), len(open_))).tocsr()
+    bounds = [(low[v], None if high[v] >= MANY else high[v]) for v in open_]
+    fixed = set()
+    for v in open_:
+        if v in paper.slack or (only is not None and v not in only):
             continue
-        pivot = min(row)
-        scale = pow(row[pivot], PRIME - 2, PRIME)
-        row = {v: c * scale % PRIME for v, c in row.items()}
-        for other, reduced in pivots.items():
-            if pivot in reduced:
-                pivots[other] = _minus(reduced, reduced[pivot], row)
-        pivots[pivot] = row
-    return {v for v, row in pivots.items() if len(row) == 1}
-
-
-def _minus(row: dict[int, int], factor: int, other: dict[int, int]) -> dict[int, int]:
-    """row - factor * other, modulo PRIME, without the terms that vanish."""
-    result = dict(row)
-    for v, c in other.items():
-        value = (result.get(v, 0) - factor * c) % PRIME
-        if value:
-            result[v] = value
-        else:
-            result.pop(v, None)
-    return result
+        ends = []
+        for direction in (1, -1):
+            aim = [0.0] * len(open_)
+            aim[column[v]] = direction
+            result = linprog(aim, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
+            ends.append(direction * result.fun if result.status == 0 else None)
+        least, most = ends
+        if least is not None and most is not None and math.floor(most + 1e-6) <= math.ceil(least - 1e-6):
+            fixed.add(v)
+    return fixed
