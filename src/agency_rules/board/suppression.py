@@ -6,13 +6,14 @@ paper is audited as one system, not table by table: every table's rows and colum
 totals, and a total that stands in several tables (the region's breaches, in the council table and
 again under agencies, roles and quarters) is one unknown wherever it stands.
 
-The audit is interval reasoning, the attack a reader with a spreadsheet can make: each hidden
+The audit is the attack a reader with a solver can make. First interval reasoning: each hidden
 count starts between the bounds its mark gives (`<5` is 1 to 4, `*` is 5 or more), and every line
-whose total is known narrows the hidden counts in it, over and over, until nothing changes. A
-hidden count narrowed to one value is given away; a cell in one of its lines is hidden next (an
-inner count first, then a line's total; never a zero, which a reader would rightly take for a
-count of 1 to 4 nearly always, so that it would protect nothing), and the audit runs again. Where
-no such cell helps, the table that pins the count is withheld whole if it is one of the paper's
+whose total is known narrows the hidden counts in it, over and over, until nothing changes. Where
+that fixes nothing, a linear programme per hidden count takes every line, bound and limit at once
+(`_fixed_together`). A hidden count narrowed to one value is given away; a cell in one of its
+lines is hidden next (an inner count first, then a line's total; never a zero, which a reader
+would rightly take for a count of 1 to 4 nearly always, so that it would protect nothing), and the
+audit runs again. Where no such cell helps, the table that pins the count is withheld whole if it is one of the paper's
 lesser tables (agencies, roles, quarters, rows); in the council tables the region's own total is
 hidden first, and the table withheld only if that fails.
 """
