@@ -123,6 +123,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     raws = []
     for source in sources:
         raws.append(read_raw(_path(source), column_map=column_map, sheet=options.sheet))
+    _refuse_twice(sources, raws)
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
     history = read_history(_path(options.history), column_map) if options.history is not None else None
@@ -167,6 +168,22 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
         source_rows=any(SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]),
     )
+
+
+def _refuse_twice(sources: list[Source], raws: list) -> None:
+    """One export given twice (another path to it, a link, a copy, the same frame) would have every count doubled."""
+    seen: dict[str, str] = {}
+    for source, raw in zip(sources, raws):
+        if isinstance(source, pl.DataFrame):
+            continue
+        earlier = seen.setdefault(raw.sha256, raw.label)
+        if earlier != raw.label:
+            raise InputError(f"{earlier} and {raw.label} hold the same export (the same SHA-256): checked together, every "
+                             "engagement in it would count twice; give it once")
+    frames = [source for source in sources if isinstance(source, pl.DataFrame)]
+    for i, frame in enumerate(frames):
+        if any(frame is other or frame.equals(other) for other in frames[:i]):
+            raise InputError("the same DataFrame is given twice: checked together, every engagement in it would count twice; give it once")
 
 
 def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:

@@ -78,9 +78,10 @@ def report_format(chosen: Format | None, output: Path | None, offered: tuple[For
         raise fail(f"--output {output}: this report does not come as {implied.value}; it comes as {', '.join(f.value for f in offered)}")
     if chosen and implied and chosen is not implied:
         raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
-    if chosen is None and output is not None and output.suffix and implied is None:
+    if output is not None and output.suffix and implied is None:  # with --format too: report.pdf holding JSON misleads
         known = ", ".join(sorted(suffix for suffix, kind in SUFFIXES.items() if kind in offered))
-        raise fail(f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those, or --format")
+        raise fail(f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those"
+                   + ("" if chosen else ", or --format with a file of no extension"))
     result = chosen or implied or Format.table
     if result is Format.xlsx and output is None:
         raise fail("--format xlsx writes a workbook, which needs --output FILE.xlsx")
@@ -114,13 +115,26 @@ def fail(message: str) -> typer.Exit:
 
 
 def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path], option: str = "--output") -> None:
-    """An output is never written over one of the files it was made from; the message names the option that chose it."""
+    """An output is never written over a file the run reads (however named: a link, ./x, a file a found config names), nor
+    inside a folder the run reads (a contracts folder would read the report as a contract next time), nor over anything
+    that is not a plain file (a device, a folder) or through a link; the message names the option that chose it."""
     if output is None:
         return
+    if output.is_symlink():
+        raise InputError(f"{output}: {option} names a link; writing there would replace the link, not its target: give the file itself")
+    if output.exists() and not output.is_file():
+        raise InputError(f"{output}: {option} names something that is not a plain file (a device, a folder, a pipe); "
+                         "give a file's name")
     target = output.resolve()
     for path in inputs:
-        if path is not None and path.resolve() == target:
-            raise InputError(f"{output}: {option} names an input of this run; writing there would overwrite it")
+        if path is None:
+            continue
+        place = path.resolve()
+        if place == target or (output.exists() and path.exists() and os.path.samefile(path, output)):
+            raise InputError(f"{output}: {option} names an input of this run ({path}); writing there would overwrite it")
+        if path.is_dir() and target.is_relative_to(place):
+            raise InputError(f"{output}: {option} is inside {path}, a folder this run reads; a report there would be read "
+                             "as one of its files next time")
 
 
 def refuse_existing(target: Path, option: str) -> None:
@@ -273,7 +287,8 @@ def check(
     try:
         refuse_overwriting([*engagements, history, *caps, waivers, column_map, config, *contracts], output)
         output_format = report_format(output_format, output)
-        found = find_config(config)
+        overridden = frozenset(key for key, value in (("history", history), ("waivers", waivers), ("column_map", column_map)) if value)
+        found = find_config(config, given=overridden)
         settings = found[0] if found else ProjectConfig()
         if found and config is None and not quiet:
             Console(stderr=True, highlight=False).print(printable(f"using project config {found[1]}"), markup=False)
@@ -292,6 +307,9 @@ def check(
             list(rule),
             list(dict.fromkeys([*settings.contracts, *contracts])),
         )
+        read = [*engagements, options.history, *options.caps, options.waivers, options.column_map, options.config, *options.contracts,
+                *(Path(name) for name in [options.ruleset, *options.overlays] if name.endswith(".toml"))]
+        refuse_overwriting([path for path in read if isinstance(path, Path)], output)  # what a found config names too
         with progress(quiet) as on_stage:
             report = run(list(engagements), options, on_stage)
     except (InputError, RuleFileError) as error:

@@ -48,12 +48,23 @@ def _shipped_name(path: Path, folder: Path) -> bool:
     return path.suffix != ".toml" and len(path.parts) == 1 and not (folder / path).exists()
 
 
-def find_config(explicit: Path | None, folder: Path | None = None) -> tuple[ProjectConfig, Path] | None:
-    """The config named on the command line, else agency-rules.toml in the working directory, else none."""
+def find_config(explicit: Path | None, folder: Path | None = None, given: frozenset[str] = frozenset()) -> tuple[ProjectConfig, Path] | None:
+    """The config named on the command line, else agency-rules.toml in the working directory, else none; `given`, the
+    settings the command line gives instead (a found config's own is then not read)."""
     path = explicit or (folder or Path.cwd()) / CONFIG_NAME
     if explicit is None and not path.is_file():
         return None
-    return load_model(path, ProjectConfig, "setting").relative_to(path.parent), path
+    settings = load_model(path, ProjectConfig, "setting").relative_to(path.parent)
+    if explicit is None:  # found, not given: it may have been planted, so it reads nothing outside its own folder
+        home = path.parent.resolve()
+        named = [("history", settings.history), ("waivers", settings.waivers), ("column_map", settings.column_map),
+                 *(("caps", p) for p in settings.caps if p.suffix == ".toml" or p.exists()), *(("contracts", p) for p in settings.contracts)]
+        for key, named_path in named:
+            if named_path is not None and key not in given and not named_path.resolve().is_relative_to(home):
+                raise RuleFileError(f"{path}: {key} names {named_path}, outside the folder of this config, which the tool found "
+                                    "by itself: a found config names only files beside it; give that file on the command line, "
+                                    "or the config with --config")
+    return settings, path
 
 
 class ColumnMapFile(Strict):

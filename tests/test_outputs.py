@@ -1,0 +1,112 @@
+"""Outputs that never overwrite what they must not (issue 17): nothing a run reads, however it was named or found; nothing
+inside a folder it reads; no device, folder or link; no extension that belies the format."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import COMPLIANT, REPO, write_csv
+from .test_cli import run
+
+CONTRACT = REPO / "fixtures" / "contracts" / "compliant-framework.toml"
+
+
+def found_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "agency-rules.toml"
+    config.write_text(text)
+    return config
+
+
+@pytest.mark.parametrize("name", ["history.csv", "history.json"])
+def test_the_history_a_found_config_names_is_never_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    history = tmp_path / name
+    history.write_text("worker_id,la_code,role,start_date,end_date,employment,leaving_reason\n")
+    found_config(tmp_path, monkeypatch, f'history = "{name}"\n')
+    code, _, err = run(str(export), "--output", str(history))
+    assert code == 2 and "names an input of this run" in err, err
+    assert history.read_text().startswith("worker_id,la_code")
+
+
+def test_no_report_is_written_inside_a_contracts_folder_or_over_a_contract(tmp_path: Path) -> None:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    shutil.copy(CONTRACT, folder / "a.toml")
+    before = (folder / "a.toml").read_bytes()
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    for args in (["contract", str(folder), "--format", "json", "-o", str(folder / "a.toml")],
+                 ["contract", str(folder), "-o", str(folder / "report.json")],
+                 [str(export), "--contracts", str(folder), "-o", str(folder / "report.json")]):
+        code, _, err = run(*args)
+        assert code == 2 and any(w in err for w in ("names an input", "a folder this run reads", "no report format")), (args, err)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.toml"] and (folder / "a.toml").read_bytes() == before
+
+
+def test_an_extension_that_belies_the_format_is_refused_even_with_format(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    for name in ("report.pdf", "report.toml"):
+        code, _, err = run(str(export), "--format", "json", "-o", str(tmp_path / name))
+        assert code == 2 and "no report format has the extension" in err and not (tmp_path / name).exists(), err
+    code, _, err = run(str(export), "--format", "json", "-o", str(tmp_path / "report"))  # no extension: --format says it
+    assert code == 0 and (tmp_path / "report").read_text().startswith("{"), err
+
+
+def test_a_device_a_folder_or_a_link_is_never_replaced_by_a_report(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    kept = tmp_path / "kept.json"
+    kept.write_text("the link's target")
+    link = tmp_path / "report.json"
+    link.symlink_to(kept)
+    code, _, err = run(str(export), "-o", str(link))
+    assert code == 2 and "names a link" in err and link.is_symlink() and kept.read_text() == "the link's target"
+    folder = tmp_path / "out.json"
+    folder.mkdir()
+    code, _, err = run(str(export), "-o", str(folder))
+    assert code == 2 and "not a plain file" in err and folder.is_dir()
+    code, _, err = run(str(export), "--format", "json", "-o", os.devnull)
+    assert code == 2 and "not a plain file" in err and Path(os.devnull).is_char_device()
+
+
+def test_a_found_config_reads_nothing_outside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "elsewhere" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text("the first line of someone else's file\n")
+    here = tmp_path / "here"
+    here.mkdir()
+    export = write_csv(here / "e.csv", [COMPLIANT])
+    found_config(here, monkeypatch, f'history = "{secret}"\n')
+    code, out, err = run(str(export))
+    assert code == 2 and "outside the folder of this config" in err and "first line" not in out + err
+    code, out, err = run(str(export), "--history", str(secret))  # named on the command line: read, and refused as a history
+    assert "outside the folder" not in err
+
+
+def test_one_export_given_twice_under_any_name_is_refused_not_counted_twice(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    (tmp_path / "link.csv").symlink_to(export)
+    os.link(export, tmp_path / "hard.csv")
+    shutil.copy(export, tmp_path / "copy.csv")
+    (tmp_path / "sub").mkdir()
+    for other in ("link.csv", "hard.csv", "copy.csv", "sub/../e.csv"):
+        code, _, err = run(str(export), str(tmp_path / other))
+        assert code == 2 and "hold the same export (the same SHA-256)" in err, (other, err)
+    code, _, err = run(str(export), str(export))
+    assert code == 2 and "the same file is given twice" in err
+
+
+def test_the_api_refuses_one_frame_given_twice() -> None:
+    import polars as pl
+
+    from agency_rules import api
+    from agency_rules.inputs.files import InputError
+
+    frame = pl.DataFrame([COMPLIANT])
+    with pytest.raises(InputError, match="the same DataFrame is given twice"):
+        api.check([frame, frame])
+    with pytest.raises(InputError, match="the same DataFrame is given twice"):
+        api.check([frame, frame.clone()])
