@@ -317,3 +317,13 @@ def test_values_and_agencies_quoted_in_messages_are_cut_short(tmp_path: Path) ->
     code, out, _ = run(str(path), "--format", "md")
     [summary] = [line for line in out.splitlines() if "rows rejected" in line]
     assert "R" * 61 not in summary and "values seen" in summary
+
+
+def test_a_contract_dated_beyond_2099_is_refused_as_an_export_date_would_be(tmp_path: Path) -> None:
+    """9999-12-31 with a caps file was an internal error (a day after the last day), and under --contracts it stopped the run."""
+    contract = HOSTILE / "contract_end_9999.toml"
+    code, _, err = run("contract", str(contract), "--caps", str(REPO / "fixtures" / "caps.toml"), "--ruleset", "statutory-2024")
+    assert code == 2 and "contract.end: must be a date from 1900 to 2099 (not 9999-12-31)" in err and "internal error" not in err
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, _, err = run(str(export), "--contracts", str(contract), "--caps", str(REPO / "fixtures" / "caps.toml"))
+    assert code == 2 and "must be a date from 1900 to 2099" in err and "internal error" not in err

@@ -236,3 +236,47 @@ def test_a_workbook_whose_first_sheet_is_not_the_data_names_the_sheet_and_the_ot
     code, _, err = run(str(tmp_path / "export.xlsx"))
     assert code == 2 and "sheet 'Read me', row 1" in err and "name it with --sheet; the workbook's other sheets are 'Engagements'" in err
     assert run(str(tmp_path / "export.xlsx"), "--sheet", "Engagements")[0] == 0
+
+
+def test_a_workbook_that_expands_beyond_the_limit_or_repeats_a_row_a_million_times_is_refused_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agency_rules.inputs import sheet_xml
+
+    book = tmp_path / "bomb.xlsx"
+    with xlsxwriter.Workbook(book) as workbook:
+        workbook.add_worksheet("Data").write_row(0, 0, list(COMPLIANT))
+    monkeypatch.setattr(sheet_xml, "EXPANDS_TO", 1000)  # a real bomb is gigabytes; the limit is what is tested
+    code, _, err = run(str(book))
+    assert code == 2 and "the workbook expands to" in err and "save it as CSV" in err
+    ods = tmp_path / "bomb.ods"
+    row = '<table:table-row table:number-rows-repeated="1000000"><table:table-cell><text:p>E-1</text:p></table:table-cell></table:table-row>'
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", f"<office:document-content><table:table>{row}</table:table></office:document-content>")
+    code, _, err = run(str(ods))
+    assert code == 2 and "repeated 1,000,000 times" in err
+
+
+def test_formulas_in_the_data_are_refused_merged_cells_fill_their_range_and_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
+    book = tmp_path / "msp.xlsx"
+    with xlsxwriter.Workbook(book) as workbook:
+        workbook.add_worksheet("Lookups").hide()
+        data = workbook.add_worksheet("Data")
+        data.activate()
+        data.write_row(0, 0, list(COMPLIANT))
+        la = list(COMPLIANT).index("la_code")
+        for r in (1, 2, 3):
+            data.write_row(r, 0, [f"E-{r}" if k == "engagement_id" else f"SW10000{r}" if k == "worker_id" else v for k, v in COMPLIANT.items()])
+        data.merge_range(1, la, 3, la, "E06000035")  # Medway, merged down three rows
+    code, out, err = run(str(book), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["inputs"][0]["sheet"] == "Data" and report["summary"]["by_council"] == {"E06000035": {"rows_checked": 3}}
+    stale = tmp_path / "stale.xlsx"
+    with xlsxwriter.Workbook(stale) as workbook:
+        data = workbook.add_worksheet("Data")
+        data.write_row(0, 0, list(COMPLIANT))
+        data.write_row(1, 0, list(COMPLIANT.values()))
+        data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=25*2", None, 0)  # a stale cached 0
+    code, _, err = run(str(stale))
+    assert code == 2 and "holds formulas in its data" in err and "save the sheet as values" in err

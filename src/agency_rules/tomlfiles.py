@@ -20,6 +20,8 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
+from .terms import FIRST_DAY, LAST_DAY
+
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE = 5 << 20
 MAX_TEXT = 2000
@@ -30,6 +32,8 @@ def _a_day(value: Any) -> date:
         raise ValueError(f"must be a date written as YYYY-MM-DD, without a time of day (not {value.isoformat(sep=' ')})")
     if not isinstance(value, date):
         raise ValueError(f"must be a date written as YYYY-MM-DD, without quotes (not {value!r})")
+    if not FIRST_DAY <= value <= LAST_DAY:  # as in an export: 9999-12-31 is no contract's end, and a day after it no day
+        raise ValueError(f"must be a date from {FIRST_DAY.year} to {LAST_DAY.year} (not {value.isoformat()}); leave an open end out")
     return value
 
 

@@ -16,6 +16,8 @@ import polars as pl
 from ..phrases import phrase
 from ..regions import la_by_name, local_authorities, name_candidates, name_key
 from ..terms import (
+    FIRST_DAY,
+    LAST_DAY,
     EMPLOYMENT_MODELS,
     EMPLOYMENTS,
     ENGAGEMENT_TYPES,
@@ -29,7 +31,6 @@ QUOTED = 60
 MAX_MONEY = 10_000.0
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
 
 
 def quoted(text: pl.Expr, rest: str) -> pl.Expr:

@@ -15,6 +15,7 @@ import polars as pl
 from ..shown import excerpt, quote
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
+from .sheet_xml import SheetXml, excel_sheet, measured
 
 MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a zip (xlsx, xlsm, ods) or an OLE file (xls)
 HEADER_SEARCH = 50  # rows looked at for the header row
@@ -41,17 +42,23 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     The header row is the first row with a cell that is one of `names` (contract columns and
     column-map headers, any case), else the first of the fullest rows (a title has one cell).
     """
+    measured(label, raw)
     reader = _reader(label, raw)
+    if not reader.sheet_names:
+        raise InputError(f"{label}: the workbook has no sheet")
     if sheet is not None and sheet not in reader.sheet_names:
         listed = ", ".join(map(quote, reader.sheet_names))
         raise InputError(f"{label}: no sheet named {quote(sheet)}; the sheets are {listed}")
-    chosen = sheet if sheet is not None else reader.sheet_names[0]
+    chosen = sheet if sheet is not None else _first_visible(label, reader)
     try:
         table = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string").to_polars()
     except Exception as error:
         reason = excerpt(str(error).splitlines()[0])
         raise InputError(f"{label}: sheet {quote(chosen)} cannot be read ({reason})") from None
     table = table.select(pl.all().fill_null("").str.strip_chars())
+    xml = excel_sheet(label, raw, chosen)
+    if xml is not None:
+        table = _merges_filled(label, chosen, table, xml)
     if table.width == 0 or table.height == 0:
         raise InputError(f"{label}: sheet {quote(chosen)} is empty; expected a header row")
     wanted = {n.strip().lower() for n in names}
@@ -65,6 +72,12 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     header = list(head[at])
     while header and not header[-1]:
         header.pop()
+    formulas = [reference for row, reference in (xml.formulas if xml else []) if row > at + 1]
+    if formulas:
+        listed = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else "")
+        raise InputError(f"{label}: sheet {quote(chosen)} holds formulas in its data ({listed}); a formula's value is the one the "
+                         "program that saved the file last calculated, which may be stale: save the sheet as values "
+                         "(copy, Paste Special, Values) or export it as CSV")
     rows = table.slice(at + 1)
     width, beyond = len(header), rows.columns[len(header):]
     overflowing = pl.any_horizontal(pl.col(c) != "" for c in beyond) if beyond else pl.lit(False)
@@ -75,3 +88,35 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         pl.all_horizontal(pl.col(name) == "" for name in rows.columns[:width]).alias(BLANK),
     )
     return Records(header, frame, at + 1, chosen, tuple(name for name in reader.sheet_names if name != chosen))
+
+
+def _first_visible(label: str, reader: fastexcel.ExcelReader) -> str:
+    """The first sheet a reader sees: a hidden sheet before it (a lookup list, an old copy) is not the data."""
+    for name in reader.sheet_names:
+        try:
+            if reader.load_sheet(name, header_row=None, n_rows=1).visible == "visible":
+                return name
+        except Exception:  # a sheet calamine cannot open is not the one to choose; reading it says why if named
+            continue
+    return reader.sheet_names[0]
+
+
+MOST_MERGES = 10_000
+
+
+def _merges_filled(label: str, sheet: str, table: pl.DataFrame, xml: SheetXml) -> pl.DataFrame:
+    """Each merged range's value in every cell of it, as a reader sees it (a council's name merged down four rows is
+    that council's in each); calamine gives it to the top-left cell only."""
+    if len(xml.merged) > MOST_MERGES:
+        raise InputError(f"{label}: sheet {quote(sheet)} has {len(xml.merged):,} merged ranges; unmerge the cells and save it")
+    offset = max(xml.first_column, 1)
+    index = pl.int_range(pl.len()) + 1  # the sheet's row numbers
+    for first_row, first_col, last_row, last_col in xml.merged:
+        top, left = first_row - 1, first_col - offset
+        if not (0 <= top < table.height and 0 <= left < table.width):
+            continue
+        value = table[top, left]
+        columns = table.columns[left:last_col - offset + 1]
+        table = table.with_columns(pl.when(index.is_between(first_row, last_row)).then(pl.lit(value)).otherwise(pl.col(c)).alias(c)
+                                   for c in columns)
+    return table
