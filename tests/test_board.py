@@ -10,7 +10,7 @@ from pathlib import Path
 import fastexcel
 import pytest
 
-from .conftest import COMPLIANT, write_csv
+from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import run
 from .test_disclosure import audit
 
@@ -311,3 +311,10 @@ def test_a_report_named_after_a_worker_is_not_named_on_the_paper(tmp_path: Path)
         joined = "".join(out.split())  # a narrow table wraps a cell's words over lines
         assert code == 0 and "SW310004" not in joined and "310004.json" not in joined, fmt
         assert fmt == "table" or "worker id" in html.unescape(out), fmt
+
+
+def test_a_contract_check_given_as_a_report_is_named_for_what_it_is(tmp_path: Path) -> None:
+    checked = tmp_path / "contracts.json"
+    run("contract", str(REPO / "fixtures" / "contracts"), "--ruleset", "statutory-2024", "--format", "json", "-o", str(checked))
+    code, _, err = run("summary", str(checked))
+    assert code == 2 and "this is a contract check" in err and "damaged" not in err

@@ -327,3 +327,29 @@ def test_a_contract_dated_beyond_2099_is_refused_as_an_export_date_would_be(tmp_
     export = write_csv(tmp_path / "e.csv", [COMPLIANT])
     code, _, err = run(str(export), "--contracts", str(contract), "--caps", str(REPO / "fixtures" / "caps.toml"))
     assert code == 2 and "must be a date from 1900 to 2099" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("columns", ["0", "5", "wide"])
+def test_a_terminal_width_of_nothing_or_nonsense_still_prints_the_report(tmp_path: Path, columns: str) -> None:
+    import subprocess
+    import sys
+
+    export = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": "2"}])
+    done = subprocess.run([sys.executable, "-m", "agency_rules", str(export)], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": columns}, timeout=120)
+    assert done.returncode == 1 and "1 rows read" in done.stdout.replace("\n", " ") and "NOTICE001" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("reference", ["SE-FW-2025\\u200b", "SE-F\\u0412-2025"])  # a zero-width space; a Cyrillic Ve
+def test_a_contract_reference_with_a_lookalike_or_invisible_character_is_refused(tmp_path: Path, reference: str) -> None:
+    contract = tmp_path / "c.toml"
+    contract.write_text((REPO / "fixtures" / "contracts" / "compliant-framework.toml").read_text().replace('"SE-FW-2025"', f'"{reference}"'))
+    code, _, err = run("contract", str(contract), "--ruleset", "statutory-2024")
+    assert code == 2 and "look-alike or invisible character" in err, err
+
+
+def test_one_contract_file_named_twice_is_one_contract(tmp_path: Path) -> None:
+    folder = REPO / "fixtures" / "contracts"
+    code, out, err = run("contract", str(folder), str(folder / "compliant-framework.toml"), "--ruleset", "statutory-2024", "--format", "json")
+    assert code in (0, 1) and "one reference" not in err, err
+    assert [c["reference"] for c in json.loads(out)["contracts"]].count("SE-FW-2025") == 1

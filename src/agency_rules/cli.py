@@ -601,8 +601,14 @@ def stop(signum: int, _frame: object) -> None:
     raise Stopped(signum)
 
 
+NARROWEST = 20  # columns: a table narrower than this shows nothing legible
+
+
 def main() -> None:
     argv = sys.argv[1:]
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) >= NARROWEST):
+        del os.environ["COLUMNS"]  # COLUMNS=0 printed nothing at all: the terminal's own width, else 80, instead
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
     try:

@@ -67,6 +67,10 @@ def _visible(value: str) -> str:
 def _legible(value: str) -> str:
     if not any(unicodedata.category(char)[0] in "LN" for char in value):
         raise ValueError("must contain letters or digits (a reference, not blank or invisible characters)")
+    if not all(" " <= char <= "~" for char in value):  # FW-1 and FW-1 with a zero-width space, or a Cyrillic B, print alike
+        odd = next(char for char in value if not " " <= char <= "~")
+        raise ValueError(f"must be plain letters, digits and punctuation (A-Z, 0-9, - / .), not {ascii(odd)}: a look-alike or "
+                         "invisible character would make two references that print alike")
     return value
 
 

@@ -183,6 +183,9 @@ def _read(path: Path, place: int) -> CouncilReport:
         raise InputError(f"{path}: not a JSON report of agency-check (nested too deeply to read)") from None
     except ValueError:  # a number of thousands of digits: no count is that long
         raise InputError(f"{path}: the report is damaged: it holds a number thousands of digits long") from None
+    if isinstance(document, dict) and document.get("kind") == "contract_check":
+        raise InputError(f"{path}: this is a contract check (agency-check contract); a summary combines councils' reports of "
+                         "their engagements (agency-check EXPORT --format json)")
     if isinstance(document, dict) and document.get("kind") == "board_summary":
         raise InputError(f"{path}: this is a board summary; a summary combines councils' reports (agency-check FILE --format json)")
     if not isinstance(document, dict) or not isinstance(document.get("tool"), dict) or document["tool"].get("name") != "agency-rules":

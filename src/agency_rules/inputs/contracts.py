@@ -163,7 +163,7 @@ def load_contract(path: Path) -> ContractFile:
 
 
 def contract_files(paths: list[Path]) -> list[Path]:
-    """The files named, and the *.toml files of each folder named, in name order."""
+    """The files named, and the *.toml files of each folder named, in name order, each file once however it is named."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -173,7 +173,10 @@ def contract_files(paths: list[Path]) -> list[Path]:
             found += inside
         else:
             found.append(path)
-    return list(dict.fromkeys(found))
+    kept: dict[Path, Path] = {}  # one file named twice (a folder and a file in it, a link, ../x) is one contract
+    for path in found:
+        kept.setdefault(path.resolve(), path)
+    return list(kept.values())
 
 
 def line_words(line: RateLine) -> str:
