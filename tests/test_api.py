@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 import agency_rules
+from agency_rules import api
 
 from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import FIXTURE_ARGS, run
@@ -80,3 +82,21 @@ def test_markup_in_a_cell_is_shown_as_text_in_the_terminal(tmp_path: Path) -> No
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "[bold]E-1[/]", "notice_period_weeks": "1"}])
     code, out, err = run(str(path))
     assert code == 1 and "[bold]E-1[/]" in out and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("extra", [
+    pl.Series("notes", [[1, 2]]), pl.Series("blob", [b"x"]), pl.Series("gap", [timedelta(days=1)]), pl.Series("thing", [object()], dtype=pl.Object),
+])
+def test_a_frame_with_a_column_of_lists_bytes_durations_or_objects_is_checked_on_its_contract_columns(extra: pl.Series) -> None:
+    assert api.check(pl.DataFrame([COMPLIANT]).with_columns(extra)).rows_checked == 1
+
+
+def test_a_frame_whose_contract_column_holds_lists_a_lazy_frame_and_a_frame_of_nothing_are_met_plainly() -> None:
+    from agency_rules.inputs.files import InputError
+
+    frame = pl.DataFrame([COMPLIANT])
+    with pytest.raises(InputError, match=r"agency \(List\(Int64\)\) hold lists"):
+        api.check(frame.with_columns(pl.Series("agency", [[1]])))
+    assert api.check(frame.lazy()).rows_checked == 1
+    with pytest.raises(InputError, match="has no columns"):
+        api.check(pl.DataFrame())

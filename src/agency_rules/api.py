@@ -81,7 +81,11 @@ def check(
     columns = column_map_of(column_map, {}, "column_map") if isinstance(column_map, dict) else Path(column_map) if column_map else None
     options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet,
                       contracts=[Path(c) for c in contracts])
-    sources = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
+    given = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
+    sources = [source.collect() if isinstance(source, pl.LazyFrame) else source for source in given]  # a lazy frame, made
+    for source in sources:
+        if not isinstance(source, (str, Path, pl.DataFrame)):
+            raise InputError(f"engagements must be paths to exports or polars DataFrames, not {type(source).__name__}")
     return run(sources, options)
 
 

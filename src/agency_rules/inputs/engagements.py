@@ -49,6 +49,15 @@ def read_raw(
     A DataFrame's rows are numbered as in a CSV written from it (header = row 1), a sheet's as in the sheet.
     """
     if isinstance(source, pl.DataFrame):
+        if not source.width:
+            raise InputError(f"{DATAFRAME}: the DataFrame has no columns")
+        wanted = {c.name for c in columns} | set(column_map.columns if column_map else {})
+        odd = {name: dtype for name, dtype in source.schema.items() if dtype.is_nested() or dtype in (pl.Binary, pl.Object) or dtype == pl.Duration}
+        named = [f"{name} ({dtype})" for name, dtype in odd.items() if name.strip().lower() in wanted]
+        if named:
+            raise InputError(f"{DATAFRAME}: column(s) {', '.join(named)} hold lists, bytes, objects or durations, not the text, "
+                             "numbers or dates a contract column holds")
+        source = source.drop(list(odd))  # not contract columns: nothing reads them
         header = list(source.columns)
         frame = source.select(pl.col(name).cast(pl.String).fill_null("").alias(cell(i)) for i, name in enumerate(header)).with_columns(
             (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
