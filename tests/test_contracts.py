@@ -343,12 +343,17 @@ def test_the_fixture_engagements_against_the_fixture_contracts(tmp_path: Path) -
     ("overlap.toml", GOOD + '\n[[rate]]\nregion = "South East"\nrole = "social_worker"\nemployment_model = "umbrella"\npay_rate = 35.0\neffective_from = 2026-03-31\n',
      "rate lines 1 and 2 for South East / social_worker / umbrella (1 Apr 2025 to 31 Mar 2026; 31 Mar 2026 to 31 Mar 2027) are in force on the same days"),
     ("caps.toml", '[[cap]]\nregion = "national"\n', "not a contract file: it has no [contract] table (its keys: cap)"),
+    ("apart.toml", GOOD + "".join(f'\n[[rate]]\nregion = "South East"\nrole = "social_worker"\nemployment_model = "{model}"\npay_rate = 35.0\n'
+                                  for model in ("paye", "ltd"))
+     + '\n[[rate]]\nregion = "South East"\nrole = "social_worker"\nemployment_model = "umbrella"\npay_rate = 35.0\neffective_from = 2025-06-01\n'
+     + 'effective_to = 2025-06-30\n',  # lines 1 and 4 meet, with lines of other models between them
+     "rate lines 1 and 4 for South East / social_worker / umbrella (1 Apr 2025 to 31 Mar 2026; 1 Jun 2025 to 30 Jun 2025) are in force"),
 ])
 def test_contracts_that_cannot_stand_together_are_refused_naming_the_file(tmp_path: Path, name: str, text: str, says: str) -> None:
     folder = tmp_path / "contracts"
     folder.mkdir()
     (folder / "a.toml").write_text(GOOD, encoding="utf-8")
-    if name == "overlap.toml":
+    if name in ("overlap.toml", "apart.toml"):
         (folder / "a.toml").unlink()
     (folder / name).write_text(text, encoding="utf-8")
     code, _, err = run(str(engagements(tmp_path, ["SE-FW-2025"])), "--contracts", str(folder))

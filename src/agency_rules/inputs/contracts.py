@@ -8,6 +8,7 @@ the check says `unknown` for it: silence is never compliance.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -109,7 +110,7 @@ class Contract(Strict):
     @field_validator("councils")
     @classmethod
     def _known_councils(cls, values: list[str]) -> list[str]:
-        return [str(read_one(LaCode(pl.String), value)) for value in values]
+        return [_council(value) for value in values]
 
     @field_validator("regions")
     @classmethod
@@ -138,19 +139,29 @@ class ContractFile(Strict):
     @model_validator(mode="after")
     def _rates_in_term(self) -> ContractFile:
         """Each rate line inside the term, and no two for one region, role and model on the same day: an engagement's line is never a guess."""
-        for number, line in enumerate(self.rate):
+        for line in self.rate:
             for day in (line.effective_from, line.effective_to):
                 if day and (day < self.contract.start or (self.contract.end and day > self.contract.end)):
                     key = "effective_from" if day == line.effective_from else "effective_to"
                     raise ValueError(f"rate {line_words(line)}: {key} {day} is outside the term ({period_in_words(self.contract.start, self.contract.end)})")
-            first, last = term_days(self.contract, line)
-            for earlier, other in enumerate(self.rate[:number]):
-                since, until = term_days(self.contract, other)
-                same = (other.region, other.role, other.employment_model) == (line.region, line.role, line.employment_model)
-                if same and (last is None or since <= last) and (until is None or first <= until):
-                    raise ValueError(f"rate lines {earlier + 1} and {number + 1} for {line_words(line)} "
-                                     f"({period_in_words(since, until)}; {period_in_words(first, last)}) are in force on the same days; give each its own period")
+        by_kind: dict[tuple[str, str, str], list[tuple[date, date | None, int]]] = {}
+        for number, line in enumerate(self.rate):
+            by_kind.setdefault((line.region, line.role, line.employment_model), []).append((*term_days(self.contract, line), number))
+        for lines in by_kind.values():  # sorted by start, two lines overlap only if two neighbours do: no pair is missed
+            lines.sort(key=lambda line: (line[0], line[2]))
+            for (since, until, one), (first, last, other) in zip(lines, lines[1:]):
+                if until is None or first <= until:
+                    earlier, later = sorted((one, other))
+                    raise ValueError(f"rate lines {earlier + 1} and {later + 1} for {line_words(self.rate[other])} "
+                                     f"({period_in_words(since, until)}; {period_in_words(first, last)}) are in force on the same days; "
+                                     "give each its own period")
         return self
+
+
+@functools.lru_cache(maxsize=4096)
+def _council(value: str) -> str:
+    """A council named in a contract, as its ONS code; each name looked up once (a framework names thousands of lines)."""
+    return str(read_one(LaCode(pl.String), value))
 
 
 def load_contract(path: Path) -> ContractFile:
