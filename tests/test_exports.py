@@ -296,4 +296,5 @@ def test_a_report_file_with_an_extension_no_format_has_is_refused(tmp_path: Path
     path = write_csv(tmp_path / "e.csv", [COMPLIANT])
     code, _, err = run(str(path), "--output", str(tmp_path / "report.pdf"))
     assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()
-    assert run(str(path), "--output", str(tmp_path / "report.pdf"), "--format", "md")[0] == 0
+    code, _, err = run(str(path), "--output", str(tmp_path / "report.pdf"), "--format", "md")  # Markdown in a .pdf would mislead
+    assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -253,24 +253,28 @@ GROUP_COLUMNS = {"council": "la_code", "agency": "agency"}
 def grouped(report: Report, limit: int, by: str | None = None) -> list[FindingGroup]:
     """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all); with `by`, first by council or agency."""
     if by is None:
-        return _groups(report, limit, report.counts, None, "")
+        return _groups(report, report.counts, "", lambda rule_id, outcome: report.evaluation.findings_of(rule_id, outcome, limit))
     column = GROUP_COLUMNS[by]
     names = council_names() if by == "council" else {}
+    counts = report.evaluation.counts_by(column)
+    shown_by: dict[tuple[str, str], dict] = {}  # (rule, outcome) -> value -> its findings shown, each built once for every value
+    for rule_id, outcome in {(r, o) for by_rule in counts.values() for r, n in by_rule.items() for o in (BREACH, WAIVED, UNKNOWN) if n[o]}:
+        found = report.evaluation.findings_by(rule_id, outcome, limit, column)
+        shown_by[(rule_id, outcome)] = {key[0]: part for key, part in found.partition_by(column, as_dict=True, maintain_order=True).items()}
     result = []
     for value in sorted(report.evaluation.values_of(column), key=lambda v: (v is None, str(names.get(v, v) or "").lower())):  # as a reader looks them up
-        where = pl.col(column).is_null() if value is None else pl.col(column) == value
         label = names.get(value, value) if value is not None else f"{by} not recorded"
-        result += _groups(report, limit, report.evaluation.counts_where(where), where, label)
+        result += _groups(report, counts.get(value, {}), label, lambda rule_id, outcome, v=value: shown_by[(rule_id, outcome)][v])
     return result
 
 
-def _groups(report: Report, limit: int, counts: dict[str, dict[str, int]], where: pl.Expr | None, key: str) -> list[FindingGroup]:
+def _groups(report: Report, counts: dict[str, dict[str, int]], key: str,
+            shown_of: Callable[[str, str], pl.DataFrame]) -> list[FindingGroup]:
     result = []
     for outcome in (BREACH, WAIVED, UNKNOWN):
         for rule_id, by_outcome in counts.items():
             if by_outcome[outcome]:
-                shown = report.evaluation.findings_of(rule_id, outcome, limit, where)
-                shown = shown.with_columns(row_in_run(report.pooled, report.source_rows))
+                shown = shown_of(rule_id, outcome).with_columns(row_in_run(report.pooled, report.source_rows))
                 result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, by_outcome[outcome] - shown.height, key))
     return result
 

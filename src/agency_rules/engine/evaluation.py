@@ -82,14 +82,23 @@ class Evaluation:
             self._all = pl.concat(list(self.finding_slices()))
         return self._all
 
-    def findings_of(self, rule_id: str, outcome: str, limit: int, where: pl.Expr | None = None) -> pl.DataFrame:
-        """The first `limit` findings of one rule and outcome (all if 0), of the engagements `where` picks, without building the others."""
-        return self._build(0, self.rows, rule_id, outcome, limit, where)
+    def findings_of(self, rule_id: str, outcome: str, limit: int) -> pl.DataFrame:
+        """The first `limit` findings of one rule and outcome (all if 0), without building the others."""
+        return self._build(0, self.rows, rule_id, outcome, limit)
 
-    def counts_where(self, where: pl.Expr) -> dict[str, dict[str, int]]:
-        """Reported outcomes by rule for the engagements `where` picks (a council's, an agency's)."""
-        picked = self._outcomes.filter(where)
-        return {rule_id: {o: int((picked[f"{rule_id}.outcome"] == o).sum()) for o in REPORTED} for rule_id in self.counts}
+    def findings_by(self, rule_id: str, outcome: str, limit: int, column: str) -> pl.DataFrame:
+        """The first `limit` findings of one rule and outcome for each value of `column` (a council, an agency), built in one
+        pass: a query per value made the grouped report cost agencies x engagements."""
+        return self._build(0, self.rows, rule_id, outcome, limit, column)
+
+    def counts_by(self, column: str) -> dict[str | None, dict[str, dict[str, int]]]:
+        """Reported outcomes by rule for each value of `column`, in one group_by."""
+        if not self.counts:
+            return {}
+        totals = self._outcomes.group_by(column).agg(
+            (E(f"{rule_id}.outcome") == o).sum().alias(f"{rule_id}|{o}") for rule_id in self.counts for o in REPORTED)
+        return {row[column]: {rule_id: {o: int(row[f"{rule_id}|{o}"]) for o in REPORTED} for rule_id in self.counts}
+                for row in totals.iter_rows(named=True)}
 
     def values_of(self, column: str) -> list[str | None]:
         """The distinct values of a column among engagements with a reported finding, for grouping."""
@@ -204,10 +213,11 @@ class Engine:
             if kind == wanted and frame.height
         ]
 
-        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int, where: pl.Expr | None = None) -> pl.DataFrame:
-            """Findings of `length` engagements from `start`; of one rule and outcome, `where` picks, and at most `limit` of each rule, if asked."""
-            part = done.slice(start, length) if where is None else done.slice(start, length).filter(where)
-            queries = [self._findings(part, order, plan, outcome, limit) for order, plan in reported if rule_id in (None, plan.spec.id)]
+        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int, by: str | None = None) -> pl.DataFrame:
+            """Findings of `length` engagements from `start`; of one rule and outcome, and at most `limit` of each rule (of each
+            value of `by`), if asked."""
+            part = done.slice(start, length)
+            queries = [self._findings(part, order, plan, outcome, limit, by) for order, plan in reported if rule_id in (None, plan.spec.id)]
             if not queries:
                 return pl.DataFrame(schema=FINDING_SCHEMA)
             return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
@@ -221,13 +231,14 @@ class Engine:
         rows = with_cap_words(rows, self.context.caps) if self.uses_caps else rows
         return with_contract_words(rows, self.context.contracts) if self.uses_contracts and self.context.contracts is not None else rows
 
-    def _findings(self, done: pl.DataFrame, order: int, plan: Plan, only: str | None = None, limit: int = 0) -> pl.LazyFrame:
-        """One rule's reported findings (or only those of one outcome, the first `limit` if > 0), messages and evidence built for those alone."""
+    def _findings(self, done: pl.DataFrame, order: int, plan: Plan, only: str | None = None, limit: int = 0, by: str | None = None) -> pl.LazyFrame:
+        """One rule's reported findings (or only those of one outcome, the first `limit` if > 0, of each value of `by` if
+        given), messages and evidence built for those alone."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
         rows = done.lazy().filter(outcome == only if only else outcome.is_in(REPORTED))
         if limit > 0:
-            rows = rows.head(limit)
+            rows = rows.filter(pl.int_range(pl.len()).over(by) < limit) if by else rows.head(limit)
         message = plan.verdict.message
         if spec.applies != type(spec.applies)():
             message = pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH)).then(
