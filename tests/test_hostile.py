@@ -353,3 +353,14 @@ def test_one_contract_file_named_twice_is_one_contract(tmp_path: Path) -> None:
     code, out, err = run("contract", str(folder), str(folder / "compliant-framework.toml"), "--ruleset", "statutory-2024", "--format", "json")
     assert code in (0, 1) and "one reference" not in err, err
     assert [c["reference"] for c in json.loads(out)["contracts"]].count("SE-FW-2025") == 1
+
+
+@pytest.mark.parametrize("old, new", [
+    ('role = "social_worker"', 'role = "' + "z" * 1_000_000 + '"'),  # a value that names the rate line in the message
+    ('supplier = ', "q" * 100_000 + " = 1\nsupplier = "),  # an unknown key
+])
+def test_a_settings_file_is_never_echoed_beyond_a_short_excerpt(tmp_path: Path, old: str, new: str) -> None:
+    contract = tmp_path / "c.toml"
+    contract.write_text((REPO / "fixtures" / "contracts" / "compliant-framework.toml").read_text().replace(old, new, 1))
+    code, out, err = run("contract", str(contract))
+    assert code == 2 and len(out + err) < 2_000 and "…" in err, len(out + err)

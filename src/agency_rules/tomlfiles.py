@@ -20,10 +20,12 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
+from .shown import excerpt
 from .terms import FIRST_DAY, LAST_DAY
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE = 5 << 20
+MESSAGE = 600  # characters of one problem's words: enough for any the tool writes, not for a value it quotes
 MAX_TEXT = 2000
 
 
@@ -194,17 +196,18 @@ def describe_validation(path: Path, data: dict[str, Any], error: ValidationError
     lines = []
     for problem in error.errors():
         loc = list(problem["loc"])
-        where = ".".join(str(p) for p in loc)
+        where = ".".join(excerpt(str(p)) for p in loc)  # a key 100,000 characters long is named by its first few
         if len(loc) >= 2 and isinstance(loc[1], int):
             label = loc[0] if loc[0] in ITEM_KEYS else kind  # a list of its own kind in the file (a contract's rate lines), else the file's
             try:
                 item = data[loc[0]][loc[1]]
-                item_id = item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(label, ()) if k in item)
+                item_id = excerpt(str(item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(label, ()) if k in item)))
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
-            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(str(p) for p in loc[2:])
+            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(excerpt(str(p)) for p in loc[2:])
         where = where.rstrip(": ")  # a check of a whole item or file names no key of its own
         message = problem["msg"].removeprefix("Value error, ")
+        message = message if len(message) <= MESSAGE else message[:MESSAGE] + "…"  # one quoting a value a megabyte long
         if problem["type"] == "extra_forbidden":
             match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None
             message = f"unknown key (did you mean {match!r}?)" if match else "unknown key"
