@@ -364,3 +364,22 @@ def test_a_settings_file_is_never_echoed_beyond_a_short_excerpt(tmp_path: Path, 
     contract.write_text((REPO / "fixtures" / "contracts" / "compliant-framework.toml").read_text().replace(old, new, 1))
     code, out, err = run("contract", str(contract))
     assert code == 2 and len(out + err) < 2_000 and "…" in err, len(out + err)
+
+
+def test_a_workbook_report_cut_short_by_the_disk_says_so_once_with_no_traceback(tmp_path: Path) -> None:
+    """A file-size limit stands in for a full disk: the zip inside the workbook fails half-written."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, rather than killing the run
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4_000, 4_000))
+
+    report = tmp_path / "r.xlsx"
+    done = subprocess.run([sys.executable, "-m", "agency_rules", str(REPO / "fixtures" / "engagements.csv"), "-o", str(report)],
+                          capture_output=True, text=True, preexec_fn=small_files, timeout=120)
+    assert done.returncode == 2 and "cannot write the report" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert not report.exists() and [p.name for p in tmp_path.iterdir()] == []

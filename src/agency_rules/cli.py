@@ -611,6 +611,8 @@ def main() -> None:
         del os.environ["COLUMNS"]  # COLUMNS=0 printed nothing at all: the terminal's own width, else 80, instead
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
+    if not os.environ.get("AGENCY_RULES_DEBUG"):  # a library's clean-up failing after its error was said (a zip of a
+        sys.unraisablehook = lambda _: None  # workbook half-written to a full disk) is no traceback for a user to read
     try:
         group = typer.main.get_command(app)
         command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
