@@ -280,3 +280,15 @@ def test_formulas_in_the_data_are_refused_merged_cells_fill_their_range_and_a_hi
         data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=25*2", None, 0)  # a stale cached 0
     code, _, err = run(str(stale))
     assert code == 2 and "holds formulas in its data" in err and "save the sheet as values" in err
+
+
+def test_a_number_past_every_date_formatted_as_a_date_is_refused_not_read_as_blank(tmp_path: Path) -> None:
+    """calamine reads 1e10 shown as a date as nothing: an end date silently open-ended."""
+    book = tmp_path / "serial.xlsx"
+    with xlsxwriter.Workbook(book) as workbook:
+        data = workbook.add_worksheet("Data")
+        data.write_row(0, 0, list(COMPLIANT))
+        data.write_row(1, 0, list(COMPLIANT.values()))
+        data.write_number(1, list(COMPLIANT).index("end_date"), 1e10, workbook.add_format({"num_format": "yyyy-mm-dd"}))
+    code, _, err = run(str(book))
+    assert code == 2 and "beyond any date (F2 (10000000000))" in err, err

@@ -4,8 +4,9 @@ formulas and merged cells.
 calamine hands over the values a sheet shows, which is right for nearly every cell. Three kinds it
 cannot tell us about would be read wrong without a word: a formula's value is the one the program
 that saved the file last calculated (a script that writes `=25*2` may leave 0 there); a merged cell
-holds its value in its top-left cell only, though a reader sees it across the rows beneath. And a
-few kilobytes of zip can expand to gigabytes of XML. So the zip is measured before anything is read,
+holds its value in its top-left cell only, though a reader sees it across the rows beneath; a
+number beyond Excel's dates but formatted as one (1e10) reads as blank, an end date silently
+open-ended. And a few kilobytes of zip can expand to gigabytes of XML. So the zip is measured before anything is read,
 and an Excel sheet's XML is read once, as a stream, for these.
 """
 
@@ -35,6 +36,7 @@ class SheetXml:
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
     first_column: int = 0
+    beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # styled numbers past Excel's dates: row, column, cell, value
 
 
 def measured(label: str, raw: bytes) -> None:
@@ -86,8 +88,11 @@ def excel_sheet(label: str, raw: bytes, sheet: str) -> SheetXml | None:
                     place = _place(reference)
                     if place and element.find(f"{MAIN}f") is not None:
                         found.formulas.append((place[0], reference))
-                    if place and (element.find(f"{MAIN}v") is not None or element.find(f"{MAIN}is") is not None):
+                    value = element.find(f"{MAIN}v")
+                    if place and (value is not None or element.find(f"{MAIN}is") is not None):
                         found.first_column = min(found.first_column or place[1], place[1])
+                    if place and value is not None and element.get("s") and element.get("t", "n") == "n" and _past_dates(value.text):
+                        found.beyond.append((place[0], place[1], reference, value.text or ""))
                     element.clear()
                 elif element.tag == f"{MAIN}mergeCell":
                     first, _, last = element.get("ref", "").partition(":")
@@ -95,6 +100,18 @@ def excel_sheet(label: str, raw: bytes, sheet: str) -> SheetXml | None:
                     if start and end:
                         found.merged.append((start[0], start[1], end[0], end[1]))
         return found
+
+
+LAST_SERIAL = 2_958_465  # 9999-12-31, Excel's last date
+
+
+def _past_dates(text: str | None) -> bool:
+    """A number no date can be (beyond 9999-12-31, or before 1900): shown as a date, calamine reads it as nothing."""
+    try:
+        number = float(text or "")
+    except ValueError:
+        return False
+    return number > LAST_SERIAL or number < 0
 
 
 def _place(reference: str) -> tuple[int, int] | None:

@@ -78,6 +78,12 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         raise InputError(f"{label}: sheet {quote(chosen)} holds formulas in its data ({listed}); a formula's value is the one the "
                          "program that saved the file last calculated, which may be stale: save the sheet as values "
                          "(copy, Paste Special, Values) or export it as CSV")
+    offset = max(xml.first_column, 1) if xml else 1
+    blank = [f"{reference} ({value})" for row, column, reference, value in (xml.beyond if xml else [])
+             if at + 1 < row <= table.height and 0 <= column - offset < table.width and table[row - 1, column - offset] == ""]
+    if blank:
+        raise InputError(f"{label}: sheet {quote(chosen)} holds numbers formatted as dates but beyond any date ({', '.join(blank[:5])}"
+                         f"{' and more' if len(blank) > 5 else ''}), which would read as blank; correct them, or format them as numbers")
     rows = table.slice(at + 1)
     width, beyond = len(header), rows.columns[len(header):]
     overflowing = pl.any_horizontal(pl.col(c) != "" for c in beyond) if beyond else pl.lit(False)
