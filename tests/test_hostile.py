@@ -383,3 +383,20 @@ def test_a_workbook_report_cut_short_by_the_disk_says_so_once_with_no_traceback(
     assert done.returncode == 2 and "cannot write the report" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert not report.exists() and [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize("after", [0.15, 0.4, 0.8])
+def test_ctrl_c_while_the_tool_loads_or_reads_ends_it_quietly(tmp_path: Path, after: float) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    job = subprocess.Popen([sys.executable, "-c", "from agency_rules.entry import main; main()", str(export), "-o", str(tmp_path / "r.json")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=120)
+    assert "Traceback" not in err and job.returncode in (0, 130, -signal.SIGINT), (job.returncode, err)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "e.csv"] in ([], ["r.json"])  # the report whole, or none and no .partial

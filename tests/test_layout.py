@@ -16,7 +16,7 @@ LAYERS = [
     {"board"},
     {"renderers"},
     {"api", "explain", "columns_view", "pseudonyms"},
-    {"cli", "__main__", "__init__"},
+    {"cli", "entry", "__main__", "__init__"},
 ]
 
 

@@ -1,5 +1,5 @@
 """`python -m agency_rules` is `agency-check`."""
 
-from .cli import main
+from .entry import main
 
 main()
