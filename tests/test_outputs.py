@@ -110,3 +110,34 @@ def test_the_api_refuses_one_frame_given_twice() -> None:
         api.check([frame, frame])
     with pytest.raises(InputError, match="the same DataFrame is given twice"):
         api.check([frame, frame.clone()])
+
+
+def test_a_contract_checks_caps_file_and_standard_input_redirected_from_the_output_are_never_overwritten(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    caps = tmp_path / "caps.txt"
+    shutil.copy(REPO / "fixtures" / "caps.toml", caps)
+    before = caps.read_bytes()
+    code, _, err = run("contract", str(CONTRACT), "--ruleset", "statutory-2024", "--caps", str(caps), "-o", str(caps))
+    assert code == 2 and "names an input of this run" in err and caps.read_bytes() == before
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    before = export.read_bytes()
+    with export.open("rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "agency_rules", "-", "-o", str(export)], stdin=stdin, capture_output=True, text=True,
+                              timeout=120)
+    assert done.returncode == 2 and "the file standard input reads" in done.stderr and export.read_bytes() == before
+
+
+def test_a_found_config_reads_no_rules_and_no_linked_contract_from_outside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(REPO / "rules" / "overlays" / "south-east.toml", outside / "myov.toml")
+    here = tmp_path / "here"
+    (here / "contracts").mkdir(parents=True)
+    (here / "contracts" / "x.toml").symlink_to(CONTRACT)  # a link in a folder the config names, to a file outside it
+    export = write_csv(here / "e.csv", [COMPLIANT])
+    for text in ('overlays = ["../outside/myov.toml"]\n', 'contracts = ["contracts"]\n'):
+        found_config(here, monkeypatch, text)
+        code, _, err = run(str(export))
+        assert code == 2 and "outside the folder of this config" in err, (text, err)

@@ -129,12 +129,25 @@ def refuse_overwriting(inputs: list[Optional[Path]], output: Optional[Path], opt
     for path in inputs:
         if path is None:
             continue
+        if str(path) == "-":  # standard input redirected from the output file (`< e.csv -o e.csv`) is that file
+            if _stdin_is(output):
+                raise InputError(f"{output}: {option} is the file standard input reads; writing there would overwrite it")
+            continue
         place = path.resolve()
         if place == target or (output.exists() and path.exists() and os.path.samefile(path, output)):
             raise InputError(f"{output}: {option} names an input of this run ({path}); writing there would overwrite it")
         if path.is_dir() and target.is_relative_to(place):
             raise InputError(f"{output}: {option} is inside {path}, a folder this run reads; a report there would be read "
                              "as one of its files next time")
+
+
+def _stdin_is(output: Path) -> bool:
+    """Whether standard input is the file `output` names (a shell's `< file`); a pipe never is."""
+    try:
+        mine, theirs = os.fstat(0), output.stat()
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def refuse_existing(target: Path, option: str) -> None:
@@ -555,7 +568,7 @@ def contract(
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
     try:
         chosen = report_format(output_format, output, CONTRACT_FORMATS)
-        refuse_overwriting(list(contracts), output)
+        refuse_overwriting([*contracts, *caps, *(Path(name) for name in [ruleset, *overlay] if name.endswith(".toml"))], output)
         loaded, overlays = load_rules(ruleset, list(overlay))
         checked = check_contracts(list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps]))
     except (InputError, RuleFileError) as error:

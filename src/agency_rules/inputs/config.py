@@ -57,8 +57,11 @@ def find_config(explicit: Path | None, folder: Path | None = None, given: frozen
     settings = load_model(path, ProjectConfig, "setting").relative_to(path.parent)
     if explicit is None:  # found, not given: it may have been planted, so it reads nothing outside its own folder
         home = path.parent.resolve()
+        files = [p for c in settings.contracts for p in ([c, *c.glob("*.toml")] if c.is_dir() else [c])]  # a link inside a folder too
+        rules = [path.parent / name for name in [settings.ruleset or "", *settings.overlays] if name.endswith(".toml")]
         named = [("history", settings.history), ("waivers", settings.waivers), ("column_map", settings.column_map),
-                 *(("caps", p) for p in settings.caps if p.suffix == ".toml" or p.exists()), *(("contracts", p) for p in settings.contracts)]
+                 *(("caps", p) for p in settings.caps if p.suffix == ".toml" or p.exists()), *(("contracts", p) for p in files),
+                 *(("ruleset or overlays", p) for p in rules)]
         for key, named_path in named:
             if named_path is not None and key not in given and not named_path.resolve().is_relative_to(home):
                 raise RuleFileError(f"{path}: {key} names {named_path}, outside the folder of this config, which the tool found "
