@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 import zipfile
 from xml.sax.saxutils import escape
 from datetime import date, datetime
@@ -248,13 +250,18 @@ def test_a_workbook_that_expands_beyond_the_limit_or_repeats_a_row_a_million_tim
     monkeypatch.setattr(sheet_xml, "EXPANDS_TO", 1000)  # a real bomb is gigabytes; the limit is what is tested
     code, _, err = run(str(book))
     assert code == 2 and "the workbook expands to" in err and "save it as CSV" in err
-    ods = tmp_path / "bomb.ods"
-    row = '<table:table-row table:number-rows-repeated="1000000"><table:table-cell><text:p>E-1</text:p></table:table-cell></table:table-row>'
-    with zipfile.ZipFile(ods, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", f"<office:document-content><table:table>{row}</table:table></office:document-content>")
-    code, _, err = run(str(ods))
-    assert code == 2 and "repeated 1,000,000 times" in err
+    spaces = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+              'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    for row in ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell><text:p>E-1</text:p></table:table-cell></table:table-row>',
+                '<table:table-row table:number-rows-repeated="5000000"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>',
+                '<table:table-row table:number-rows-repeated="99999"><table:table-cell table:number-columns-repeated="1000">'
+                '<text:p>x</text:p></table:table-cell></table:table-row>'):
+        ods = tmp_path / "bomb.ods"
+        with zipfile.ZipFile(ods, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", f"<office:document-content {spaces}><table:table>{row}</table:table></office:document-content>")
+        code, _, err = run(str(ods))
+        assert code == 2 and "repeats its rows or cells of content past" in err, (row, err)
 
 
 def test_formulas_in_the_data_are_refused_merged_cells_fill_their_range_and_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
@@ -291,4 +298,47 @@ def test_a_number_past_every_date_formatted_as_a_date_is_refused_not_read_as_bla
         data.write_row(1, 0, list(COMPLIANT.values()))
         data.write_number(1, list(COMPLIANT).index("end_date"), 1e10, workbook.add_format({"num_format": "yyyy-mm-dd"}))
     code, _, err = run(str(book))
-    assert code == 2 and "beyond any date (F2 (10000000000))" in err, err
+    assert code == 2 and "beyond any date (F2 (10000000000))" in err and "read as blank" in err, err
+
+
+def _rewritten(book: Path, change) -> None:
+    """The workbook with each XML file changed as `change` says (a namespace, a cell), zipped again."""
+    with zipfile.ZipFile(book) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(book, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, change(name, data))
+
+
+def test_strict_open_xml_error_cells_and_damaged_xml_are_met_as_a_reader_would(tmp_path: Path) -> None:
+    book = tmp_path / "strict.xlsx"
+    with xlsxwriter.Workbook(book) as workbook:
+        data = workbook.add_worksheet("Data")
+        data.write_row(0, 0, list(COMPLIANT))
+        data.write_row(1, 0, list(COMPLIANT.values()))
+        data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=0+1", None, 6)
+    strict = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+    def to_strict(name: str, data: bytes) -> bytes:
+        for old, new in strict.items():
+            data = data.replace(old, new)
+        return data
+    _rewritten(book, to_strict)
+    code, _, err = run(str(book))
+    assert code == 2 and "holds formulas in its data (" in err, err  # Excel's Strict Open XML: the same checks
+    errors = tmp_path / "na.xlsx"
+    with xlsxwriter.Workbook(errors) as workbook:
+        data = workbook.add_worksheet("Data")
+        data.write_row(0, 0, list(COMPLIANT))
+        data.write_row(1, 0, list(COMPLIANT.values()))
+    end = xlsxwriter.utility.xl_rowcol_to_cell(1, list(COMPLIANT).index("end_date"))
+    _rewritten(errors, lambda name, data: re.sub(rf'<c r="{end}"[^>]*>.*?</c>'.encode(), f'<c r="{end}" t="e"><v>#N/A</v></c>'.encode(), data)
+               if name.startswith("xl/worksheets/") else data)
+    code, _, err = run(str(errors))
+    assert code == 2 and f"{end} (#N/A)" in err and "read as blank" in err, err
+    damaged = tmp_path / "damaged.xlsx"
+    shutil.copy(errors, damaged)
+    _rewritten(damaged, lambda name, data: data.replace(b"</sheetData>", b"<extLst></sheetData>") if name.startswith("xl/worksheets/") else data)
+    code, _, err = run(str(damaged))
+    assert code == 2 and "not a readable workbook" in err and "internal error" not in err, err

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from xml.etree import ElementTree
 
+from ..shown import excerpt
 from .files import InputError
 
 EXPANDS_TO = 512 << 20  # a sheet of 300,000 engagements is about 400 MB of XML; a bomb is gigabytes
-REPEATED = 100_000  # an OpenDocument row with content repeated more often than this is a bomb, not data
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MOST_CELLS = 12_000_000  # cells of content: 300,000 engagements of 30 columns are 9 million
+MOST_ROWS = 500_000  # rows of content in an OpenDocument sheet: calamine took minutes over 5 million repeats of one cell
 REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
@@ -36,70 +36,109 @@ class SheetXml:
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
     first_column: int = 0
-    beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # styled numbers past Excel's dates: row, column, cell, value
+    beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
 
 
 def measured(label: str, raw: bytes) -> None:
-    """A zip workbook that expands beyond EXPANDS_TO, or an OpenDocument sheet that repeats a row of content beyond
-    REPEATED times, is refused before calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB)."""
+    """A zip workbook that expands beyond EXPANDS_TO (counted as it is inflated: a zip's own sizes can lie), or an
+    OpenDocument sheet with more than MOST_ROWS rows or MOST_CELLS cells of content once its repeats are counted, is refused before
+    calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past 15 GB)."""
     if not raw.startswith(b"PK\x03\x04"):
         return
     try:
         with zipfile.ZipFile(BytesIO(raw)) as book:
-            members = book.infolist()
-            size = sum(member.file_size for member in members)
-            if size > EXPANDS_TO:
-                raise InputError(f"{label}: the workbook expands to {size >> 20:,} MB, more than {EXPANDS_TO >> 20} MB "
-                                 "(a workbook built to exhaust memory, or too large to read as one): save it as CSV")
+            size = 0
+            for member in book.infolist():
+                with book.open(member) as stream:
+                    while chunk := stream.read(1 << 20):
+                        size += len(chunk)
+                        if size > EXPANDS_TO:
+                            raise InputError(f"{label}: the workbook expands to more than {EXPANDS_TO >> 20} MB (a workbook built "
+                                             "to exhaust memory, or too large to read as one): save it as CSV")
             if "content.xml" in book.namelist():
-                content = book.read("content.xml")
-                for repeat in re.finditer(rb'<table:table-row[^>]*number-rows-repeated="([0-9]+)"[^>]*>(.{0,2000}?)</table:table-row>',
-                                          content, re.DOTALL):
-                    if int(repeat[1]) > REPEATED and b"<text:p" in repeat[2]:
-                        raise InputError(f"{label}: a row of the sheet is repeated {int(repeat[1]):,} times, a workbook built "
-                                         "to exhaust memory, not an export: save the data as CSV")
-    except zipfile.BadZipFile:
-        return  # calamine says what is wrong with it
+                with book.open("content.xml") as stream:
+                    _ods_cells(label, stream)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, ValueError) as error:
+        raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
+
+
+def _ods_cells(label: str, stream) -> None:
+    """The cells of content an OpenDocument sheet declares, its rows' and columns' repeats multiplied out."""
+    cells = rows = 0
+    in_row = 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start" and name == "table-row":
+            in_row = 0
+        elif event == "end" and name == "table-cell":
+            if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
+                    or len(element):
+                in_row += _repeat(element, "number-columns-repeated")
+            element.clear()
+        elif event == "end" and name == "table-row":
+            repeats = _repeat(element, "number-rows-repeated") if in_row else 0
+            cells, rows = cells + in_row * repeats, rows + repeats
+            element.clear()
+            if cells > MOST_CELLS or rows > MOST_ROWS:
+                raise InputError(f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
+                                 "cells (a workbook built to exhaust memory, not an export): save the data as CSV")
+
+
+def _repeat(element: ElementTree.Element, name: str) -> int:
+    value = next((v for key, v in element.attrib.items() if _local(key) == name), "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _local(tag: str) -> str:
+    """A tag or attribute's name without its namespace: Excel's Strict Open XML names the same elements in another."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def excel_sheet(label: str, raw: bytes, sheet: str) -> SheetXml | None:
-    """The named sheet's formulas and merges; None for a workbook that is not Excel's zip (xls, ods)."""
+    """The named sheet's formulas, merges and odd cells; None for a workbook that is not Excel's zip (xls, ods). Tags are
+    matched by their local names, so Excel's Strict Open XML (another namespace) is read as its transitional form is."""
     try:
-        book = zipfile.ZipFile(BytesIO(raw))
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(BytesIO(raw)) as book:
+            return _excel_sheet(book, sheet)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as error:
+        raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
+
+
+def _excel_sheet(book: zipfile.ZipFile, sheet: str) -> SheetXml | None:
+    names = set(book.namelist())
+    if "xl/workbook.xml" not in names:
         return None
-    with book:
-        names = set(book.namelist())
-        if "xl/workbook.xml" not in names:
-            return None
-        targets = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
-                   .iter(f"{PACKAGE}Relationship")}
-        ids = {entry.get("name"): entry.get(f"{RELATIONSHIPS}id") for entry in ElementTree.fromstring(book.read("xl/workbook.xml"))
-               .iter(f"{MAIN}sheet")}
-        target = targets.get(ids.get(sheet), "")
-        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if path not in names:
-            return None
-        found = SheetXml()
-        with book.open(path) as stream:
-            for _, element in ElementTree.iterparse(stream):
-                if element.tag == f"{MAIN}c":
-                    reference = element.get("r", "")
-                    place = _place(reference)
-                    if place and element.find(f"{MAIN}f") is not None:
-                        found.formulas.append((place[0], reference))
-                    value = element.find(f"{MAIN}v")
-                    if place and (value is not None or element.find(f"{MAIN}is") is not None):
-                        found.first_column = min(found.first_column or place[1], place[1])
-                    if place and value is not None and element.get("s") and element.get("t", "n") == "n" and _past_dates(value.text):
-                        found.beyond.append((place[0], place[1], reference, value.text or ""))
-                    element.clear()
-                elif element.tag == f"{MAIN}mergeCell":
-                    first, _, last = element.get("ref", "").partition(":")
-                    start, end = _place(first), _place(last or first)
-                    if start and end:
-                        found.merged.append((start[0], start[1], end[0], end[1]))
-        return found
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+               if _local(rel.tag) == "Relationship"}
+    ids = {entry.get("name"): next((v for k, v in entry.attrib.items() if _local(k) == "id"), None)
+           for entry in ElementTree.fromstring(book.read("xl/workbook.xml")).iter() if _local(entry.tag) == "sheet"}
+    target = targets.get(ids.get(sheet), "")
+    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    if path not in names:
+        return None
+    found = SheetXml()
+    with book.open(path) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            name = _local(element.tag)
+            if name == "c":
+                reference = element.get("r", "")
+                place = _place(reference)
+                parts = {_local(child.tag): child for child in element}
+                value = parts.get("v")
+                if place and "f" in parts:
+                    found.formulas.append((place[0], reference))
+                if place and (value is not None or "is" in parts):
+                    found.first_column = min(found.first_column or place[1], place[1])
+                kind = element.get("t", "n")
+                if place and value is not None and (kind == "e" or (element.get("s") and kind == "n" and _past_dates(value.text))):
+                    found.beyond.append((place[0], place[1], reference, value.text or ""))
+                element.clear()
+            elif name == "mergeCell":
+                first, _, last = element.get("ref", "").partition(":")
+                start, end = _place(first), _place(last or first)
+                if start and end:
+                    found.merged.append((start[0], start[1], end[0], end[1]))
+    return found
 
 
 LAST_SERIAL = 2_958_465  # 9999-12-31, Excel's last date

@@ -82,8 +82,9 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     blank = [f"{reference} ({value})" for row, column, reference, value in (xml.beyond if xml else [])
              if at + 1 < row <= table.height and 0 <= column - offset < table.width and table[row - 1, column - offset] == ""]
     if blank:
-        raise InputError(f"{label}: sheet {quote(chosen)} holds numbers formatted as dates but beyond any date ({', '.join(blank[:5])}"
-                         f"{' and more' if len(blank) > 5 else ''}), which would read as blank; correct them, or format them as numbers")
+        raise InputError(f"{label}: sheet {quote(chosen)} holds cells that would read as blank though they are not: an error value "
+                         f"or a number formatted as a date but beyond any date ({', '.join(blank[:5])}{' and more' if len(blank) > 5 else ''}); "
+                         "correct them, or clear them")
     rows = table.slice(at + 1)
     width, beyond = len(header), rows.columns[len(header):]
     overflowing = pl.any_horizontal(pl.col(c) != "" for c in beyond) if beyond else pl.lit(False)
