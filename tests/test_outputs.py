@@ -94,7 +94,7 @@ def test_one_export_given_twice_under_any_name_is_refused_not_counted_twice(tmp_
     (tmp_path / "sub").mkdir()
     for other in ("link.csv", "hard.csv", "copy.csv", "sub/../e.csv"):
         code, _, err = run(str(export), str(tmp_path / other))
-        assert code == 2 and "hold the same export (the same SHA-256)" in err, (other, err)
+        assert code == 2 and "hold the same export (the same rows under the same headers)" in err, (other, err)
     code, _, err = run(str(export), str(export))
     assert code == 2 and "the same file is given twice" in err
 
@@ -141,3 +141,22 @@ def test_a_found_config_reads_no_rules_and_no_linked_contract_from_outside_its_f
         found_config(here, monkeypatch, text)
         code, _, err = run(str(export))
         assert code == 2 and "outside the folder of this config" in err, (text, err)
+
+
+def test_one_export_saved_again_with_other_line_endings_or_a_byte_order_mark_is_still_one_export(tmp_path: Path) -> None:
+    import polars as pl
+
+    from agency_rules import api
+    from agency_rules.inputs.files import InputError
+
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT, {**COMPLIANT, "engagement_id": "E-2", "worker_id": "SW100002"}])
+    text = export.read_text()
+    (tmp_path / "crlf.csv").write_bytes(text.replace("\n", "\r\n").encode())
+    (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\n")  # a byte-order mark and a blank line
+    for other in ("crlf.csv", "bom.csv"):
+        code, _, err = run(str(export), str(tmp_path / other))
+        assert code == 2 and "hold the same export" in err, (other, err)
+    with pytest.raises(InputError, match="hold the same export"):
+        api.check([export, pl.read_csv(export, infer_schema=False)])
+    other = write_csv(tmp_path / "other.csv", [COMPLIANT])  # one row in common is not one export
+    assert run(str(export), str(other))[0] != 2 or "hold the same export" not in run(str(export), str(other))[2]

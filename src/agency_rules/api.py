@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .inputs.caps import load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
+from .inputs.records import BLANK, FIELDS, ROW
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .regions import council_names
@@ -127,7 +129,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     raws = []
     for source in sources:
         raws.append(read_raw(_path(source), column_map=column_map, sheet=options.sheet))
-    _refuse_twice(sources, raws)
+    _refuse_twice(raws)
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
     history = read_history(_path(options.history), column_map) if options.history is not None else None
@@ -174,20 +176,21 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     )
 
 
-def _refuse_twice(sources: list[Source], raws: list) -> None:
-    """One export given twice (another path to it, a link, a copy, the same frame) would have every count doubled."""
-    seen: dict[str, str] = {}
-    for source, raw in zip(sources, raws):
-        if isinstance(source, pl.DataFrame):
-            continue
-        earlier = seen.setdefault(raw.sha256, raw.label)
-        if earlier != raw.label:
-            raise InputError(f"{earlier} and {raw.label} hold the same export (the same SHA-256): checked together, every "
-                             "engagement in it would count twice; give it once")
-    frames = [source for source in sources if isinstance(source, pl.DataFrame)]
-    for i, frame in enumerate(frames):
-        if any(frame is other or frame.equals(other) for other in frames[:i]):
-            raise InputError("the same DataFrame is given twice: checked together, every engagement in it would count twice; give it once")
+def _refuse_twice(raws: list) -> None:
+    """One export given twice (another path to it, a link, a copy, a copy saved with other line endings or a byte-order
+    mark, the same frame, a frame read from the file) would have every count doubled: its rows, not its bytes, are compared."""
+    labels: dict[str, list[str]] = {}
+    for raw in raws:
+        cells = raw.records.frame.filter(~pl.col(BLANK)).select(pl.exclude(ROW, FIELDS, BLANK).cast(pl.String))  # categories hash apart
+        rows = cells.hash_rows().sort().to_numpy().tobytes() if cells.width else b""
+        content = hashlib.sha256(repr([h.strip() for h in raw.records.header]).encode() + rows).hexdigest()
+        labels.setdefault(content, []).append(raw.label)
+    for named in labels.values():
+        if len(named) > 1:
+            first, second = named[0], named[1]
+            what = "the same DataFrame is given twice" if first == second else f"{first} and {second} hold the same export"
+            raise InputError(f"{what} (the same rows under the same headers): checked together, every engagement in it would "
+                             "count twice; give it once")
 
 
 def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
