@@ -160,3 +160,10 @@ def test_one_export_saved_again_with_other_line_endings_or_a_byte_order_mark_is_
         api.check([export, pl.read_csv(export, infer_schema=False)])
     other = write_csv(tmp_path / "other.csv", [COMPLIANT])  # one row in common is not one export
     assert run(str(export), str(other))[0] != 2 or "hold the same export" not in run(str(export), str(other))[2]
+
+
+def test_output_dash_is_standard_output_not_a_file_named_dash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, out, _ = run(str(export), "--format", "json", "-o", "-")
+    assert code == 0 and out.startswith("{") and not (tmp_path / "-").exists()

@@ -342,3 +342,13 @@ def test_strict_open_xml_error_cells_and_damaged_xml_are_met_as_a_reader_would(t
     _rewritten(damaged, lambda name, data: data.replace(b"</sheetData>", b"<extLst></sheetData>") if name.startswith("xl/worksheets/") else data)
     code, _, err = run(str(damaged))
     assert code == 2 and "not a readable workbook" in err and "internal error" not in err, err
+
+
+def test_an_opendocument_sheet_with_formulas_is_refused_as_an_excel_one_is(tmp_path: Path) -> None:
+    """LibreOffice stores a formula's last value beside it (`table:formula="of:=0+1" office:value="6"`): it may be stale."""
+    book = write_ods(tmp_path / "f.ods", [COMPLIANT])
+    _rewritten(book, lambda name, data: data.replace(b'office:value-type="float" office:value="34.00"',
+                                                      b'table:formula="of:=0+1" office:value-type="float" office:value="34.00"', 1)
+               if name == "content.xml" else data)
+    code, _, err = run(str(book))
+    assert code == 2 and "holds formulas in its data (1 cells)" in err, err

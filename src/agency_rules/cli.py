@@ -297,6 +297,7 @@ def check(
     group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", parser=one_of(GroupBy), metavar=choices(GroupBy), help="Group the table and Markdown findings by council or agency.")] = None,
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
+    output = None if output is not None and str(output) == "-" else output  # `-o -` is standard output, not a file named -
     try:
         refuse_overwriting([*engagements, history, *caps, waivers, column_map, config, *contracts], output)
         output_format = report_format(output_format, output)

@@ -39,12 +39,14 @@ class SheetXml:
     beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
 
 
-def measured(label: str, raw: bytes) -> None:
+def measured(label: str, raw: bytes) -> dict[str, int]:
     """A zip workbook that expands beyond EXPANDS_TO (counted as it is inflated: a zip's own sizes can lie), or an
     OpenDocument sheet with more than MOST_ROWS rows or MOST_CELLS cells of content once its repeats are counted, is refused before
-    calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past 15 GB)."""
+    calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past 15 GB). For an OpenDocument
+    workbook, the number of formulas in each sheet, by name."""
+    formulas: dict[str, int] = {}
     if not raw.startswith(b"PK\x03\x04"):
-        return
+        return formulas
     try:
         with zipfile.ZipFile(BytesIO(raw)) as book:
             size = 0
@@ -57,20 +59,28 @@ def measured(label: str, raw: bytes) -> None:
                                              "to exhaust memory, or too large to read as one): save it as CSV")
             if "content.xml" in book.namelist():
                 with book.open("content.xml") as stream:
-                    _ods_cells(label, stream)
+                    formulas = _ods_cells(label, stream)
     except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, ValueError) as error:
         raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
+    return formulas
 
 
-def _ods_cells(label: str, stream) -> None:
-    """The cells of content an OpenDocument sheet declares, its rows' and columns' repeats multiplied out."""
+def _ods_cells(label: str, stream) -> dict[str, int]:
+    """The cells of content an OpenDocument workbook declares, its rows' and columns' repeats multiplied out; and each
+    sheet's formulas, whose stored values may be stale as an Excel formula's may."""
     cells = rows = 0
     in_row = 0
+    formulas: dict[str, int] = {}
+    sheet = ""
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         name = _local(element.tag)
-        if event == "start" and name == "table-row":
+        if event == "start" and name == "table":
+            sheet = next((v for key, v in element.attrib.items() if _local(key) == "name"), "")
+        elif event == "start" and name == "table-row":
             in_row = 0
         elif event == "end" and name == "table-cell":
+            if any(_local(key) == "formula" for key in element.attrib):
+                formulas[sheet] = formulas.get(sheet, 0) + 1
             if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
                     or len(element):
                 in_row += _repeat(element, "number-columns-repeated")
@@ -82,6 +92,7 @@ def _ods_cells(label: str, stream) -> None:
             if cells > MOST_CELLS or rows > MOST_ROWS:
                 raise InputError(f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
                                  "cells (a workbook built to exhaust memory, not an export): save the data as CSV")
+    return formulas
 
 
 def _repeat(element: ElementTree.Element, name: str) -> int:

@@ -42,7 +42,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     The header row is the first row with a cell that is one of `names` (contract columns and
     column-map headers, any case), else the first of the fullest rows (a title has one cell).
     """
-    measured(label, raw)
+    open_formulas = measured(label, raw)
     reader = _reader(label, raw)
     if not reader.sheet_names:
         raise InputError(f"{label}: the workbook has no sheet")
@@ -73,6 +73,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     while header and not header[-1]:
         header.pop()
     formulas = [reference for row, reference in (xml.formulas if xml else []) if row > at + 1]
+    formulas += [f"{open_formulas[chosen]:,} cells"] if open_formulas.get(chosen) else []  # OpenDocument: counted, not placed
     if formulas:
         listed = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else "")
         raise InputError(f"{label}: sheet {quote(chosen)} holds formulas in its data ({listed}); a formula's value is the one the "
