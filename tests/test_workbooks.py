@@ -279,24 +279,27 @@ def test_formulas_in_the_data_are_refused_merged_cells_fill_their_range_and_a_hi
     assert code == 0, err
     report = json.loads(out)
     assert report["inputs"][0]["sheet"] == "Data" and report["summary"]["by_council"] == {"E06000035": {"rows_checked": 3}}
-    stale = tmp_path / "stale.xlsx"
-    with xlsxwriter.Workbook(stale) as workbook:
-        data = workbook.add_worksheet("Data")
-        data.write_row(0, 0, list(COMPLIANT))
-        data.write_row(1, 0, list(COMPLIANT.values()))
-        data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=25*2", None, 0)  # a stale cached 0
+    stale = one_row_workbook(tmp_path / "stale.xlsx",  # a stale cached 0
+                             lambda data, _: data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=25*2", None, 0))
     code, _, err = run(str(stale))
     assert code == 2 and "holds formulas in its data" in err and "save the sheet as values" in err
 
 
-def test_a_number_past_every_date_formatted_as_a_date_is_refused_not_read_as_blank(tmp_path: Path) -> None:
-    """calamine reads 1e10 shown as a date as nothing: an end date silently open-ended."""
-    book = tmp_path / "serial.xlsx"
-    with xlsxwriter.Workbook(book) as workbook:
+def one_row_workbook(path: Path, mark=None) -> Path:
+    """A sheet 'Data' of the contract's header and one compliant row, `mark(sheet, workbook)` then altering it."""
+    with xlsxwriter.Workbook(path) as workbook:
         data = workbook.add_worksheet("Data")
         data.write_row(0, 0, list(COMPLIANT))
         data.write_row(1, 0, list(COMPLIANT.values()))
-        data.write_number(1, list(COMPLIANT).index("end_date"), 1e10, workbook.add_format({"num_format": "yyyy-mm-dd"}))
+        if mark:
+            mark(data, workbook)
+    return path
+
+
+def test_a_number_past_every_date_formatted_as_a_date_is_refused_not_read_as_blank(tmp_path: Path) -> None:
+    """calamine reads 1e10 shown as a date as nothing: an end date silently open-ended."""
+    book = one_row_workbook(tmp_path / "serial.xlsx", lambda data, workbook: data.write_number(
+        1, list(COMPLIANT).index("end_date"), 1e10, workbook.add_format({"num_format": "yyyy-mm-dd"})))
     code, _, err = run(str(book))
     assert code == 2 and "beyond any date (F2 (10000000000))" in err and "read as blank" in err, err
 
@@ -311,12 +314,7 @@ def _rewritten(book: Path, change) -> None:
 
 
 def test_strict_open_xml_error_cells_and_damaged_xml_are_met_as_a_reader_would(tmp_path: Path) -> None:
-    book = tmp_path / "strict.xlsx"
-    with xlsxwriter.Workbook(book) as workbook:
-        data = workbook.add_worksheet("Data")
-        data.write_row(0, 0, list(COMPLIANT))
-        data.write_row(1, 0, list(COMPLIANT.values()))
-        data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=0+1", None, 6)
+    book = one_row_workbook(tmp_path / "strict.xlsx", lambda data, _: data.write_formula(1, list(COMPLIANT).index("pay_rate"), "=0+1", None, 6))
     strict = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
               b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
 
@@ -327,11 +325,7 @@ def test_strict_open_xml_error_cells_and_damaged_xml_are_met_as_a_reader_would(t
     _rewritten(book, to_strict)
     code, _, err = run(str(book))
     assert code == 2 and "holds formulas in its data (" in err, err  # Excel's Strict Open XML: the same checks
-    errors = tmp_path / "na.xlsx"
-    with xlsxwriter.Workbook(errors) as workbook:
-        data = workbook.add_worksheet("Data")
-        data.write_row(0, 0, list(COMPLIANT))
-        data.write_row(1, 0, list(COMPLIANT.values()))
+    errors = one_row_workbook(tmp_path / "na.xlsx")
     end = xlsxwriter.utility.xl_rowcol_to_cell(1, list(COMPLIANT).index("end_date"))
     _rewritten(errors, lambda name, data: re.sub(rf'<c r="{end}"[^>]*>.*?</c>'.encode(), f'<c r="{end}" t="e"><v>#N/A</v></c>'.encode(), data)
                if name.startswith("xl/worksheets/") else data)
