@@ -71,3 +71,20 @@ def test_overlapping_periods_in_one_file_are_refused(tmp_path: Path) -> None:
     path = caps_file(tmp_path, "o.toml", {"pay": 35}, {"pay": 36, "start": "2025-06-01"})
     with pytest.raises(RuleFileError, match="overlap"):
         load_caps([path])
+
+
+@pytest.mark.parametrize("entries, overlapping", [
+    # listed out of date order: the overlap is with the neighbour in start order, not in the file
+    (({"start": "2026-04-01", "extra": "effective_to = 2026-06-30"}, {"start": "2025-04-01", "extra": "effective_to = 2025-06-30"},
+      {"start": "2025-06-01", "extra": "effective_to = 2025-08-31"}), True),
+    (({"start": "2026-04-01", "extra": "effective_to = 2026-06-30"}, {"start": "2025-04-01", "extra": "effective_to = 2025-06-30"},
+      {"start": "2025-07-01", "extra": "effective_to = 2026-03-31"}), False),
+    (({"start": "2025-04-01", "extra": "effective_to = 2025-06-30"}, {"start": "2024-04-01"}), True),  # an open end before it
+])
+def test_overlaps_within_a_file_are_found_in_any_order(tmp_path: Path, entries: tuple, overlapping: bool) -> None:
+    path = caps_file(tmp_path, "o.toml", *entries)
+    if overlapping:
+        with pytest.raises(RuleFileError, match="overlap"):
+            load_caps([path])
+    else:
+        assert len(load_caps([path])) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -48,6 +50,8 @@ class CapTable:
 
     def __init__(self, entries: list[CapEntry] | None = None) -> None:
         self._by_key: dict[tuple[str, str], list[CapEntry]] = {}
+        self._periods: dict[tuple[str, str], dict[tuple[date, date | None], CapEntry]] = {}  # each key's entries by their period
+        self._starts: dict[tuple[str, str, str | None], list[CapEntry]] = {}  # each key's entries of one file, by start
         for entry in entries or []:
             self.add(entry)
 
@@ -55,19 +59,31 @@ class CapTable:
         return bool(self._by_key)
 
     def add(self, entry: CapEntry) -> None:
-        entries = self._by_key.setdefault((entry.region, entry.role), [])
-        for index, other in enumerate(entries):
-            if (other.effective_from, other.effective_to) == (entry.effective_from, entry.effective_to):
-                entries[index] = entry
-                return
-        for other in entries:
-            if other.file == entry.file and _overlap(other, entry):
+        """The entry in force over its period: one of the same period is replaced; one of the same file that overlaps it is
+        refused. Found by the period and by the neighbours in start order, so a file of 24,000 caps loads in a moment (a
+        comparison with every earlier entry took minutes)."""
+        key = (entry.region, entry.role)
+        entries = self._by_key.setdefault(key, [])
+        periods = self._periods.setdefault(key, {})
+        period = (entry.effective_from, entry.effective_to)
+        if period in periods:
+            replaced = periods[period]
+            entries[entries.index(replaced)] = entry
+            self._starts[(*key, replaced.file)].remove(replaced)
+            bisect.insort(self._starts.setdefault((*key, entry.file), []), entry, key=lambda c: c.effective_from)
+            periods[period] = entry
+            return
+        same_file = self._starts.setdefault((*key, entry.file), [])
+        at = bisect.bisect_left(same_file, entry.effective_from, key=lambda c: c.effective_from)
+        for other in same_file[max(at - 1, 0):at + 1]:  # sorted by start, an overlap is always with a neighbour
+            if _overlap(other, entry):
                 raise RuleFileError(
                     f"{entry.file}: caps for {entry.region} / {entry.role} overlap "
                     f"({other.effective_from} to {other.effective_to or 'open'} and {entry.effective_from} to {entry.effective_to or 'open'})"
                 )
-        entries.append(entry)
-        entries.sort(key=lambda c: c.effective_from, reverse=True)
+        same_file.insert(at, entry)
+        periods[period] = entry
+        bisect.insort(entries, entry, key=lambda c: -c.effective_from.toordinal())  # newest start first
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
