@@ -298,3 +298,14 @@ def test_a_report_file_with_an_extension_no_format_has_is_refused(tmp_path: Path
     assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()
     code, _, err = run(str(path), "--output", str(tmp_path / "report.pdf"), "--format", "md")  # Markdown in a .pdf would mislead
     assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()
+
+
+def test_a_terminal_report_grouped_by_many_agencies_draws_the_first_fifty_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "worker_id": f"SW{100000 + i}", "agency": f"Agency {i:03d}", "notice_period_weeks": "1"}
+            for i in range(60)]
+    path = write_csv(tmp_path / "e.csv", rows)
+    code, out, _ = run(str(path), "--group-by", "agency")
+    assert code == 1 and "agency: Agency 049" in out and "agency: Agency 050" not in out
+    assert "… and 10 more agency groups (--limit 0 shows every one" in " ".join(out.split())
+    code, out, _ = run(str(path), "--group-by", "agency", "--limit", "0")
+    assert "agency: Agency 059" in out and "more agency groups" not in out
