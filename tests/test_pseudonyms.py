@@ -227,15 +227,15 @@ def test_a_key_given_as_an_export_or_history_is_refused_and_never_shown(tmp_path
 def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_path: Path) -> None:
     words = "my region's passphrase is long enough to pass"
     key = key_file(tmp_path / "region.key", words.encode())
-    for given in (key, tmp_path / "." / "region.key"):
-        code, out, err = pseudonymise(tmp_path, key, "--passphrase", files=[given])
+    for passed in (key, tmp_path / "." / "region.key"):
+        code, out, err = pseudonymise(tmp_path, key, "--passphrase", files=[passed])
         assert code == 2 and "is the --key-file, a key, not an export; its content is not shown" in err
         assert words[:12] not in out + err
     commas = key_file(tmp_path / "phrase.txt", b"my region's passphrase, with commas, is long enough\n")
     code, out, err = run("columns", str(key_file(tmp_path / "role.txt", b"my region's passphrase, role, river bend\n")))
     assert words[:12] not in out + err and "river bend" not in out + err and "not shown" in out  # one field names a column
-    for given in (key, commas):  # a passphrase given to the check, with commas or without: never shown
-        for command in ([given], ["columns", given], [compliant_export(tmp_path), "--history", given]):
+    for passed in (key, commas):  # a passphrase passed to the check, with commas or without: never shown
+        for command in ([passed], ["columns", passed], [compliant_export(tmp_path), "--history", passed]):
             code, out, err = run(*map(str, command))
             assert code == 2 and words[:12] not in out + err and "not shown" in out + err, command
 
