@@ -611,7 +611,11 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+received: list[int] = []  # the signals that arrived, for a stop that surfaced as another exception
+
+
 def stop(signum: int, _frame: object) -> None:
+    received.append(signum)
     raise Stopped(signum)
 
 
@@ -637,7 +641,10 @@ def main() -> None:
     except Stopped as stopped:
         Console(stderr=True).print("agency-check: interrupted; nothing was written", markup=False)
         status = 128 + stopped.signum
-    except Exception as error:  # the last guard: a user sees a message, never a traceback
+    except BaseException as error:  # the last guard: a user sees a message, never a traceback
+        if received:  # a stop raised inside a library's call back into Python comes out as that library's panic
+            Console(stderr=True).print("agency-check: interrupted; nothing was written", markup=False)
+            finish(128 + received[0])
         if os.environ.get("AGENCY_RULES_DEBUG"):
             raise
         Console(stderr=True, soft_wrap=True).print(f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)", markup=False)
