@@ -27,6 +27,20 @@ def test_check_gives_the_command_lines_report() -> None:
     assert report.rejected_rows.filter(pl.col("row") == 28)["message"].to_list() == ["'31/02/2025' is not a real day"]
 
 
+def test_a_report_too_large_for_dicts_is_written_a_slice_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agency_rules import report as report_module
+
+    report = agency_rules.check(FIXTURES / "engagements.csv", history=FIXTURES / "history.csv", caps=[FIXTURES / "caps.toml"])
+    whole = report.as_json()
+    agency_rules.write_json(report, tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == json.loads(json.dumps(whole))
+    monkeypatch.setattr(report_module, "IN_MEMORY", report.findings.height - 1)
+    with pytest.raises(MemoryError, match="write_json"):
+        report.as_json()
+    agency_rules.write_json(report, tmp_path / "again.json")  # the bound is on dicts, not on the written report
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "r.json").read_bytes()
+
+
 def test_findings_and_rejections_are_dataframes_with_who_and_where() -> None:
     report = agency_rules.check(str(FIXTURES / "engagements.csv"), caps=[str(FIXTURES / "caps.toml")])
     assert isinstance(report.findings, pl.DataFrame) and isinstance(report.rejected_rows, pl.DataFrame)

@@ -6,13 +6,13 @@ from typing import Any
 
 from .version import __version__
 
-__all__ = ["check", "__version__"]
+__all__ = ["check", "write_json", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    """`check` is imported when first used, so that `agency-check` can catch Ctrl-C before polars and the rest load."""
-    if name == "check":
-        from .api import check
+    """`check` and `write_json` are imported when first used, so that `agency-check` can catch Ctrl-C before polars and the rest load."""
+    if name in ("check", "write_json"):
+        from . import api
 
-        return check
+        return getattr(api, name)
     raise AttributeError(f"module 'agency_rules' has no attribute {name!r}")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import polars as pl
 
@@ -30,7 +31,8 @@ from .inputs.records import BLANK, FIELDS, ROW
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .regions import council_names
-from .report import Report
+from .renderers import json_report
+from .report import RenderOptions, Report
 from .shown import quote
 from .tomlfiles import closest
 
@@ -174,6 +176,16 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
         source_rows=any(SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]),
     )
+
+
+def write_json(report: Report, target: str | Path | TextIO) -> None:
+    """The data contract's JSON report written to a path or an open text file a slice of findings at a time: a report
+    of any size in bounded memory, where `report.as_json()` holds every finding as a Python dict."""
+    if isinstance(target, (str, Path)):
+        with open(target, "w", encoding="utf-8") as out:
+            json_report.render(report, RenderOptions(), out)
+    else:
+        json_report.render(report, RenderOptions(), target)
 
 
 def _refuse_twice(raws: list) -> None:

@@ -90,6 +90,11 @@ class Report:
 
     def finding_records(self) -> list[dict[str, Any]]:
         """Findings as the JSON report has them (evidence decoded), for code that wants plain dicts."""
+        if self.findings.height > IN_MEMORY:
+            raise MemoryError(
+                f"{self.findings.height:,} findings are too many to hold as Python dicts (about 3 KB each); use "
+                "agency_rules.write_json(report, path), which writes them a slice at a time, or the report.findings frame"
+            )
         rows = self.findings.select(self.finding_fields).iter_rows(named=True)
         return [{**row, "evidence": json.loads(row["evidence"])} for row in rows]
 
@@ -146,6 +151,9 @@ class Report:
             "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, True, self.source_rows)
             if self.rejected_history_rows is not None else [],
         }
+
+
+IN_MEMORY = 250_000  # findings as Python dicts: about 3 KB each, so 750 MB at most; a larger report goes to a file
 
 
 @dataclass(frozen=True)
