@@ -156,6 +156,23 @@ def refuse_existing(target: Path, option: str) -> None:
                          f"export or an earlier run's output); move it, or give another {option}")
 
 
+def write_beside(target: Path, write: Callable[[TextIO], None], mode: int) -> Path:
+    """Write a file whole under a hidden `.NAME.….partial` name beside `target` (the same file system, so it can take the
+    name in one step) and on disk; if writing fails or is stopped, the partial file goes too."""
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".partial", delete=False)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+    return Path(handle.name)
+
+
 def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> None:
     """Write each file whole beside its name, then give every one its name at once, never over a file already there.
 
@@ -165,19 +182,11 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
     """
     written: list[Path] = []
     named: list[Path] = []
+    folder = files[0][0].parent if files else Path()
     try:
         for target, write in files:
-            try:
-                handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
-                                                     suffix=".partial", delete=False)
-            except OSError as error:
-                raise InputError(f"{target}: cannot write in {option} {target.parent} ({error.strerror or error})") from None
-            written.append(Path(handle.name))
-            with handle:
-                write(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(handle.name, 0o666 & ~_umask())
+            folder = target.parent
+            written.append(write_beside(target, write, 0o666 & ~_umask()))
         for (target, _), temporary in zip(files, written):
             try:
                 os.link(temporary, target)
@@ -186,31 +195,23 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
             named.append(target)
         named.clear()  # every file has its name: none is taken back
     except OSError as error:
-        raise InputError(f"cannot write in {option} ({error.strerror or error}); nothing was written") from None
+        raise InputError(f"cannot write in {option} {folder} ({error.strerror or error}); nothing was written") from None
     finally:
         for path in [*named, *written]:
             path.unlink(missing_ok=True)
 
 
-def write_atomically(output: Path, write) -> None:
-    """Write to a temporary file beside the target, then rename it into place: a failure or interrupt leaves the old report whole."""
+def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
+    """Write beside the target, then rename into place: a failure or interrupt leaves any old report whole."""
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".partial", delete=False)
+        written = write_beside(output, write, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
+        try:
+            os.replace(written, output)
+        except OSError:
+            written.unlink(missing_ok=True)
+            raise
     except OSError as error:
-        raise fail(f"{output}: cannot write the report ({error.strerror or error})") from None
-    try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
-        os.replace(handle.name, output)
-    except OSError as error:
-        os.unlink(handle.name)
         raise fail(f"{output}: cannot write the report ({error.strerror or error}); any previous report there is unchanged") from None
-    except BaseException:
-        os.unlink(handle.name)
-        raise
 
 
 def deliver(write: Callable[[TextIO], None], output: Optional[Path], announce: Optional[str]) -> None:
