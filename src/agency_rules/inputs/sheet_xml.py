@@ -1,5 +1,5 @@
-"""What a workbook's files say beyond the values calamine reads: how far they expand, and, for an Excel sheet, its
-formulas and merged cells.
+"""What a workbook's files say beyond the values calamine reads: how far they expand, and each sheet's formulas and
+merged cells.
 
 calamine hands over the values a sheet shows, which is right for nearly every cell. Three kinds it
 cannot tell us about would be read wrong without a word: a formula's value is the one the program
@@ -25,12 +25,13 @@ from .files import InputError
 EXPANDS_TO = 512 << 20  # a sheet of 300,000 engagements is about 400 MB of XML; a bomb is gigabytes
 MOST_CELLS = 12_000_000  # cells of content: 300,000 engagements of 30 columns are 9 million
 MOST_ROWS = 500_000  # rows of content in an OpenDocument sheet: calamine took minutes over 5 million repeats of one cell
+MOST_MERGES = 10_000  # merged ranges in a sheet: an export has a few; each costs a pass over the table
 REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
 @dataclass
 class SheetXml:
-    """An Excel sheet's formulas and merged ranges, by row and column from 1, and its first column that holds a cell
+    """A sheet's formulas and merged ranges, by row and column from 1, and its first column that holds a cell
     (calamine's table starts there, and at row 1)."""
 
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
@@ -39,14 +40,14 @@ class SheetXml:
     beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
 
 
-def measured(label: str, raw: bytes) -> dict[str, int]:
+def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
     """A zip workbook that expands beyond EXPANDS_TO (counted as it is inflated: a zip's own sizes can lie), or an
     OpenDocument sheet with more than MOST_ROWS rows or MOST_CELLS cells of content once its repeats are counted, is refused before
     calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past 15 GB). For an OpenDocument
-    workbook, the number of formulas in each sheet, by name."""
-    formulas: dict[str, int] = {}
+    workbook, what each sheet says beyond its values, by name."""
+    sheets: dict[str, SheetXml] = {}
     if not raw.startswith(b"PK\x03\x04"):
-        return formulas
+        return sheets
     try:
         with zipfile.ZipFile(BytesIO(raw)) as book:
             size = 0
@@ -59,40 +60,59 @@ def measured(label: str, raw: bytes) -> dict[str, int]:
                                              "to exhaust memory, or too large to read as one): save it as CSV")
             if "content.xml" in book.namelist():
                 with book.open("content.xml") as stream:
-                    formulas = _ods_cells(label, stream)
+                    sheets = _ods_cells(label, stream)
     except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, ValueError) as error:
         raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
-    return formulas
+    return sheets
 
 
-def _ods_cells(label: str, stream) -> dict[str, int]:
+def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
     """The cells of content an OpenDocument workbook declares, its rows' and columns' repeats multiplied out; and each
-    sheet's formulas, whose stored values may be stale as an Excel formula's may."""
+    sheet's formulas (whose stored values may be stale, as an Excel formula's may), merged ranges and first column."""
     cells = rows = 0
-    in_row = 0
-    formulas: dict[str, int] = {}
-    sheet = ""
+    sheets: dict[str, SheetXml] = {}
+    found = SheetXml()
+    row = column = in_row = 0  # the row and column of the cell at hand, counted from 1 with their repeats
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         name = _local(element.tag)
         if event == "start" and name == "table":
-            sheet = next((v for key, v in element.attrib.items() if _local(key) == "name"), "")
+            found = sheets.setdefault(next((v for key, v in element.attrib.items() if _local(key) == "name"), ""), SheetXml())
+            row = 1
         elif event == "start" and name == "table-row":
-            in_row = 0
-        elif event == "end" and name == "table-cell":
-            if any(_local(key) == "formula" for key in element.attrib):
-                formulas[sheet] = formulas.get(sheet, 0) + 1
-            if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
-                    or len(element):
-                in_row += _repeat(element, "number-columns-repeated")
+            column, in_row = 1, 0
+        elif event == "end" and name in ("table-cell", "covered-table-cell"):
+            repeats = _repeat(element, "number-columns-repeated")
+            if name == "table-cell":
+                if any(_local(key) == "formula" for key in element.attrib):
+                    found.formulas.append((row, _reference(row, column)))
+                if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
+                        or len(element):
+                    in_row += repeats
+                    found.first_column = min(found.first_column or column, column)
+                down, across = _repeat(element, "number-rows-spanned"), _repeat(element, "number-columns-spanned")
+                if (down > 1 or across > 1) and len(found.merged) <= MOST_MERGES:
+                    found.merged.append((row, column, row + down - 1, column + across - 1))
+            column += repeats
             element.clear()
         elif event == "end" and name == "table-row":
-            repeats = _repeat(element, "number-rows-repeated") if in_row else 0
-            cells, rows = cells + in_row * repeats, rows + repeats
+            repeats = _repeat(element, "number-rows-repeated")
+            row += repeats
+            if in_row:
+                cells, rows = cells + in_row * repeats, rows + repeats
             element.clear()
             if cells > MOST_CELLS or rows > MOST_ROWS:
                 raise InputError(f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
                                  "cells (a workbook built to exhaust memory, not an export): save the data as CSV")
-    return formulas
+    return sheets
+
+
+def _reference(row: int, column: int) -> str:
+    """(12, 4) as 'D12', as a spreadsheet names the cell."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def _repeat(element: ElementTree.Element, name: str) -> int:

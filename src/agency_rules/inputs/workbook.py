@@ -15,7 +15,7 @@ import polars as pl
 from ..shown import excerpt, quote
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
-from .sheet_xml import SheetXml, excel_sheet, measured
+from .sheet_xml import MOST_MERGES, SheetXml, excel_sheet, measured
 
 MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a zip (xlsx, xlsm, ods) or an OLE file (xls)
 HEADER_SEARCH = 50  # rows looked at for the header row
@@ -42,7 +42,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     The header row is the first row with a cell that is one of `names` (contract columns and
     column-map headers, any case), else the first of the fullest rows (a title has one cell).
     """
-    open_formulas = measured(label, raw)
+    opendocument = measured(label, raw)
     reader = _reader(label, raw)
     if not reader.sheet_names:
         raise InputError(f"{label}: the workbook has no sheet")
@@ -56,7 +56,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         reason = excerpt(str(error).splitlines()[0])
         raise InputError(f"{label}: sheet {quote(chosen)} cannot be read ({reason})") from None
     table = table.select(pl.all().fill_null("").str.strip_chars())
-    xml = excel_sheet(label, raw, chosen)
+    xml = opendocument.get(chosen) or excel_sheet(label, raw, chosen)
     if xml is not None:
         table = _merges_filled(label, chosen, table, xml)
     if table.width == 0 or table.height == 0:
@@ -73,7 +73,6 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     while header and not header[-1]:
         header.pop()
     formulas = [reference for row, reference in (xml.formulas if xml else []) if row > at + 1]
-    formulas += [f"{open_formulas[chosen]:,} cells"] if open_formulas.get(chosen) else []  # OpenDocument: counted, not placed
     if formulas:
         listed = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else "")
         raise InputError(f"{label}: sheet {quote(chosen)} holds formulas in its data ({listed}); a formula's value is the one the "
@@ -109,14 +108,11 @@ def _first_visible(label: str, reader: fastexcel.ExcelReader) -> str:
     return reader.sheet_names[0]
 
 
-MOST_MERGES = 10_000
-
-
 def _merges_filled(label: str, sheet: str, table: pl.DataFrame, xml: SheetXml) -> pl.DataFrame:
     """Each merged range's value in every cell of it, as a reader sees it (a council's name merged down four rows is
     that council's in each); calamine gives it to the top-left cell only."""
     if len(xml.merged) > MOST_MERGES:
-        raise InputError(f"{label}: sheet {quote(sheet)} has {len(xml.merged):,} merged ranges; unmerge the cells and save it")
+        raise InputError(f"{label}: sheet {quote(sheet)} has more than {MOST_MERGES:,} merged ranges; unmerge the cells and save it")
     offset = max(xml.first_column, 1)
     index = pl.int_range(pl.len()) + 1  # the sheet's row numbers
     for first_row, first_col, last_row, last_col in xml.merged:
