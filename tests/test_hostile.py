@@ -340,6 +340,25 @@ def test_a_terminal_width_of_nothing_or_nonsense_still_prints_the_report(tmp_pat
     assert done.returncode == 1 and "1 rows read" in done.stdout.replace("\n", " ") and "NOTICE001" in done.stdout, done.stderr
 
 
+@pytest.mark.parametrize("columns", ["20", "36", "60"])
+def test_a_terminal_too_narrow_for_a_table_lists_each_row_and_never_loses_a_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """Squeezed below its words, a table drew its counts as `…` or nothing; then each row is listed instead."""
+    monkeypatch.setenv("COLUMNS", columns)
+    export = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": "2"}, {**COMPLIANT, "engagement_id": "E-2", "worker_id": "SW100002"}])
+    code, out, _ = run(str(export))
+    flat = " ".join(out.split())
+    assert code == 1 and "…" not in flat
+    assert "NOTICE001 pass: 1; breach: 1; unknown: 0; not applicable: 0; waived: 0; not evaluated: 0" in flat
+    listed = "row 2 engagement / worker: E-1, SW100001" in flat and "finding: notice period of 2 weeks is shorter" in flat
+    assert listed == (columns != "60")  # at 60 the findings' words fit: that table is drawn
+
+
+def test_a_terminal_wide_enough_draws_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": "2"}])))
+    assert code == 1 and "┃ rule" in out and "pass: 1" not in out
+
+
 @pytest.mark.parametrize("reference", ["SE-FW-2025\\u200b", "SE-F\\u0412-2025"])  # a zero-width space; a Cyrillic Ve
 def test_a_contract_reference_with_a_lookalike_or_invisible_character_is_refused(tmp_path: Path, reference: str) -> None:
     contract = tmp_path / "c.toml"

@@ -38,7 +38,7 @@ from .renderers import BOARD_RENDERERS, RENDERERS
 from .renderers.contract_report import CONTRACT_RENDERERS
 from .renderers.plain import printable
 from .shown import quote
-from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout
+from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
 from .report import RenderOptions, headline, values_seen
 from .terms import BREACH, UNKNOWN
 from .tomlfiles import RuleFileError
@@ -381,14 +381,14 @@ def columns(
         table.add_column(name)
     for header, target, how in view.headers:
         table.add_row(Text(printable(header)), Text(target), Text(printable(how), style="" if target else "yellow"))
-    console.print(table, soft_wrap=False)
+    show_table(console, table)
     if view.missing:
         missing = Table(title="Contract columns the export lacks")
         for name in ("column", "needed", "rules that read it"):
             missing.add_column(name)
         for name, required, rules in view.missing:
             missing.add_row(name, Text("required: no row can be checked", style="bold red") if required else "optional", ", ".join(rules) or "-")
-        console.print(missing, soft_wrap=False)
+        show_table(console, missing)
     for name, values in view.unknown_values:
         shown = values_seen(values, 12)
         console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))

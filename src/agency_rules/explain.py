@@ -8,6 +8,7 @@ from rich.text import Text
 
 from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
 from .renderers.plain import printable
+from .renderers.terminal import show_table
 
 
 def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> None:
@@ -23,7 +24,7 @@ def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> N
     for overlay in overlays:
         for rule in overlay.rule:
             table.add_row(*map(printable, (rule.id, rule.title, rule.source, f"overlay {overlay.overlay.id} ({overlay.overlay.region})")))
-    console.print(table)
+    show_table(console, table)
     console.print("`agency-check rules RULE_ID` explains one rule.")
 
 

@@ -58,6 +58,26 @@ class Text(Kind):
         return pl.lit("")
 
 
+# A Latin letter beside a Cyrillic or Greek one inside a word ('Nоrthdown' with a Cyrillic о); an invisible character
+# (zero-width, joiners, bidirectional controls, a byte-order mark); a hyphen that is not '-' but prints as one (the
+# en dash, visibly longer, is fine); a full-width letter or digit: text that prints as another value does.
+LOOKALIKE = (r"\p{Latin}[\p{Cyrillic}\p{Greek}]|[\p{Cyrillic}\p{Greek}]\p{Latin}"
+             r"|[\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]"
+             r"|[\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{FF01}-\x{FF5E}]")
+
+
+class Name(Kind):
+    """A name or an identifier (an engagement, an agency, a framework) that findings are grouped and matched by: one
+    that prints like another but is not equal to it would count apart without anyone seeing why, so it is refused."""
+
+    def value(self, text: pl.Expr) -> pl.Expr:
+        return pl.when((text != "") & ~text.str.contains(LOOKALIKE)).then(text)
+
+    def message(self, text: pl.Expr) -> pl.Expr:
+        return quoted(text, "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character, "
+                            "a hyphen other than '-', a full-width letter), so it would count apart from the value it prints as; type it again")
+
+
 @dataclass(frozen=True)
 class WorkerId(Kind):
     """Social Work England numbers normalise to SW + digits; regional pseudonyms to P- + lower-case hex.
@@ -200,6 +220,7 @@ class Day(Kind):
 
 
 TEXT = Text(pl.String)
+NAME = Name(pl.String)
 DAY = Day(pl.Date)
 FLAG = Flag(pl.Boolean)
 MONEY = Number(pl.Float64, "pounds per hour", MAX_MONEY, pounds=True)
@@ -240,15 +261,15 @@ class Column:
 
 
 ENGAGEMENT_COLUMNS = (
-    Column("engagement_id", TEXT, required=True, distinct=True),
+    Column("engagement_id", NAME, required=True, distinct=True),
     Column("worker_id", WorkerId(pl.String), required=True, distinct=True),
     Column("la_code", LaCode(pl.String), required=True),
     Column("role", Choice(pl.String, ROLES), required=True),
     Column("start_date", DAY, required=True),
     Column("end_date", DAY),
     Column("offer_date", DAY),
-    Column("agency", TEXT),
-    Column("framework", TEXT),
+    Column("agency", NAME),
+    Column("framework", NAME),
     Column("engagement_type", Choice(pl.String, ENGAGEMENT_TYPES), blank="individual"),
     Column("team_workers_identified", FLAG),
     Column("team_costs_itemised", FLAG),

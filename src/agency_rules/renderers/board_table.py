@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..board.summary import TOTAL, BoardSummary
 from .plain import printable
-from .terminal import StdoutConsole
+from .terminal import StdoutConsole, show_table
 
 
 def render(summary: BoardSummary, out: TextIO) -> None:
@@ -25,7 +25,7 @@ def render(summary: BoardSummary, out: TextIO) -> None:
             shown.add_column(printable(column), justify="left" if column in words else "right")
         for label, cells in table.rows:
             shown.add_row(*(Text(printable(v), style="bold" if label == TOTAL else "") for v in [label, *cells]))
-        console.print(shown)
+        show_table(console, shown)
         if table.note:
             console.print(Text(printable(table.note), style="dim"))
     inputs = Table(title="Reports summarised and the exports they checked", title_justify="left")
@@ -33,4 +33,4 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         inputs.add_column(heading)
     for path, what, digest in summary.inputs():
         inputs.add_row(Text(printable(path)), Text(printable(what)), Text(digest))
-    console.print(inputs)
+    show_table(console, inputs)

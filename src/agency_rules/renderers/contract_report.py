@@ -22,7 +22,7 @@ from ..version import __version__
 from .csv_report import neutralise
 from .plain import markdown_cell as cell
 from .plain import printable
-from .terminal import StdoutConsole
+from .terminal import StdoutConsole, show_table
 from .xlsx_report import write_rows
 
 ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
@@ -76,7 +76,7 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
                 table.add_column(name)
             for f in shown:
                 table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id, Text(printable(f.message)))
-            console.print(table)
+            show_table(console, table)
         console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
 
 

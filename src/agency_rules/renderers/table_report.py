@@ -14,7 +14,7 @@ from ..report import (
 )
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from .plain import printable
-from .terminal import StdoutConsole
+from .terminal import StdoutConsole, show_table
 
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
@@ -40,7 +40,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         summary.add_column(outcome.replace("_", " "), justify="right", style=STYLE.get(outcome, ""))
     for rule_id, counts in report.counts.items():
         summary.add_row(rule_id, *(str(counts[o]) for o in OUTCOMES))
-    console.print(summary, soft_wrap=False)
+    show_table(console, summary)
 
     key = None
     groups = grouped(report, options.limit, options.group_by)
@@ -63,7 +63,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             table.add_row(Text(printable(row)), Text(printable(f"{engagement}\n{worker}")), Text(printable(where(council, agency, role))), Text(printable(message)))
         if group.hidden:
             table.add_row("", "", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
-        console.print(table, soft_wrap=False)
+        show_table(console, table)
     if len(keys) > len(shown_keys):
         console.print(Text(printable(f"… and {len(keys) - len(shown_keys):,} more {options.group_by} groups (--limit 0 shows every one; "
                                      "--format md or csv lists them all)"), style="bold"))
@@ -79,7 +79,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         if rows:
             console.print(Text(f"Rejected rows of {printable(path)} ({rows}): not checked", style="bold red"))
             table = _rejected_table(rejected, options.limit, row_in_run(report.pooled, report.source_rows))
-            console.print(table, soft_wrap=False)
+            show_table(console, table)
 
 
 def _rejected_table(rejected: pl.DataFrame, limit: int, row_named: pl.Expr) -> Table:

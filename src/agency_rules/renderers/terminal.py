@@ -10,7 +10,10 @@ import errno
 import os
 import sys
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
 
 
 def broken_pipe(error: OSError) -> bool:
@@ -29,3 +32,39 @@ class StdoutConsole(Console):
     def on_broken_pipe(self) -> None:
         drop_stdout()
         self.quiet = True
+
+
+def show_table(console: Console, table: Table) -> None:
+    """A table, or, where the terminal is too narrow for its words (a phone's SSH client, a split pane), each row as its
+    first cell and then one `column: value` line a cell: a table squeezed below its words shows counts as `…` or nothing."""
+    needed = Measurement.get(console, console.options.update(max_width=1 << 20), table).minimum
+    if needed <= console.width:
+        console.print(table, soft_wrap=False)
+        return
+    if table.title:
+        console.print(_bold(_flat(table.title)))
+    headers = [_flat(column.header).plain for column in table.columns]
+    for row in zip(*(column.cells for column in table.columns)):
+        first, *rest = (_flat(cell) for cell in row)
+        console.print(_bold(Text.assemble(f"{headers[0]} ", first) if 0 < len(headers[0]) <= 8 else first))  # "row 5", "rule PQE001"
+        pairs = [Text.assemble(f"{header}: ", cell) for header, cell in zip(headers[1:], rest) if cell.plain]
+        if all(len(pair) <= SHORT for pair in pairs):  # counts: one line, wrapped where it must be
+            console.print(Text("  ") + Text("; ").join(pairs))
+        else:
+            for pair in pairs:
+                console.print(Text("  ") + pair)
+
+
+SHORT = 24  # a `column: value` pair this long or less shares a line with the row's others
+
+
+def _bold(text: Text) -> Text:
+    bold = text.copy()
+    bold.stylize("bold")
+    return bold
+
+
+def _flat(cell: RenderableType) -> Text:
+    """A cell's text on one line: the lines of a cell drawn as a stack (engagement above worker) joined by commas."""
+    text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+    return Text(", ").join(text.split("\n")) if "\n" in text.plain else text
