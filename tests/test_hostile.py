@@ -267,10 +267,11 @@ def test_every_invisible_or_control_character_is_shown_as_an_escape() -> None:
 
 
 def test_a_zero_width_space_in_a_cell_is_visible_in_every_human_format(tmp_path: Path) -> None:
+    """The id is rejected (it would print as E1 without being E1), and the rejection shows it with its escape."""
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "engagement_id": "E\u200b1", "notice_period_weeks": "1"}])
     for fmt, shown in (("table", "E\\u200b1"), ("html", "E\\u200b1"), ("md", "E\\\\u200b1")):  # Markdown escapes the backslash
         code, out, err = run(str(path), "--format", fmt)
-        assert code == 1 and shown in out and "\u200b" not in out, fmt
+        assert code == 3 and shown in out and "\u200b" not in out, fmt
 
 
 HUGE = "H" * 2_000_000  # the audit's 2 MB header name
