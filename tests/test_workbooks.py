@@ -368,3 +368,32 @@ def test_an_opendocument_sheet_with_formulas_is_refused_as_an_excel_one_is(tmp_p
     code, _, err = run(str(book))
     pay = list(dict.fromkeys(COMPLIANT)).index("pay_rate") + 1
     assert code == 2 and f"holds formulas in its data ({chr(64 + pay)}4)" in err, err  # the title, a blank row, the header
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "CV1000000", "A600000"])
+def test_a_cell_far_from_the_data_is_refused_before_calamine_fills_the_sheet_between(tmp_path: Path, far: str) -> None:
+    """calamine holds every cell from the first of content to the last: XFD1048576 beside one row asked for 512 GB."""
+    book = one_row_workbook(tmp_path / "far.xlsx")
+    _rewritten(book, lambda name, data: data.replace(b"</sheetData>", f'<row r="{re.sub("[A-Z]", "", far)}"><c r="{far}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode())
+               if name.startswith("xl/worksheets/") else data)
+    code, _, err = run(str(book))
+    assert code == 2 and "from its first cell to its last" in err and "clear the cells beyond the data" in err, err
+
+
+def test_an_empty_number_cell_left_of_the_data_does_not_shift_its_merges(tmp_path: Path) -> None:
+    """calamine skips `<c r="A1"><v></v></c>`: counting it as the first column once put every merge one column off."""
+    def offset(data, _) -> None:
+        data.write_row(2, 1, list(COMPLIANT))
+        for r in (3, 4):
+            data.write_row(r, 1, [f"E-{r}" if k == "engagement_id" else f"SW10000{r}" if k == "worker_id" else "" if k == "role" else v
+                                  for k, v in COMPLIANT.items()])
+        data.merge_range(3, 1 + list(COMPLIANT).index("role"), 4, 1 + list(COMPLIANT).index("role"), COMPLIANT["role"])
+
+    with xlsxwriter.Workbook(tmp_path / "shift.xlsx") as workbook:
+        offset(workbook.add_worksheet("Data"), workbook)
+    book = tmp_path / "shift.xlsx"
+    _rewritten(book, lambda name, data: data.replace(b"<sheetData>", b'<sheetData><row r="1"><c r="A1"><v></v></c></row>', 1)
+               if name.startswith("xl/worksheets/") else data)
+    code, out, err = run(str(book), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["summary"]["rows_checked"] == 2

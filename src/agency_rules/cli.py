@@ -617,6 +617,8 @@ received: list[int] = []  # the signals that arrived, for a stop that surfaced a
 
 def stop(signum: int, _frame: object) -> None:
     received.append(signum)
+    for other in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal must not break the clean-up of the first
+        signal.signal(other, signal.SIG_IGN)
     raise Stopped(signum)
 
 

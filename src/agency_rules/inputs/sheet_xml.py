@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from xml.etree import ElementTree
 
-from ..shown import excerpt
+from ..shown import excerpt, quote
 from .files import InputError
 
 EXPANDS_TO = 512 << 20  # a sheet of 300,000 engagements is about 400 MB of XML; a bomb is gigabytes
@@ -32,19 +32,36 @@ REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 @dataclass
 class SheetXml:
     """A sheet's formulas and merged ranges, by row and column from 1, and its first column that holds a cell
-    (calamine's table starts there, and at row 1)."""
+    (calamine's table starts there, and at row 1); the rows and columns its content spans, which calamine fills in whole."""
 
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
     first_column: int = 0
+    extent: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # first row, last row, first column, last column of content
     beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
+
+    def holds(self, row: int, column: int) -> None:
+        first_row, last_row, first_column, last_column = self.extent
+        self.extent = [min(first_row or row, row), max(last_row, row), min(first_column or column, column), max(last_column, column)]
+        self.first_column = self.extent[2]
+
+    def refuse_sparse(self, label: str, sheet: str) -> None:
+        """calamine holds a sheet as every cell from its first cell of content to its last: one cell at XFD1048576 beside
+        an export's five rows asked for 512 GB (a 1.6 KB file); one at CV1000000 took 5 GB."""
+        first_row, last_row, first_column, last_column = self.extent
+        rows, columns = last_row - first_row + 1, last_column - first_column + 1
+        if last_row and (rows > MOST_ROWS or rows * columns > MOST_CELLS):
+            raise InputError(f"{label}: sheet {quote(sheet)} spans {rows:,} rows by {columns:,} columns from its first cell to its last "
+                             f"(more than {MOST_ROWS:,} rows or {MOST_CELLS:,} cells: a cell far from the data, or a workbook built to "
+                             "exhaust memory); clear the cells beyond the data, or save it as CSV")
 
 
 def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
-    """A zip workbook that expands beyond EXPANDS_TO (counted as it is inflated: a zip's own sizes can lie), or an
-    OpenDocument sheet with more than MOST_ROWS rows or MOST_CELLS cells of content once its repeats are counted, is refused before
-    calamine reads it (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past 15 GB). For an OpenDocument
-    workbook, what each sheet says beyond its values, by name."""
+    """What each sheet of a zip workbook (xlsx, xlsm, ods) says beyond its values, by name, read before calamine reads
+    anything: a workbook that expands beyond EXPANDS_TO (counted as it is inflated: a zip's own sizes can lie), an
+    OpenDocument sheet with more than MOST_ROWS rows or MOST_CELLS cells of content once its repeats are counted, or a
+    sheet whose content spans more than those, is refused (a 6.7 MB file once took 362 s and 9.4 GB; a 1 KB one grew past
+    15 GB). An xls (not a zip) says nothing here."""
     sheets: dict[str, SheetXml] = {}
     if not raw.startswith(b"PK\x03\x04"):
         return sheets
@@ -61,8 +78,12 @@ def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
             if "content.xml" in book.namelist():
                 with book.open("content.xml") as stream:
                     sheets = _ods_cells(label, stream)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, ValueError) as error:
+            else:
+                sheets = _excel_sheets(book)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as error:
         raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
+    for name, sheet in sheets.items():
+        sheet.refuse_sparse(label, name)
     return sheets
 
 
@@ -72,14 +93,14 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
     cells = rows = 0
     sheets: dict[str, SheetXml] = {}
     found = SheetXml()
-    row = column = in_row = 0  # the row and column of the cell at hand, counted from 1 with their repeats
+    row = column = in_row = row_repeats = 0  # the row and column of the cell at hand, counted from 1 with their repeats
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         name = _local(element.tag)
         if event == "start" and name == "table":
             found = sheets.setdefault(next((v for key, v in element.attrib.items() if _local(key) == "name"), ""), SheetXml())
             row = 1
         elif event == "start" and name == "table-row":
-            column, in_row = 1, 0
+            column, in_row, row_repeats = 1, 0, _repeat(element, "number-rows-repeated")
         elif event == "end" and name in ("table-cell", "covered-table-cell"):
             repeats = _repeat(element, "number-columns-repeated")
             if name == "table-cell":
@@ -88,7 +109,8 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
                 if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
                         or len(element):
                     in_row += repeats
-                    found.first_column = min(found.first_column or column, column)
+                    found.holds(row, column)
+                    found.holds(row + row_repeats - 1, column + repeats - 1)
                 down, across = _repeat(element, "number-rows-spanned"), _repeat(element, "number-columns-spanned")
                 if (down > 1 or across > 1) and len(found.merged) <= MOST_MERGES:
                     found.merged.append((row, column, row + down - 1, column + across - 1))
@@ -125,50 +147,48 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def excel_sheet(label: str, raw: bytes, sheet: str) -> SheetXml | None:
-    """The named sheet's formulas, merges and odd cells; None for a workbook that is not Excel's zip (xls, ods). Tags are
-    matched by their local names, so Excel's Strict Open XML (another namespace) is read as its transitional form is."""
-    try:
-        with zipfile.ZipFile(BytesIO(raw)) as book:
-            return _excel_sheet(book, sheet)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as error:
-        raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
-
-
-def _excel_sheet(book: zipfile.ZipFile, sheet: str) -> SheetXml | None:
+def _excel_sheets(book: zipfile.ZipFile) -> dict[str, SheetXml]:
+    """Every sheet of an Excel workbook, by name. Tags are matched by their local names, so Excel's Strict Open XML
+    (another namespace) is read as its transitional form is."""
     names = set(book.namelist())
     if "xl/workbook.xml" not in names:
-        return None
+        return {}
     targets = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
                if _local(rel.tag) == "Relationship"}
     ids = {entry.get("name"): next((v for k, v in entry.attrib.items() if _local(k) == "id"), None)
            for entry in ElementTree.fromstring(book.read("xl/workbook.xml")).iter() if _local(entry.tag) == "sheet"}
-    target = targets.get(ids.get(sheet), "")
-    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    if path not in names:
-        return None
+    sheets = {}
+    for sheet, sheet_id in ids.items():
+        target = targets.get(sheet_id, "")
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if sheet is not None and path in names:
+            with book.open(path) as stream:
+                sheets[sheet] = _excel_sheet(stream)
+    return sheets
+
+
+def _excel_sheet(stream) -> SheetXml:
     found = SheetXml()
-    with book.open(path) as stream:
-        for _, element in ElementTree.iterparse(stream):
-            name = _local(element.tag)
-            if name == "c":
-                reference = element.get("r", "")
-                place = _place(reference)
-                parts = {_local(child.tag): child for child in element}
-                value = parts.get("v")
-                if place and "f" in parts:
-                    found.formulas.append((place[0], reference))
-                if place and (value is not None or "is" in parts):
-                    found.first_column = min(found.first_column or place[1], place[1])
-                kind = element.get("t", "n")
-                if place and value is not None and (kind == "e" or (element.get("s") and kind == "n" and _past_dates(value.text))):
-                    found.beyond.append((place[0], place[1], reference, value.text or ""))
-                element.clear()
-            elif name == "mergeCell":
-                first, _, last = element.get("ref", "").partition(":")
-                start, end = _place(first), _place(last or first)
-                if start and end:
-                    found.merged.append((start[0], start[1], end[0], end[1]))
+    for _, element in ElementTree.iterparse(stream):
+        name = _local(element.tag)
+        if name == "c":
+            reference = element.get("r", "")
+            place = _place(reference)
+            parts = {_local(child.tag): child for child in element}
+            value = parts.get("v")
+            kind = element.get("t", "n")
+            if place and "f" in parts:
+                found.formulas.append((place[0], reference))
+            if place and ("is" in parts or (value is not None and (value.text or kind != "n"))):  # as calamine counts a cell
+                found.holds(*place)
+            if place and value is not None and (kind == "e" or (element.get("s") and kind == "n" and _past_dates(value.text))):
+                found.beyond.append((place[0], place[1], reference, value.text or ""))
+            element.clear()
+        elif name == "mergeCell":
+            first, _, last = element.get("ref", "").partition(":")
+            start, end = _place(first), _place(last or first)
+            if start and end:
+                found.merged.append((start[0], start[1], end[0], end[1]))
     return found
 
 

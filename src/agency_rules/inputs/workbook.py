@@ -15,7 +15,7 @@ import polars as pl
 from ..shown import excerpt, quote
 from .files import InputError
 from .records import BLANK, FIELDS, ROW, Records, cell
-from .sheet_xml import MOST_MERGES, SheetXml, excel_sheet, measured
+from .sheet_xml import MOST_MERGES, SheetXml, measured
 
 MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a zip (xlsx, xlsm, ods) or an OLE file (xls)
 HEADER_SEARCH = 50  # rows looked at for the header row
@@ -42,7 +42,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     The header row is the first row with a cell that is one of `names` (contract columns and
     column-map headers, any case), else the first of the fullest rows (a title has one cell).
     """
-    opendocument = measured(label, raw)
+    sheets = measured(label, raw)
     reader = _reader(label, raw)
     if not reader.sheet_names:
         raise InputError(f"{label}: the workbook has no sheet")
@@ -56,7 +56,7 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         reason = excerpt(str(error).splitlines()[0])
         raise InputError(f"{label}: sheet {quote(chosen)} cannot be read ({reason})") from None
     table = table.select(pl.all().fill_null("").str.strip_chars())
-    xml = opendocument.get(chosen) or excel_sheet(label, raw, chosen)
+    xml = sheets.get(chosen)
     if xml is not None:
         table = _merges_filled(label, chosen, table, xml)
     if table.width == 0 or table.height == 0:
@@ -101,7 +101,7 @@ def _first_visible(label: str, reader: fastexcel.ExcelReader) -> str:
     """The first sheet a reader sees: a hidden sheet before it (a lookup list, an old copy) is not the data."""
     for name in reader.sheet_names:
         try:
-            if reader.load_sheet(name, header_row=None, n_rows=1).visible == "visible":
+            if reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").visible == "visible":
                 return name
         except Exception:  # a sheet calamine cannot open is not the one to choose; reading it says why if named
             continue
