@@ -3,6 +3,7 @@ inside a folder it reads; no device, folder or link; no extension that belies th
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -137,10 +138,30 @@ def test_a_found_config_reads_no_rules_and_no_linked_contract_from_outside_its_f
     (here / "contracts").mkdir(parents=True)
     (here / "contracts" / "x.toml").symlink_to(CONTRACT)  # a link in a folder the config names, to a file outside it
     export = write_csv(here / "e.csv", [COMPLIANT])
-    for text in ('overlays = ["../outside/myov.toml"]\n', 'contracts = ["contracts"]\n'):
+    shutil.copy(REPO / "fixtures" / "caps.toml", outside / "secret.toml")
+    for text in ('overlays = ["../outside/myov.toml"]\n', 'contracts = ["contracts"]\n', 'caps = ["../outside/secret"]\n',
+                 f'caps = ["{outside / "secret"}"]\n'):  # no .toml: once taken for a shipped table's name, found outside
         found_config(here, monkeypatch, text)
-        code, _, err = run(str(export))
-        assert code == 2 and "outside the folder of this config" in err, (text, err)
+        code, out, err = run(str(export))
+        assert code == 2 and ("outside the folder of this config" in err or "no cap named" in err) and "secret" not in out, (text, err)
+
+
+def test_a_shipped_name_never_leads_out_of_the_rules_folder(tmp_path: Path) -> None:
+    shutil.copy(REPO / "fixtures" / "caps.toml", tmp_path / "secret.toml")
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    for name in (str(tmp_path / "secret"), "../../../" + str(tmp_path / "secret"), "../caps/london-2016"):
+        code, _, err = run(str(export), "--caps", name)
+        assert code == 2 and "no cap named" in err, (name, err)
+
+
+def test_rule_files_a_given_config_names_are_read_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sub").mkdir()
+    shutil.copy(REPO / "rules" / "overlays" / "south-east.toml", tmp_path / "sub" / "myov.toml")
+    (tmp_path / "sub" / "cfg.toml").write_text('overlays = ["myov.toml"]\n')
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), "--config", "sub/cfg.toml", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["overlays"] == ["south-east"]
 
 
 def test_one_export_saved_again_with_other_line_endings_or_a_byte_order_mark_is_still_one_export(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ missing parameter refuses the whole file, naming the file, the rule and the reas
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any, Literal
 
@@ -186,7 +188,7 @@ def _named(kind: str, name: str) -> Path:
     if candidate.suffix == ".toml":
         return candidate
     path = rules_dir() / kind / f"{name}.toml"
-    if not path.exists():
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or not path.exists():  # a name, never a way out of the rules folder
         available = sorted(p.stem for p in (rules_dir() / kind).glob("*.toml"))
         raise RuleFileError(f"no {kind[:-1]} named '{name}'; available: {', '.join(available)}")
     return path

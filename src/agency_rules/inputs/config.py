@@ -32,8 +32,13 @@ class ProjectConfig(Strict):
         def place(path: Path | None) -> Path | None:
             return None if path is None else folder / path
 
+        def rules(name: str) -> str:
+            return str(folder / name) if name.endswith(".toml") else name  # a shipped ruleset or overlay goes by its name
+
         return self.model_copy(
             update={
+                "ruleset": None if self.ruleset is None else rules(self.ruleset),
+                "overlays": [rules(name) for name in self.overlays],
                 "caps": [p if _shipped_name(p, folder) else folder / p for p in self.caps],
                 "contracts": [folder / p for p in self.contracts],
                 "waivers": place(self.waivers),
@@ -58,9 +63,9 @@ def find_config(explicit: Path | None, folder: Path | None = None, given: frozen
     if explicit is None:  # found, not given: it may have been planted, so it reads nothing outside its own folder
         home = path.parent.resolve()
         files = [p for c in settings.contracts for p in ([c, *c.glob("*.toml")] if c.is_dir() else [c])]  # a link inside a folder too
-        rules = [path.parent / name for name in [settings.ruleset or "", *settings.overlays] if name.endswith(".toml")]
+        rules = [Path(name) for name in [settings.ruleset or "", *settings.overlays] if name.endswith(".toml")]
         named = [("history", settings.history), ("waivers", settings.waivers), ("column_map", settings.column_map),
-                 *(("caps", p) for p in settings.caps if p.suffix == ".toml" or p.exists()), *(("contracts", p) for p in files),
+                 *(("caps", p) for p in settings.caps if p.is_absolute() or len(p.parts) > 1), *(("contracts", p) for p in files),
                  *(("ruleset or overlays", p) for p in rules)]
         for key, named_path in named:
             if named_path is not None and key not in given and not named_path.resolve().is_relative_to(home):
