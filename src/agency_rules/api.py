@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,6 @@ from .inputs.caps import load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
-from .inputs.records import BLANK, FIELDS, ROW
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
 from .regions import council_names
@@ -113,6 +111,8 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         clock = now
         tell(NEXT_STAGE[stage])
 
+    if not sources:
+        raise InputError("no export given: name one or more files (or DataFrames) to check")
     paths = [str(s) for s in sources if not isinstance(s, pl.DataFrame)]
     repeated = sorted({p for p in paths if paths.count(p) > 1})
     if repeated:
@@ -131,9 +131,9 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     raws = []
     for source in sources:
         raws.append(read_raw(_path(source), column_map=column_map, sheet=options.sheet))
-    _refuse_twice(raws)
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
+    _refuse_twice(loaded)
     history = read_history(_path(options.history), column_map) if options.history is not None else None
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])
@@ -188,21 +188,25 @@ def write_json(report: Report, target: str | Path | TextIO) -> None:
         json_report.render(report, RenderOptions(), target)
 
 
-def _refuse_twice(raws: list) -> None:
-    """One export given twice (another path to it, a link, a copy, a copy saved with other line endings or a byte-order
-    mark, the same frame, a frame read from the file) would have every count doubled: its rows, not its bytes, are compared."""
-    labels: dict[str, list[str]] = {}
-    for raw in raws:
-        cells = raw.records.frame.filter(~pl.col(BLANK)).select(pl.exclude(ROW, FIELDS, BLANK).cast(pl.String))  # categories hash apart
-        rows = repr([cells.hash_rows().sort().implode().hash(seed).item() for seed in (1, 2)] if cells.width else []).encode()
-        content = hashlib.sha256(repr([h.strip() for h in raw.records.header]).encode() + rows).hexdigest()
-        labels.setdefault(content, []).append(raw.label)
+def _refuse_twice(loaded: list[Loaded]) -> None:
+    """One export given twice (another path to it, a link, a copy, a copy saved with other line endings, encoding,
+    header case, column order or an extra column, the same frame, a frame read from the file) would have every count
+    doubled: the engagements read from each, and the reasons its rows were rejected, are compared, not the bytes."""
+    labels: dict[tuple[int, ...], list[str]] = {}
+    for item in loaded:
+        valid = item.table.valid.select(pl.exclude("row", "file").cast(pl.String))  # categories hash apart from text
+        errors = item.table.errors.select(pl.col("column", "value", "message").cast(pl.String))
+        if valid.height + errors.height == 0:
+            continue  # two exports of nothing are not one export
+        key = (valid.height, errors.height, *(frame.hash_rows().sort().implode().hash(seed).item() if frame.height else 0
+                                              for frame in (valid, errors) for seed in (1, 2)))
+        labels.setdefault(key, []).append(item.info.path)
     for named in labels.values():
         if len(named) > 1:
             first, second = named[0], named[1]
-            what = "the same DataFrame is given twice" if first == second else f"{first} and {second} hold the same export"
-            raise InputError(f"{what} (the same rows under the same headers): checked together, every engagement in it would "
-                             "count twice; give it once")
+            what = "the same rows are given twice (one DataFrame twice, or two equal ones)" if first == second else \
+                f"{first} and {second} hold the same export"
+            raise InputError(f"{what}: checked together, every engagement in it would count twice; give it once")
 
 
 def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
