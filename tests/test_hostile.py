@@ -420,3 +420,18 @@ def test_ctrl_c_while_the_tool_loads_or_reads_ends_it_quietly(tmp_path: Path, af
     _, err = job.communicate(timeout=120)
     assert "Traceback" not in err and job.returncode in (0, 130, -signal.SIGINT), (job.returncode, err)
     assert [p.name for p in tmp_path.iterdir() if p.name != "e.csv"] in ([], ["r.json"])  # the report whole, or none and no .partial
+
+
+def test_names_the_same_by_unicode_are_read_as_one_and_look_alikes_as_none() -> None:
+    import polars as pl
+
+    from agency_rules.inputs.columns import NAME
+
+    def read(text: str) -> str | None:
+        return pl.select(NAME.value(pl.lit(text))).item()
+
+    assert read("Cafe\u0301 Care") == read("Caf\u00e9 Care") == "Caf\u00e9 Care"
+    assert read("\u212aent  Agency") == "Kent Agency"
+    assert read("\u0410\u0433\u0435\u043d\u0442") == "\u0410\u0433\u0435\u043d\u0442" and read("Smith \u2013 Care") == "Smith \u2013 Care"
+    for lookalike in ("N\u043erthdown", "\u0415-1x", "Acme L\u0131mited", "\U0001d400cme", "\uff2eorthdown", "E\u00ad1", "E-1\ufe0f", "SE\u2011FW"):
+        assert read(lookalike) is None, ascii(lookalike)

@@ -58,24 +58,32 @@ class Text(Kind):
         return pl.lit("")
 
 
-# A Latin letter beside a Cyrillic or Greek one inside a word ('Nоrthdown' with a Cyrillic о); an invisible character
-# (zero-width, joiners, bidirectional controls, a byte-order mark); a hyphen that is not '-' but prints as one (the
-# en dash, visibly longer, is fine); a full-width letter or digit: text that prints as another value does.
-LOOKALIKE = (r"\p{Latin}[\p{Cyrillic}\p{Greek}]|[\p{Cyrillic}\p{Greek}]\p{Latin}"
-             r"|[\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]"
-             r"|[\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{FF01}-\x{FF5E}]")
+# Characters that make a name print as another name does: a format character (zero-width, soft hyphen, joiners,
+# bidirectional controls, a byte-order mark) or a combining mark left on a Latin letter, digit or sign once the text is
+# composed (a variation selector, a grapheme joiner, an accent on a digit; Devanagari's vowel signs are its own); a hyphen that is not '-' but prints as one (the en dash, visibly
+# longer, is fine); a dotless i or j ('Lımited').
+LOOKALIKE = r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}"
 
 
 class Name(Kind):
-    """A name or an identifier (an engagement, an agency, a framework) that findings are grouped and matched by: one
-    that prints like another but is not equal to it would count apart without anyone seeing why, so it is refused."""
+    """A name or an identifier (an engagement, an agency, a framework) that findings are grouped and matched by.
+
+    Text that is the same by Unicode's own rules is made the same: composed (an `e` and a combining accent is `é`, a
+    Kelvin sign is `K`), its runs of spaces one space. Text that only looks the same is refused, as it would count apart
+    from the value it prints as without anyone seeing why: a Latin letter with a Cyrillic or Greek one in one value
+    (`Nоrthdown` with a Cyrillic `о`), a compatibility form (full-width `Ｎ`, mathematical `𝐀`, the ligature `ﬁ`), or a
+    LOOKALIKE character. An all-Cyrillic name, an en dash and accented letters are read as written."""
 
     def value(self, text: pl.Expr) -> pl.Expr:
-        return pl.when((text != "") & ~text.str.contains(LOOKALIKE)).then(text)
+        composed = text.str.normalize("NFC").str.replace_all(r"\s+", " ")
+        mixed = composed.str.contains(r"\p{Latin}") & composed.str.contains(r"[\p{Cyrillic}\p{Greek}]")
+        odd = mixed | (composed.str.normalize("NFKC") != composed) | composed.str.contains(LOOKALIKE)
+        return pl.when((text != "") & ~odd).then(composed)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character, "
-                            "a hyphen other than '-', a full-width letter), so it would count apart from the value it prints as; type it again")
+        return quoted(text, "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character or "
+                            "mark, a hyphen other than '-', a full-width or styled letter), so it would count apart from the value "
+                            "it prints as; type it again")
 
 
 @dataclass(frozen=True)
