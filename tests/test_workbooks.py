@@ -397,3 +397,9 @@ def test_an_empty_number_cell_left_of_the_data_does_not_shift_its_merges(tmp_pat
     code, out, err = run(str(book), "--format", "json")
     assert code == 0, err
     assert json.loads(out)["summary"]["rows_checked"] == 2
+
+
+def test_a_sheet_with_a_header_of_thousands_of_columns_is_refused(tmp_path: Path) -> None:
+    book = one_row_workbook(tmp_path / "wide.xlsx", lambda data, _: data.write_row(0, len(COMPLIANT), [f"x{i}" for i in range(1_000)]))
+    code, _, err = run(str(book))
+    assert code == 2 and "header row of more than 1,000 columns" in err, err

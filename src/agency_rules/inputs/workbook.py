@@ -14,7 +14,7 @@ import polars as pl
 
 from ..shown import excerpt, quote
 from .files import InputError
-from .records import BLANK, FIELDS, ROW, Records, cell
+from .records import BLANK, FIELDS, MOST_COLUMNS, ROW, Records, cell
 from .sheet_xml import MOST_MERGES, SheetXml, measured
 
 MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a zip (xlsx, xlsm, ods) or an OLE file (xls)
@@ -72,6 +72,9 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
     header = list(head[at])
     while header and not header[-1]:
         header.pop()
+    if len(header) > MOST_COLUMNS:
+        raise InputError(f"{label}: sheet {quote(chosen)} has a header row of more than {MOST_COLUMNS:,} columns (an export has "
+                         "tens): not an export this tool can check")
     formulas = [reference for row, reference in (xml.formulas if xml else []) if row > at + 1]
     if formulas:
         listed = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else "")
