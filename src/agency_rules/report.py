@@ -258,22 +258,34 @@ class FindingGroup:
 GROUP_COLUMNS = {"council": "la_code", "agency": "agency"}
 
 
-def grouped(report: Report, limit: int, by: str | None = None) -> list[FindingGroup]:
-    """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all); with `by`, first by council or agency."""
+def grouped(report: Report, limit: int, by: str | None = None, most: int | None = None) -> Iterator[FindingGroup]:
+    """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all); with `by`, first by council
+    or agency, the first `most` of them (all if None), in the order a reader looks them up. Built as they are drawn:
+    50,000 agencies' groups held at once took 4.3 GB."""
     if by is None:
-        return _groups(report, report.counts, "", lambda rule_id, outcome: report.evaluation.findings_of(rule_id, outcome, limit))
+        yield from _groups(report, report.counts, "", lambda rule_id, outcome: report.evaluation.findings_of(rule_id, outcome, limit))
+        return
     column = GROUP_COLUMNS[by]
     names = council_names() if by == "council" else {}
     counts = report.evaluation.counts_by(column)
-    shown_by: dict[tuple[str, str], dict] = {}  # (rule, outcome) -> value -> its findings shown, each built once for every value
-    for rule_id, outcome in {(r, o) for by_rule in counts.values() for r, n in by_rule.items() for o in (BREACH, WAIVED, UNKNOWN) if n[o]}:
+    values = sorted(report.evaluation.values_of(column), key=lambda v: (v is None, str(names.get(v, v) or "").lower()))[:most]
+    wanted = pl.Series(column, [v for v in values if v is not None], dtype=pl.String)
+    spans: dict[tuple[str, str], tuple[pl.DataFrame, dict]] = {}  # (rule, outcome) -> its findings, by value and where each value's lie
+    for rule_id, outcome in {(r, o) for value in values for r, n in counts.get(value, {}).items() for o in (BREACH, WAIVED, UNKNOWN) if n[o]}:
         found = report.evaluation.findings_by(rule_id, outcome, limit, column)
-        shown_by[(rule_id, outcome)] = {key[0]: part for key, part in found.partition_by(column, as_dict=True, maintain_order=True).items()}
-    result = []
-    for value in sorted(report.evaluation.values_of(column), key=lambda v: (v is None, str(names.get(v, v) or "").lower())):  # as a reader looks them up
+        found = found.filter(pl.col(column).is_in(wanted.implode()) | (pl.col(column).is_null() if None in values else pl.lit(False)))
+        found = found.sort(column, maintain_order=True, nulls_last=True)
+        runs = found.select(pl.col(column).rle()).unnest(column)
+        starts = runs["len"].cum_sum() - runs["len"]
+        spans[(rule_id, outcome)] = (found, {value: (start, length) for value, start, length in zip(runs["value"], starts, runs["len"])})
+    for value in values:
         label = names.get(value, value) if value is not None else f"{by} not recorded"
-        result += _groups(report, counts.get(value, {}), label, lambda rule_id, outcome, v=value: shown_by[(rule_id, outcome)][v])
-    return result
+
+        def shown(rule_id: str, outcome: str, value: str | None = value) -> pl.DataFrame:
+            found, where_ = spans[(rule_id, outcome)]
+            return found.slice(*where_[value])
+
+        yield from _groups(report, counts.get(value, {}), label, shown)
 
 
 def _groups(report: Report, counts: dict[str, dict[str, int]], key: str,

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..report import (
-    REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run,
+    GROUP_COLUMNS, REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run,
     where,
 )
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
@@ -43,12 +43,9 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     show_table(console, summary)
 
     key = None
-    groups = grouped(report, options.limit, options.group_by)
-    keys = list(dict.fromkeys(group.key for group in groups if group.key))
-    shown_keys = set(keys if options.limit == 0 else keys[:GROUPS_SHOWN])  # 2,000 agencies' tables took 43 s to draw
-    for group in groups:
-        if group.key and group.key not in shown_keys:
-            continue
+    groups_in_all = len(report.evaluation.values_of(GROUP_COLUMNS[options.group_by])) if options.group_by else 0
+    most = None if options.limit == 0 else GROUPS_SHOWN  # 2,000 agencies' tables took 43 s to draw
+    for group in grouped(report, options.limit, options.group_by, most):
         if group.key and group.key != key:
             key = group.key
             console.print(Text(printable(f"{options.group_by}: {key}"), style="bold underline"))
@@ -64,8 +61,8 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         if group.hidden:
             table.add_row("", "", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")
         show_table(console, table)
-    if len(keys) > len(shown_keys):
-        console.print(Text(printable(f"… and {len(keys) - len(shown_keys):,} more {options.group_by} groups (--limit 0 shows every one; "
+    if most is not None and groups_in_all > most:
+        console.print(Text(printable(f"… and {groups_in_all - most:,} more {options.group_by} groups (--limit 0 shows every one; "
                                      "--format md or csv lists them all)"), style="bold"))
 
     for notice in report.notices:
