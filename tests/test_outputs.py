@@ -7,6 +7,8 @@ import csv
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,8 +118,6 @@ def test_the_api_refuses_one_frame_given_twice() -> None:
 
 
 def test_a_contract_checks_caps_file_and_standard_input_redirected_from_the_output_are_never_overwritten(tmp_path: Path) -> None:
-    import subprocess
-    import sys
 
     caps = tmp_path / "caps.txt"
     shutil.copy(REPO / "fixtures" / "caps.toml", caps)
@@ -203,3 +203,35 @@ def test_output_dash_is_standard_output_not_a_file_named_dash(tmp_path: Path, mo
     export = write_csv(tmp_path / "e.csv", [COMPLIANT])
     code, out, _ = run(str(export), "--format", "json", "-o", "-")
     assert code == 0 and out.startswith("{") and not (tmp_path / "-").exists()
+
+
+def test_an_output_ending_in_a_slash_names_a_folder_and_is_refused(tmp_path: Path) -> None:
+    """A path loses its last slash once read: `-o out/` wrote a file named `out`."""
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    for args in (["-o", f"{tmp_path}/out/"], [f"--output={tmp_path}/out/"]):  # the command line as a shell gives it
+        done = subprocess.run([sys.executable, "-m", "agency_rules", str(export), *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and "names a folder (it ends in /)" in done.stderr and not (tmp_path / "out").exists(), done.stderr
+
+
+def test_write_json_replaces_a_report_whole_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    import agency_rules
+
+    target = tmp_path / "r.json"
+    target.write_text("old")
+    report = agency_rules.check(write_csv(tmp_path / "e.csv", [COMPLIANT]))
+
+    def broken(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    from agency_rules.renderers import json_report
+
+    original = json_report.render
+    json_report.render = broken
+    try:
+        with pytest.raises(OSError):
+            agency_rules.write_json(report, target)
+    finally:
+        json_report.render = original
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "r.json"]
+    agency_rules.write_json(report, target)
+    assert json.loads(target.read_text())["summary"]["rows_checked"] == 1

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
 from .shown import quote
+from .written import new_file_mode, write_beside
 from .tomlfiles import closest
 
 DEFAULT_RULESET = "consultation-2023"
@@ -181,9 +183,10 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
 def write_json(report: Report, target: str | Path | TextIO) -> None:
     """The data contract's JSON report written to a path or an open text file a slice of findings at a time: a report
     of any size in bounded memory, where `report.as_json()` holds every finding as a Python dict."""
-    if isinstance(target, (str, Path)):
-        with open(target, "w", encoding="utf-8") as out:
-            json_report.render(report, RenderOptions(), out)
+    if isinstance(target, (str, Path)):  # whole or not at all, as the command line writes a report
+        path = Path(target)
+        mode = path.stat().st_mode & 0o777 if path.exists() else new_file_mode()
+        os.replace(write_beside(path, lambda out: json_report.render(report, RenderOptions(), out), mode), path)
     else:
         json_report.render(report, RenderOptions(), target)
 

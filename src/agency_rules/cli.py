@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
 from .inputs.files import InputError
+from .written import new_file_mode, write_beside
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
@@ -156,23 +156,6 @@ def refuse_existing(target: Path, option: str) -> None:
                          f"export or an earlier run's output); move it, or give another {option}")
 
 
-def write_beside(target: Path, write: Callable[[TextIO], None], mode: int) -> Path:
-    """Write a file whole under a hidden `.NAME.….partial` name beside `target` (the same file system, so it can take the
-    name in one step) and on disk; if writing fails or is stopped, the partial file goes too."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".partial", delete=False)
-    try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return Path(handle.name)
-
-
 def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> None:
     """Write each file whole beside its name, then give every one its name at once, never over a file already there.
 
@@ -186,7 +169,7 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
     try:
         for target, write in files:
             folder = target.parent
-            written.append(write_beside(target, write, 0o666 & ~_umask()))
+            written.append(write_beside(target, write, new_file_mode()))
         for (target, _), temporary in zip(files, written):
             try:
                 os.link(temporary, target)
@@ -204,7 +187,7 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
 def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
     """Write beside the target, then rename into place: a failure or interrupt leaves any old report whole."""
     try:
-        written = write_beside(output, write, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
+        written = write_beside(output, write, output.stat().st_mode & 0o777 if output.exists() else new_file_mode())
         try:
             os.replace(written, output)
         except OSError:
@@ -228,12 +211,6 @@ def deliver(write: Callable[[TextIO], None], output: Optional[Path], announce: O
     write_atomically(output, write)
     if announce:
         Console(stderr=True, highlight=False).print(printable(announce), markup=False)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def as_of_day(value: object) -> date:
@@ -635,6 +612,7 @@ def main() -> None:
     if not os.environ.get("AGENCY_RULES_DEBUG"):  # a library's clean-up failing after its error was said (a zip of a
         sys.unraisablehook = lambda _: None  # workbook half-written to a full disk) is no traceback for a user to read
     try:
+        refuse_folder_outputs(argv)
         group = typer.main.get_command(app)
         command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
         command.main(args=argv, prog_name="agency-check")
@@ -653,6 +631,18 @@ def main() -> None:
         Console(stderr=True, soft_wrap=True).print(f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)", markup=False)
         status = EXIT_ERROR
     finish(status)
+
+
+FILE_OUTPUTS = ("-o", "--output", "--new-key")
+
+
+def refuse_folder_outputs(argv: list[str]) -> None:
+    """`-o out/` names a folder, but a path loses its last slash once read: the report was written to a file `out`."""
+    for option, value in zip(argv, argv[1:] + [""]):
+        named, _, joined = option.partition("=")
+        if named in FILE_OUTPUTS and (joined or value).endswith(("/", os.sep)) and (joined or value) != "-":
+            fail(f"{joined or value}: {named} names a folder (it ends in /); it takes a file's name")
+            raise SystemExit(EXIT_ERROR)
 
 
 def finish(status: int) -> None:
