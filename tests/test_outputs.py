@@ -118,7 +118,6 @@ def test_the_api_refuses_one_frame_given_twice() -> None:
 
 
 def test_a_contract_checks_caps_file_and_standard_input_redirected_from_the_output_are_never_overwritten(tmp_path: Path) -> None:
-
     caps = tmp_path / "caps.txt"
     shutil.copy(REPO / "fixtures" / "caps.toml", caps)
     before = caps.read_bytes()
