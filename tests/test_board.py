@@ -269,9 +269,9 @@ def test_reports_under_rulesets_of_one_name_but_other_rules_are_refused(tmp_path
 
 
 def test_the_board_json_writes_controls_in_names_as_escapes(tmp_path: Path) -> None:
-    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="Oak\u2028field"))
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="Oak\x07field"))
     code, out, _ = run("summary", str(kent), "--format", "json")
-    assert code == 0 and "\u2028" not in out and "\\u2028" in out
+    assert code == 0 and "\x07" not in out and "\\u0007" in out
 
 
 def test_a_rule_evaluated_for_no_engagement_says_so_and_is_never_a_zero(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "src" / "agency_rules"
 LAYERS = [
-    {"tomlfiles", "terms", "regions", "phrases", "shown", "version", "worker_ids"},
+    {"tomlfiles", "terms", "regions", "phrases", "shown", "version", "worker_ids", "written"},
     {"inputs"},
     {"engine"},
     {"report"},

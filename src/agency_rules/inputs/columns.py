@@ -62,7 +62,10 @@ class Text(Kind):
 # bidirectional controls, a byte-order mark) or a combining mark left on a Latin letter, digit or sign once the text is
 # composed (a variation selector, a grapheme joiner, an accent on a digit; Devanagari's vowel signs are its own); a hyphen that is not '-' but prints as one (the en dash, visibly
 # longer, is fine); a dotless i or j ('Lımited').
-LOOKALIKE = r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}"
+# A full-width or mathematical letter or digit (`Ｎ`, `𝐀`), a ligature (`ﬁ`) and a long s (`ſ`) print as plain letters too;
+# other compatibility characters (`™`, `½`, `²`, `¸`) print as themselves and are read.
+LOOKALIKE = (r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}\x{017F}\x{FB00}-\x{FB06}"
+             r"\x{FF01}-\x{FF5E}\x{1D400}-\x{1D7FF}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}")
 
 
 class Name(Kind):
@@ -71,13 +74,12 @@ class Name(Kind):
     Text that is the same by Unicode's own rules is made the same: composed (an `e` and a combining accent is `é`, a
     Kelvin sign is `K`), its runs of spaces one space. Text that only looks the same is refused, as it would count apart
     from the value it prints as without anyone seeing why: a Latin letter with a Cyrillic or Greek one in one value
-    (`Nоrthdown` with a Cyrillic `о`), a compatibility form (full-width `Ｎ`, mathematical `𝐀`, the ligature `ﬁ`), or a
-    LOOKALIKE character. An all-Cyrillic name, an en dash and accented letters are read as written."""
+    (`Nоrthdown` with a Cyrillic `о`), or a LOOKALIKE character. An all-Cyrillic name, an en dash and accented letters are read as written."""
 
     def value(self, text: pl.Expr) -> pl.Expr:
         composed = text.str.normalize("NFC").str.replace_all(r"\s+", " ")
         mixed = composed.str.contains(r"\p{Latin}") & composed.str.contains(r"[\p{Cyrillic}\p{Greek}]")
-        odd = mixed | (composed.str.normalize("NFKC") != composed) | composed.str.contains(LOOKALIKE)
+        odd = mixed | composed.str.contains(LOOKALIKE)
         return pl.when((text != "") & ~odd).then(composed)
 
     def message(self, text: pl.Expr) -> pl.Expr:
