@@ -234,3 +234,20 @@ def test_write_json_replaces_a_report_whole_and_leaves_nothing_beside_it(tmp_pat
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "r.json"]
     agency_rules.write_json(report, target)
     assert json.loads(target.read_text())["summary"]["rows_checked"] == 1
+
+
+def test_write_json_never_writes_over_an_input_a_link_a_device_or_a_folder(tmp_path: Path) -> None:
+    import agency_rules
+    from agency_rules.inputs.files import InputError
+
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    report = agency_rules.check(export)
+    (tmp_path / "link.json").symlink_to(tmp_path / "target.json")
+    os.mkfifo(tmp_path / "pipe")
+    before = export.read_bytes()
+    for target, says in ((export, "names an input"), (tmp_path / "link.json", "names a link"), (tmp_path / "pipe", "not a plain file"),
+                         (f"{tmp_path}/folder/", "names a folder"), (tmp_path, "names a folder")):
+        with pytest.raises(InputError, match=says):
+            agency_rules.write_json(report, target)
+    assert export.read_bytes() == before and not (tmp_path / "target.json").exists()
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.endswith(".partial")]

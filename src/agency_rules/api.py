@@ -33,7 +33,7 @@ from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
 from .shown import quote
-from .written import new_file_mode, write_beside
+from .written import new_file_mode, refuse_overwriting, write_beside
 from .tomlfiles import closest
 
 DEFAULT_RULESET = "consultation-2023"
@@ -183,8 +183,11 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
 def write_json(report: Report, target: str | Path | TextIO) -> None:
     """The data contract's JSON report written to a path or an open text file a slice of findings at a time: a report
     of any size in bounded memory, where `report.as_json()` holds every finding as a Python dict."""
-    if isinstance(target, (str, Path)):  # whole or not at all, as the command line writes a report
+    if isinstance(target, (str, Path)):  # whole or not at all, and never over an input, a link or a device, as the command line
         path = Path(target)
+        if str(target).endswith(("/", os.sep)) or path.is_dir():
+            raise InputError(f"{target}: write_json names a folder; give a file's name")
+        refuse_overwriting([Path(item.path) for item in report.inputs], path, "write_json")
         mode = path.stat().st_mode & 0o777 if path.exists() else new_file_mode()
         os.replace(write_beside(path, lambda out: json_report.render(report, RenderOptions(), out), mode), path)
     else:
