@@ -403,3 +403,37 @@ def test_a_sheet_with_a_header_of_thousands_of_columns_is_refused(tmp_path: Path
     book = one_row_workbook(tmp_path / "wide.xlsx", lambda data, _: data.write_row(0, len(COMPLIANT), [f"x{i}" for i in range(1_000)]))
     code, _, err = run(str(book))
     assert code == 2 and "header row of more than 1,000 columns" in err, err
+
+
+@pytest.mark.parametrize("far", [
+    '<row r="1048576"><c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c></row>',  # a reference in lower case
+    '<row r="3">' + "<c/>" * 16_000 + '<c t="inlineStr"><is><t>x</t></is></c></row><row r="900000"><c><v>1</v></c></row>',  # none
+])
+def test_a_far_cell_is_measured_however_its_reference_is_written(tmp_path: Path, far: str) -> None:
+    book = one_row_workbook(tmp_path / "far.xlsx")
+    _rewritten(book, lambda name, data: data.replace(b"</sheetData>", far.encode() + b"</sheetData>") if name.startswith("xl/worksheets/") else data)
+    code, _, err = run(str(book))
+    assert code == 2 and "from its first cell to its last" in err, err
+
+
+@pytest.mark.parametrize("cell", ['<c r="{}"><f>25*2</f><v>0</v></c>', '<c><f>25*2</f><v>0</v></c>'])
+def test_a_formula_is_found_however_its_reference_is_written(tmp_path: Path, cell: str) -> None:
+    pay = xlsxwriter.utility.xl_rowcol_to_cell(1, list(COMPLIANT).index("pay_rate"))
+    book = one_row_workbook(tmp_path / "f.xlsx")
+    replaced = cell.format(pay.lower()).encode()
+    _rewritten(book, lambda name, data: re.sub(rf'<c r="{pay}"[^>]*>.*?</c>'.encode(), replaced, data) if name.startswith("xl/worksheets/") else data)
+    code, _, err = run(str(book), "--caps", str(FIXTURES / "caps.toml"))
+    assert code == 2 and f"holds formulas in its data ({pay})" in err, err
+
+
+@pytest.mark.parametrize("tail", [
+    '<table:table-row table:number-rows-repeated="+900000"><table:table-cell/></table:table-row>'
+    '<table:table-row><table:table-cell table:number-columns-repeated="+60"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>',
+    '<table:table-row table:number-rows-repeated="900000"><table:table-cell/></table:table-row>'
+    '<table:table-row><table:covered-table-cell table:number-columns-repeated="60"/><table:covered-table-cell office:value-type="string"><text:p>x</text:p></table:covered-table-cell></table:table-row>',
+])
+def test_an_opendocument_far_cell_is_measured_with_signed_repeats_and_in_covered_cells(tmp_path: Path, tail: str) -> None:
+    book = write_ods(tmp_path / "far.ods", [COMPLIANT])
+    _rewritten(book, lambda name, data: data.replace(b"</table:table>", tail.encode() + b"</table:table>") if name == "content.xml" else data)
+    code, _, err = run(str(book))
+    assert code == 2 and "from its first cell to its last" in err, err

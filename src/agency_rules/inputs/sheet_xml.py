@@ -103,14 +103,14 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
             column, in_row, row_repeats = 1, 0, _repeat(element, "number-rows-repeated")
         elif event == "end" and name in ("table-cell", "covered-table-cell"):
             repeats = _repeat(element, "number-columns-repeated")
+            if any(_local(key) == "formula" for key in element.attrib):
+                found.formulas.append((row, _reference(row, column)))
+            if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
+                    or len(element):  # a covered cell's content is read too
+                in_row += repeats
+                found.holds(row, column)
+                found.holds(row + row_repeats - 1, column + repeats - 1)
             if name == "table-cell":
-                if any(_local(key) == "formula" for key in element.attrib):
-                    found.formulas.append((row, _reference(row, column)))
-                if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
-                        or len(element):
-                    in_row += repeats
-                    found.holds(row, column)
-                    found.holds(row + row_repeats - 1, column + repeats - 1)
                 down, across = _repeat(element, "number-rows-spanned"), _repeat(element, "number-columns-spanned")
                 if (down > 1 or across > 1) and len(found.merged) <= MOST_MERGES:
                     found.merged.append((row, column, row + down - 1, column + across - 1))
@@ -138,8 +138,12 @@ def _reference(row: int, column: int) -> str:
 
 
 def _repeat(element: ElementTree.Element, name: str) -> int:
+    """A repeat or span as calamine reads it: `+900000` is 900,000."""
     value = next((v for key, v in element.attrib.items() if _local(key) == name), "1")
-    return int(value) if value.isdigit() else 1
+    try:
+        return max(int(value), 1)
+    except ValueError:
+        return 1
 
 
 def _local(tag: str) -> str:
@@ -168,12 +172,23 @@ def _excel_sheets(book: zipfile.ZipFile) -> dict[str, SheetXml]:
 
 
 def _excel_sheet(stream) -> SheetXml:
+    """A row or cell may leave out its reference, or write it in lower case: calamine places it after the one before,
+    as Excel does, and so must this, or a far cell or a formula goes unseen."""
     found = SheetXml()
-    for _, element in ElementTree.iterparse(stream):
+    row = column = 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         name = _local(element.tag)
+        if event == "start":
+            if name == "row":
+                number = element.get("r", "")
+                row, column = (int(number) if number.isdigit() else row + 1), 0
+            continue
         if name == "c":
-            reference = element.get("r", "")
-            place = _place(reference)
+            reference = element.get("r", "").upper()
+            place = _place(reference) if reference else (row, column + 1)
+            if place:
+                row, column = place
+                reference = reference or _reference(*place)
             parts = {_local(child.tag): child for child in element}
             value = parts.get("v")
             kind = element.get("t", "n")
@@ -185,10 +200,12 @@ def _excel_sheet(stream) -> SheetXml:
                 found.beyond.append((place[0], place[1], reference, value.text or ""))
             element.clear()
         elif name == "mergeCell":
-            first, _, last = element.get("ref", "").partition(":")
+            first, _, last = element.get("ref", "").upper().partition(":")
             start, end = _place(first), _place(last or first)
             if start and end:
                 found.merged.append((start[0], start[1], end[0], end[1]))
+        elif name == "row":
+            element.clear()
     return found
 
 
