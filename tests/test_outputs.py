@@ -193,6 +193,11 @@ def test_one_export_saved_again_with_other_line_endings_or_a_byte_order_mark_is_
         (tmp_path / name).write_text(variant)
         code, _, err = run(str(export), str(tmp_path / name))
         assert code == 2 and "hold the same export" in err, (name, err)
+    kent = write_csv(tmp_path / "kent.csv", [{**COMPLIANT, "engagement_id": f"K-{i}", "role": "Senior Practitioner"} for i in (1, 2)])
+    medway = write_csv(tmp_path / "medway.csv", [{**COMPLIANT, "engagement_id": f"M-{i}", "la_code": "E06000035", "role": "Senior Practitioner"}
+                                                 for i in (1, 2)])
+    code, _, err = run(str(kent), str(medway))  # every row of both rejected for one reason: still two exports
+    assert code == 3 and "hold the same export" not in err, err
     other = write_csv(tmp_path / "other.csv", [COMPLIANT])  # one row in common is not one export
     assert run(str(export), str(other))[0] != 2 or "hold the same export" not in run(str(export), str(other))[2]
 

@@ -437,3 +437,11 @@ def test_an_opendocument_far_cell_is_measured_with_signed_repeats_and_in_covered
     _rewritten(book, lambda name, data: data.replace(b"</table:table>", tail.encode() + b"</table:table>") if name == "content.xml" else data)
     code, _, err = run(str(book))
     assert code == 2 and "from its first cell to its last" in err, err
+
+
+def test_a_row_whose_only_cells_lie_past_the_header_is_rejected_not_lost(tmp_path: Path) -> None:
+    beyond = xlsxwriter.utility.xl_rowcol_to_cell(2, len(COMPLIANT) + 1)
+    book = one_row_workbook(tmp_path / "b.xlsx", lambda data, _: data.write_string(2, len(COMPLIANT) + 1, "E-2 SW100002 E10000016"))
+    code, out, err = run(str(book), "--format", "json")
+    summary = json.loads(out)["summary"]
+    assert code == 3 and (summary["rows_read"], summary["rows_checked"], summary["rows_rejected"]) == (2, 1, 1), (beyond, err)

@@ -201,7 +201,7 @@ def _refuse_twice(loaded: list[Loaded]) -> None:
     labels: dict[tuple[int, ...], list[str]] = {}
     for item in loaded:
         valid = item.table.valid.select(pl.exclude("row", "file").cast(pl.String))  # categories hash apart from text
-        errors = item.table.errors.select(pl.col("column", "value", "message").cast(pl.String))
+        errors = item.table.errors.select(pl.col("engagement_id", "la_code", "column", "value", "message").cast(pl.String))
         if valid.height + errors.height == 0:
             continue  # two exports of nothing are not one export
         key = (valid.height, errors.height, *(frame.hash_rows().sort().implode().hash(seed).item() if frame.height else 0

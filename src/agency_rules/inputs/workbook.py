@@ -95,7 +95,8 @@ def read_workbook(label: str, raw: bytes, sheet: str | None, names: Sequence[str
         *(pl.col(name).alias(cell(i)) for i, name in enumerate(rows.columns[:width])),
         (pl.int_range(pl.len(), dtype=pl.Int64) + at + 2).alias(ROW),
         pl.when(overflowing).then(width + 1).otherwise(width).cast(pl.Int32).alias(FIELDS),  # a cell past the header's last: too many cells
-        pl.all_horizontal(pl.col(name) == "" for name in rows.columns[:width]).alias(BLANK),
+        (pl.all_horizontal(pl.col(name) == "" for name in rows.columns[:width]) & ~overflowing).alias(BLANK),  # a row with only
+        # cells past the header's last is no blank row: it is rejected for them, as in a CSV file
     )
     return Records(header, frame, at + 1, chosen, tuple(name for name in reader.sheet_names if name != chosen))
 
