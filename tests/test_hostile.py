@@ -436,3 +436,15 @@ def test_names_the_same_by_unicode_are_read_as_one_and_look_alikes_as_none() -> 
     for lookalike in ("N\u043erthdown", "\u0415-1x", "Acme L\u0131mited", "\U0001d400cme", "\uff2eorthdown", "E\u00ad1", "E-1\ufe0f", "SE\u2011FW", "\u13aacme Ltd",
                       "\u2168 Care", "Care\u2024Ltd"):
         assert read(lookalike) is None, ascii(lookalike)
+
+
+def test_the_header_is_counted_as_a_record_with_its_quotes(tmp_path: Path) -> None:
+    """A quoted line break in the first name once hid 100,000 columns; quoted commas are one name, not columns."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(['"note\n"', *COMPLIANT, *(f"x{i}" for i in range(1_200))]) + "\n")
+    code, _, err = run(str(wide))
+    assert code == 2 and "more than 1,000 columns" in err, err
+    commas = tmp_path / "commas.csv"
+    commas.write_text(",".join([*COMPLIANT, '"' + "," * 5_000 + '"']) + "\n" + ",".join([*COMPLIANT.values(), "x"]) + "\n")
+    code, _, err = run(str(commas))
+    assert code in (0, 1) and "more than 1,000 columns" not in err, err
