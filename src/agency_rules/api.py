@@ -33,8 +33,8 @@ from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
 from .shown import quote
-from .written import new_file_mode, refuse_overwriting, write_beside
 from .tomlfiles import closest
+from .written import new_file_mode, refuse_overwriting, write_beside
 
 DEFAULT_RULESET = "consultation-2023"
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
