@@ -72,9 +72,15 @@ def test_an_export_with_council_names_and_excel_dates_is_checked_end_to_end(chec
     assert outcomes["NOTICE001"] == "pass"
 
 
-def test_a_time_of_day_rejects_the_row_saying_so() -> None:
-    report = api.run([pl.DataFrame([{**COMPLIANT, "start_date": "03/11/2025 14:30"}])], api.Options())
-    assert report.rows_checked == 0 and "has a time of day" in report.rejected_rows["message"][0]
+@pytest.mark.parametrize("start, read", [("03/11/2025 09:00", True), ("03/11/2025 14:30", True), ("03/11/2025 22:59", True),
+                                         ("03/11/2025 23:00", False), ("03/11/2025 23:59:59", False), ("03/11/2025 11:30 PM", False)])
+def test_a_time_of_day_gives_the_calendar_day_but_a_shifted_midnight_rejects_the_row(start: str, read: bool) -> None:
+    report = api.run([pl.DataFrame([{**COMPLIANT, "start_date": start}])], api.Options())
+    assert report.rows_checked == int(read)
+    if read:
+        assert report.findings.filter(pl.col("rule_id") == "NOTICE001").height == 0 and report.rows_rejected == 0
+    else:
+        assert "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone looks" in report.rejected_rows["message"][0]
 
 
 @pytest.mark.parametrize("amount, said", [(0.5, "0.50"), (35.01, "35.01"), (999.995, "1,000.00"), (1050, "1,050.00"), (123456, "123,456.00"), (1234567.891, "1,234,567.89")])

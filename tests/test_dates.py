@@ -30,11 +30,16 @@ def evaluate(expression: pl.Expr, **columns) -> object:
         ("01/04/2025 00:00", date(2025, 4, 1)),
         ("2025-04-01 00:00:00", date(2025, 4, 1)),
         ("2025-04-01T00:00:00.000", date(2025, 4, 1)),
+        ("01/09/2025 09:00", date(2025, 9, 1)),  # as MSP portals write a start
+        ("01/04/2025 14:30", date(2025, 4, 1)),
+        ("2025-04-01 22:59:59.9", date(2025, 4, 1)),
+        ("1 April 2025 9:00 am", date(2025, 4, 1)),
+        ("01/04/2025 12:00 AM", date(2025, 4, 1)),
         ("31/12/2099", date(2099, 12, 31)),
         ("01/01/1900", date(1900, 1, 1)),
     ],
 )
-def test_parse_date_accepts_iso_uk_day_first_words_and_a_midnight_time(text: str, expected: date) -> None:
+def test_parse_date_accepts_iso_uk_day_first_words_and_a_time_of_day_before_23(text: str, expected: date) -> None:
     assert parse_day(text) == expected
 
 
@@ -49,9 +54,12 @@ def test_parse_date_accepts_iso_uk_day_first_words_and_a_midnight_time(text: str
         ("31 Feb 2025", "is not a real day"),
         ("04/01/25", "two-digit year"),
         ("01-Apr-25", "two-digit year"),
-        ("01/04/2025 14:30", "has a time of day"),
-        ("2025-04-01 00:00:01", "has a time of day"),
-        ("2025-04-01 00:00:00.5", "has a time of day"),
+        ("01/04/2025 23:00", "has a time from 23:00 to 23:59"),
+        ("2025-04-01 23:59:59.5", "has a time from 23:00 to 23:59"),
+        ("01/04/2025 11:15 pm", "has a time from 23:00 to 23:59"),
+        ("01/04/2025 24:00", "has a time that is no time of day"),
+        ("01/04/2025 10:60", "has a time that is no time of day"),
+        ("01/04/2025 13:00 PM", "has a time that is no time of day"),
         ("1 Foo 2025", "is not a date"),
         ("20250401", "is not a date"),
         ("April 1, 2025", "is not a date"),

@@ -44,13 +44,13 @@ def test_unmapped_words_are_rejected_and_listed_once_with_their_counts(tmp_path:
 
 
 def test_a_report_leads_with_the_reason_most_rows_failed_for(tmp_path: Path) -> None:
-    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": "01/11/2025 14:30"} for i in range(498)] + [
+    rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": "01/11/2025 23:30"} for i in range(498)] + [
         {**COMPLIANT, "engagement_id": "E-x", "start_date": "31/02/2025"}, {**COMPLIANT, "engagement_id": "E-y"}]
     path = write_csv(tmp_path / "e.csv", rows)
     code, out, _ = run(str(path))
     lines = out.splitlines()
     assert code == 3
-    assert lines[2].startswith("498 of 500 rows rejected: start_date has a time of day")
+    assert lines[2].startswith("498 of 500 rows rejected: start_date has a time from 23:00 to 23:59")
 
 
 def test_a_column_map_header_the_file_lacks_stops_the_run(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_the_msp_fixture_is_checked_end_to_end_through_its_column_map(tmp_path: 
     summary = report["summary"]
     assert summary["rows_read"] == summary["rows_checked"] + summary["rows_rejected"] == 10
     rejected = {r["engagement_id"]: r["errors"][0] for r in report["rejected_rows"]}
-    assert rejected["MSP-1008"]["column"] == "start_date" and "has a time of day" in rejected["MSP-1008"]["message"]
+    assert rejected["MSP-1008"]["column"] == "start_date" and "has a time from 23:00 to 23:59" in rejected["MSP-1008"]["message"]
     assert rejected["MSP-1009"]["value"] == "Social Work Assistant"
     breaches = {(f["engagement_id"], f["rule_id"]) for f in report["findings"] if f["outcome"] == "breach"}
     assert {("MSP-1002", "COOL001"), ("MSP-1004", "PQE001"), ("MSP-1005", "NOTICE001"), ("MSP-1007", "PROJ001")} <= breaches
@@ -236,7 +236,7 @@ def test_a_run_tells_each_stage_as_it_begins_and_the_terminal_spinner_stays_off_
 
 def test_a_mapped_column_is_named_as_the_export_spells_it_wherever_a_row_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "e.csv"
-    path.write_text("Ref,SWE Number,Council,Job Title,Start,Finish\nA1,SW1,Kent,social_worker,01/11/2025 14:30,\n"
+    path.write_text("Ref,SWE Number,Council,Job Title,Start,Finish\nA1,SW1,Kent,social_worker,01/11/2025 23:30,\n"
                     "A2,SW2,Kent,Senior Practitioner,01/11/2025,\nA3,SW3,Kent,social_worker,01/11/2025,31/10/2025\n", encoding="utf-8")
     mapping = map_file(tmp_path, '[columns]\nRef = "engagement_id"\n"SWE Number" = "worker_id"\nCouncil = "la_code"\n"Job Title" = "role"\n'
                                  'Start = "start_date"\nFinish = "end_date"\n')

@@ -112,11 +112,11 @@ def test_a_sheet_is_chosen_by_name_and_an_unknown_sheet_names_the_sheets(tmp_pat
 
 def test_excel_dates_with_a_time_of_day_and_text_that_looks_like_a_formula(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "agency": "=HYPERLINK(\"x\")"} for i in range(3)]
-    book = write_workbook(tmp_path / "export.xlsx", rows, times={1: "14:30:00"})
+    book = write_workbook(tmp_path / "export.xlsx", rows, times={0: "14:30:00", 1: "23:30:00"})  # an Excel serial's fraction
     report = api.check(book)
-    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (3, 2, 1)
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (3, 2, 1)  # 14:30 read as its day, 23:30 refused
     rejected = report.rejected_rows.row(0, named=True)
-    assert rejected["row"] == 5 and rejected["column"] == "start_date" and "has a time of day" in rejected["message"]
+    assert rejected["row"] == 5 and rejected["column"] == "start_date" and "has a time from 23:00 to 23:59" in rejected["message"]
 
 
 def test_a_workbook_with_a_csv_name_is_still_read_as_a_workbook(tmp_path: Path) -> None:

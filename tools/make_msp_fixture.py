@@ -34,7 +34,7 @@ ROWS = [
      D(2011, 3, 1), 14, "Yes", 6, "Yes", "Yes", 2, "No", "Umbrella Company", 41.0, 4.1, 0.6, "Kent County Council", D(2025, 7, 31), "Redundancy"],
     ["MSP-1007", "SW210007", "Kent County Council", "Social Worker - Children in Care", D(2025, 10, 6), None, "Rapid Response Teams Ltd", "Project Team",
      D(2016, 7, 1), 8, "Yes", 6, "Yes", "Yes", 2, "Yes", "Umbrella Company", 35.0, 4.5, 0.6, "", None, ""],
-    ["MSP-1008", "SW210008", "Surrey County Council", "Senior Practitioner", D(2025, 7, 1, 14, 30), D(2025, 12, 31), "Oakfield Locums", "Individual",
+    ["MSP-1008", "SW210008", "Surrey County Council", "Senior Practitioner", D(2025, 6, 30, 23, 30), D(2025, 12, 31), "Oakfield Locums", "Individual",
      D(2013, 7, 1), 11, "Yes", 6, "Yes", "Yes", 2, "Yes", "PAYE", 36.0, 4.0, 0.5, "", None, ""],
     ["MSP-1009", "SW210009", "Medway Council", "Social Work Assistant", D(2025, 6, 16), D(2025, 9, 30), "Northdown Social Care Ltd", "Individual",
      None, None, "", 6, "Yes", "Yes", 2, "Yes", "Umbrella Company", 24.0, 3.0, 0.4, "", None, ""],

@@ -182,7 +182,8 @@ class Number(Kind):
         )
 
 
-_TIME = r"(?:[ T]+(?P<hours>[0-9]{1,2}):(?P<minutes>[0-9]{2})(?::(?P<seconds>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?)?$"
+_TIME = (r"(?:[ T]+(?P<hours>[0-9]{1,2}):(?P<minutes>[0-9]{2})(?::(?P<seconds>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?"
+         r"(?: ?(?P<half>[AaPp]\.?[Mm]\.?))?)?$")  # 09:00, 14:30:00.000, 9:00 AM
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -201,30 +202,42 @@ _TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.\- ]([0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2}(
 
 
 class Day(Kind):
-    """ISO, UK day-first, or the month in words, with or without a midnight time; refused, never guessed:
-    a day that does not exist, a year outside 1900-2099, a two-digit year, another time of day."""
+    """ISO, UK day-first, or the month in words, with or without a time of day, which is dropped: the day is the calendar
+    day. Refused, never guessed: a day that does not exist, a year outside 1900-2099, a two-digit year, a time that is no
+    time, and a time from 23:00 to 23:59, which is how a midnight shifted by a time zone looks (the day meant is the next)."""
 
     @staticmethod
     def _parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        """(the day, or null; midnight: true where no time or 00:00 is given, null where no form matches or the month is no month)."""
+        """(the day, or null; the time: "none" or "day" where it is fine, "late" for 23:00-23:59, "bad" for no time of
+        day; null where no form matches or the month is no month)."""
         groups = [text.str.extract_groups(form) for form in _FORMS]
         field = lambda name: pl.coalesce(g.struct.field(name) for g in groups)  # noqa: E731
         month_text = field("month")
         month = pl.coalesce(month_text.cast(pl.Int32, strict=False), month_text.str.to_lowercase().replace_strict(_MONTHS, default=None, return_dtype=pl.Int32))
         iso = phrase("{}-{}-{}", field("year"), month.cast(pl.String).str.zfill(2), field("day").str.zfill(2))
-        clock = pl.sum_horizontal(field(name).cast(pl.Int32, strict=False) for name in ("hours", "minutes", "seconds", "fraction"))
-        return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False), pl.when(field("year").is_not_null() & month.is_not_null()).then(clock == 0)
+        hours, minutes, seconds = (field(name).cast(pl.Int32, strict=False) for name in ("hours", "minutes", "seconds"))
+        half = field("half").str.to_lowercase().str.slice(0, 1)
+        hours24 = (pl.when(half.is_null()).then(hours).when(hours.is_between(1, 12)).then(hours % 12 + pl.when(half == "p").then(12).otherwise(0)))
+        clock = (
+            pl.when(hours.is_null()).then(pl.lit("none"))
+            .when(hours24.is_null() | (hours24 > 23) | (minutes > 59) | (seconds.fill_null(0) > 59)).then(pl.lit("bad"))
+            .when(hours24 == 23).then(pl.lit("late"))
+            .otherwise(pl.lit("day"))
+        )
+        return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False), pl.when(field("year").is_not_null() & month.is_not_null()).then(clock)
 
     def value(self, text: pl.Expr) -> pl.Expr:
-        day, midnight = self._parts(text)
-        return pl.when(midnight & day.is_between(FIRST_DAY, LAST_DAY)).then(day)
+        day, clock = self._parts(text)
+        return pl.when(clock.is_in(["none", "day"]) & day.is_between(FIRST_DAY, LAST_DAY)).then(day)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        day, midnight = self._parts(text)
+        day, clock = self._parts(text)
         return (
             pl.when(text.str.contains(_TWO_DIGIT_YEAR)).then(quoted(text, "has a two-digit year; write the year in full (01/04/2025), nothing is guessed"))
-            .when(midnight.is_null()).then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
-            .when(~midnight).then(quoted(text, "has a time of day; a date is expected (a time of 00:00 is fine), nothing is guessed"))
+            .when(clock.is_null()).then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
+            .when(clock == "bad").then(quoted(text, "has a time that is no time of day; give the date alone"))
+            .when(clock == "late").then(quoted(text, "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone "
+                                                     "looks (the day meant may be the next): give the date alone, nothing is guessed"))
             .when(day.is_null()).then(quoted(text, "is not a real day"))
             .otherwise(quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})"))
         )

@@ -1,8 +1,9 @@
 """Excel and OpenDocument workbooks (`.xlsx`, `.xlsm`, `.xls`, `.ods`) as records, read with calamine (fastexcel).
 
 Cells come as Excel shows their values: a date as `2025-04-01 00:00:00` (then read like any date
-cell, so a time of day is refused), a number as `34.5`. Rows are numbered as in the sheet, and rows
-above the header row (a title, a blank line) are not data.
+cell, so a time of day gives its calendar day, and 23:00-23:59 is refused as a midnight moved by a
+time zone), a number as `34.5`. Rows are numbered as in the sheet, and rows above the header row
+(a title, a blank line) are not data.
 """
 
 from __future__ import annotations
