@@ -30,7 +30,6 @@ from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
 from .inputs.files import InputError
-from .written import new_file_mode, refuse_overwriting, write_beside
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
@@ -43,6 +42,7 @@ from .report import RenderOptions, headline, values_seen
 from .terms import BREACH, UNKNOWN
 from .tomlfiles import RuleFileError
 from .version import __version__
+from .written import new_file_mode, refuse_overwriting, write_beside
 
 app = typer.Typer(
     add_completion=False,

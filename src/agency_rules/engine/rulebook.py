@@ -8,7 +8,6 @@ missing parameter refuses the whole file, naming the file, the rule and the reas
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any, Literal
 

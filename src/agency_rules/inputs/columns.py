@@ -59,12 +59,11 @@ class Text(Kind):
 
 
 # Characters that make a name print as another name does: a format character (zero-width, soft hyphen, joiners,
-# bidirectional controls, a byte-order mark) or a combining mark left on a Latin letter, digit or sign once the text is
-# composed (a variation selector, a grapheme joiner, an accent on a digit; Devanagari's vowel signs are its own); a hyphen that is not '-' but prints as one (the en dash, visibly
-# longer, is fine); a dotless i or j ('Lımited').
-# A full-width or mathematical letter or digit (`Ｎ`, `𝐀`), a ligature (`ﬁ`), a long s (`ſ`), a Roman numeral (`Ⅸ`) and a
-# one-dot leader (`․`) print as plain letters and a full stop too;
-# other compatibility characters (`™`, `½`, `²`, `¸`) print as themselves and are read.
+# bidirectional controls, a byte-order mark); a combining mark left on a Latin letter, digit or sign once the text is
+# composed (a variation selector, a grapheme joiner, an accent on a digit; Devanagari's vowel signs are its own); a
+# hyphen that is not '-' but prints as one (the en dash, visibly longer, is fine); a dotless i or j ('Lımited'); a
+# full-width or mathematical letter or digit (`Ｎ`, `𝐀`), a ligature (`ﬁ`), a long s (`ſ`), a Roman numeral (`Ⅸ`) and a
+# one-dot leader (`․`). Other compatibility characters (`™`, `½`, `²`, `¸`) print as themselves and are read.
 LOOKALIKE = (r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}\x{017F}\x{FB00}-\x{FB06}"
              r"\x{FF01}-\x{FF5E}\x{1D400}-\x{1D7FF}\x{2160}-\x{217F}\x{2024}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}")
 
@@ -75,7 +74,8 @@ class Name(Kind):
     Text that is the same by Unicode's own rules is made the same: composed (an `e` and a combining accent is `é`, a
     Kelvin sign is `K`), its runs of spaces one space. Text that only looks the same is refused, as it would count apart
     from the value it prints as without anyone seeing why: a Latin letter with a Cyrillic or Greek one in one value
-    (`Nоrthdown` with a Cyrillic `о`), or a LOOKALIKE character. An all-Cyrillic name, an en dash and accented letters are read as written."""
+    (`Nоrthdown` with a Cyrillic `о`), or a LOOKALIKE character. An all-Cyrillic name, an en dash and accented letters
+    are read as written."""
 
     def value(self, text: pl.Expr) -> pl.Expr:
         composed = text.str.normalize("NFC").str.replace_all(r"\s+", " ").str.replace_all("[\u2018\u2019\u02bc]", "'")  # Excel's apostrophe

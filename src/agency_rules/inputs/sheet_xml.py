@@ -36,14 +36,16 @@ class SheetXml:
 
     formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
-    first_column: int = 0
     extent: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # first row, last row, first column, last column of content
     beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
+
+    @property
+    def first_column(self) -> int:
+        return self.extent[2]
 
     def holds(self, row: int, column: int) -> None:
         first_row, last_row, first_column, last_column = self.extent
         self.extent = [min(first_row or row, row), max(last_row, row), min(first_column or column, column), max(last_column, column)]
-        self.first_column = self.extent[2]
 
     def refuse_sparse(self, label: str, sheet: str) -> None:
         """calamine holds a sheet as every cell from its first cell of content to its last: one cell at XFD1048576 beside
@@ -89,7 +91,7 @@ def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
 
 def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
     """The cells of content an OpenDocument workbook declares, its rows' and columns' repeats multiplied out; and each
-    sheet's formulas (whose stored values may be stale, as an Excel formula's may), merged ranges and first column."""
+    sheet's formulas (whose stored values may be stale, as an Excel formula's may), merged ranges and extent."""
     cells = rows = 0
     sheets: dict[str, SheetXml] = {}
     found = SheetXml()
@@ -117,10 +119,9 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
             column += repeats
             element.clear()
         elif event == "end" and name == "table-row":
-            repeats = _repeat(element, "number-rows-repeated")
-            row += repeats
+            row += row_repeats
             if in_row:
-                cells, rows = cells + in_row * repeats, rows + repeats
+                cells, rows = cells + in_row * row_repeats, rows + row_repeats
             element.clear()
             if cells > MOST_CELLS or rows > MOST_ROWS:
                 raise InputError(f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
