@@ -135,6 +135,11 @@ def test_council_agency_and_rule_narrow_what_is_reported_and_counts_still_reconc
     assert list(report["summary"]["by_rule"]) == ["REF001"] and [f["engagement_id"] for f in report["findings"]] == ["E-3"]
     code, _, err = run(str(path), "--council", "Kingston")
     assert code == 2 and "could be more than one council" in err
+    code, out, _ = run(str(path), "--council", "LB Camden", "--format", "json")
+    assert code == 1 and {f["engagement_id"] for f in json.loads(out)["findings"]} == {"E-3"}
+    code, _, err = run(str(path), "--council", "Leeds CC")  # a council, but none of this export's
+    assert code == 2 and "--council 'Leeds CC' (Leeds, E08000035): no checked engagement is that council's" in err
+    assert "the councils are: Camden (E09000007), Kent (E10000016)" in err
 
 
 def test_findings_grouped_by_council_or_agency(tmp_path: Path) -> None:

@@ -140,11 +140,10 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
-    _refuse_unknown_agencies(options.agencies, engagements)
     _refuse_mixed_identifiers([*((item.info.path, item.table.valid) for item in loaded), *([(history.info.path, history.table.valid)] if history else [])])
     roles = past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1)
     context = Context(caps, roles, contracts=contract_book(contracts) if contracts is not None else None)
-    selection = _selection(options)
+    selection = _selection(options, engagements)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
     if waivers:
@@ -245,12 +244,25 @@ def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> Non
                              + (f"the agencies are: {listed}" if agencies else "the export records no agency"))
 
 
-def _selection(options: Options) -> Selection:
+def _refuse_unknown_councils(asked: list[str], codes: list[str], engagements: pl.DataFrame) -> None:
+    """A --council no checked engagement is in would report nothing, which reads as a clean bill: refused with the councils there are."""
+    present = engagements["la_code"].unique().sort().to_list() if codes else []
+    names = council_names()
+    for text, code in zip(asked, codes, strict=True):
+        if code not in present:
+            listed = ", ".join(f"{names[c]} ({c})" for c in present[:20]) + (f" and {len(present) - 20} more" if len(present) > 20 else "")
+            raise InputError(f"--council {text!r} ({names[code]}, {code}): no checked engagement is that council's; "
+                             + (f"the councils are: {listed}" if present else "no engagement was checked"))
+
+
+def _selection(options: Options, engagements: pl.DataFrame) -> Selection:
     """--council (codes or names), --agency (any case) and --rule as what the report covers."""
     try:
         codes = [str(read_one(LaCode(pl.String), text)) for text in options.councils]
     except ValueError as error:
         raise InputError(f"--council {error}") from None
+    _refuse_unknown_councils(options.councils, codes, engagements)
+    _refuse_unknown_agencies(options.agencies, engagements)
     picks = []
     if codes:
         picks.append(pl.col("la_code").is_in(codes))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -56,23 +57,35 @@ def descriptions() -> dict[str, str]:
     return {code: f"{la.name} ({la.region})" for code, la in local_authorities().items()}
 
 
-# Words that name the kind of council, not which one: "Kent County Council", "Royal Borough of
-# Greenwich" and "Bristol, City of" all name one LA by the words that are left.
-_GENERIC = r"\b(?:council|county|city|borough|metropolitan|royal|london|of|the|and|upon)\b"
+# Words that name the kind of council, not which one: "Kent County Council", "Calderdale MBC", "LB Tower Hamlets",
+# "City of Bradford Metropolitan District Council" and "Bristol, City of" all name one LA by the words that are left.
+_KIND = r"\b(?:council|county|borough|metropolitan|district|royal|corporation|cc|mbc|mdc|dc|bc|lb|lbc|rb|rbc)\b"
+_FILLER = r"\b(?:city|london|of|the|and|upon)\b"
+
+
+def _squeezed(words: pl.Expr) -> pl.Expr:
+    return words.str.replace_all(r" +", " ").str.strip_chars()
 
 
 def name_key(name: pl.Expr) -> pl.Expr:
     """The words that tell one council's name from another's, so every common form of a name finds it.
 
-    Case, punctuation, `&`/`and` and the generic words are ignored; a name that is nothing but
-    generic words (City of London) keeps them all.
+    Case, punctuation, `&`/`and`, `St`/`St.`/`Saint` and the words for a kind of council are ignored; a name that
+    is nothing but such words (City of London, City of London Corporation) keeps all but the kind.
     """
-    words = name.str.to_lowercase().str.replace_all("&", " and ", literal=True).str.replace_all(r"[^a-z0-9]+", " ")
-    specific = words.str.replace_all(_GENERIC, " ").str.replace_all(r" +", " ").str.strip_chars()
-    return pl.when(specific != "").then(specific).otherwise(words.str.replace_all(r" +", " ").str.strip_chars())
+    words = (name.str.to_lowercase().str.replace_all("&", " and ", literal=True).str.replace_all(r"[^a-z0-9]+", " ")
+             .str.replace_all(r"\bst\b", "saint"))
+    bare = words.str.replace_all(_KIND, " ")
+    specific = _squeezed(bare.str.replace_all(_FILLER, " "))
+    return pl.when(specific != "").then(specific).otherwise(_squeezed(bare))
 
 
-SHORT_NAMES = {"Hull": "E06000010", "BCP": "E06000058"}  # names in everyday use that are not the table's
+# Names in everyday use that are not the table's: the acronyms councils and their suppliers write
+SHORT_NAMES = {
+    "Hull": "E06000010", "BCP": "E06000058", "B&NES": "E06000022", "BANES": "E06000022",
+    "RBKC": "E09000020", "RBWM": "E06000040", "H&F": "E09000013", "LBHF": "E09000013",
+    "LBBD": "E09000002", "LBTH": "E09000030", "RBK": "E09000021", "RBG": "E09000011",
+}
 
 
 @lru_cache(maxsize=1)
@@ -85,9 +98,14 @@ def la_by_name() -> dict[str, str]:
 
 
 def name_candidates(text: str) -> list[str]:
-    """The LAs whose names begin with the words of `text`, for a name that names none exactly ('Kingston')."""
+    """The LAs `text` may mean where it names none exactly: every council whose name holds all its words
+    ('Kingston', 'Sussex'), else the names closest to it in spelling ('Hertfordshre')."""
     key = pl.select(name_key(pl.lit(text))).item()
     if not key:
         return []
-    las = local_authorities()
-    return [f"{las[code].name} ({code})" for name, code in la_by_name().items() if name == key or name.startswith(key + " ")]
+    words = set(key.split())
+    las, by_name = local_authorities(), la_by_name()
+    codes = dict.fromkeys(code for name, code in by_name.items() if words <= set(name.split()))
+    if not codes:
+        codes = dict.fromkeys(by_name[name] for name in difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.8))
+    return [f"{las[code].name} ({code})" for code in codes]
