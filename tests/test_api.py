@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 import agency_rules
 from agency_rules import api
+from agency_rules.inputs.files import InputError
 
 from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import FIXTURE_ARGS, run
@@ -114,3 +116,25 @@ def test_a_frame_whose_contract_column_holds_lists_a_lazy_frame_and_a_frame_of_n
     assert api.check(frame.lazy()).rows_checked == 1
     with pytest.raises(InputError, match="has no columns"):
         api.check(pl.DataFrame())
+
+
+def test_caps_overlays_contracts_and_history_take_one_value_as_well_as_a_list() -> None:
+    one = agency_rules.check(FIXTURES / "engagements.csv", history=str(FIXTURES / "history.csv"), caps=str(FIXTURES / "caps.toml"),
+                             overlays="south-east", contracts=FIXTURES / "contracts")
+    many = agency_rules.check(FIXTURES / "engagements.csv", history=[FIXTURES / "history.csv"], caps=[FIXTURES / "caps.toml"],
+                              overlays=["south-east"], contracts=[FIXTURES / "contracts"])
+    assert one.overlays == ["south-east"] and one.as_json()["summary"] == many.as_json()["summary"]
+    assert [i.kind for i in one.inputs] == [i.kind for i in many.inputs] and "caps" in [i.kind for i in one.inputs]
+    assert agency_rules.check(FIXTURES / "engagements.csv", caps="london-2016").inputs[-1].path == "agency-rules:caps/london-2016.toml"
+
+
+@pytest.mark.parametrize(
+    "option, says",
+    [({"caps": 3}, "caps= takes a caps file or a shipped table's name, or a list of them; not int"),
+     ({"overlays": [None]}, "overlays= takes an overlay's name or file, or a list of them; not NoneType"),
+     ({"contracts": {"a": 1}}, "contracts= takes"), ({"history": 7}, "history= takes"),
+     ({"history": [FIXTURES / "history.csv", FIXTURES / "history.csv"]}, "history= takes one history file")],
+)
+def test_other_types_for_those_options_are_refused_in_words(option: dict, says: str) -> None:
+    with pytest.raises(InputError, match=re.escape(says)):
+        agency_rules.check(FIXTURES / "engagements.csv", **option)

@@ -98,6 +98,20 @@ def test_a_time_of_day_gives_the_calendar_day_but_a_shifted_midnight_rejects_the
         assert "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone looks" in report.rejected_rows["message"][0]
 
 
+def test_the_notes_count_the_dates_that_carried_a_time_of_day_but_not_midnight() -> None:
+    from agency_rules.report import decoding_notes
+
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "start_date": "03/11/2025 09:00", "end_date": "2026-01-30T14:30:00"},
+            {**COMPLIANT, "engagement_id": "E-2", "start_date": "03/11/2025 00:00", "end_date": "30/01/2026 12:00 AM"},  # midnight: the day itself
+            {**COMPLIANT, "engagement_id": "E-3", "start_date": "03/11/2025 23:30"}]  # refused, so not read as a day
+    report = api.run([pl.DataFrame(rows)], api.Options())
+    assert report.inputs[0].timed_dates == 2 and report.rows_rejected == 1
+    assert "<DataFrame>: 2 date(s) carried a time of day; each was read as its calendar day" in decoding_notes(report)
+    assert report.as_json()["inputs"][0]["dates_with_a_time"] == 2
+    plain = api.run([pl.DataFrame([rows[1]])], api.Options())
+    assert plain.inputs[0].timed_dates == 0 and not decoding_notes(plain) and "dates_with_a_time" not in plain.as_json()["inputs"][0]
+
+
 @pytest.mark.parametrize("amount, said", [(0.5, "0.50"), (35.01, "35.01"), (999.995, "1,000.00"), (1050, "1,050.00"), (123456, "123,456.00"), (1234567.891, "1,234,567.89")])
 def test_money_in_messages_has_pence_and_thousands_separated(amount: float, said: str) -> None:
     from agency_rules.engine.words import money

@@ -7,6 +7,9 @@ import io
 import json
 from pathlib import Path
 
+from agency_rules.inputs.config import load_column_map
+from agency_rules.inputs.engagements import parse_engagements, read_raw
+
 from .conftest import COMPLIANT, write_csv
 from .test_cli import run
 
@@ -28,6 +31,39 @@ def test_value_maps_translate_a_councils_own_words(tmp_path: Path) -> None:
     code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
     report = json.loads(out)
     assert report["summary"]["rows_checked"] == 2 and code == 0
+
+
+def test_value_maps_translate_booleans_councils_frameworks_and_agencies_and_an_empty_word_is_not_recorded(tmp_path: Path) -> None:
+    base = {k: v for k, v in COMPLIANT.items() if k != "asye_completed"}
+    rows = [{**base, "engagement_id": "E-1", "ASYE": "Completed", "la_code": "Herts", "framework": "Eastern Framework 2024", "agency": "NDSC"},
+            {**base, "engagement_id": "E-2", "ASYE": "In progress", "la_code": "Herts", "framework": "Other", "agency": "Northdown"},
+            {**base, "engagement_id": "E-3", "ASYE": "Not known", "la_code": "Kent"},
+            {**base, "engagement_id": "E-4", "ASYE": "Maybe", "la_code": "Hurts"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    mapping = map_file(tmp_path, '[columns]\nASYE = "asye_completed"\n'
+                                 '[values.asye_completed]\nCompleted = "true"\n"In progress" = "false"\n"Not known" = ""\n'
+                                 '[values.la_code]\nHerts = "E10000015"\n[values.framework]\n"Eastern Framework 2024" = "EOE-FW-2024"\n'
+                                 '[values.agency]\nNDSC = "Northdown"\n')
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
+    report = json.loads(out)
+    assert report["summary"]["rows_checked"] == 3 and [r["engagement_id"] for r in report["rejected_rows"]] == ["E-4"]
+    assert {e["column"] for e in report["rejected_rows"][0]["errors"]} == {"asye_completed", "la_code"}
+    assert all("of a column map" in e["message"] for e in report["rejected_rows"][0]["errors"])
+    loaded = parse_engagements(read_raw(path, column_map=load_column_map(mapping)), load_column_map(mapping))
+    by_id = {r["engagement_id"]: r for r in loaded.table.valid.iter_rows(named=True)}
+    assert by_id["E-1"]["la_code"] == "E10000015" and by_id["E-1"]["framework"] == "EOE-FW-2024" and by_id["E-1"]["agency"] == "Northdown"
+    assert (by_id["E-1"]["asye_completed"], by_id["E-2"]["asye_completed"], by_id["E-3"]["asye_completed"]) == (True, False, None)
+    assert by_id["E-2"]["framework"] == "Other" and by_id["E-3"]["la_code"] == "E10000016"
+
+
+def test_a_value_map_whose_target_the_column_does_not_take_is_refused_naming_the_entry(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    for entry, says in [('[values.asye_completed]\nDone = "maybe"', "[values.asye_completed] 'Done' = 'maybe': 'maybe' is not a yes/no value"),
+                        ('[values.la_code]\nHerts = "Hertfordshre"', "[values.la_code] 'Herts' = 'Hertfordshre': 'Hertfordshre' is not the name of a council; did you mean Hertfordshire"),
+                        ('[values.agency]\nX = "Nоrthdown"', "holds a look-alike character"),
+                        ('[values.engagement_id]\nX = "Y"', "only these columns take value maps")]:
+        code, _, err = run(str(path), "--column-map", str(map_file(tmp_path, entry + "\n")))
+        assert code == 2 and says in " ".join(err.split()), err
 
 
 def test_unmapped_words_are_rejected_and_listed_once_with_their_counts(tmp_path: Path) -> None:
@@ -101,10 +137,44 @@ def test_the_columns_command_shows_how_each_header_and_value_is_read(tmp_path: P
                                  'Start = "start_date"\n"Pay Rate" = "pay_rate"\n[values.role]\n"Social Worker" = "social_worker"\n')
     code, out, _ = run("columns", str(path), "--column-map", str(mapping))
     assert code == 0 and "mapped by the column map" in out
-    assert "role: values the rules do not know" in out and "'IRO' (1)" in out and "'Social Worker'" not in out
+    assert "role: words nothing translates and the rules do not know" in out and "'IRO' (1)" in out and "'Social Worker'" not in out
     assert "notice_period_weeks" in out and "NOTICE001" in out
     code, out, _ = run(str(path), "--column-map", str(mapping), "--format", "json")
     assert json.loads(out)["summary"]["rows_checked"] == 1
+
+
+def test_the_columns_command_lists_words_nothing_translates_in_every_closed_column_and_names_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("engagement_id,worker_id,Council,role,start_date,ASYE,framework,agency\n"
+                    "E1,SW1,Herts,social_worker,01/09/2025,Completed,Eastern Framework 2024,Acme\n"
+                    "E2,SW2,Hurts,social_worker,01/09/2025,Maybe,Other FW,Acme\n", encoding="utf-8")
+    mapping = map_file(tmp_path, '[columns]\nCouncil = "la_code"\nASYE = "asye_completed"\n[values.asye_completed]\nCompleted = "true"\n'
+                                 '[values.la_code]\nHerts = "E10000015"\n[values.framework]\n"Eastern Framework 2024" = "EOE-FW-2024"\n')
+    code, out, _ = run("columns", str(path), "--column-map", str(mapping))
+    flat = " ".join(out.split())
+    assert code == 0 and "will be read (UTF-8)" in flat
+    assert "la_code: words nothing translates and the rules do not know, which would reject their rows: 'Hurts' (1)" in flat
+    assert "asye_completed: words nothing translates and the rules do not know, which would reject their rows: 'Maybe' (1)" in flat
+    assert "framework: read as written (no [values.framework] entry translates them): 'Other FW' (1);" in flat
+    assert "agency: read as written (no [values.agency] entry translates them): 'Acme' (2);" in flat
+    assert "'Herts'" not in flat and "'Completed'" not in flat and "'Eastern Framework 2024'" not in flat
+
+
+def test_the_columns_command_reads_a_history_file_as_a_history_file_with_the_exports_map(tmp_path: Path) -> None:
+    history = tmp_path / "leavers.csv"
+    history.write_text("SWE No,Council,employment,start_date,end_date,leaving_reason\nSW1,Herts,Permanent,2020-01-01,2025-06-30,Resigned\n",
+                       encoding="utf-8")
+    mapping = map_file(tmp_path, '[columns]\n"SWE No" = "worker_id"\nCouncil = "la_code"\n[values.la_code]\nHerts = "E10000015"\n'
+                                 '[values.employment]\nPermanent = "substantive"\n')
+    code, out, _ = run("columns", "--history", str(history), "--column-map", str(mapping))
+    flat = " ".join(out.split())
+    assert code == 0 and "mapped by the column map" in flat
+    assert "leaving_reason: words nothing translates" in flat and "'Resigned' (1)" in flat
+    assert "employment:" not in flat and "la_code:" not in flat and "lacks" not in flat
+    code, _, err = run("columns", "--history", str(history))  # without the map its headers are not the contract's
+    assert code == 2 and "missing required column(s) worker_id" in err
+    code, _, err = run("columns")
+    assert code == 2 and "name an export" in err
 
 
 def test_conventions_short_help_quiet_and_shipped_caps_by_name(tmp_path: Path) -> None:

@@ -92,3 +92,56 @@ def test_disagreeing_reference_records_name_both_values(tmp_path: Path, received
     assert got == {"A": "unknown"}
     word = "received" if received == "yes" else "not received"
     assert f"a reference is recorded as {word} but the count of references received is {count}" in finding["message"]
+
+
+CAPS = """
+[[cap]]
+region = "national"
+role = "social_worker"
+effective_from = 2025-01-01
+pay_rate = 40.00
+framework_fee = 1.00
+source = "a test table"
+"""
+
+
+@pytest.mark.parametrize(
+    "framework, fee, expected",
+    [
+        ("", "", "not_applicable"),  # engaged directly: no framework, no framework fee
+        ("EOE-FW-2024", "", "unknown"),  # a framework whose fee is not recorded
+        ("", "1.50", "breach"),  # a fee recorded without a framework is still capped
+        ("", "1.00", "pass"),  # equal to the cap
+    ],
+)
+def test_cap003_without_a_framework_or_its_fee_is_not_applicable(tmp_path: Path, framework: str, fee: str, expected: str) -> None:
+    caps = tmp_path / "caps.toml"
+    caps.write_text(CAPS, encoding="utf-8")
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "framework": framework, "framework_fee": fee}])
+    report = api.run([path], api.Options(caps=[caps]))
+    counts = report.as_json()["summary"]["by_rule"]["CAP003"]
+    assert counts[expected] == 1 and sum(counts.values()) == 1
+
+
+def test_an_export_without_engagement_type_takes_each_as_individual_and_says_so_once(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in {**COMPLIANT, "engagement_id": f"E-{i}"}.items() if k != "engagement_type"} for i in range(3)]
+    report = api.run([write_csv(tmp_path / "e.csv", rows)], api.Options())
+    assert report.as_json()["summary"]["by_rule"]["PROJ001"]["pass"] == 3
+    [notice] = [n for n in report.notices if n["kind"] == "assumed_individual"]
+    assert notice["rule_id"] == "PROJ001" and notice["count"] == 3 and "has no engagement_type column" in notice["message"]
+    with_column = api.run([write_csv(tmp_path / "f.csv", [COMPLIANT])], api.Options())
+    assert not [n for n in with_column.notices if n["kind"] == "assumed_individual"]
+    only_ref = api.run([write_csv(tmp_path / "g.csv", rows)], api.Options(rules=["REF001"]))
+    assert not [n for n in only_ref.notices if n["kind"] == "assumed_individual"]
+
+
+@pytest.mark.parametrize("ruleset", ["consultation-2023", "statutory-2024"])
+def test_pqe_without_pqe_years_says_a_qualification_date_does_not_show_la_experience(tmp_path: Path, ruleset: str) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "pqe_years": "", "qualified_date": "2024-04-01", "start_date": "2029-05-01", "end_date": ""},
+            {**COMPLIANT, "engagement_id": "E-2", "pqe_years": "", "qualified_date": ""},
+            {**COMPLIANT, "engagement_id": "E-3", "pqe_years": "", "qualified_date": "2025-01-01"}]  # too soon: the date alone proves it
+    got, findings = outcomes_by_engagement(tmp_path, rows, "PQE001", ruleset=ruleset)
+    by_id = {f["engagement_id"]: f["message"] for f in findings}
+    assert got == {"E-1": "unknown", "E-2": "unknown", "E-3": "breach"}
+    assert "counts only experience in UK local authority child and family social work, which a qualification date alone does not show" in by_id["E-1"]
+    assert "(pqe_years) is not recorded, nor when the worker qualified" in by_id["E-2"]

@@ -115,6 +115,7 @@ def test_excel_dates_with_a_time_of_day_and_text_that_looks_like_a_formula(tmp_p
     book = write_workbook(tmp_path / "export.xlsx", rows, times={0: "14:30:00", 1: "23:30:00"})  # an Excel serial's fraction
     report = api.check(book)
     assert (report.rows_read, report.rows_checked, report.rows_rejected) == (3, 2, 1)  # 14:30 read as its day, 23:30 refused
+    assert report.inputs[0].timed_dates == 1  # a date cell without a fraction is the day itself, not a time
     rejected = report.rejected_rows.row(0, named=True)
     assert rejected["row"] == 5 and rejected["column"] == "start_date" and "has a time from 23:00 to 23:59" in rejected["message"]
 

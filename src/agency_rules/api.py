@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import polars as pl
 
@@ -67,15 +67,15 @@ def _path(source: Source) -> Path | pl.DataFrame:
 def check(
     engagements: Source | Sequence[Source],
     *,
-    history: Source | None = None,
+    history: Source | Sequence[Source] | None = None,
     ruleset: str = DEFAULT_RULESET,
-    overlays: Sequence[str] = (),
-    caps: Sequence[str | Path] = (),
+    overlays: str | Sequence[str] = (),
+    caps: str | Path | Sequence[str | Path] = (),
     waivers: str | Path | None = None,
     as_of: date | str | None = None,
     column_map: str | Path | dict[str, str] | None = None,
     sheet: str | None = None,
-    contracts: Sequence[str | Path] = (),
+    contracts: str | Path | Sequence[str | Path] = (),
 ) -> Report:
     """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays.
 
@@ -83,14 +83,27 @@ def check(
     """
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
     columns = column_map_of(column_map, {}, "column_map") if isinstance(column_map, dict) else Path(column_map) if column_map else None
-    options = Options(history, ruleset, list(overlays), [Path(c) for c in caps], Path(waivers) if waivers else None, day, columns, sheet=sheet,
-                      contracts=[Path(c) for c in contracts])
+    histories = _one_or_many("history", history, (str, Path, pl.DataFrame), "a path or a DataFrame") if history is not None else []
+    if len(histories) > 1:
+        raise InputError("history= takes one history file (a region's pooled leavers feed), not several; combine them into one")
+    options = Options(histories[0] if histories else None, ruleset, [str(o) for o in _one_or_many("overlays", overlays, (str,), "an overlay's name or file")],
+                      [Path(c) for c in _one_or_many("caps", caps, (str, Path), "a caps file or a shipped table's name")], Path(waivers) if waivers else None, day, columns,
+                      sheet=sheet, contracts=[Path(c) for c in _one_or_many("contracts", contracts, (str, Path), "a contract file or folder")])
     given = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
     sources = [source.collect() if isinstance(source, pl.LazyFrame) else source for source in given]  # a lazy frame, made
     for source in sources:
         if not isinstance(source, (str, Path, pl.DataFrame)):
             raise InputError(f"engagements must be paths to exports or polars DataFrames, not {type(source).__name__}")
     return run(sources, options)
+
+
+def _one_or_many(name: str, given: object, kinds: tuple[type, ...], allowed: str) -> list[Any]:
+    """One path or name, or a list of them: `caps="eoe-caps.toml"` is one file, never its characters; anything else is refused."""
+    items = [given] if isinstance(given, kinds) else list(given) if isinstance(given, (list, tuple)) else None
+    if items is None or not all(isinstance(item, kinds) for item in items):
+        odd = type(given).__name__ if items is None else next(type(item).__name__ for item in items if not isinstance(item, kinds))
+        raise InputError(f"{name}= takes {allowed}, or a list of them; not {odd}")
+    return items
 
 
 NEXT_STAGE = {"setup": "reading the exports", "read": "parsing every cell", "parse": "checking the rules", "rules": "writing the report"}
@@ -159,6 +172,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     reading = {column: [r for r in rules if not selection.rules or r in selection.rules]  # --rule: only what that rule reads
                for column, rules in engine.rules_reading().items()}
     reading = {column: rules for column, rules in reading.items() if rules}
+    evaluation.notices += _assumed_individual(loaded, reading.get("engagement_type", []))
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
@@ -212,6 +226,17 @@ def _refuse_twice(loaded: list[Loaded]) -> None:
             what = "the same rows are given twice (one DataFrame twice, or two equal ones)" if first == second else \
                 f"{first} and {second} hold the same export"
             raise InputError(f"{what}: checked together, every engagement in it would count twice; give it once")
+
+
+def _assumed_individual(loaded: list[Loaded], rules: list[str]) -> list[dict[str, Any]]:
+    """An export without engagement_type has every engagement taken as individual, the data contract's default: said once
+    per file, since a project team's members would then pass the project-team rule unseen."""
+    return [
+        {"rule_id": rule_id, "count": item.table.valid.height, "kind": "assumed_individual", "reasons": [],
+         "message": f"{item.info.path} has no engagement_type column, so each was taken as individual (the default); "
+                    "a project team's members pass only where the export says they are one"}
+        for item in loaded if "engagement_type" not in item.table.present and item.table.valid.height for rule_id in rules
+    ]
 
 
 def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:

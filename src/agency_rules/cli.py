@@ -22,7 +22,7 @@ from rich.text import Text
 from .api import DEFAULT_RULESET, Options, run
 from .board.reports import read_reports
 from .board.summary import summarise
-from .columns_view import view_columns
+from .columns_view import ColumnsView, view_columns
 from .engine.clauses import check_contracts
 from .engine.rulebook import find_caps, load_rules
 from .explain import explain_rule, list_rules
@@ -38,7 +38,7 @@ from .renderers.contract_report import CONTRACT_RENDERERS
 from .renderers.plain import printable
 from .shown import quote
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
-from .report import RenderOptions, headline, values_seen
+from .report import RenderOptions, headline, read_as, values_seen
 from .terms import BREACH, UNKNOWN
 from .tomlfiles import RuleFileError
 from .version import __version__
@@ -304,19 +304,33 @@ def rules(
 
 @app.command()
 def columns(
-    export: Annotated[Path, typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")],
+    export: Annotated[Optional[Path], typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")] = None,
+    history: Annotated[Optional[Path], typer.Option("--history", metavar="FILE", help="A history file of past roles, read as --history reads it.")] = None,
     column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
     overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")] = [],
 ) -> None:
-    """Show how an export's headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
+    """Show how an export's (or a history file's) headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
+    if export is None and history is None:
+        raise fail("name an export (agency-check columns FILE), a history file (--history FILE), or both")
     try:
-        view = view_columns(export, load_column_map(column_map) if column_map else None, sheet, ruleset, list(overlay))
+        loaded_map = load_column_map(column_map) if column_map else None
+        views = [view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
+                 for path, is_history in ((export, False), (history, True)) if path is not None]
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     console = StdoutConsole(highlight=False)
-    console.print(Text(printable(f"How {view.label} will be read"), style="bold"))
+    for view in views:
+        show_columns(console, view)
+    refused = [f"a check would refuse {view.label}: " + "; and ".join(view.problems) for view in views if view.problems]
+    if refused:
+        raise fail("; ".join(refused))
+
+
+def show_columns(console: Console, view: ColumnsView) -> None:
+    read = f" ({read_as(view.encoding)})" if view.encoding else ""
+    console.print(Text(printable(f"How {view.label} will be read{read}"), style="bold"))
     table = Table()
     for name in ("header in the file", "read as", "how"):
         table.add_column(name)
@@ -324,7 +338,7 @@ def columns(
         table.add_row(Text(printable(header)), Text(target), Text(printable(how), style="" if target else "yellow"))
     show_table(console, table)
     if view.missing:
-        missing = Table(title="Contract columns the export lacks")
+        missing = Table(title="Contract columns the file lacks")
         for name in ("column", "needed", "rules that read it"):
             missing.add_column(name)
         for name, required, rules in view.missing:
@@ -332,9 +346,12 @@ def columns(
         show_table(console, missing)
     for name, values in view.unknown_values:
         shown = values_seen(values, 12)
-        console.print(Text(printable(f"{name}: values the rules do not know, which would reject their rows: {shown}; translate them in [values.{name}] of a column map"), style="yellow"))
-    if view.problems:
-        raise fail(f"a check would refuse {view.label}: " + "; and ".join(view.problems))
+        console.print(Text(printable(f"{name}: words nothing translates and the rules do not know, which would reject their rows: {shown}; "
+                                     f"translate them in [values.{name}] of a column map"), style="yellow"))
+    for name, values in view.as_written:
+        shown = values_seen(values, 12)
+        console.print(Text(printable(f"{name}: read as written (no [values.{name}] entry translates them): {shown}; a column map may put "
+                                     "them in the words contracts and waivers use")))
 
 
 @app.command()

@@ -1,8 +1,10 @@
 """`agency-check columns FILE`: how an export's headers and values will be read, before a check is run.
 
 For each header, the contract column it is read as (or why it is ignored); the contract columns the
-export lacks, and the rules that read them; and, for each enumerated column, the values that are
-not words the rules know (after the column map's value translations), with how many rows hold them.
+export lacks, and the rules that read them; for each column of a closed set of values or a code, the
+words that nothing translates and no rule knows (after the column map's `[values.COLUMN]`), with how
+many rows hold them; and for agencies and framework references, the names read as written. A history
+file is read as a history file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import polars as pl
 from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
-from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, Choice
+from collections.abc import Sequence
+
+from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.records import BLANK, cell
@@ -29,18 +33,24 @@ class ColumnsView:
     label: str
     headers: list[tuple[str, str, str]]  # (header as in the file, by its first characters; contract column or ""; how)
     missing: list[tuple[str, bool, list[str]]]  # (contract column, required, rules that read it)
-    unknown_values: list[tuple[str, list[tuple[str, int]]]]  # (column, [(value, rows)])
+    unknown_values: list[tuple[str, list[tuple[str, int]]]]  # (column, [(value, rows)]): words no rule knows, rows rejected
+    as_written: list[tuple[str, list[tuple[str, int]]]]  # (agency or framework, [(name, rows)]) that no [values] entry translates
     problems: list[str]  # why a check would refuse this header, as the check says it
+    encoding: str = ""  # how its text was decoded
 
 
 LONE_LINE = "(not shown: a file of one line may be a passphrase)"
 
 
-def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ruleset: str, overlays: list[str]) -> ColumnsView:
-    raw = read_raw(path, column_map=column_map, sheet=sheet)
+def view_columns(
+    path: Path, column_map: ColumnMap | None, sheet: str | None, ruleset: str, overlays: list[str], history: bool = False,
+) -> ColumnsView:
+    """How an export (or, with `history`, a history file) will be read, in the check's own terms."""
+    columns: Sequence[Column] = HISTORY_COLUMNS if history else ENGAGEMENT_COLUMNS
+    raw = read_raw(path, columns, column_map=column_map, sheet=sheet)
     aliases = column_map.columns if column_map else {}
-    contract = {c.name: c for c in ENGAGEMENT_COLUMNS}
-    where, problems = read_header(raw.records.header, ENGAGEMENT_COLUMNS, column_map, raw.records.no_header())
+    contract = {c.name: c for c in columns}
+    where, problems = read_header(raw.records.header, columns, column_map, raw.records.no_header())
     listed = raw.records.header if len(raw.records.header) > 1 or where else []  # one field may be a key: not shown
     headers = [] if listed else [(ONE_CELL, "", "ignored: not a contract column")]
     lone = raw.records.frame.filter(~pl.col(BLANK)).is_empty()  # a header and no rows
@@ -58,20 +68,24 @@ def view_columns(path: Path, column_map: ColumnMap | None, sheet: str | None, ru
         headers.append((shown, target, how))
     loaded, layered = load_rules(ruleset, overlays)
     reading = Engine(loaded, layered, Context()).rules_reading()
-    missing = [  # source_row is written by pseudonymise, never lacking from a council's export
-        (c.name, c.required, reading.get(c.name, []) if not c.required else [])
-        for c in ENGAGEMENT_COLUMNS if c.name not in where and c.name != SOURCE_ROW
+    missing = [  # source_row is written by pseudonymise, never lacking from a council's export; a history file serves cooling-off
+        (c.name, c.required, (reading.get("previous_substantive_end", []) if history else reading.get(c.name, [])) if not c.required else [])
+        for c in columns if c.name not in where and c.name != SOURCE_ROW
     ]
-    frame = raw.records.frame
-    unknown = []
+    frame = raw.records.frame.filter(~pl.col(BLANK))
+    unknown, as_written = [], []
     for name, column in contract.items():
-        if name in where and isinstance(column.kind, Choice):
-            cells = frame[cell(where[name])]
-            if column_map and name in column_map.values:
-                cells = translated(cells, column_map.values[name])
-            text = cells.cast(pl.String).str.strip_chars()
-            values = pl.select(text, column.kind.value(text).alias("ok")).filter((pl.col(text.name) != "") & pl.col("ok").is_null())
-            counts = values[text.name].value_counts(sort=True)
-            if counts.height:
-                unknown.append((name, [(v, n) for v, n in counts.iter_rows()]))
-    return ColumnsView(raw.records.place(raw.label), headers, missing, unknown, problems)
+        if name not in where or not column.translatable:
+            continue
+        words = column_map.values.get(name, {}) if column_map else {}
+        cells = frame[cell(where[name])].cast(pl.String)
+        text = cells.str.strip_chars()
+        if column.kind.closed:
+            text = translated(cells, words).str.strip_chars()
+            picked = pl.select(text, column.value(text).alias("ok")).filter((pl.col(text.name) != "") & pl.col("ok").is_null())[text.name]
+        else:
+            picked = text.filter((text != "") & ~text.str.to_lowercase().is_in(list(words)))
+        counts = [(v, n) for v, n in picked.value_counts().sort("count", picked.name, descending=[True, False]).iter_rows()]
+        if counts:
+            (unknown if column.kind.closed else as_written).append((name, counts))
+    return ColumnsView(raw.records.place(raw.label), headers, missing, unknown, as_written, problems, raw.encoding)

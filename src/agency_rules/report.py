@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from .engine.evaluation import Evaluation
-from .inputs.columns import SOURCE_ROW
+from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW
 from .inputs.files import InputFile
 from .phrases import row_words
 from .regions import council_names
@@ -128,7 +128,8 @@ class Report:
             "overlays": self.overlays,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "inputs": [
-                {"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding, **({"sheet": i.sheet} if i.sheet else {})}
+                {"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding, **({"sheet": i.sheet} if i.sheet else {}),
+                 **({"dates_with_a_time": i.timed_dates} if i.timed_dates else {})}
                 for i in self.inputs
             ],
             "summary": {
@@ -156,19 +157,25 @@ class Report:
 IN_MEMORY = 250_000  # findings as Python dicts: about 3 KB each, so 750 MB at most; a larger report goes to a file
 
 
+CLOSED = {c.name for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS) if c.kind.closed}  # columns whose words a column map translates
+
+
 @dataclass(frozen=True)
 class RejectionReason:
     """One reason shared by several rejected rows, with the distinct values behind it, most frequent first."""
 
-    column: str
+    column: str  # as the export heads it, with the contract's name
     reason: str
     rows: int
     values: list[tuple[str, int]]
+    target: str = ""  # the contract column
+
 
     def sentence(self, rows_read: int) -> str:
         seen = values_seen(self.values, 8)
         what = f"{self.column} {self.reason}" if self.column else self.reason
-        hint = f"; a column map's [values.{self.column}] can translate a council's own words" if self.reason.startswith("is not one of") else ""
+        closed = self.target in CLOSED and not self.reason.startswith(("required value", "cell is"))
+        hint = f"; a column map's [values.{self.target}] can translate a council's own words" if closed else ""
         return f"{self.rows} of {rows_read} rows rejected: {what}" + (f"; values seen: {seen}" if seen else "") + hint
 
 
@@ -184,18 +191,19 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
     if errors.height == 0:
         return []
     keyed = errors.with_columns(
+        pl.col("column").alias("target"),
         COLUMN_AS_WRITTEN,
         pl.col("message").str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' "))).alias("reason")
     )
     groups = (
-        keyed.group_by("column", "reason")
+        keyed.group_by("column", "reason", "target")
         .agg(pl.struct("file", "row").n_unique().alias("rows"), pl.col("value").value_counts(sort=True).alias("values"))
         .filter(pl.col("rows") >= least)
         .sort("rows", "column", descending=[True, False])
     )
     return [
-        RejectionReason(column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]])
-        for column, reason, rows, values in groups.select("column", "reason", "rows", "values").iter_rows()
+        RejectionReason(column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]], target)
+        for column, reason, rows, values, target in groups.select("column", "reason", "rows", "values", "target").iter_rows()
     ]
 
 
@@ -300,14 +308,22 @@ def _groups(report: Report, counts: dict[str, dict[str, int]], key: str,
 
 
 ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+READ_AS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with a byte-order mark)", "workbook": "a workbook", "dataframe": "a DataFrame", **ENCODING_NAMES}
+
+
+def read_as(encoding: str) -> str:
+    """How an input's text was decoded, in a reader's words ('UTF-8', not the codec's name)."""
+    return READ_AS.get(encoding, encoding)
 
 
 def decoding_notes(report: Report) -> list[str]:
-    """One line per input that was not UTF-8, so every format says how each file was decoded."""
+    """How each input was read where it could surprise: not UTF-8, a sheet other than the first, dates with a time of day."""
     def name(path: str) -> str:
         return "standard input" if path == "-" else path
     notes = [f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
-    return notes + [f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'" for i in report.inputs if i.sheet]
+    notes += [f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'" for i in report.inputs if i.sheet]
+    return notes + [f"{name(i.path)}: {i.timed_dates} date(s) carried a time of day; each was read as its calendar day"
+                    for i in report.inputs if i.timed_dates]
 
 
 def rejection_lines(report: Report) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from ..phrases import phrase
-from ..terms import BREACH, LEAVING_REASONS, NOT_EVALUATED, PASS, UNKNOWN
+from ..terms import BREACH, LEAVING_REASONS, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from . import words
 from .context import DAY, Context
 
@@ -106,17 +106,23 @@ def min_pqe(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
     above_bound = qualified.is_not_null() & pqe.is_not_null() & (pqe > bound + 0.01)
     too_soon = qualified.is_not_null() & (start < reached)
     outcome = choose((too_soon, BREACH), (pqe.is_null(), UNKNOWN), (pqe >= need, PASS), otherwise=BREACH)
+    counted_in = choose((p["experience_in"] == "UK", "UK local authority"), otherwise="English local authority")
     message = choose(
         (too_soon, phrase("qualified on {}, so had less than {} years' post-qualified experience on the start date {}; {} years are reached on {}",
                              words.day(qualified), words.number(need), words.day(start), words.number(need), words.day(reached))),
-        (pqe.is_null(), phrase("post-qualified experience is not recorded; {} years are required", words.number(need))),
+        (pqe.is_null() & qualified.is_not_null(), phrase(
+            "qualified on {}, but the rule counts only experience in {} child and family social work, which a qualification date "
+            "alone does not show, and that experience (pqe_years) is not recorded; {} years are required",
+            words.day(qualified), counted_in, words.number(need))),
+        (pqe.is_null(), phrase("experience in {} child and family social work (pqe_years) is not recorded, nor when the worker qualified; "
+                               "{} years are required", counted_in, words.number(need))),
         otherwise=phrase("recorded post-qualified experience of {} years is less than the {} years required", words.number(pqe), words.number(need)),
     )
     evidence = {
         "start_date": words.iso(start),
         "qualified_date": words.iso(qualified),
         "pqe_years": pqe,
-        "experience_counted_in": choose((p["experience_in"] == "UK", "UK local authorities"), otherwise="English local authorities"),
+        "experience_counted_in": counted_in.str.replace("authority", "authorities", literal=True),
         "min_pqe_reached_on": words.iso(reached),
         "data_warning": pl.when(above_bound).then(
             phrase("recorded PQE of {} years is more than the {} years since qualifying", words.number(pqe), bound.clip(0).round(1).cast(pl.String))
@@ -369,7 +375,10 @@ def agency_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) ->
 
 
 def framework_fee_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
-    return frame, Verdict(*_against_cap(E("framework_fee"), "framework_fee", pl.lit("framework_fee"), E("cap.framework_fee"), ctx))
+    """No framework and no framework fee recorded: engaged directly, so there is no framework fee to cap (docs/semantics.md)."""
+    outcome, message, evidence = _against_cap(E("framework_fee"), "framework_fee", pl.lit("framework_fee"), E("cap.framework_fee"), ctx)
+    direct = E("framework").is_null() & E("framework_fee").is_null()
+    return frame, Verdict(choose((direct, NOT_APPLICABLE), otherwise=outcome), message, {**evidence, "framework": E("framework")})
 
 
 TEAM_SAFEGUARDS = (
@@ -488,7 +497,7 @@ CHECKS: dict[str, CheckKind] = {
     "standard_reference": CheckKind(standard_reference, reads=("reference_standard_template", "end_date")),
     "pay_cap": CheckKind(pay_cap, reads=("pay_rate", "employment_model")),
     "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",)),
-    "framework_fee_cap": CheckKind(framework_fee_cap, reads=("framework_fee",)),
+    "framework_fee_cap": CheckKind(framework_fee_cap, reads=("framework", "framework_fee")),
     "project_team": CheckKind(project_team, {"safeguards_allowed": FLAG}, ("engagement_type", "team_workers_identified", "team_costs_itemised", "team_la_practice_control")),
     "contract_compliant": CheckKind(contract_compliant, reads=("framework",), needs="contracts"),
     "contract_term": CheckKind(contract_term, reads=("framework", "end_date"), needs="contracts"),

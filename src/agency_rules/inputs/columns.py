@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import ClassVar, cast
 
 import polars as pl
 
@@ -45,6 +45,7 @@ class Kind:
 
     dtype: pl.DataType
     canonical: str | None = field(default=None, kw_only=True)
+    closed: ClassVar[bool] = False  # a closed set of values or a code, so a column map may translate a council's own words
 
     def value(self, text: pl.Expr) -> pl.Expr:
         return pl.when(text != "").then(text)
@@ -111,6 +112,8 @@ class WorkerId(Kind):
 class LaCode(Kind):
     """An ONS code, or the council's name in any common form ('Kent County Council', 'Royal Borough of Greenwich')."""
 
+    closed = True
+
     def value(self, text: pl.Expr) -> pl.Expr:
         upper = text.str.to_uppercase()
         by_name = name_key(text).replace_strict(la_by_name(), default=None, return_dtype=pl.String)
@@ -128,6 +131,7 @@ class LaCode(Kind):
 @dataclass(frozen=True)
 class Choice(Kind):
     allowed: tuple[str, ...] = ()
+    closed = True
 
     def value(self, text: pl.Expr) -> pl.Expr:
         word = text.str.to_lowercase().str.replace_all(" ", "_", literal=True).str.replace_all("-", "_", literal=True)
@@ -138,6 +142,8 @@ class Choice(Kind):
 
 
 class Flag(Kind):
+    closed = True
+
     def value(self, text: pl.Expr) -> pl.Expr:
         lower = text.str.to_lowercase()
         return pl.when(lower.is_in(TRUE)).then(True).when(lower.is_in(FALSE)).then(False)
@@ -265,6 +271,12 @@ class Column:
     required: bool = False
     blank: object = field(default=None)
     distinct: bool = False
+    named: bool = False  # a name others match on (an agency, a framework reference): a column map may translate it too
+
+    @property
+    def translatable(self) -> bool:
+        """Whether `[values.COLUMN]` of a column map may put a council's own words in this column's."""
+        return self.kind.closed or self.named
 
     def value(self, text: pl.Expr) -> pl.Expr:
         """The typed value of stripped text: null where blank (unless the column has a default), too long or unreadable."""
@@ -292,8 +304,8 @@ ENGAGEMENT_COLUMNS = (
     Column("start_date", DAY, required=True),
     Column("end_date", DAY),
     Column("offer_date", DAY),
-    Column("agency", NAME),
-    Column("framework", NAME),
+    Column("agency", NAME, named=True),
+    Column("framework", NAME, named=True),
     Column("engagement_type", Choice(pl.String, ENGAGEMENT_TYPES), blank="individual"),
     Column("team_workers_identified", FLAG),
     Column("team_costs_itemised", FLAG),

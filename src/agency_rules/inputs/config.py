@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..tomlfiles import RuleFileError, Strict, closest, load_model
-from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Choice
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Choice, read_one
 
 CONFIG_NAME = "agency-rules.toml"
 
@@ -105,13 +105,21 @@ def column_map_of(columns: dict[str, str], values: dict[str, dict[str, str]], wh
         if target.strip().lower() not in CONTRACT_COLUMNS:
             raise RuleFileError(f"{where}: [columns] {header!r} = {target!r}: {target!r} is not a contract column{_did_you_mean(target, CONTRACT_COLUMNS)}")
     for column, words in values.items():
-        kind = CONTRACT_COLUMNS[column].kind if column in CONTRACT_COLUMNS else None
-        if not isinstance(kind, Choice):
-            choosable = [name for name, c in CONTRACT_COLUMNS.items() if isinstance(c.kind, Choice)]
+        contract = CONTRACT_COLUMNS.get(column)
+        if contract is None or not contract.translatable:
+            choosable = [name for name, c in CONTRACT_COLUMNS.items() if c.translatable]
             raise RuleFileError(f"{where}: [values.{column}]: only these columns take value maps: {', '.join(choosable)}{_did_you_mean(column, choosable)}")
         for word, value in words.items():
-            if value not in kind.allowed:
-                raise RuleFileError(f"{where}: [values.{column}] {word!r} = {value!r}: {column} is one of {', '.join(kind.allowed)}{_did_you_mean(value, kind.allowed)}")
+            if not value:
+                continue  # "" = not recorded
+            kind = contract.kind
+            if isinstance(kind, Choice) and value not in kind.allowed:
+                raise RuleFileError(f"{where}: [values.{column}] {word!r} = {value!r}: {column} is one of {', '.join(kind.allowed)}, "
+                                    f"or \"\" for not recorded{_did_you_mean(value, kind.allowed)}")
+            try:
+                read_one(kind, value)
+            except ValueError as error:
+                raise RuleFileError(f"{where}: [values.{column}] {word!r} = {value!r}: {error}") from None
     return ColumnMap(
         {k.strip().lower(): v.strip().lower() for k, v in columns.items()},
         {column: {k.strip().lower(): v for k, v in words.items()} for column, words in values.items()},

@@ -106,7 +106,7 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
-    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read, table.present), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet))
+    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read, table.present), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet, table.timed))
 
 
 def parse_engagements(raw: Raw, column_map: ColumnMap | None = None) -> Loaded:

@@ -36,6 +36,7 @@ class InputFile:
     encoding: str
     kind: str = "engagements"
     sheet: str | None = None
+    timed_dates: int = 0  # dates that carried a time of day, of which the calendar day was taken
 
     @classmethod
     def setting(cls, path: Path, kind: str, shipped: Path | None = None) -> InputFile:
@@ -169,5 +170,6 @@ def source_text(path: Path, raw: bytes) -> SourceText:
             return SourceText(str(path), encoding, digest, text.encode("utf-8"))
     if b"\x00" in raw:
         raise InputError(f"{path}: the file contains NUL bytes; it is not a CSV text file (binary, or UTF-16 without a byte-order mark)")
-    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-    return SourceText(str(path), "utf-8-sig", digest, data, original=raw)
+    if raw.startswith(codecs.BOM_UTF8):
+        return SourceText(str(path), "utf-8-sig", digest, raw[len(codecs.BOM_UTF8) :], original=raw)
+    return SourceText(str(path), "utf-8", digest, raw, original=raw)

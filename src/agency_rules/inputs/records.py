@@ -90,7 +90,7 @@ def read_records(source: SourceText, categorical: Plan = lambda header: set()) -
     try:
         return _read(source, categorical), source
     except pl.exceptions.ComputeError as error:
-        if "utf" not in str(error).lower() or source.encoding != "utf-8-sig":
+        if "utf" not in str(error).lower() or source.encoding not in ("utf-8", "utf-8-sig"):
             raise InputError(f"{source.path}: the file cannot be read as CSV text ({_first_line(error)})") from None
     source = source.as_windows_1252()
     return _read(source, categorical), source

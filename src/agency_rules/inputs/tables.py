@@ -14,7 +14,7 @@ import polars as pl
 
 from ..phrases import phrase, row_words
 from ..shown import ONE_CELL, quote
-from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Choice, Column
+from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Column, Day
 from .config import ColumnMap
 from .files import InputError
 from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
@@ -35,6 +35,7 @@ class Table:
     errors: pl.DataFrame
     rows_read: int
     present: frozenset[str] = frozenset()  # the contract columns the file has
+    timed: int = 0  # dates read that carried a time of day (the calendar day was taken), for the report's notes
 
 
 def read_header(
@@ -180,6 +181,7 @@ def parse_table(
         values.append(value.alias(c.name))
         flags.append(bad.alias(bad_of(c.name)))
     both = frame.select(pl.col(ROW).alias("row"), *values, *flags)
+    timed = sum(_timed(frame[cell(where[c.name])], both[c.name]) for c in columns if isinstance(c.kind, Day) and c.name in where)
     table = both.select("row", *(c.name for c in columns))
     marks = both.select(pl.col(bad_of("cells")), *(bad_of(c.name) for c in columns))
     del both
@@ -193,7 +195,7 @@ def parse_table(
         marks = marks.with_columns(table.select(checks))
     rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
     if not rejected.any():
-        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height, frozenset(where))
+        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height, frozenset(where), timed)
     bad_typed = table.filter(rejected)
     first = None
     if key:
@@ -215,7 +217,22 @@ def parse_table(
     ).join(  # the council, where its cell could be read, for board summaries; for a pseudonymised file, its own row
         bad_typed.lazy().select("row", "la_code", SOURCE_ROW), on="row", how="left", maintain_order="left"
     ).collect()
-    return Table(valid, errors, frame.height, frozenset(where))
+    return Table(valid, errors, frame.height, frozenset(where), timed)
+
+
+_MIDNIGHT = r"[ T](?:0{1,2}:00(?::00(?:\.0+)?)?|12:00(?::00)? ?[Aa]\.?[Mm]\.?)$"  # a workbook's date cell, or a portal's bare date
+
+
+def _timed(raw: pl.Series, value: pl.Series) -> int:
+    """How many cells of a date column were read as a day though they carried a time other than midnight (a categorical's
+    words looked at once)."""
+    def carried(text: pl.Series) -> pl.Series:
+        return text.str.contains(":", literal=True) & ~text.str.contains(_MIDNIGHT)
+    if isinstance(raw.dtype, pl.Categorical):
+        timed = carried(raw.dtype.categories.to_series()).gather(raw.to_physical())
+    else:
+        timed = carried(raw)
+    return int((timed & value.is_not_null()).sum())
 
 
 def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.LazyFrame:
@@ -234,7 +251,7 @@ def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str 
         message = (
             pl.when(text == "").then(pl.lit("required value is missing"))
             .when(long).then(phrase("cell is {} characters long; at most {} are accepted", length.cast(pl.String), str(MAX_CELL)))
-            .otherwise(c.kind.message(text) + (f"; the export's own words for these go in [values.{c.name}] of a column map" if isinstance(c.kind, Choice) else ""))
+            .otherwise(c.kind.message(text) + (f"; the export's own words for these go in [values.{c.name}] of a column map" if c.kind.closed else ""))
         )
         parts.append(
             rows.filter(pl.col(bad_of(c.name))).select(

@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from ..inputs.columns import SOURCE_ROW
-from ..report import REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, rejection_lines
+from ..report import REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, read_as, rejection_lines
 from ..terms import OUTCOMES
 
 MAX_ROWS = 1_048_576
@@ -64,7 +64,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
         *([rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)] for rule_id, counts in report.counts.items()),
         [],
         ["input", "kind", "rows", "encoding", "sheet", "sha256"],
-        *([i.path, i.kind, i.rows, i.encoding, i.sheet, i.sha256] for i in report.inputs),
+        *([i.path, i.kind, i.rows, read_as(i.encoding), i.sheet, i.sha256] for i in report.inputs),
     ]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
