@@ -159,7 +159,51 @@ def test_a_bad_choice_is_refused_in_plain_words_naming_the_option(option: str, v
     assert result.returncode == 2
     assert f"Invalid value for '{option}': '{value}' is not one of {choices}" in result.stderr
     assert "Value error" not in result.stderr and "agency-check check" not in result.stderr
-    assert "Usage: agency-check [OPTIONS]" in result.stderr and "Try 'agency-check -h' for help" in result.stderr
+    assert result.stderr.startswith("agency-check: error: Invalid value") and len(result.stderr.splitlines()) == 1
+    assert "(agency-check -h lists the options)" in result.stderr
+
+
+def agency_check(*args: str, columns: str = "200") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agency_rules", *args], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "COLUMNS": columns})
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
+@pytest.mark.parametrize("command", [[], ["check"], ["columns"], ["summary"], ["contract"], ["pseudonymise"], ["rules"]])
+def test_help_is_plain_text_without_python_types_and_never_breaks_a_word(command: list[str], columns: str) -> None:
+    result = agency_check(*command, "-h", columns=columns)
+    text = result.stdout
+    assert result.returncode == 0 and text.startswith("Usage: agency-check")
+    assert not any(mark in text for mark in ("<bool>", "<list", "list[", "<Path", "<str", "╭", "│", "─"))
+    words = set(text.split())
+    if command in ([], ["check"]):
+        assert "Examples:" in text and "agency-check engagements.csv" in text and "Exit status:" in text
+        assert all(f"  {status}  " in text for status in "0123")
+    if command == ["check"]:
+        assert "[table|json|csv|md|html|xlsx]" in words and "agency-rules.toml" in words and "west-midlands" in words
+        assert all(len(line) <= max(int(columns), 80) or line.lstrip().startswith(("agency-check", "--")) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--fromat", "json"], "No such option: --fromat (Possible options: --format)"),
+    (["--limit", "many"], "Invalid value for '--limit'"),
+    (["summary"], "Missing argument 'REPORT'"),
+])
+def test_every_option_error_is_one_plain_line(args: list[str], says: str) -> None:
+    result = agency_check(*([str(FIXTURES / "engagements.csv")] if args[0] != "summary" else []), *args)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("agency-check: error: ") and says in line and "Usage:" not in line
+
+
+@pytest.mark.parametrize("typed, meant", [("chek", "check"), ("colums", "columns"), ("sumary", "summary"), ("contracts", "contract")])
+def test_a_first_argument_close_to_a_command_that_is_no_file_is_said_as_that_command(typed: str, meant: str, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "agency_rules", typed], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"agency-check: error: {typed}: no such file; did you mean `agency-check {meant}`?"
+    (tmp_path / typed).write_text("engagement_id\n", encoding="utf-8")  # a file of that name is read as the file it is
+    result = subprocess.run([sys.executable, "-m", "agency_rules", typed], capture_output=True, text=True, cwd=tmp_path)
+    assert "did you mean" not in result.stderr and result.returncode == 2
 
 
 def test_options_take_any_case_and_the_output_short_name(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from .columns_view import ColumnsView, view_columns
 from .engine.clauses import check_contracts
 from .engine.rulebook import find_caps, load_rules
 from .explain import explain_rule, list_rules
+from .help_text import PlainCommand, PlainGroup
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
@@ -44,16 +46,39 @@ from .tomlfiles import RuleFileError
 from .version import __version__
 from .written import new_file_mode, refuse_overwriting, write_beside
 
+EXAMPLES = """\b
+Examples:
+  agency-check engagements.csv
+  agency-check export.xlsx --column-map map.toml --caps caps.toml -o report.xlsx
+
+\b
+Exit status:
+  0  every row read and no breach
+  1  at least one breach (or unknown, with --fail-on unknown)
+  2  could not run: a usage error, or a file that cannot be read
+  3  no breach, but some rows were rejected"""
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # errors and help in plain text (help_text.py draws the help)
+    cls=PlainGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
+    epilog=EXAMPLES,
 )
-COMMANDS = ("check", "rules", "columns", "pseudonymise", "summary", "contract")
+SHORT = {  # each command in a line of the top-level help
+    "check": "Check engagements against the rules (the default command).",
+    "rules": "List the rules, or explain one.",
+    "columns": "Show how an export's headers and values will be read.",
+    "pseudonymise": "Replace registration numbers by regional pseudonyms.",
+    "summary": "Combine councils' reports into a board summary.",
+    "contract": "Check contracts' terms and rate cards.",
+}
+COMMANDS = tuple(SHORT)
 EXIT_ERROR = 2
 E = TypeVar("E", bound=Enum)
-COLUMN_MAP_HELP = "A TOML file whose \\[columns] table maps the export's headers to the contract's columns, and \\[values.COLUMN] tables its words."
+COLUMN_MAP_HELP = "A TOML file whose [columns] table maps the export's headers to the contract's columns, and [values.COLUMN] tables its words."
 
 
 class Format(str, Enum):
@@ -214,7 +239,7 @@ def choices(members: Iterable[Enum]) -> str:
     return "[" + "|".join(member.value for member in members) + "]"
 
 
-@app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@app.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXAMPLES, short_help=SHORT["check"], cls=PlainCommand)
 def check(
     engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="FILE")],
     sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
@@ -283,7 +308,7 @@ def check(
     raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
 
 
-@app.command()
+@app.command(short_help=SHORT["rules"], cls=PlainCommand)
 def rules(
     rule_id: Annotated[Optional[str], typer.Argument(help="A rule id, e.g. COOL001, to explain.")] = None,
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
@@ -302,7 +327,7 @@ def rules(
         raise fail(f"no rule {rule_id} in {loaded.ruleset.id}; `agency-check rules` lists them")
 
 
-@app.command()
+@app.command(short_help=SHORT["columns"], cls=PlainCommand)
 def columns(
     export: Annotated[Optional[Path], typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")] = None,
     history: Annotated[Optional[Path], typer.Option("--history", metavar="FILE", help="A history file of past roles, read as --history reads it.")] = None,
@@ -354,7 +379,7 @@ def show_columns(console: Console, view: ColumnsView) -> None:
                                      "them in the words contracts and waivers use")))
 
 
-@app.command()
+@app.command(short_help=SHORT["pseudonymise"], cls=PlainCommand)
 def pseudonymise(
     files: Annotated[Optional[list[Path]], typer.Argument(help="Engagements exports or history files (CSV or workbook).", show_default=False, metavar="FILE")] = None,
     key_file: Annotated[Optional[Path], typer.Option(
@@ -488,7 +513,7 @@ def produced_on() -> date:
         raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
 
 
-@app.command()
+@app.command(short_help=SHORT["summary"], cls=PlainCommand)
 def summary(
     reports: Annotated[list[Path], typer.Argument(help="JSON reports of agency-check (--format json), of one or many councils and quarters.", show_default=False, metavar="REPORT")],
     output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(BOARD_FORMATS), help="Summary format (default: from the --output extension, else table).")] = None,
@@ -514,7 +539,7 @@ def summary(
 CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
 
 
-@app.command()
+@app.command(short_help=SHORT["contract"], cls=PlainCommand)
 def contract(
     contracts: Annotated[list[Path], typer.Argument(help="Contract files (TOML), or folders of them: a framework, managed-service or direct contract's terms and rate card.", show_default=False, metavar="CONTRACT")],
     ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
@@ -594,10 +619,16 @@ def main() -> None:
         sys.unraisablehook = lambda _: None  # workbook half-written to a full disk) is no traceback for a user to read
     try:
         refuse_folder_outputs(argv)
+        refuse_a_misspelt_command(argv)
         group = typer.main.get_command(app)
         command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
-        command.main(args=argv, prog_name="agency-check")
-        status = 0
+        returned = command.main(args=argv or ["-h"], prog_name="agency-check", standalone_mode=False)
+        status = returned if isinstance(returned, int) else 0
+    except typer.TyperException as error:  # an option's or argument's error: one line, as every other error
+        fail(" ".join(error.format_message().split()) + usage_hint(argv))
+        status = error.exit_code
+    except typer.Abort:
+        status = 1
     except SystemExit as done:
         status = 0 if done.code is None else done.code if isinstance(done.code, int) else EXIT_ERROR
     except Stopped as stopped:
@@ -615,6 +646,21 @@ def main() -> None:
 
 
 FILE_OUTPUTS = ("-o", "--output", "--new-key")
+
+
+def usage_hint(argv: list[str]) -> str:
+    named = argv[0] if argv and argv[0] in COMMANDS else ""
+    return f" (agency-check {named + ' ' if named else ''}-h lists the options)"
+
+
+def refuse_a_misspelt_command(argv: list[str]) -> None:
+    """`agency-check chek` would be read as a file named chek: said as the command it most likely means."""
+    if not implied_check(argv) or argv[0].startswith("-") or os.path.lexists(argv[0]):
+        return
+    match = difflib.get_close_matches(argv[0].lower(), COMMANDS, n=1, cutoff=0.6)
+    if match:
+        fail(f"{argv[0]}: no such file; did you mean `agency-check {match[0]}`?")
+        raise SystemExit(EXIT_ERROR)
 
 
 def refuse_folder_outputs(argv: list[str]) -> None:
