@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from agency_rules.inputs.config import load_column_map
 from agency_rules.inputs.engagements import parse_engagements, read_raw
 
@@ -384,3 +386,47 @@ def test_a_terminal_report_grouped_by_many_agencies_draws_the_first_fifty_and_co
     assert "… and 10 more agency groups (--limit 0 shows every one" in " ".join(out.split())
     code, out, _ = run(str(path), "--group-by", "agency", "--limit", "0")
     assert "agency: Agency 059" in out and "more agency groups" not in out
+
+
+def test_roles_read_the_same_in_every_human_format(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "role": "iro_cp_chair", "notice_period_weeks": "1"}])
+    for output_format in ("table", "md", "html"):
+        code, out, _ = run(str(path), "--format", output_format)
+        assert code == 1 and "IRO or CP chair" in out and "iro_cp_chair" not in out and "iro cp chair" not in out
+
+
+def test_a_header_with_no_rows_says_it_holds_no_engagements(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text(",".join(REQUIRED) + "\n", encoding="utf-8")
+    code, out, _ = run(str(path))
+    assert code == 0 and f"{path} holds a header row and no engagements: nothing in it was checked" in " ".join(out.split())
+    code, out, _ = run(str(write_csv(tmp_path / "full.csv", [COMPLIANT])))
+    assert "holds a header row and no engagements" not in out
+
+
+def test_a_web_page_named_like_a_spreadsheet_is_said_to_be_one(tmp_path: Path) -> None:
+    pages = {"page.xls": "<html><body><table><tr><td>Assignment Ref</td></tr></table></body></html>",
+             "bom.xls": "\ufeff\r\n<!DOCTYPE html><html></html>",
+             "excel-2003.xls": '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>'}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        for command in ([], ["columns"]):
+            code, _, err = run(*command, str(tmp_path / name))
+            assert code == 2 and "this is a web page (HTML or XML), not a spreadsheet" in err and "save it as an Excel workbook (.xlsx) or CSV" in err
+            assert "Assignment Ref" not in err
+    path = tmp_path / "notes.csv"
+    path.write_text("engagement_id,worker_id,la_code,role,start_date,agency\nE-1,SW1,Kent,social_worker,2025-11-03,<html> Agency\n", encoding="utf-8")
+    assert run(str(path))[0] != 2  # markup inside a cell is data
+
+
+@pytest.mark.parametrize("columns", ["70", "90", "100", "110", "120", "140"])
+def test_the_terminal_table_wraps_an_identifier_and_never_cuts_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    ident = "ENG-2025-LONGID-0000-ABCDEFGH"
+    rows = [{**COMPLIANT, "engagement_id": ident, "agency": "Northdown Social Care Limited Partnership Services", "notice_period_weeks": "1"}]
+    path = write_csv(tmp_path / "a-long-export-name-from-the-portal-2025-q3.csv", rows)
+    for args in ([str(path), "--rule", "NOTICE001"], ["columns", str(path)]):
+        code, out, _ = run(*args)
+        assert "…" not in out
+        cells = "".join(part.strip() for line in out.splitlines() for part in line.split("│")[2:3])  # the second column, joined
+        assert args[0] == "columns" or ident in cells.replace(" ", "") or ident in out

@@ -16,7 +16,7 @@ from .inputs.files import InputFile
 from .phrases import row_words
 from .regions import council_names
 from .shown import excerpt
-from .terms import BREACH, UNKNOWN, WAIVED
+from .terms import BREACH, ROLE_WORDS, UNKNOWN, WAIVED
 from .version import __version__
 
 SCHEMA_VERSION = 1
@@ -37,6 +37,7 @@ def row_in_run(pooled: bool, source_rows: bool = False) -> pl.Expr:
 
 
 WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
+WHO_IN_WORDS = (*WHO[:3], pl.col("role").replace_strict(ROLE_WORDS, default=pl.col("role"), return_dtype=pl.String))  # 'IRO or CP chair'
 FINDING_FIELDS = (
     "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
     "file", "worker_id", "la_code", "council", "agency", "role", "start_date", "end_date",
@@ -209,7 +210,7 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
 
 def where(council: str | None, agency: str | None, role: str | None) -> str:
     """Council, agency and role on three lines of a table cell, a blank agency said as such."""
-    return "\n".join((council or "", agency or "agency not recorded", (role or "").replace("_", " ")))
+    return "\n".join((council or "", agency or "agency not recorded", role or ""))
 
 
 def evidence_text(evidence: str) -> str:
@@ -317,11 +318,13 @@ def read_as(encoding: str) -> str:
 
 
 def decoding_notes(report: Report) -> list[str]:
-    """How each input was read where it could surprise: not UTF-8, a sheet other than the first, dates with a time of day."""
+    """How each input was read where it could surprise: not UTF-8, a sheet other than the first, no rows, dates with a time of day."""
     def name(path: str) -> str:
         return "standard input" if path == "-" else path
     notes = [f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
     notes += [f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'" for i in report.inputs if i.sheet]
+    notes += [f"{name(i.path)} holds a header row and no engagements: nothing in it was checked"
+              for i in report.inputs if i.kind in ("engagements", "history") and i.rows == 0]
     return notes + [f"{name(i.path)}: {i.timed_dates} date(s) carried a time of day; each was read as its calendar day"
                     for i in report.inputs if i.timed_dates]
 

@@ -331,11 +331,11 @@ def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr,
     amount = AMOUNT_WORDS[what]
     message = choose(
         (pl.lit(not ctx.caps), pl.lit("no caps file was given, so no cap can be checked (--caps FILE, or --caps london-2016 for the shipped table)")),
-        (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), words.spaced(E("role")), words.day(E("start_date")))),
-        (limit.is_null(), phrase("the caps for {} / {} set no {}", E("cap.region"), words.spaced(E("cap.role")), cap)),
+        (~E("cap.found"), phrase("no cap configured for {} (or national) / {} on {}", E("region"), words.role(E("role")), words.day(E("start_date")))),
+        (limit.is_null(), phrase("the caps for {} / {} set no {}", E("cap.region"), words.role(E("cap.role")), cap)),
         (value.is_null(), phrase("{} is not recorded; the {} is £{} an hour", amount, cap, words.money(limit))),
         otherwise=phrase("{} of £{} an hour is above the {} of £{} ({}, {})", amount, words.money(value), cap,
-                            words.money(limit), E("cap.region"), words.spaced(E("cap.role"))),
+                            words.money(limit), E("cap.region"), words.role(E("cap.role"))),
     )
     evidence = {
         what: value, "cap": limit, "cap_field": field_name, "cap_region": E("cap.region"), "cap_role": E("cap.role"),

@@ -6,6 +6,7 @@ import polars as pl
 
 from ..phrases import phrase
 from ..regions import descriptions
+from ..terms import ROLE_WORDS
 
 
 def day(value: pl.Expr) -> pl.Expr:
@@ -38,6 +39,11 @@ def la(code: pl.Expr) -> pl.Expr:
 def spaced(value: pl.Expr) -> pl.Expr:
     """'social_worker' reads as 'social worker'."""
     return value.str.replace_all("_", " ", literal=True)
+
+
+def role(value: pl.Expr) -> pl.Expr:
+    """A job type as every human format says it: 'senior social worker', 'IRO or CP chair'."""
+    return value.replace_strict(ROLE_WORDS, default=spaced(value), return_dtype=pl.String)
 
 
 def months_after(start: pl.Expr, months: pl.Expr) -> pl.Expr:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,7 @@ def read_raw(
         return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
+    _refuse_a_web_page(source, data)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         raise InputError(f"{source}: this is JSON, not an export; to combine JSON reports for a board, run agency-check summary {source} ...")
 
@@ -86,6 +88,18 @@ def read_raw(
     records, text = read_records(source_text(source, data), few_values)
     _refuse_a_key(text.path, records, {c.name for c in columns} | set(column_map.columns if column_map else {}))
     return Raw(records, text.path, text.sha256, text.encoding)
+
+
+_MARKUP = re.compile(rb"^(?:<!doctype html|<html|<table|<\?xml[^>]*>\s*(?:<\?mso[^>]*>\s*)?<workbook)", re.IGNORECASE)
+
+
+def _refuse_a_web_page(source: Path, data: bytes) -> None:
+    """Some MSP portals save a web page (HTML, or Excel's 2003 XML) under a spreadsheet's name: read as CSV, its markup
+    would be listed as headers. Said as what it is, with what to do."""
+    start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _MARKUP.match(start):
+        raise InputError(f"{source}: this is a web page (HTML or XML), not a spreadsheet, though it is named like one, as some "
+                         "portals export; open it in Excel and save it as an Excel workbook (.xlsx) or CSV UTF-8, then check that file")
 
 
 def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
+from ..report import REJECTED_IN_WORDS, WHO_IN_WORDS, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
 from ..terms import OUTCOMES
 from .plain import html_text as escape
 
@@ -30,14 +30,14 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     for group in grouped(report, options.limit):
         parts.append(f"<h2>{escape(group.rule_id)} {escape(group.title)}: {escape(group.outcome)}</h2><table>")
         parts.append(_row(["row", "engagement", "worker", "council", "agency", "role", "finding"], "th"))
-        parts += [_row(list(f)) for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
+        parts += [_row(list(f)) for f in group.shown.select("row", "engagement_id", *WHO_IN_WORDS, "message").iter_rows()]
         if group.hidden:
             parts.append(_row(["", "", "", "", "", "", f"… and {group.hidden} more"]))
         parts.append("</table>")
     notices = report.notices
     if notices:
         parts.append("<h2>Notices</h2><ul>")
-        parts += [f"<li>{escape(n['rule_id'])} ({escape(n['kind'])}): {n['count']} engagement(s): {escape(n['message'])}</li>" for n in notices]
+        parts += [f"<li>{escape(n['rule_id'])} ({escape(n['kind'].replace('_', ' '))}): {n['count']} engagement(s): {escape(n['message'])}</li>" for n in notices]
         parts.append("</ul>")
     if report.rejected_rows.height:
         parts.append("<h2>Rejected rows</h2><table>")

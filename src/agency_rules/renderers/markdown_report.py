@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
+from ..report import REJECTED_IN_WORDS, WHO_IN_WORDS, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -32,7 +32,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             lines += ["", f"## {cell(key)}"]
         level = "###" if group.key else "##"
         lines += ["", f"{level} {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(map(cell, f)) + " |" for f in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows()]
+        lines += ["| " + " | ".join(map(cell, f)) + " |" for f in group.shown.select("row", "engagement_id", *WHO_IN_WORDS, "message").iter_rows()]
         if group.hidden:
             lines.append(f"| | | | | | | … and {group.hidden} more |")
     notices = report.notices

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..report import (
-    GROUP_COLUMNS, REJECTED_IN_WORDS, WHO, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run,
+    GROUP_COLUMNS, REJECTED_IN_WORDS, WHO_IN_WORDS, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run,
     where,
 )
 from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
@@ -56,7 +56,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         table.add_column("engagement / worker")
         table.add_column("council, agency, role")
         table.add_column("finding")
-        for row, engagement, worker, council, agency, role, message in group.shown.select("row", "engagement_id", *WHO, "message").iter_rows():
+        for row, engagement, worker, council, agency, role, message in group.shown.select("row", "engagement_id", *WHO_IN_WORDS, "message").iter_rows():
             table.add_row(Text(printable(row)), Text(printable(f"{engagement}\n{worker}")), Text(printable(where(council, agency, role))), Text(printable(message)))
         if group.hidden:
             table.add_row("", "", "", f"… and {group.hidden} more (--limit 0 shows all; --format csv lists every finding)")

@@ -39,6 +39,8 @@ def show_table(console: Console, table: Table) -> None:
     first cell and then one `column: value` line a cell: a table squeezed below its words shows counts as `…` or nothing."""
     needed = Measurement.get(console, console.options.update(max_width=1 << 20), table).minimum
     if needed <= console.width:
+        for column in table.columns:  # an identifier or a file's name wider than its column wraps, never ends in '…'
+            column.overflow = "fold"
         console.print(table, soft_wrap=False)
         return
     if table.title:

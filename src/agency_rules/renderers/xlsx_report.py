@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..inputs.columns import SOURCE_ROW
 from ..report import REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, read_as, rejection_lines
-from ..terms import OUTCOMES
+from ..terms import OUTCOMES, ROLE_WORDS
 
 MAX_ROWS = 1_048_576
 DATES = ("start_date", "end_date")
@@ -83,7 +83,7 @@ def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
         for cells in report.finding_rows_in_words(fields):
             for c in dated:
                 cells[c] = (date.fromisoformat(cells[c]), day) if cells[c] else None
-            cells[role] = cells[role].replace("_", " ") if cells[role] else None
+            cells[role] = ROLE_WORDS.get(cells[role], cells[role]) if cells[role] else None
             yield cells
     left: Iterator | None = rows()
     part = 1
