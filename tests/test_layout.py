@@ -16,7 +16,7 @@ LAYERS = [
     {"board"},
     {"renderers"},
     {"api", "explain", "columns_view", "pseudonyms"},
-    {"cli", "entry", "__main__", "__init__"},
+    {"cli", "help_text", "entry", "__main__", "__init__"},
 ]
 
 
