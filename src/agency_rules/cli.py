@@ -38,9 +38,9 @@ from .pseudonyms import pseudonymise as pseudonymise_file
 from .renderers import BOARD_RENDERERS, RENDERERS
 from .renderers.contract_report import CONTRACT_RENDERERS
 from .renderers.plain import printable
-from .shown import quote
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
 from .report import RenderOptions, headline, read_as, values_seen
+from .shown import quote
 from .terms import BREACH, UNKNOWN
 from .tomlfiles import RuleFileError
 from .version import __version__

@@ -9,6 +9,7 @@ file is read as a history file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,6 @@ import polars as pl
 from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
-from collections.abc import Sequence
-
 from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw

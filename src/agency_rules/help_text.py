@@ -89,15 +89,15 @@ def _params(ctx: typer.Context, command: Any) -> list[tuple[str, list[tuple[str,
 
 
 class PlainCommand(TyperCommand):
-    def get_help(self, ctx: typer.Context) -> str:
+    def get_help(self, ctx: Any) -> str:
         return _text(ctx, self, _params(ctx, self))
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         arguments = [_named(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
         return ["[OPTIONS]", *arguments]
 
 
 class PlainGroup(TyperGroup):
-    def get_help(self, ctx: typer.Context) -> str:
+    def get_help(self, ctx: Any) -> str:
         commands = [(name, self.commands[name].short_help or "") for name in self.list_commands(ctx)]
         return _text(ctx, self, [*_params(ctx, self), ("Commands", commands)])
