@@ -430,3 +430,35 @@ def test_the_terminal_table_wraps_an_identifier_and_never_cuts_it(tmp_path: Path
         assert "…" not in out
         cells = "".join(part.strip() for line in out.splitlines() for part in line.split("│")[2:3])  # the second column, joined
         assert args[0] == "columns" or ident in cells.replace(" ", "") or ident in out
+
+
+def test_council_filter_reads_the_maps_words_counts_notices_it_reports_and_accepts_a_council_with_only_rejected_rows(tmp_path: Path) -> None:
+    base = {k: v for k, v in COMPLIANT.items() if k != "engagement_type"}
+    rows = [{**base, "engagement_id": "E-1", "la_code": "Herts"}, {**base, "engagement_id": "E-2", "la_code": "Kent"},
+            {**base, "engagement_id": "E-3", "la_code": "Kent"}, {**base, "engagement_id": "E-4", "la_code": "St Helens", "start_date": "2025-11-03 23:30"}]
+    path = write_csv(tmp_path / "e.csv", rows)
+    mapping = map_file(tmp_path, '[values.la_code]\nHerts = "E10000015"\n')
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--council", "Herts", "--format", "json")
+    report = json.loads(out)
+    assert code == 3 and report["summary"]["selection"]["engagements"] == 1
+    assert [n["count"] for n in report["notices"] if n["kind"] == "assumed_individual"] == [1]
+    code, out, _ = run(str(path), "--column-map", str(mapping), "--council", "Saint Helens", "--format", "json")
+    report = json.loads(out)
+    assert code == 3 and report["summary"]["selection"]["engagements"] == 0 and [r["engagement_id"] for r in report["rejected_rows"]] == ["E-4"]
+    assert not [n for n in report["notices"] if n["kind"] == "assumed_individual"]
+
+
+def test_an_option_error_of_the_check_points_at_the_checks_own_help(tmp_path: Path) -> None:
+    from .test_cli import agency_check
+
+    result = agency_check(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), "--fromat", "json")
+    assert result.returncode == 2 and result.stderr.rstrip().endswith("(agency-check check -h lists the options)")
+    result = agency_check("summary", "--fromat", "json")
+    assert result.stderr.rstrip().endswith("(agency-check summary -h lists the options)")
+
+
+def test_missing_required_columns_point_at_column_maps_even_when_some_headers_match(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("engagement_id,SWE No,la_code,role,start_date\nE-1,SW1,Kent,social_worker,2025-11-03\n", encoding="utf-8")
+    code, _, err = run(str(path))
+    assert code == 2 and "missing required column(s) worker_id; if the file names them otherwise, map its headers with --column-map" in err

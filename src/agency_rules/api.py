@@ -156,7 +156,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     _refuse_mixed_identifiers([*((item.info.path, item.table.valid) for item in loaded), *([(history.info.path, history.table.valid)] if history else [])])
     roles = past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1)
     context = Context(caps, roles, contracts=contract_book(contracts) if contracts is not None else None)
-    selection = _selection(options, engagements)
+    selection = _selection(options, engagements, rejected, column_map)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
     if waivers:
@@ -172,7 +172,7 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     reading = {column: [r for r in rules if not selection.rules or r in selection.rules]  # --rule: only what that rule reads
                for column, rules in engine.rules_reading().items()}
     reading = {column: rules for column, rules in reading.items() if rules}
-    evaluation.notices += _assumed_individual(loaded, reading.get("engagement_type", []))
+    evaluation.notices += _assumed_individual(loaded, reading.get("engagement_type", []), selection)
     return Report(
         ruleset=ruleset.ruleset.id,
         overlays=[o.overlay.id for o in overlays],
@@ -228,14 +228,16 @@ def _refuse_twice(loaded: list[Loaded]) -> None:
             raise InputError(f"{what}: checked together, every engagement in it would count twice; give it once")
 
 
-def _assumed_individual(loaded: list[Loaded], rules: list[str]) -> list[dict[str, Any]]:
+def _assumed_individual(loaded: list[Loaded], rules: list[str], selection: Selection) -> list[dict[str, Any]]:
     """An export without engagement_type has every engagement taken as individual, the data contract's default: said once
-    per file, since a project team's members would then pass the project-team rule unseen."""
+    per file, counting the engagements reported, since a project team's members would then pass the project-team rule unseen."""
+    counts = {item.info.path: item.table.valid.height if selection.engagements is None else item.table.valid.filter(selection.engagements).height
+              for item in loaded if "engagement_type" not in item.table.present}
     return [
-        {"rule_id": rule_id, "count": item.table.valid.height, "kind": "assumed_individual", "reasons": [],
-         "message": f"{item.info.path} has no engagement_type column, so each was taken as individual (the default); "
+        {"rule_id": rule_id, "count": count, "kind": "assumed_individual", "reasons": [],
+         "message": f"{path} has no engagement_type column, so each was taken as individual (the default); "
                     "a project team's members pass only where the export says they are one"}
-        for item in loaded if "engagement_type" not in item.table.present and item.table.valid.height for rule_id in rules
+        for path, count in counts.items() if count for rule_id in rules
     ]
 
 
@@ -269,9 +271,10 @@ def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> Non
                              + (f"the agencies are: {listed}" if agencies else "the export records no agency"))
 
 
-def _refuse_unknown_councils(asked: list[str], codes: list[str], engagements: pl.DataFrame) -> None:
-    """A --council no checked engagement is in would report nothing, which reads as a clean bill: refused with the councils there are."""
-    present = engagements["la_code"].unique().sort().to_list() if codes else []
+def _refuse_unknown_councils(asked: list[str], codes: list[str], engagements: pl.DataFrame, rejected: pl.DataFrame) -> None:
+    """A --council no engagement of the run is in (checked, or rejected with its council read) would report nothing, which
+    reads as a clean bill: refused with the councils there are."""
+    present = pl.concat([engagements["la_code"], rejected["la_code"].drop_nulls()]).unique().sort().to_list() if codes else []
     names = council_names()
     for text, code in zip(asked, codes, strict=True):
         if code not in present:
@@ -280,13 +283,14 @@ def _refuse_unknown_councils(asked: list[str], codes: list[str], engagements: pl
                              + (f"the councils are: {listed}" if present else "no engagement was checked"))
 
 
-def _selection(options: Options, engagements: pl.DataFrame) -> Selection:
-    """--council (codes or names), --agency (any case) and --rule as what the report covers."""
+def _selection(options: Options, engagements: pl.DataFrame, rejected: pl.DataFrame, column_map: ColumnMap | None) -> Selection:
+    """--council (codes or names, or the column map's own words for a council), --agency (any case) and --rule as what the report covers."""
+    words = column_map.values.get("la_code", {}) if column_map else {}
     try:
-        codes = [str(read_one(LaCode(pl.String), text)) for text in options.councils]
+        codes = [str(read_one(LaCode(pl.String), words.get(text.strip().lower(), text))) for text in options.councils]
     except ValueError as error:
         raise InputError(f"--council {error}") from None
-    _refuse_unknown_councils(options.councils, codes, engagements)
+    _refuse_unknown_councils(options.councils, codes, engagements, rejected)
     _refuse_unknown_agencies(options.agencies, engagements)
     picks = []
     if codes:

@@ -649,7 +649,8 @@ FILE_OUTPUTS = ("-o", "--output", "--new-key")
 
 
 def usage_hint(argv: list[str]) -> str:
-    named = argv[0] if argv and argv[0] in COMMANDS else ""
+    """Where the options are listed: a check's under `agency-check check -h`, since `agency-check -h` lists the commands."""
+    named = argv[0] if argv and argv[0] in COMMANDS else "check" if implied_check(argv) else ""
     return f" (agency-check {named + ' ' if named else ''}-h lists the options)"
 
 

@@ -78,6 +78,9 @@ def read_header(
         elif not any(c.name in seen for c in columns):
             hint = (f"; {no_header}. The headers found are: {_headers(header)}. If they are this export's own "
                     "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)")
+        else:
+            hint = ("; if the file names them otherwise, map its headers with --column-map "
+                    "(agency-check columns FILE shows how each is read)")
         problems.append(f"missing required column(s) {', '.join(missing)}{hint}")
     return {c.name: seen[c.name] for c in columns if c.name in seen}, problems
 
