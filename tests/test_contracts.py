@@ -235,7 +235,7 @@ def test_the_command_exits_1_naming_every_failing_term_and_0_for_a_compliant_con
     bad = tmp_path / "bad.toml"
     bad.write_text(HEADER + COMPLIANT_CLAUSES.replace("notice_weeks = 6", "notice_weeks = 2") + RATE.replace("{pay}", "40"), encoding="utf-8")
     code, out, _ = run("contract", str(bad), "--caps", str(tmp_path / "caps.toml"), "--format", "md")
-    assert code == 1 and "clause notice\\_weeks" in out and "£40.00 an hour is above the cap of £37.00" in out and "£35.50" in out
+    assert code == 1 and "clause notice\\_weeks" in out and "Pay of £40.00 an hour is above the pay cap of £37.00 (South East, social worker) (1 Apr 2025 to 31 Mar 2026)" in out and "£35.50" in out
 
 
 def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term() -> None:
@@ -396,3 +396,50 @@ def test_a_contract_check_says_which_shipped_overlays_of_its_regions_it_was_not_
     code, out, _ = run("contract", path, "--ruleset", "statutory-2024", "--overlay", "south-east", "--format", "json")
     assert json.loads(out)["contracts"][0]["overlays_not_chosen"] == [] and "overlay" not in json.loads(out)["contracts"][0]["verdict"]
 
+
+
+ONE_ANSWER_CAPS = """
+[[cap]]
+region = "South East"
+role = "social_worker"
+effective_from = 2025-04-01
+pay_rate = 38.00
+source = "a test table: umbrella cap only"
+
+[[cap]]
+region = "South East"
+role = "team_manager"
+effective_from = 2025-04-01
+pay_rate = 45.00
+pay_rate_paye = 39.00
+source = "a test table"
+"""
+
+
+@pytest.mark.parametrize("ruleset, role, model, pay, first, last, expected", [
+    ("consultation-2023", "social_worker", "paye", "40.00", "2025-11-03", "2026-03-31", "breach"),  # PAYE above the umbrella cap: above any PAYE cap
+    ("consultation-2023", "social_worker", "paye", "38.00", "2025-11-03", "2026-03-31", "not_evaluated"),  # at it, no PAYE cap set
+    ("consultation-2023", "social_worker", "umbrella", "38.00", "2025-11-03", "2026-03-31", "pass"),
+    ("consultation-2023", "team_manager", "paye", "39.01", "2025-11-03", "2026-03-31", "breach"),
+    ("consultation-2023", "team_manager", "paye", "39.00", "2025-11-03", "2026-03-31", "pass"),
+    ("statutory-2024", "social_worker", "umbrella", "40.00", "2025-04-01", "2025-09-30", "not_applicable"),  # CAP001 reaches only from 1 Oct 2025
+    ("statutory-2024", "social_worker", "umbrella", "40.00", "2025-10-01", "2026-03-31", "breach"),
+    ("statutory-2024", "social_worker", "paye", "36.00", "2025-10-01", "2026-03-31", "not_evaluated"),
+])
+def test_an_engagement_paid_its_rate_line_gets_the_rate_lines_cap001_answer(
+    tmp_path: Path, ruleset: str, role: str, model: str, pay: str, first: str, last: str, expected: str,
+) -> None:
+    from agency_rules import api
+
+    from .conftest import COMPLIANT, write_csv
+
+    caps = tmp_path / "caps.toml"
+    caps.write_text(ONE_ANSWER_CAPS, encoding="utf-8")
+    line = f'\n[[rate]]\nregion = "South East"\nrole = "{role}"\nemployment_model = "{model}"\npay_rate = {pay}\neffective_from = {first}\neffective_to = {last}\n'
+    contract = load_contract(write(tmp_path, HEADER.replace("start = 2025-04-01", "start = 2025-01-01") + COMPLIANT_CLAUSES + line))
+    loaded, layered = load_rules(ruleset, [])
+    rate = {f.outcome for f in check_contract(contract, loaded, layered, load_caps([caps])) if f.rule_id == "CAP001" and f.item.startswith("rate")}
+    engagement = {**COMPLIANT, "role": role, "employment_model": model, "pay_rate": pay, "start_date": first, "end_date": last, "offer_date": first}
+    report = api.run([write_csv(tmp_path / "e.csv", [engagement])], api.Options(ruleset=ruleset, caps=[caps]))
+    counted = {outcome for outcome, n in report.counts["CAP001"].items() if n}
+    assert rate == counted == {expected}

@@ -10,65 +10,33 @@ against every cap entry in force during its period, both sides of a change; days
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..inputs.caps import CapEntry, CapTable
-from ..inputs.contracts import Clauses, Contract, ContractFile, RateLine, contract_files, line_words, load_contract, period_in_words, term_days
+import polars as pl
+
+from ..inputs.caps import CapTable
+from ..inputs.contracts import (
+    Clauses,
+    ContractFile,
+    RateLine,
+    contract_files,
+    line_words,
+    load_contract,
+    period_in_words,
+    term_days,
+)
 from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
-from ..terms import APPROVER_WORDS, BREACH, NOT_EVALUATED, PASS, UNKNOWN
+from ..terms import APPROVER_WORDS, BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
+from .checked_contract import CheckedContract, ClauseFinding
+from .context import Context
+from .evaluation import Engine, Selection
 from .parameters import change_days, layers_of, resolve
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run, shipped_overlays
-
-
-@dataclass(frozen=True)
-class ClauseFinding:
-    """One requirement of one rule held against one clause or rate line of a contract."""
-
-    rule_id: str
-    item: str  # "clause notice_weeks", or "rate South East / social_worker / umbrella"
-    outcome: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CheckedContract:
-    """A contract file as read, with every finding of its check."""
-
-    path: str
-    sha256: str
-    data: ContractFile
-    findings: list[ClauseFinding]
-    overlays_not_chosen: tuple[str, ...] = ()  # shipped overlays of regions it serves that the check was not given
-
-    @property
-    def contract(self) -> Contract:
-        return self.data.contract
-
-    @property
-    def term(self) -> str:
-        return period_in_words(self.contract.start, self.contract.end)
-
-    def count(self, outcome: str) -> int:
-        return sum(f.outcome == outcome for f in self.findings)
-
-    def outcome(self) -> str:
-        """As an engagement's outcome would be: a term falling short is a breach; one the contract is silent on, unknown."""
-        return BREACH if self.count(BREACH) else UNKNOWN if self.count(UNKNOWN) else PASS
-
-    def verdict(self) -> str:
-        unchecked = (f"; not checked against the regional overlay(s) {', '.join(self.overlays_not_chosen)} of the regions it serves (--overlay)"
-                     if self.overlays_not_chosen else "")
-        if self.count(BREACH):
-            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules{unchecked}"
-        if self.count(UNKNOWN):
-            return f"complies as far as it says, but {self.count(UNKNOWN)} term(s) the rules need cannot be confirmed{unchecked}"
-        return f"complies with every term the rules need{unchecked}"
 
 
 def check_contracts(paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[CheckedContract]:
@@ -230,10 +198,8 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
                     key = (spec.id, item, outcome, message)
                     if key not in found:
                         found[key] = ClauseFinding(spec.id, f"clause {item}", outcome, message, {**evidence, "region": region, "in_force_on": day.isoformat()})
-        if spec.check in RATE_FIELDS:
-            for line in contract.rate:
-                for finding in _rate_line(spec, contract, line, caps):
-                    found.setdefault((spec.id, finding.item, finding.outcome, finding.message), finding)
+    for finding in _rate_lines(contract, ruleset, overlays, caps, [spec for spec, _, _ in rules if spec.check in RATE_FIELDS]):
+        found.setdefault((finding.rule_id, finding.item, finding.outcome, finding.message), finding)
     if ruleset_approvers := sorted({a for spec, _, _ in rules for a in spec.waiver_approvers}):
         signed = contract.clauses.cap_breach_sign_off
         outcome = UNKNOWN if signed is None else PASS if set(ruleset_approvers) <= set(signed) else BREACH
@@ -257,59 +223,60 @@ def _clause_verdicts(spec: RuleSpec, layers, clauses: Clauses, day: date, region
     return CLAUSE_CHECKS[spec.check](clauses, dict(resolution.values))
 
 
-def _rate_line(spec: RuleSpec, contract: ContractFile, line: RateLine, caps: CapTable) -> list[ClauseFinding]:
-    """The line's amount against every cap in force in its period (the region's, else national); uncovered days are not evaluated."""
-    field_name = RATE_FIELDS[spec.check]
-    amount = getattr(line, field_name)
-    first, last = term_days(contract.contract, line)
-    item = f"rate {line_words(line)}" + (f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else "")
-    if amount is None:
-        return [ClauseFinding(spec.id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {})]
-    entries = _entries(caps, line.region, line.role, first, last)
-    findings = []
-    covered: list[tuple[date, date | None]] = []
-    for entry in entries:
-        limit_name = "pay_rate_paye" if field_name == "pay_rate" and line.employment_model == "paye" and entry.pay_rate_paye is not None else field_name
-        limit = getattr(entry, limit_name)
-        since, until = max(first, entry.effective_from), _earlier(last, entry.effective_to)
-        covered.append((since, until))
-        period = period_in_words(since, until)
-        evidence = {field_name: amount, "cap": limit, "cap_field": limit_name, "cap_region": entry.region, "cap_source": entry.source,
-                    "cap_file": entry.file, "from": since.isoformat(), "to": until.isoformat() if until else None}
-        if limit is None:
-            findings.append(ClauseFinding(spec.id, item, NOT_EVALUATED, f"the caps for {entry.region} / {line.role} set no {limit_name.replace('_', ' ')} ({period})", evidence))
-        elif amount <= limit:
-            findings.append(ClauseFinding(spec.id, item, PASS, f"£{amount:,.2f} an hour is within the cap of £{limit:,.2f} ({entry.region}, {period})", evidence))
+def _segments(first: date, last: date | None, line: RateLine, caps: CapTable, ruleset: Ruleset, specs: list[RuleSpec]) -> list[tuple[date, date | None]]:
+    """The line's days split wherever the answer may change: a cap entry's start, end or existing_from, a rule's scope day, the regime's days."""
+    days = {first}
+    for place in (line.region, NATIONAL):
+        for entry in caps.entries_for(place, line.role):
+            days |= {entry.effective_from, *([entry.effective_to + timedelta(days=1)] if entry.effective_to else []),
+                     *([entry.existing_from] if entry.existing_from else [])}
+    days |= {spec.applies.started_on_or_after for spec in specs if spec.applies.started_on_or_after}
+    if ruleset.ruleset.applicability:
+        days |= {ruleset.ruleset.applicability.new_offered_from, ruleset.ruleset.applicability.legacy_running_on}
+    starts = sorted(d for d in days if first <= d and (last is None or d <= last))
+    return [(since, until - timedelta(days=1) if until else last) for since, until in zip(starts, [*starts[1:], None])]
+
+
+def _rate_lines(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay], caps: CapTable, specs: list[RuleSpec]) -> list[ClauseFinding]:
+    """Each rate line judged by the engagement engine, as an engagement starting on each day it covers: the same cap for the
+    region, role, model and day, the same date scope and regime, so a line and an engagement paid its amount get one answer.
+    Days a rule does not reach are not_applicable; days no cap covers are not_evaluated, never a pass."""
+    rows, lines = [], []
+    for number, line in enumerate(contract.rate):
+        first, last = term_days(contract.contract, line)
+        for since, until in _segments(first, last, line, caps, ruleset, specs):
+            rows.append({"engagement_id": str(len(rows)), "region": line.region, "role": line.role, "start_date": since, "end_date": since,
+                         "offer_date": None, "employment_model": line.employment_model, "framework": contract.contract.reference,
+                         "pay_rate": line.pay_rate, "agency_fee": line.agency_fee, "framework_fee": line.framework_fee})
+            lines.append((number, since, until))
+    if not rows:
+        return []
+    frame = pl.DataFrame(rows, schema={"engagement_id": pl.String, "region": pl.String, "role": pl.String, "start_date": pl.Date, "end_date": pl.Date,
+                                       "offer_date": pl.Date, "employment_model": pl.String, "framework": pl.String,
+                                       "pay_rate": pl.Float64, "agency_fee": pl.Float64, "framework_fee": pl.Float64})
+    engine = Engine(ruleset, overlays, Context(caps), selection=Selection(tuple(spec.id for spec in specs)))
+    judged = engine.judge(frame).sort("rule_id", "__i")
+    merged: list[list[Any]] = []  # [rule, line, since, until, outcome, message, evidence]: consecutive days with one answer, once
+    for index, rule_id, outcome, message, evidence in judged.select("__i", "rule_id", "outcome", "message", "evidence").iter_rows():
+        number, since, until = lines[index]
+        last = merged[-1] if merged else None
+        if last and last[:2] == [rule_id, number] and last[4:6] == [outcome, message] and last[3] is not None and last[3] + timedelta(days=1) == since:
+            last[3] = until
         else:
-            findings.append(ClauseFinding(spec.id, item, BREACH, f"£{amount:,.2f} an hour is above the cap of £{limit:,.2f} ({entry.region}, {period})", evidence))
-    for gap_first, gap_last in _gaps(first, last, covered):
-        period = period_in_words(gap_first, gap_last)
-        findings.append(ClauseFinding(spec.id, item, NOT_EVALUATED, f"no cap covers {line.region} (or national) / {line.role} {period}",
-                                      {field_name: amount, "from": gap_first.isoformat(), "to": gap_last.isoformat() if gap_last else None}))
-    return findings
-
-
-def _earlier(a: date | None, b: date | None) -> date | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _entries(caps: CapTable, region: str, role: str, first: date, last: date | None) -> list[CapEntry]:
-    """The region's entries overlapping the period, else national's, oldest first."""
-    for place in (region, NATIONAL):
-        entries = [e for e in caps.entries_for(place, role) if (last is None or e.effective_from <= last) and (e.effective_to is None or e.effective_to >= first)]
-        if entries:
-            return entries
-    return []
-
-
-def _gaps(first: date, last: date | None, covered: list[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
-    gaps, cursor = [], first
-    for since, until in sorted(covered, key=lambda c: c[0]):
-        if since > cursor:
-            gaps.append((cursor, since - timedelta(days=1)))
-        if until is None:
-            return gaps
-        cursor = max(cursor, until + timedelta(days=1))
-    if last is None or cursor <= last:
-        gaps.append((cursor, last))
-    return gaps
+            merged.append([rule_id, number, since, until, outcome, message, evidence])
+    by_id = {spec.id: spec for spec in specs}
+    found = []
+    for rule_id, number, since, until, outcome, message, evidence in merged:
+        line = contract.rate[number]
+        field_name = RATE_FIELDS[by_id[rule_id].check]
+        first, last = term_days(contract.contract, line)
+        item = f"rate {line_words(line)}" + (f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else "")
+        period = period_in_words(since, until)
+        if getattr(line, field_name) is None:
+            found.append(ClauseFinding(rule_id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {}))
+            continue
+        if outcome == NOT_APPLICABLE:
+            message = f"{rule_id} does not reach an engagement starting on these days"
+        found.append(ClauseFinding(rule_id, item, outcome, f"{message} ({period})",
+                                   {**json.loads(evidence), "from": since.isoformat(), "to": until.isoformat() if until else None}))
+    return found

@@ -18,7 +18,7 @@ import polars as pl
 
 from ..inputs.contracts import line_words, period_in_words, term_days
 from ..terms import BREACH, UNKNOWN
-from .clauses import CheckedContract
+from .checked_contract import CheckedContract
 from .context import ContractBook
 
 E = pl.col

@@ -174,8 +174,8 @@ class Engine:
             frame = with_contracts(frame, self.context.contracts)
         return frame, replace(self.context, engagements=base)
 
-    def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
-        frame, context = self._frame(engagements)
+    def _plans(self, frame: pl.LazyFrame, context: Context) -> tuple[pl.LazyFrame, list[Plan]]:
+        """Each selected rule's verdict, scope and outcome as expressions over the frame (with the columns its check adds)."""
         plans = []
         for spec, origin, region in self.rules:
             if self.selection.rules and spec.id not in self.selection.rules:
@@ -194,6 +194,25 @@ class Engine:
             if valid:
                 outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED, OUTCOME)).otherwise(outcome)
             plans.append(Plan(spec, region, verdict, scope, outcome, params))
+        return frame, plans
+
+    def judge(self, engagements: pl.DataFrame) -> pl.DataFrame:
+        """Every selected rule's outcome for every row, with its message and evidence whatever the outcome: how a contract's
+        rate line, put as an engagement starting on each day it covers, gets the very answer an engagement would."""
+        frame, plans = self._plans(*self._frame(engagements))
+        worded = self._worded(frame)
+        parts = [
+            worded.select(
+                E("__i"), pl.lit(plan.spec.id).alias("rule_id"), plan.outcome.cast(pl.String).alias("outcome"),
+                pl.coalesce(plan.parameters.unresolved, plan.verdict.message).alias("message"),
+                pl.struct(**plan.verdict.evidence).struct.json_encode().alias("evidence"),
+            )
+            for plan in plans
+        ]
+        return pl.concat(pl.collect_all(parts)) if parts else pl.DataFrame()
+
+    def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
+        frame, plans = self._plans(*self._frame(engagements))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
         done = frame.collect()
         if self.selection.engagements is not None:

@@ -344,12 +344,23 @@ def _against_cap(value: pl.Expr, what: str, field_name: pl.Expr, limit: pl.Expr,
     return _cap_outcome(value, limit), message, evidence
 
 
+def paye_over_umbrella(pay: pl.Expr, paye_cap: pl.Expr, umbrella_cap: pl.Expr) -> pl.Expr:
+    """A table with no PAYE cap still caps PAYE pay: the PAYE cap is the umbrella cap less employer NI and holiday pay, so
+    always lower, and PAYE pay above the umbrella cap is a breach (docs/semantics.md). At or below it, not evaluated."""
+    return paye_cap.is_null() & umbrella_cap.is_not_null() & (pay > umbrella_cap)
+
+
+def _paye_outcome(pay: pl.Expr) -> pl.Expr:
+    over = paye_over_umbrella(pay, E("cap.pay_rate_paye"), E("cap.pay_rate"))
+    return choose((E("cap.found") & over, BREACH), otherwise=_cap_outcome(pay, E("cap.pay_rate_paye")))
+
+
 def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[pl.LazyFrame, Verdict]:
     """PAYE workers have their own cap (employer NI and holiday pay taken off); an unrecorded model must fail or pass on both."""
     pay, model = E("pay_rate"), E("employment_model")
     umbrella, paye, basis, limit = (E(prefix + name) for name in ("umbrella", "paye", "basis", "limit"))
     frame = frame.with_columns(
-        _cap_outcome(pay, E("cap.pay_rate")).alias(prefix + "umbrella"), _cap_outcome(pay, E("cap.pay_rate_paye")).alias(prefix + "paye"),
+        _cap_outcome(pay, E("cap.pay_rate")).alias(prefix + "umbrella"), _paye_outcome(pay).alias(prefix + "paye"),
     ).with_columns(
         choose(
             (model == "paye", "pay_rate_paye"),
@@ -359,14 +370,20 @@ def pay_cap(frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str) -> tuple[
         ).alias(prefix + "basis")
     ).with_columns(choose((basis == "pay_rate_paye", E("cap.pay_rate_paye")), otherwise=E("cap.pay_rate")).alias(prefix + "limit"))
     outcome, message, evidence = _against_cap(pay, "pay_rate", basis, limit, ctx)
+    over = E("cap.found") & (basis == "pay_rate_paye") & paye_over_umbrella(pay, limit, E("cap.pay_rate"))
     mixed = model.is_null() & (umbrella != paye) & ~((umbrella == NOT_EVALUATED) & (paye == PASS))
-    outcome = choose((mixed, UNKNOWN), otherwise=outcome)
+    outcome = choose((mixed, UNKNOWN), (over, BREACH), otherwise=outcome)
     message = choose(
         (mixed & pay.is_not_null(), phrase(
             "pay of £{} an hour is within one of the pay cap and the PAYE pay cap but not the other, and the employment model "
             "(umbrella, limited company or PAYE) is not recorded", words.money(pay))),
+        (over, phrase("PAYE pay of £{} an hour is above the pay cap of £{} ({}, {}); the caps set no PAYE cap, which is always lower "
+                      "(employer NI and holiday pay taken off)", words.money(pay), words.money(E("cap.pay_rate")), E("cap.region"),
+                      words.role(E("cap.role")))),
         otherwise=message,
     )
+    evidence = {**evidence, "cap": choose((over, E("cap.pay_rate")), otherwise=evidence["cap"]),
+                "cap_field": choose((over, "pay_rate"), otherwise=evidence["cap_field"])}
     return frame, Verdict(outcome, message, {**evidence, "employment_model": model})
 
 

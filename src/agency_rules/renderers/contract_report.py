@@ -16,7 +16,8 @@ import xlsxwriter
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.clauses import CheckedContract, ClauseFinding, said
+from ..engine.checked_contract import CheckedContract, ClauseFinding
+from ..engine.clauses import said
 from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
