@@ -235,7 +235,7 @@ def test_the_command_exits_1_naming_every_failing_term_and_0_for_a_compliant_con
     bad = tmp_path / "bad.toml"
     bad.write_text(HEADER + COMPLIANT_CLAUSES.replace("notice_weeks = 6", "notice_weeks = 2") + RATE.replace("{pay}", "40"), encoding="utf-8")
     code, out, _ = run("contract", str(bad), "--caps", str(tmp_path / "caps.toml"), "--format", "md")
-    assert code == 1 and "clause notice\\_weeks" in out and "Pay of £40.00 an hour is above the pay cap of £37.00 (South East, social worker) (1 Apr 2025 to 31 Mar 2026)" in out and "£35.50" in out
+    assert code == 1 and "clause notice\\_weeks" in out and "South East, 1 Apr 2025 to 31 Mar 2026 | Pay of £40.00 an hour is above the pay cap of £37.00 (South East, social worker) |" in out and "£35.50" in out
 
 
 def test_the_fixture_contracts_one_compliant_one_not_naming_every_failing_term() -> None:
@@ -443,3 +443,36 @@ def test_an_engagement_paid_its_rate_line_gets_the_rate_lines_cap001_answer(
     report = api.run([write_csv(tmp_path / "e.csv", [engagement])], api.Options(ruleset=ruleset, caps=[caps]))
     counted = {outcome for outcome, n in report.counts["CAP001"].items() if n}
     assert rate == counted == {expected}
+
+
+def test_the_memo_lists_every_term_met_counts_a_shared_clause_once_and_says_where_and_when(tmp_path: Path) -> None:
+    from agency_rules.engine.checked_contract import CheckedContract
+
+    contract = load_contract(write(tmp_path, HEADER + COMPLIANT_CLAUSES + RATE.replace("{pay}", "35.00")))
+    (tmp_path / "caps.toml").write_text(CAPS, encoding="utf-8")
+    loaded, layered = load_rules("consultation-2023", [])
+    findings = check_contract(contract, loaded, layered, load_caps([tmp_path / "caps.toml"]))
+    exemptions = [f for f in findings if f.item == "clause cooling_off_exemptions"]
+    assert [(f.outcome, f.message) for f in exemptions] == [("pass", "the contract exempts leavers by redundancy, as the rule does")]
+    binding = [f for f in findings if f.item == "clause binds_supplier"]
+    assert {f.rule_id for f in binding} == {"PQE001", "ASYE001"}
+    checked = CheckedContract("c.toml", "", contract, findings)
+    assert checked.count("pass") == len({f.item for f in findings if f.outcome == "pass"})  # binds_supplier once, not twice
+    assert {f.where_and_when for f in binding} == {"South East, in force on 1 Apr 2025"}
+    rate = next(f for f in findings if f.item.startswith("rate") and f.rule_id == "CAP001" and f.outcome == "pass")
+    assert rate.where_and_when == "South East, 1 Apr 2025 to 31 Mar 2026"
+    code, out, _ = run("contract", str(tmp_path / "contract.toml"), "--caps", str(tmp_path / "caps.toml"), "--format", "md")
+    assert "| clause cooling\\_off\\_exemptions | COOL001 | South East, in force on 1 Apr 2025 | the contract exempts leavers by redundancy" in out
+
+
+def test_a_sign_off_naming_more_approvers_than_required_passes(tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    text = (REPO / "rules" / "rulesets" / "statutory-2024.toml").read_text(encoding="utf-8")
+    ruleset = tmp_path / "one-approver.toml"
+    ruleset.write_text(text.replace('id = "statutory-2024"', 'id = "one-approver"', 1).replace('waiver_approvers = ["director_of_childrens_services", "chief_executive"]',
+                                    'waiver_approvers = ["director_of_childrens_services"]'), encoding="utf-8")
+    got = outcomes(tmp_path, ruleset=str(ruleset))  # the contract names both the DCS and the chief executive
+    assert got[("CAP001", "clause cap_breach_sign_off")] == {"pass"}
+    fewer = COMPLIANT_CLAUSES.replace('["director_of_childrens_services", "chief_executive"]', '["chief_executive"]')
+    assert outcomes(tmp_path, fewer, ruleset=str(ruleset))[("CAP001", "clause cap_breach_sign_off")] == {"breach"}

@@ -4,6 +4,7 @@ engagement check (a contract's own shortfalls, PROC001) read them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..inputs.contracts import Contract, ContractFile, period_in_words
@@ -19,6 +20,20 @@ class ClauseFinding:
     outcome: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def where_and_when(self) -> str:
+        """'South East, in force on 1 Apr 2025' or 'South East, 1 Oct 2025 to 31 Mar 2026': what every human format says beside a finding."""
+        region = self.evidence.get("region") or self.evidence.get("cap_region") or ""
+        if self.evidence.get("in_force_on"):
+            day = date.fromisoformat(self.evidence["in_force_on"])
+            when = f"in force on {day:%-d %b %Y}"
+        elif self.evidence.get("from"):
+            until = self.evidence.get("to")
+            when = period_in_words(date.fromisoformat(self.evidence["from"]), date.fromisoformat(until) if until else None)
+        else:
+            when = ""
+        return ", ".join(part for part in (region, when) if part) or "the whole term"
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,8 @@ class CheckedContract:
         return period_in_words(self.contract.start, self.contract.end)
 
     def count(self, outcome: str) -> int:
-        return sum(f.outcome == outcome for f in self.findings)
+        """Terms with this outcome: a clause that serves two rules (binds_supplier, for PQE001 and ASYE001) counts once."""
+        return len({f.item for f in self.findings if f.outcome == outcome})
 
     def outcome(self) -> str:
         """As an engagement's outcome would be: a term falling short is a breach; one the contract is silent on, unknown."""

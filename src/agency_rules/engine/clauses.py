@@ -111,9 +111,11 @@ def _cooling_off(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Ve
         verdict = (PASS, f"a cooling-off period of {months} months meets the {need} required", {"cooling_off_months": months, "months": need})
     found = [("cooling_off_months", verdict)]
     extra = sorted(set(exempt or []) - allowed)
+    evidence = {"cooling_off_exemptions": exempt, "exempt_reasons": sorted(allowed)}
     if extra:
-        found.append(("cooling_off_exemptions", (BREACH, f"the contract exempts leavers by {', '.join(extra)}, which the rule does not",
-                                                 {"cooling_off_exemptions": exempt, "exempt_reasons": sorted(allowed)})))
+        found.append(("cooling_off_exemptions", (BREACH, f"the contract exempts leavers by {', '.join(extra)}, which the rule does not", evidence)))
+    elif exempt:
+        found.append(("cooling_off_exemptions", (PASS, f"the contract exempts leavers by {', '.join(sorted(exempt))}, as the rule does", evidence)))
     return found
 
 
@@ -199,7 +201,7 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
                     if key not in found:
                         found[key] = ClauseFinding(spec.id, f"clause {item}", outcome, message, {**evidence, "region": region, "in_force_on": day.isoformat()})
     for finding in _rate_lines(contract, ruleset, overlays, caps, [spec for spec, _, _ in rules if spec.check in RATE_FIELDS]):
-        found.setdefault((finding.rule_id, finding.item, finding.outcome, finding.message), finding)
+        found.setdefault((finding.rule_id, finding.item, finding.outcome, finding.message, finding.evidence.get("from")), finding)
     if ruleset_approvers := sorted({a for spec, _, _ in rules for a in spec.waiver_approvers}):
         signed = contract.clauses.cap_breach_sign_off
         outcome = UNKNOWN if signed is None else PASS if set(ruleset_approvers) <= set(signed) else BREACH
@@ -271,12 +273,12 @@ def _rate_lines(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay
         field_name = RATE_FIELDS[by_id[rule_id].check]
         first, last = term_days(contract.contract, line)
         item = f"rate {line_words(line)}" + (f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else "")
-        period = period_in_words(since, until)
+        days = {"region": line.region, "from": since.isoformat(), "to": until.isoformat() if until else None}
         if getattr(line, field_name) is None:
-            found.append(ClauseFinding(rule_id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", {}))
+            whole = {"region": line.region, "from": first.isoformat(), "to": last.isoformat() if last else None}
+            found.append(ClauseFinding(rule_id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", whole))
             continue
         if outcome == NOT_APPLICABLE:
             message = f"{rule_id} does not reach an engagement starting on these days"
-        found.append(ClauseFinding(rule_id, item, outcome, f"{message} ({period})",
-                                   {**json.loads(evidence), "from": since.isoformat(), "to": until.isoformat() if until else None}))
+        found.append(ClauseFinding(rule_id, item, outcome, message, {**json.loads(evidence), **days}))
     return found

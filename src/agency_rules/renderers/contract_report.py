@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..engine.checked_contract import CheckedContract, ClauseFinding
 from ..engine.clauses import said
-from ..terms import BREACH, NOT_EVALUATED, PASS, UNKNOWN
+from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
 from .plain import markdown_cell as cell
@@ -26,7 +26,7 @@ from .plain import printable
 from .terminal import StdoutConsole, show_table
 from .xlsx_report import write_rows
 
-ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS)
+ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS, NOT_APPLICABLE)
 
 
 def _sorted(findings: list[ClauseFinding]) -> list[ClauseFinding]:
@@ -54,12 +54,13 @@ def render_md(contracts: list[CheckedContract], ruleset: str, overlays: list[str
     for c in contracts:
         lines += [f"## {cell(c.contract.name)} ({cell(c.contract.reference)})", "",
                   f"{cell(c.contract.route.replace('_', ' '))} with {cell(c.contract.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
-        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms that cannot be confirmed (the contract is silent, or it depends on the council's own terms)"), (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met")):
+        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms that cannot be confirmed (the contract is silent, or it depends on the council's own terms)"),
+                                 (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met"), (NOT_APPLICABLE, "Days the rules do not reach")):
             shown = [f for f in _sorted(c.findings) if f.outcome == outcome]
             if not shown:
                 continue
-            lines += [f"### {heading}", "", "| term | rule | finding |", "|---|---|---|"]
-            lines += [f"| {cell(f.item)} | {cell(f.rule_id)} | {cell(f.message)} |" for f in shown]
+            lines += [f"### {heading}", "", "| term | rule | region and date | finding |", "|---|---|---|---|"]
+            lines += [f"| {cell(f.item)} | {cell(f.rule_id)} | {cell(f.where_and_when)} | {cell(f.message)} |" for f in shown]
             lines.append("")
         lines += [f"File `{cell(c.path)}`, SHA-256 `{c.sha256}`.", ""]
     out.write("\n".join(lines))
@@ -70,15 +71,17 @@ def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[
     console.print(Text(printable(f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"), style="bold"))
     for c in contracts:
         console.print(Text(printable(f"{c.contract.name} ({c.contract.reference}), {c.contract.route.replace('_', ' ')} with {c.contract.supplier}, {c.term}: {c.verdict()}"), style="bold"))
-        shown = [f for f in _sorted(c.findings) if f.outcome != PASS]
+        shown = [f for f in _sorted(c.findings) if f.outcome not in (PASS, NOT_APPLICABLE)]
         if shown:
             table = Table()
-            for name in ("outcome", "term", "rule", "finding"):
+            for name in ("outcome", "term", "rule", "region and date", "finding"):
                 table.add_column(name)
             for f in shown:
-                table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id, Text(printable(f.message)))
+                table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id,
+                              Text(printable(f.where_and_when)), Text(printable(f.message)))
             show_table(console, table)
-        console.print(Text(f"{c.count(PASS)} term(s) met", style="dim"))
+        met = sorted({f.item for f in c.findings if f.outcome == PASS})
+        console.print(Text(printable(f"{len(met)} term(s) met: {', '.join(met)}" if met else "no term met"), style="dim"))
 
 
 FINDING_COLUMNS = ("contract", "file", "item", "rule_id", "outcome", "message", "evidence")
