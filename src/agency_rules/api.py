@@ -1,9 +1,9 @@
 """The Python API: `agency_rules.check(...)` runs one check and returns the Report; the command line is a thin layer over it.
 
-    import agency_rules
-    report = agency_rules.check("engagements.csv", history="history.csv", caps=["caps.toml"])
-    report.findings        # polars DataFrame, one row per breach, unknown or waived outcome
-    report.rejected_rows   # polars DataFrame, one row per reason a row was rejected
+import agency_rules
+report = agency_rules.check("engagements.csv", history="history.csv", caps=["caps.toml"])
+report.findings        # polars DataFrame, one row per breach, unknown or waived outcome
+report.rejected_rows   # polars DataFrame, one row per reason a row was rejected
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ from .engine.clauses import check_contracts
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
 from .engine.evaluation import Engine, Selection
-from .engine.rulebook import find_caps, find_overlay, find_ruleset, load_rules, rule_titles, rules_dir
+from .engine.rulebook import (
+    find_caps,
+    find_overlay,
+    find_ruleset,
+    load_rules,
+    rule_titles,
+    rules_dir,
+)
 from .inputs.caps import load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, load_column_map
@@ -82,34 +89,87 @@ def check(
     `contracts` (files, or folders of them) links each engagement to the contract its `framework` names.
     """
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
-    columns = column_map_of(column_map, {}, "column_map") if isinstance(column_map, dict) else Path(column_map) if column_map else None
-    histories = _one_or_many("history", history, (str, Path, pl.DataFrame), "a path or a DataFrame") if history is not None else []
+    columns = (
+        column_map_of(column_map, {}, "column_map")
+        if isinstance(column_map, dict)
+        else Path(column_map)
+        if column_map
+        else None
+    )
+    histories = (
+        _one_or_many("history", history, (str, Path, pl.DataFrame), "a path or a DataFrame")
+        if history is not None
+        else []
+    )
     if len(histories) > 1:
-        raise InputError("history= takes one history file (a region's pooled leavers feed), not several; combine them into one")
-    options = Options(histories[0] if histories else None, ruleset, [str(o) for o in _one_or_many("overlays", overlays, (str,), "an overlay's name or file")],
-                      [Path(c) for c in _one_or_many("caps", caps, (str, Path), "a caps file or a shipped table's name")], Path(waivers) if waivers else None, day, columns,
-                      sheet=sheet, contracts=[Path(c) for c in _one_or_many("contracts", contracts, (str, Path), "a contract file or folder")])
-    given = list(engagements) if isinstance(engagements, Sequence) and not isinstance(engagements, str) else [engagements]
-    sources = [source.collect() if isinstance(source, pl.LazyFrame) else source for source in given]  # a lazy frame, made
+        raise InputError(
+            "history= takes one history file (a region's pooled leavers feed), not several; combine them into one"
+        )
+    options = Options(
+        histories[0] if histories else None,
+        ruleset,
+        [str(o) for o in _one_or_many("overlays", overlays, (str,), "an overlay's name or file")],
+        [
+            Path(c)
+            for c in _one_or_many(
+                "caps", caps, (str, Path), "a caps file or a shipped table's name"
+            )
+        ],
+        Path(waivers) if waivers else None,
+        day,
+        columns,
+        sheet=sheet,
+        contracts=[
+            Path(c)
+            for c in _one_or_many("contracts", contracts, (str, Path), "a contract file or folder")
+        ],
+    )
+    given = (
+        list(engagements)
+        if isinstance(engagements, Sequence) and not isinstance(engagements, str)
+        else [engagements]
+    )
+    sources = [
+        source.collect() if isinstance(source, pl.LazyFrame) else source for source in given
+    ]  # a lazy frame, made
     for source in sources:
         if not isinstance(source, (str, Path, pl.DataFrame)):
-            raise InputError(f"engagements must be paths to exports or polars DataFrames, not {type(source).__name__}")
+            raise InputError(
+                f"engagements must be paths to exports or polars DataFrames, not {type(source).__name__}"
+            )
     return run(sources, options)
 
 
 def _one_or_many(name: str, given: object, kinds: tuple[type, ...], allowed: str) -> list[Any]:
     """One path or name, or a list of them: `caps="eoe-caps.toml"` is one file, never its characters; anything else is refused."""
-    items = [given] if isinstance(given, kinds) else list(given) if isinstance(given, (list, tuple)) else None
+    items = (
+        [given]
+        if isinstance(given, kinds)
+        else list(given)
+        if isinstance(given, (list, tuple))
+        else None
+    )
     if items is None or not all(isinstance(item, kinds) for item in items):
-        odd = type(given).__name__ if items is None else next(type(item).__name__ for item in items if not isinstance(item, kinds))
+        odd = (
+            type(given).__name__
+            if items is None
+            else next(type(item).__name__ for item in items if not isinstance(item, kinds))
+        )
         raise InputError(f"{name}= takes {allowed}, or a list of them; not {odd}")
     return items
 
 
-NEXT_STAGE = {"setup": "reading the exports", "read": "parsing every cell", "parse": "checking the rules", "rules": "writing the report"}
+NEXT_STAGE = {
+    "setup": "reading the exports",
+    "read": "parsing every cell",
+    "parse": "checking the rules",
+    "rules": "writing the report",
+}
 
 
-def run(sources: list[Source], options: Options, on_stage: Callable[[str], None] | None = None) -> Report:
+def run(
+    sources: list[Source], options: Options, on_stage: Callable[[str], None] | None = None
+) -> Report:
     """Load the rules and inputs, evaluate, and assemble the report; each stage's seconds go into `report.timings`.
 
     `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal).
@@ -131,17 +191,39 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     paths = [str(s) for s in sources if not isinstance(s, pl.DataFrame)]
     repeated = sorted({p for p in paths if paths.count(p) > 1})
     if repeated:
-        raise InputError(f"{repeated[0]}: the same file is given twice; each export is checked once")
+        raise InputError(
+            f"{repeated[0]}: the same file is given twice; each export is checked once"
+        )
     ruleset, overlays = load_rules(options.ruleset, options.overlays)
     cap_files = [find_caps(path) for path in options.caps]
     caps = load_caps(cap_files)
-    contracts = check_contracts(options.contracts, ruleset, overlays, caps) if options.contracts else None
+    contracts = (
+        check_contracts(options.contracts, ruleset, overlays, caps) if options.contracts else None
+    )
     waivers = load_waivers(options.waivers) if options.waivers else {}
-    column_map = load_column_map(options.column_map) if isinstance(options.column_map, Path) else options.column_map
-    settings = [InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()), *(InputFile.setting(find_overlay(name), "overlay", rules_dir()) for name in options.overlays)]
+    column_map = (
+        load_column_map(options.column_map)
+        if isinstance(options.column_map, Path)
+        else options.column_map
+    )
+    settings = [
+        InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()),
+        *(
+            InputFile.setting(find_overlay(name), "overlay", rules_dir())
+            for name in options.overlays
+        ),
+    ]
     settings += [InputFile.setting(path, "caps", rules_dir()) for path in cap_files]
     settings += [InputFile.setting(Path(c.path), "contract") for c in contracts or []]
-    settings += [InputFile.setting(path, kind) for path, kind in ((options.waivers, "waivers"), (options.column_map, "column_map"), (options.config, "config")) if isinstance(path, Path)]
+    settings += [
+        InputFile.setting(path, kind)
+        for path, kind in (
+            (options.waivers, "waivers"),
+            (options.column_map, "column_map"),
+            (options.config, "config"),
+        )
+        if isinstance(path, Path)
+    ]
     lap("setup")
     raws = []
     for source in sources:
@@ -149,28 +231,54 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
     lap("read")
     loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
     _refuse_twice(loaded)
-    history = read_history(_path(options.history), column_map) if options.history is not None else None
+    history = (
+        read_history(_path(options.history), column_map) if options.history is not None else None
+    )
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])
     lap("parse")
-    _refuse_mixed_identifiers([*((item.info.path, item.table.valid) for item in loaded), *([(history.info.path, history.table.valid)] if history else [])])
-    roles = past_roles(engagements, history.table.valid if history else None, pooled=len(sources) > 1)
-    context = Context(caps, roles, contracts=contract_book(contracts) if contracts is not None else None)
+    _refuse_mixed_identifiers(
+        [
+            *((item.info.path, item.table.valid) for item in loaded),
+            *([(history.info.path, history.table.valid)] if history else []),
+        ]
+    )
+    roles = past_roles(
+        engagements, history.table.valid if history else None, pooled=len(sources) > 1
+    )
+    context = Context(
+        caps, roles, contracts=contract_book(contracts) if contracts is not None else None
+    )
     selection = _selection(options, engagements, rejected, column_map)
     engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
     evaluation = engine.evaluate(engagements)
     if waivers:
         named = pl.Series([engagement_id for engagement_id, _ in waivers], dtype=pl.String)
-        known = set(named.filter(named.is_in(engagements["engagement_id"].implode()) | named.is_in(rejected["engagement_id"].implode())))
+        known = set(
+            named.filter(
+                named.is_in(engagements["engagement_id"].implode())
+                | named.is_in(rejected["engagement_id"].implode())
+            )
+        )
         evaluation.notices += [
-            {"rule_id": rule_id, "count": 1, "kind": "unmatched_waiver", "reasons": [],
-             "message": f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing"}
-            for engagement_id, rule_id in waivers if engagement_id not in known
+            {
+                "rule_id": rule_id,
+                "count": 1,
+                "kind": "unmatched_waiver",
+                "reasons": [],
+                "message": f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing",
+            }
+            for engagement_id, rule_id in waivers
+            if engagement_id not in known
         ]
     lap("rules")
     present = set().union(*(item.table.present for item in loaded))
-    reading = {column: [r for r in rules if not selection.rules or r in selection.rules]  # --rule: only what that rule reads
-               for column, rules in engine.rules_reading().items()}
+    reading = {
+        column: [
+            r for r in rules if not selection.rules or r in selection.rules
+        ]  # --rule: only what that rule reads
+        for column, rules in engine.rules_reading().items()
+    }
     reading = {column: rules for column, rules in reading.items() if rules}
     evaluation.notices += _assumed_individual(loaded, reading.get("engagement_type", []), selection)
     return Report(
@@ -186,23 +294,34 @@ def run(sources: list[Source], options: Options, on_stage: Callable[[str], None]
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
         pooled=len(sources) > 1,
-        missing_columns={column: reading[column] for column in OPTIONAL_COLUMNS if column not in present and column in reading},
+        missing_columns={
+            column: reading[column]
+            for column in OPTIONAL_COLUMNS
+            if column not in present and column in reading
+        },
         selection=selection.described,
         checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
-        source_rows=any(SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]),
+        source_rows=any(
+            SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]
+        ),
     )
 
 
 def write_json(report: Report, target: str | Path | TextIO) -> None:
     """The data contract's JSON report written to a path or an open text file a slice of findings at a time: a report
     of any size in bounded memory, where `report.as_json()` holds every finding as a Python dict."""
-    if isinstance(target, (str, Path)):  # whole or not at all, and never over an input, a link or a device, as the command line
+    if isinstance(
+        target, (str, Path)
+    ):  # whole or not at all, and never over an input, a link or a device, as the command line
         path = Path(target)
         if str(target).endswith(("/", os.sep)) or path.is_dir():
             raise InputError(f"{target}: write_json names a folder; give a file's name")
         refuse_overwriting([Path(item.path) for item in report.inputs], path, "write_json")
         mode = path.stat().st_mode & 0o777 if path.exists() else new_file_mode()
-        os.replace(write_beside(path, lambda out: json_report.render(report, RenderOptions(), out), mode), path)
+        os.replace(
+            write_beside(path, lambda out: json_report.render(report, RenderOptions(), out), mode),
+            path,
+        )
     else:
         json_report.render(report, RenderOptions(), target)
 
@@ -213,31 +332,61 @@ def _refuse_twice(loaded: list[Loaded]) -> None:
     doubled: the engagements read from each, and the reasons its rows were rejected, are compared, not the bytes."""
     labels: dict[tuple[int, ...], list[str]] = {}
     for item in loaded:
-        valid = item.table.valid.select(pl.exclude("row", "file").cast(pl.String))  # categories hash apart from text
-        errors = item.table.errors.select(pl.col("engagement_id", "la_code", "column", "value", "message").cast(pl.String))
+        valid = item.table.valid.select(
+            pl.exclude("row", "file").cast(pl.String)
+        )  # categories hash apart from text
+        errors = item.table.errors.select(
+            pl.col("engagement_id", "la_code", "column", "value", "message").cast(pl.String)
+        )
         if valid.height + errors.height == 0:
             continue  # two exports of nothing are not one export
-        key = (valid.height, errors.height, *(frame.hash_rows().sort().implode().hash(seed).item() if frame.height else 0
-                                              for frame in (valid, errors) for seed in (1, 2)))
+        key = (
+            valid.height,
+            errors.height,
+            *(
+                frame.hash_rows().sort().implode().hash(seed).item() if frame.height else 0
+                for frame in (valid, errors)
+                for seed in (1, 2)
+            ),
+        )
         labels.setdefault(key, []).append(item.info.path)
     for named in labels.values():
         if len(named) > 1:
             first, second = named[0], named[1]
-            what = "the same rows are given twice (one DataFrame twice, or two equal ones)" if first == second else \
-                f"{first} and {second} hold the same export"
-            raise InputError(f"{what}: checked together, every engagement in it would count twice; give it once")
+            what = (
+                "the same rows are given twice (one DataFrame twice, or two equal ones)"
+                if first == second
+                else f"{first} and {second} hold the same export"
+            )
+            raise InputError(
+                f"{what}: checked together, every engagement in it would count twice; give it once"
+            )
 
 
-def _assumed_individual(loaded: list[Loaded], rules: list[str], selection: Selection) -> list[dict[str, Any]]:
+def _assumed_individual(
+    loaded: list[Loaded], rules: list[str], selection: Selection
+) -> list[dict[str, Any]]:
     """An export without engagement_type has every engagement taken as individual, the data contract's default: said once
     per file, counting the engagements reported, since a project team's members would then pass the project-team rule unseen."""
-    counts = {item.info.path: item.table.valid.height if selection.engagements is None else item.table.valid.filter(selection.engagements).height
-              for item in loaded if "engagement_type" not in item.table.present}
+    counts = {
+        item.info.path: item.table.valid.height
+        if selection.engagements is None
+        else item.table.valid.filter(selection.engagements).height
+        for item in loaded
+        if "engagement_type" not in item.table.present
+    }
     return [
-        {"rule_id": rule_id, "count": count, "kind": "assumed_individual", "reasons": [],
-         "message": f"{path} has no engagement_type column, so each was taken as individual (the default); "
-                    "a project team's members pass only where the export says they are one"}
-        for path, count in counts.items() if count for rule_id in rules
+        {
+            "rule_id": rule_id,
+            "count": count,
+            "kind": "assumed_individual",
+            "reasons": [],
+            "message": f"{path} has no engagement_type column, so each was taken as individual (the default); "
+            "a project team's members pass only where the export says they are one",
+        }
+        for path, count in counts.items()
+        if count
+        for rule_id in rules
     ]
 
 
@@ -245,7 +394,10 @@ def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
     """Registration numbers and pseudonyms never match each other, so a run holding both would miss every cross-file role."""
     kinds: dict[str, list[str]] = {"registration numbers": [], "pseudonyms": []}
     for path, table in tables:
-        found = table.select(pl.col("worker_id").str.starts_with("SW").any().alias("sw"), pl.col("worker_id").str.starts_with("P-").any().alias("p")).row(0)
+        found = table.select(
+            pl.col("worker_id").str.starts_with("SW").any().alias("sw"),
+            pl.col("worker_id").str.starts_with("P-").any().alias("p"),
+        ).row(0)
         for kind, present in zip(kinds, found):
             if present:
                 kinds[kind].append(path)
@@ -259,35 +411,70 @@ def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
 
 def _refuse_unknown_agencies(asked: list[str], engagements: pl.DataFrame) -> None:
     """An --agency no checked engagement has is a misspelling far more often than an answer, so it is refused with the names there are."""
-    agencies = engagements.select(pl.col("agency").str.strip_chars().drop_nulls().unique().sort()).to_series().to_list() if asked else []
+    agencies = (
+        engagements.select(pl.col("agency").str.strip_chars().drop_nulls().unique().sort())
+        .to_series()
+        .to_list()
+        if asked
+        else []
+    )
     known = {name.lower() for name in agencies}
     for name in asked:
         if name.strip().lower() not in known:
-            match = next((a for a in sorted(known) if name.strip().lower() in a), None) or closest(name, known)
+            match = next((a for a in sorted(known) if name.strip().lower() in a), None) or closest(
+                name, known
+            )
             more = f" and {len(agencies) - 20} more" if len(agencies) > 20 else ""
             listed = ", ".join(map(quote, agencies[:20])) + more
-            suggestion = f" (did you mean {quote(next(a for a in agencies if a.lower() == match))}?)" if match else ""
-            raise InputError(f"--agency {name!r}: no checked engagement has that agency{suggestion}; "
-                             + (f"the agencies are: {listed}" if agencies else "the export records no agency"))
+            suggestion = (
+                f" (did you mean {quote(next(a for a in agencies if a.lower() == match))}?)"
+                if match
+                else ""
+            )
+            raise InputError(
+                f"--agency {name!r}: no checked engagement has that agency{suggestion}; "
+                + (f"the agencies are: {listed}" if agencies else "the export records no agency")
+            )
 
 
-def _refuse_unknown_councils(asked: list[str], codes: list[str], engagements: pl.DataFrame, rejected: pl.DataFrame) -> None:
+def _refuse_unknown_councils(
+    asked: list[str], codes: list[str], engagements: pl.DataFrame, rejected: pl.DataFrame
+) -> None:
     """A --council no engagement of the run is in (checked, or rejected with its council read) would report nothing, which
     reads as a clean bill: refused with the councils there are."""
-    present = pl.concat([engagements["la_code"], rejected["la_code"].drop_nulls()]).unique().sort().to_list() if codes else []
+    present = (
+        pl.concat([engagements["la_code"], rejected["la_code"].drop_nulls()])
+        .unique()
+        .sort()
+        .to_list()
+        if codes
+        else []
+    )
     names = council_names()
     for text, code in zip(asked, codes, strict=True):
         if code not in present:
-            listed = ", ".join(f"{names[c]} ({c})" for c in present[:20]) + (f" and {len(present) - 20} more" if len(present) > 20 else "")
-            raise InputError(f"--council {text!r} ({names[code]}, {code}): no checked engagement is that council's; "
-                             + (f"the councils are: {listed}" if present else "no engagement was checked"))
+            listed = ", ".join(f"{names[c]} ({c})" for c in present[:20]) + (
+                f" and {len(present) - 20} more" if len(present) > 20 else ""
+            )
+            raise InputError(
+                f"--council {text!r} ({names[code]}, {code}): no checked engagement is that council's; "
+                + (f"the councils are: {listed}" if present else "no engagement was checked")
+            )
 
 
-def _selection(options: Options, engagements: pl.DataFrame, rejected: pl.DataFrame, column_map: ColumnMap | None) -> Selection:
+def _selection(
+    options: Options,
+    engagements: pl.DataFrame,
+    rejected: pl.DataFrame,
+    column_map: ColumnMap | None,
+) -> Selection:
     """--council (codes or names, or the column map's own words for a council), --agency (any case) and --rule as what the report covers."""
     words = column_map.values.get("la_code", {}) if column_map else {}
     try:
-        codes = [str(read_one(LaCode(pl.String), words.get(text.strip().lower(), text))) for text in options.councils]
+        codes = [
+            str(read_one(LaCode(pl.String), words.get(text.strip().lower(), text)))
+            for text in options.councils
+        ]
     except ValueError as error:
         raise InputError(f"--council {error}") from None
     _refuse_unknown_councils(options.councils, codes, engagements, rejected)
@@ -296,11 +483,24 @@ def _selection(options: Options, engagements: pl.DataFrame, rejected: pl.DataFra
     if codes:
         picks.append(pl.col("la_code").is_in(codes))
     if options.agencies:
-        picks.append(pl.col("agency").str.strip_chars().str.to_lowercase().is_in([a.strip().lower() for a in options.agencies]))
+        picks.append(
+            pl.col("agency")
+            .str.strip_chars()
+            .str.to_lowercase()
+            .is_in([a.strip().lower() for a in options.agencies])
+        )
     names = council_names()
-    described = "; ".join(part for part in (
-        "council " + " or ".join(names[c] for c in codes) if codes else "",
-        "agency " + " or ".join(options.agencies) if options.agencies else "",
-        "rule " + ", ".join(r.upper() for r in options.rules) if options.rules else "",
-    ) if part)
-    return Selection(tuple(r.upper() for r in options.rules), pl.all_horizontal(picks) if picks else None, described)
+    described = "; ".join(
+        part
+        for part in (
+            "council " + " or ".join(names[c] for c in codes) if codes else "",
+            "agency " + " or ".join(options.agencies) if options.agencies else "",
+            "rule " + ", ".join(r.upper() for r in options.rules) if options.rules else "",
+        )
+        if part
+    )
+    return Selection(
+        tuple(r.upper() for r in options.rules),
+        pl.all_horizontal(picks) if picks else None,
+        described,
+    )

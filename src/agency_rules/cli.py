@@ -9,10 +9,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, TextIO, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -45,6 +45,9 @@ from .terms import BREACH, UNKNOWN
 from .tomlfiles import RuleFileError
 from .version import __version__
 from .written import new_file_mode, refuse_overwriting, write_beside
+
+if TYPE_CHECKING:
+    import polars as pl
 
 EXAMPLES = """\b
 Examples:
@@ -90,23 +93,43 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
-SUFFIXES = {".json": Format.json, ".csv": Format.csv, ".md": Format.md, ".html": Format.html, ".htm": Format.html, ".xlsx": Format.xlsx, ".txt": Format.table}
+SUFFIXES = {
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.md,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".xlsx": Format.xlsx,
+    ".txt": Format.table,
+}
 
 
-def report_format(chosen: Format | None, output: Path | None, offered: tuple[Format, ...] = tuple(Format)) -> Format:
+def report_format(
+    chosen: Format | None, output: Path | None, offered: tuple[Format, ...] = tuple(Format)
+) -> Format:
     """--format, else the --output file's extension, else the terminal table; a format the extension contradicts is refused,
     and so is one this report does not come in (`offered`)."""
     implied = SUFFIXES.get(output.suffix.lower()) if output else None
     if chosen is not None and chosen not in offered:
-        raise fail(f"--format {chosen.value}: this report comes as {', '.join(f.value for f in offered)}")
+        raise fail(
+            f"--format {chosen.value}: this report comes as {', '.join(f.value for f in offered)}"
+        )
     if implied is not None and implied not in offered:
-        raise fail(f"--output {output}: this report does not come as {implied.value}; it comes as {', '.join(f.value for f in offered)}")
+        raise fail(
+            f"--output {output}: this report does not come as {implied.value}; it comes as {', '.join(f.value for f in offered)}"
+        )
     if chosen and implied and chosen is not implied:
-        raise fail(f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out")
-    if output is not None and output.suffix and implied is None:  # with --format too: report.pdf holding JSON misleads
+        raise fail(
+            f"--output {output} looks like {implied.value} but --format is {chosen.value}; give a matching extension or leave --format out"
+        )
+    if (
+        output is not None and output.suffix and implied is None
+    ):  # with --format too: report.pdf holding JSON misleads
         known = ", ".join(sorted(suffix for suffix, kind in SUFFIXES.items() if kind in offered))
-        raise fail(f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those"
-                   + ("" if chosen else ", or --format with a file of no extension"))
+        raise fail(
+            f"--output {output}: no report format has the extension {output.suffix!r} ({known}); give one of those"
+            + ("" if chosen else ", or --format with a file of no extension")
+        )
     result = chosen or implied or Format.table
     if result is Format.xlsx and output is None:
         raise fail("--format xlsx writes a workbook, which needs --output FILE.xlsx")
@@ -129,20 +152,30 @@ def progress(quiet: bool) -> Iterator[Callable[[str], None] | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting")
         yield lambda stage: bar.update(task, description=stage)
 
 
 def fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("agency-check: error:", "bold red"), " ", printable(message)))
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        Text.assemble(("agency-check: error:", "bold red"), " ", printable(message))
+    )
     return typer.Exit(EXIT_ERROR)
 
 
 def refuse_existing(target: Path, option: str) -> None:
     if target.exists() or target.is_symlink():
-        raise InputError(f"{target}: already exists, and {option} never has a file replaced (it may be a council's raw "
-                         f"export or an earlier run's output); move it, or give another {option}")
+        raise InputError(
+            f"{target}: already exists, and {option} never has a file replaced (it may be a council's raw "
+            f"export or an earlier run's output); move it, or give another {option}"
+        )
 
 
 def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> None:
@@ -167,7 +200,9 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
             named.append(target)
         named.clear()  # every file has its name: none is taken back
     except OSError as error:
-        raise InputError(f"cannot write in {option} {folder} ({error.strerror or error}); nothing was written") from None
+        raise InputError(
+            f"cannot write in {option} {folder} ({error.strerror or error}); nothing was written"
+        ) from None
     finally:
         for path in [*named, *written]:
             path.unlink(missing_ok=True)
@@ -176,17 +211,21 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
 def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
     """Write beside the target, then rename into place: a failure or interrupt leaves any old report whole."""
     try:
-        written = write_beside(output, write, output.stat().st_mode & 0o777 if output.exists() else new_file_mode())
+        written = write_beside(
+            output, write, output.stat().st_mode & 0o777 if output.exists() else new_file_mode()
+        )
         try:
             os.replace(written, output)
         except OSError:
             written.unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise fail(f"{output}: cannot write the report ({error.strerror or error}); any previous report there is unchanged") from None
+        raise fail(
+            f"{output}: cannot write the report ({error.strerror or error}); any previous report there is unchanged"
+        ) from None
 
 
-def deliver(write: Callable[[TextIO], None], output: Optional[Path], announce: Optional[str]) -> None:
+def deliver(write: Callable[[TextIO], None], output: Path | None, announce: str | None) -> None:
     """A report to standard output (a reader that stops early is not this run's failure), or to a file, whole, then announced."""
     if output is None:
         try:
@@ -231,6 +270,7 @@ def one_of(kind: type[E]) -> Callable[[object], E]:
             return kind(str(value).lower())
         except ValueError:
             raise typer.BadParameter(f"{printable(str(value))!r} is not one of {names}") from None
+
     return parse
 
 
@@ -239,40 +279,189 @@ def choices(members: Iterable[Enum]) -> str:
     return "[" + "|".join(member.value for member in members) + "]"
 
 
-@app.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXAMPLES, short_help=SHORT["check"], cls=PlainCommand)
+@app.command(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXAMPLES,
+    short_help=SHORT["check"],
+    cls=PlainCommand,
+)
 def check(
-    engagements: Annotated[list[Path], typer.Argument(help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.", show_default=False, metavar="FILE")],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
-    history: Annotated[Optional[Path], typer.Option("--history", metavar="FILE", help="Past roles of workers (history.csv), for cooling-off.")] = None,
-    ruleset: Annotated[Optional[str], typer.Option("--ruleset", metavar="NAME", help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).")] = None,
-    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay: london, south-east, west-midlands (repeatable).")] = [],
-    caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.")] = [],
-    waivers: Annotated[Optional[Path], typer.Option("--waivers", metavar="FILE", help="Waivers file (TOML).")] = None,
-    contracts: Annotated[list[Path], typer.Option("--contracts", metavar="FILE_OR_DIR", help="Contract files (TOML), or folders of them: each engagement is held against the contract its framework names (repeatable).")] = [],
-    as_of: Annotated[Optional[date], typer.Option("--as-of", parser=as_of_day, metavar="DAY", help="Use the parameter values in force on this day for every engagement.")] = None,
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(Format), help="Report format (default: from the --output extension, else table).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes unknown outcomes exit 1 like breaches.")] = FailOn.breach,
-    limit: Annotated[int, typer.Option("--limit", parser=whole_number, metavar="N", help="Findings shown per rule in table/md/html (0 = all).")] = 20,
-    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).")] = None,
-    timings: Annotated[bool, typer.Option("--timings", help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
-    council: Annotated[list[str], typer.Option("--council", metavar="NAME", help="Report only this council's engagements (ONS code or name; repeatable).")] = [],
-    agency: Annotated[list[str], typer.Option("--agency", metavar="NAME", help="Report only this agency's engagements (any case; repeatable).")] = [],
-    rule: Annotated[list[str], typer.Option("--rule", metavar="ID", help="Report only this rule (repeatable).")] = [],
-    group_by: Annotated[Optional[GroupBy], typer.Option("--group-by", parser=one_of(GroupBy), metavar=choices(GroupBy), help="Group the table and Markdown findings by council or agency.")] = None,
+    engagements: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The engagements export: CSV or a workbook (.xlsx, .xlsm, .xls, .ods); several files are checked as one run.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ],
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
+        ),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="FILE",
+            help="Past roles of workers (history.csv), for cooling-off.",
+        ),
+    ] = None,
+    ruleset: Annotated[
+        str | None,
+        typer.Option(
+            "--ruleset",
+            metavar="NAME",
+            help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).",
+        ),
+    ] = None,
+    overlay: Annotated[
+        list[str],
+        typer.Option(
+            "--overlay",
+            metavar="NAME",
+            help="Regional overlay: london, south-east, west-midlands (repeatable).",
+        ),
+    ] = [],
+    caps: Annotated[
+        list[Path],
+        typer.Option(
+            "--caps",
+            metavar="FILE",
+            help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.",
+        ),
+    ] = [],
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", metavar="FILE", help="Waivers file (TOML).")
+    ] = None,
+    contracts: Annotated[
+        list[Path],
+        typer.Option(
+            "--contracts",
+            metavar="FILE_OR_DIR",
+            help="Contract files (TOML), or folders of them: each engagement is held against the contract its framework names (repeatable).",
+        ),
+    ] = [],
+    as_of: Annotated[
+        date | None,
+        typer.Option(
+            "--as-of",
+            parser=as_of_day,
+            metavar="DAY",
+            help="Use the parameter values in force on this day for every engagement.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(Format),
+            help="Report format (default: from the --output extension, else table).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file instead of the terminal.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            parser=one_of(FailOn),
+            metavar=choices(FailOn),
+            help="'unknown' makes unknown outcomes exit 1 like breaches.",
+        ),
+    ] = FailOn.breach,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            parser=whole_number,
+            metavar="N",
+            help="Findings shown per rule in table/md/html (0 = all).",
+        ),
+    ] = 20,
+    column_map: Annotated[
+        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).",
+        ),
+    ] = None,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings",
+            help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
+    ] = False,
+    council: Annotated[
+        list[str],
+        typer.Option(
+            "--council",
+            metavar="NAME",
+            help="Report only this council's engagements (ONS code or name; repeatable).",
+        ),
+    ] = [],
+    agency: Annotated[
+        list[str],
+        typer.Option(
+            "--agency",
+            metavar="NAME",
+            help="Report only this agency's engagements (any case; repeatable).",
+        ),
+    ] = [],
+    rule: Annotated[
+        list[str], typer.Option("--rule", metavar="ID", help="Report only this rule (repeatable).")
+    ] = [],
+    group_by: Annotated[
+        GroupBy | None,
+        typer.Option(
+            "--group-by",
+            parser=one_of(GroupBy),
+            metavar=choices(GroupBy),
+            help="Group the table and Markdown findings by council or agency.",
+        ),
+    ] = None,
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
-    output = None if output is not None and str(output) == "-" else output  # `-o -` is standard output, not a file named -
+    output = (
+        None if output is not None and str(output) == "-" else output
+    )  # `-o -` is standard output, not a file named -
     try:
-        refuse_overwriting([*engagements, history, *caps, waivers, column_map, config, *contracts], output)
+        refuse_overwriting(
+            [*engagements, history, *caps, waivers, column_map, config, *contracts], output
+        )
         output_format = report_format(output_format, output)
-        overridden = frozenset(key for key, value in (("history", history), ("waivers", waivers), ("column_map", column_map)) if value)
+        overridden = frozenset(
+            key
+            for key, value in (
+                ("history", history),
+                ("waivers", waivers),
+                ("column_map", column_map),
+            )
+            if value
+        )
         found = find_config(config, given=overridden)
         settings = found[0] if found else ProjectConfig()
         if found and config is None and not quiet:
-            Console(stderr=True, highlight=False).print(printable(f"using project config {found[1]}"), markup=False)
+            Console(stderr=True, highlight=False).print(
+                printable(f"using project config {found[1]}"), markup=False
+            )
         options = Options(
             history or settings.history,
             ruleset or settings.ruleset or DEFAULT_RULESET,
@@ -288,9 +477,23 @@ def check(
             list(rule),
             list(dict.fromkeys([*settings.contracts, *contracts])),
         )
-        read = [*engagements, options.history, *options.caps, options.waivers, options.column_map, options.config, *options.contracts,
-                *(Path(name) for name in [options.ruleset, *options.overlays] if name.endswith(".toml"))]
-        refuse_overwriting([path for path in read if isinstance(path, Path)], output)  # what a found config names too
+        read = [
+            *engagements,
+            options.history,
+            *options.caps,
+            options.waivers,
+            options.column_map,
+            options.config,
+            *options.contracts,
+            *(
+                Path(name)
+                for name in [options.ruleset, *options.overlays]
+                if name.endswith(".toml")
+            ),
+        ]
+        refuse_overwriting(
+            [path for path in read if isinstance(path, Path)], output
+        )  # what a found config names too
         with progress(quiet) as on_stage:
             report = run(list(engagements), options, on_stage)
     except (InputError, RuleFileError) as error:
@@ -299,20 +502,35 @@ def check(
     color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = Console().width if to_terminal else 160
     render = RENDERERS[output_format.value]
-    layout = RenderOptions(limit=limit, color=color, width=width, group_by=group_by.value if group_by else None)
+    layout = RenderOptions(
+        limit=limit, color=color, width=width, group_by=group_by.value if group_by else None
+    )
     started = time.perf_counter()
-    deliver(lambda handle: render(report, layout, handle), output, None if quiet else f"report written to {output}: {headline(report)}")
+    deliver(
+        lambda handle: render(report, layout, handle),
+        output,
+        None if quiet else f"report written to {output}: {headline(report)}",
+    )
     if timings:
         stages = {**report.timings, "report": time.perf_counter() - started}
-        print("timings: " + " ".join(f"{stage}={seconds:.3f}s" for stage, seconds in stages.items()), file=sys.stderr)
+        print(
+            "timings: " + " ".join(f"{stage}={seconds:.3f}s" for stage, seconds in stages.items()),
+            file=sys.stderr,
+        )
     raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
 
 
 @app.command(short_help=SHORT["rules"], cls=PlainCommand)
 def rules(
-    rule_id: Annotated[Optional[str], typer.Argument(help="A rule id, e.g. COOL001, to explain.")] = None,
-    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
-    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")] = [],
+    rule_id: Annotated[
+        str | None, typer.Argument(help="A rule id, e.g. COOL001, to explain.")
+    ] = None,
+    ruleset: Annotated[
+        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
+    ] = DEFAULT_RULESET,
+    overlay: Annotated[
+        list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
+    ] = [],
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
     try:
@@ -329,26 +547,58 @@ def rules(
 
 @app.command(short_help=SHORT["columns"], cls=PlainCommand)
 def columns(
-    export: Annotated[Optional[Path], typer.Argument(help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE")] = None,
-    history: Annotated[Optional[Path], typer.Option("--history", metavar="FILE", help="A history file of past roles, read as --history reads it.")] = None,
-    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
-    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
-    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")] = [],
+    export: Annotated[
+        Path | None,
+        typer.Argument(
+            help="An engagements export (CSV or workbook).", show_default=False, metavar="FILE"
+        ),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="FILE",
+            help="A history file of past roles, read as --history reads it.",
+        ),
+    ] = None,
+    column_map: Annotated[
+        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
+        ),
+    ] = None,
+    ruleset: Annotated[
+        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
+    ] = DEFAULT_RULESET,
+    overlay: Annotated[
+        list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
+    ] = [],
 ) -> None:
     """Show how an export's (or a history file's) headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
     if export is None and history is None:
-        raise fail("name an export (agency-check columns FILE), a history file (--history FILE), or both")
+        raise fail(
+            "name an export (agency-check columns FILE), a history file (--history FILE), or both"
+        )
     try:
         loaded_map = load_column_map(column_map) if column_map else None
-        views = [view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
-                 for path, is_history in ((export, False), (history, True)) if path is not None]
+        views = [
+            view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
+            for path, is_history in ((export, False), (history, True))
+            if path is not None
+        ]
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     console = StdoutConsole(highlight=False)
     for view in views:
         show_columns(console, view)
-    refused = [f"a check would refuse {view.label}: " + "; and ".join(view.problems) for view in views if view.problems]
+    refused = [
+        f"a check would refuse {view.label}: " + "; and ".join(view.problems)
+        for view in views
+        if view.problems
+    ]
     if refused:
         raise fail("; ".join(refused))
 
@@ -360,77 +610,160 @@ def show_columns(console: Console, view: ColumnsView) -> None:
     for name in ("header in the file", "read as", "how"):
         table.add_column(name)
     for header, target, how in view.headers:
-        table.add_row(Text(printable(header)), Text(target), Text(printable(how), style="" if target else "yellow"))
+        table.add_row(
+            Text(printable(header)),
+            Text(target),
+            Text(printable(how), style="" if target else "yellow"),
+        )
     show_table(console, table)
     if view.missing:
         missing = Table(title="Contract columns the file lacks")
         for name in ("column", "needed", "rules that read it"):
             missing.add_column(name)
         for name, required, rules in view.missing:
-            missing.add_row(name, Text("required: no row can be checked", style="bold red") if required else "optional", ", ".join(rules) or "-")
+            missing.add_row(
+                name,
+                Text("required: no row can be checked", style="bold red")
+                if required
+                else "optional",
+                ", ".join(rules) or "-",
+            )
         show_table(console, missing)
     for name, values in view.unknown_values:
         shown = values_seen(values, 12)
-        console.print(Text(printable(f"{name}: words nothing translates and the rules do not know, which would reject their rows: {shown}; "
-                                     f"translate them in [values.{name}] of a column map"), style="yellow"))
+        console.print(
+            Text(
+                printable(
+                    f"{name}: words nothing translates and the rules do not know, which would reject their rows: {shown}; "
+                    f"translate them in [values.{name}] of a column map"
+                ),
+                style="yellow",
+            )
+        )
     for name, values in view.as_written:
         shown = values_seen(values, 12)
-        console.print(Text(printable(f"{name}: read as written (no [values.{name}] entry translates them): {shown}; a column map may put "
-                                     "them in the words contracts and waivers use")))
+        console.print(
+            Text(
+                printable(
+                    f"{name}: read as written (no [values.{name}] entry translates them): {shown}; a column map may put "
+                    "them in the words contracts and waivers use"
+                )
+            )
+        )
 
 
 @app.command(short_help=SHORT["pseudonymise"], cls=PlainCommand)
 def pseudonymise(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Engagements exports or history files (CSV or workbook).", show_default=False, metavar="FILE")] = None,
-    key_file: Annotated[Optional[Path], typer.Option(
-        "--key-file", metavar="KEY",
-        help="The region's secret key: 32 random bytes as 64 hex digits or 44 base64 characters, its owner's only.",
-    )] = None,
-    output_dir: Annotated[Optional[Path], typer.Option(
-        "--output-dir", metavar="DIR",
-        help="Where to write each file's pseudonymised CSV (same name, .csv); made if missing; nothing in it is "
-             "replaced.",
-    )] = None,
-    new_key: Annotated[Optional[Path], typer.Option("--new-key", metavar="KEY", help="Write a fresh random key here, readable by you only, and stop.")] = None,
-    column_map: Annotated[Optional[Path], typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", metavar="NAME", help="The workbook sheet to read (default: the first).")] = None,
-    passphrase: Annotated[bool, typer.Option(
-        "--passphrase",
-        help="The key file holds a passphrase (20 characters or more), not a random key: weaker; --new-key is better.",
-    )] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Say nothing on stderr but errors and warnings about the key.",
-    )] = False,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Engagements exports or history files (CSV or workbook).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file",
+            metavar="KEY",
+            help="The region's secret key: 32 random bytes as 64 hex digits or 44 base64 characters, its owner's only.",
+        ),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            metavar="DIR",
+            help="Where to write each file's pseudonymised CSV (same name, .csv); made if missing; nothing in it is "
+            "replaced.",
+        ),
+    ] = None,
+    new_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-key",
+            metavar="KEY",
+            help="Write a fresh random key here, readable by you only, and stop.",
+        ),
+    ] = None,
+    column_map: Annotated[
+        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
+        ),
+    ] = None,
+    passphrase: Annotated[
+        bool,
+        typer.Option(
+            "--passphrase",
+            help="The key file holds a passphrase (20 characters or more), not a random key: weaker; --new-key is better.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Say nothing on stderr but errors and warnings about the key.",
+        ),
+    ] = False,
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
     try:
         if new_key is not None:
             if files or key_file or passphrase:
-                raise InputError("--new-key makes a random key and stops; run again with --key-file to pseudonymise")
+                raise InputError(
+                    "--new-key makes a random key and stops; run again with --key-file to pseudonymise"
+                )
             make_key(new_key)
             if not quiet:
-                say.print(printable(f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"))
+                say.print(
+                    printable(
+                        f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"
+                    )
+                )
             return
         if not files or key_file is None or output_dir is None:
-            raise InputError("give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)")
+            raise InputError(
+                "give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)"
+            )
         if any(str(path) == "-" for path in files):
-            raise InputError("pseudonymise reads named files, not standard input: each output is named after its input")
+            raise InputError(
+                "pseudonymise reads named files, not standard input: each output is named after its input"
+            )
         for path in files:
             if is_same_file(path, key_file):
-                raise InputError(f"{path}: is the --key-file, a key, not an export; its content is not shown")
+                raise InputError(
+                    f"{path}: is the --key-file, a key, not an export; its content is not shown"
+                )
         targets = output_names(files, output_dir)
         key = read_key(key_file, passphrase)
         if passphrase:
-            say.print("warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
-                      "others can guess; prefer a key made by agency-check pseudonymise --new-key")
-        if any(key.is_relative_to(folder) for key in (key_file.absolute(), key_file.resolve())
-               for folder in (output_dir.absolute(), output_dir.resolve())):  # the key, or a link to it, in the folder
-            say.print(printable(f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
-                                "made to be shared; keep the key outside it, and outside any shared, synchronised or "
-                                "backed-up folder"))
+            say.print(
+                "warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
+                "others can guess; prefer a key made by agency-check pseudonymise --new-key"
+            )
+        if any(
+            key.is_relative_to(folder)
+            for key in (key_file.absolute(), key_file.resolve())
+            for folder in (output_dir.absolute(), output_dir.resolve())
+        ):  # the key, or a link to it, in the folder
+            say.print(
+                printable(
+                    f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
+                    "made to be shared; keep the key outside it, and outside any shared, synchronised or "
+                    "backed-up folder"
+                )
+            )
         if not quiet:
-            say.print(f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)")
+            say.print(
+                f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)"
+            )
         mapping = load_column_map(column_map) if column_map else None
         for target in targets:
             refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
@@ -438,8 +771,10 @@ def pseudonymise(
         for target in targets:
             refuse_existing(target, "--output-dir")
         done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
-        write_new_files([(target, lambda handle, frame=result.frame: handle.write(frame.write_csv())) for target, result in zip(targets, done)],
-                        "--output-dir")
+        write_new_files(
+            [(target, _csv_writer(result.frame)) for target, result in zip(targets, done)],
+            "--output-dir",
+        )
         for path, target, result in zip(files, targets, done):
             if not quiet:
                 say.print(printable(pseudonymised_words(path, target, result)))
@@ -463,8 +798,10 @@ def output_names(files: list[Path], folder: Path) -> list[Path]:
     for path, target in zip(files, targets):
         earlier = first.setdefault(target.name.casefold(), path)
         if earlier is not path:
-            raise InputError(f"{earlier} and {path} would both be written to {target} (--output-dir {folder}); "
-                             "rename one, or pseudonymise them into different folders")
+            raise InputError(
+                f"{earlier} and {path} would both be written to {target} (--output-dir {folder}); "
+                "rename one, or pseudonymise them into different folders"
+            )
     return targets
 
 
@@ -474,7 +811,9 @@ def make_folder(folder: Path, option: str) -> None:
     except FileExistsError:
         raise InputError(f"{option} {folder}: is a file, not a folder") from None
     except OSError as error:
-        raise InputError(f"{option} {folder}: cannot make the folder ({error.strerror or error})") from None
+        raise InputError(
+            f"{option} {folder}: cannot make the folder ({error.strerror or error})"
+        ) from None
 
 
 def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
@@ -482,22 +821,32 @@ def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
     if done.dropped:
         more = f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else ""
         words += f"; not written (not contract columns): {', '.join(map(quote, done.dropped[:20]))}{more}"
+
     def rows(numbers: list[int]) -> str:
         """'row 51' or '3 rows (7, 9, 51)': the rows as the council's file numbers them."""
         if len(numbers) == 1:
             return f"row {numbers[0]}"
-        return f"{len(numbers)} rows (" + ", ".join(map(str, numbers[:10])) + (" …)" if len(numbers) > 10 else ")")
+        return (
+            f"{len(numbers)} rows ("
+            + ", ".join(map(str, numbers[:10]))
+            + (" …)" if len(numbers) > 10 else ")")
+        )
+
     if done.blanked:
         words += f"; {rows(done.blanked)} had a worker id that is not a registration number: it was left blank, so the check will reject those rows"
     if done.unreadable:
-        words += (f"; {rows(done.unreadable)} had more or fewer cells than the header, so their cells may sit under "
-                  "the wrong headers: only a mark was written, so the check will reject those rows")
+        words += (
+            f"; {rows(done.unreadable)} had more or fewer cells than the header, so their cells may sit under "
+            "the wrong headers: only a mark was written, so the check will reject those rows"
+        )
     if done.numbers_elsewhere:
         words += f"; {done.numbers_elsewhere} row(s) had a registration number in another column (an engagement id, say): it is now the pseudonym there too"
     if done.merged:
-        words += (f"; {rows(done.merged)}: an engagement id that is now an earlier "
-                  "row's, the numbers in them being one worker's written two ways (SW310001-A, 310001-A): the check "
-                  "will reject them as duplicates, so give those engagements ids of their own")
+        words += (
+            f"; {rows(done.merged)}: an engagement id that is now an earlier "
+            "row's, the numbers in them being one worker's written two ways (SW310001-A, 310001-A): the check "
+            "will reject them as duplicates, so give those engagements ids of their own"
+        )
     return words
 
 
@@ -508,32 +857,73 @@ def produced_on() -> date:
     """Today, or the day SOURCE_DATE_EPOCH names (the reproducible-builds convention), so a paper can be remade as it was."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch else date.today()
+        return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else date.today()
     except (ValueError, OverflowError, OSError):
-        raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+        raise InputError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970"
+        ) from None
 
 
 @app.command(short_help=SHORT["summary"], cls=PlainCommand)
 def summary(
-    reports: Annotated[list[Path], typer.Argument(help="JSON reports of agency-check (--format json), of one or many councils and quarters.", show_default=False, metavar="REPORT")],
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(BOARD_FORMATS), help="Summary format (default: from the --output extension, else table).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the summary to this file instead of the terminal.")] = None,
-    suppress_below: Annotated[int, typer.Option("--suppress-below", parser=whole_number, metavar="N", help="Show counts from 1 to N-1 as <N, with the cells that would give them away.")] = 5,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+    reports: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSON reports of agency-check (--format json), of one or many councils and quarters.",
+            show_default=False,
+            metavar="REPORT",
+        ),
+    ],
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(BOARD_FORMATS),
+            help="Summary format (default: from the --output extension, else table).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the summary to this file instead of the terminal.",
+        ),
+    ] = None,
+    suppress_below: Annotated[
+        int,
+        typer.Option(
+            "--suppress-below",
+            parser=whole_number,
+            metavar="N",
+            help="Show counts from 1 to N-1 as <N, with the cells that would give them away.",
+        ),
+    ] = 5,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
+    ] = False,
 ) -> None:
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
     try:
         chosen = report_format(output_format, output, BOARD_FORMATS)
         if suppress_below < 3:
-            raise InputError("--suppress-below must be 3 or more: counts below it are hidden (the default, 5, hides 1 to 4), "
-                             "and a hidden count of 1 to 1 would be no secret")
+            raise InputError(
+                "--suppress-below must be 3 or more: counts below it are hidden (the default, 5, hides 1 to 4), "
+                "and a hidden count of 1 to 1 would be no secret"
+            )
         refuse_overwriting(list(reports), output)
         kept, notes = read_reports(list(reports))
         board = summarise(kept, notes, suppress_below, produced_on())
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     render = BOARD_RENDERERS[chosen.value]
-    deliver(lambda handle: render(board, handle), output, None if quiet else f"board summary written to {output}: {len(kept)} report(s)")
+    deliver(
+        lambda handle: render(board, handle),
+        output,
+        None if quiet else f"board summary written to {output}: {len(kept)} report(s)",
+    )
 
 
 CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
@@ -541,28 +931,91 @@ CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xls
 
 @app.command(short_help=SHORT["contract"], cls=PlainCommand)
 def contract(
-    contracts: Annotated[list[Path], typer.Argument(help="Contract files (TOML), or folders of them: a framework, managed-service or direct contract's terms and rate card.", show_default=False, metavar="CONTRACT")],
-    ruleset: Annotated[str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")] = DEFAULT_RULESET,
-    overlay: Annotated[list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable); it applies where the contract serves its region.")] = [],
-    caps: Annotated[list[Path], typer.Option("--caps", metavar="FILE", help="Caps file (TOML), or a shipped table by name; repeatable.")] = [],
-    output_format: Annotated[Optional[Format], typer.Option("--format", parser=one_of(Format), metavar=choices(CONTRACT_FORMATS), help="Report format (default: from the --output extension, else table).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of the terminal.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", parser=one_of(FailOn), metavar=choices(FailOn), help="'unknown' makes a term the contract is silent on exit 1 like a breach.")] = FailOn.breach,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
+    contracts: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Contract files (TOML), or folders of them: a framework, managed-service or direct contract's terms and rate card.",
+            show_default=False,
+            metavar="CONTRACT",
+        ),
+    ],
+    ruleset: Annotated[
+        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
+    ] = DEFAULT_RULESET,
+    overlay: Annotated[
+        list[str],
+        typer.Option(
+            "--overlay",
+            metavar="NAME",
+            help="Regional overlay (repeatable); it applies where the contract serves its region.",
+        ),
+    ] = [],
+    caps: Annotated[
+        list[Path],
+        typer.Option(
+            "--caps",
+            metavar="FILE",
+            help="Caps file (TOML), or a shipped table by name; repeatable.",
+        ),
+    ] = [],
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(CONTRACT_FORMATS),
+            help="Report format (default: from the --output extension, else table).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file instead of the terminal.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            parser=one_of(FailOn),
+            metavar=choices(FailOn),
+            help="'unknown' makes a term the contract is silent on exit 1 like a breach.",
+        ),
+    ] = FailOn.breach,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
+    ] = False,
 ) -> None:
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
     try:
         chosen = report_format(output_format, output, CONTRACT_FORMATS)
-        refuse_overwriting([*contracts, *caps, *(Path(name) for name in [ruleset, *overlay] if name.endswith(".toml"))], output)
+        refuse_overwriting(
+            [
+                *contracts,
+                *caps,
+                *(Path(name) for name in [ruleset, *overlay] if name.endswith(".toml")),
+            ],
+            output,
+        )
         loaded, overlays = load_rules(ruleset, list(overlay))
-        checked = check_contracts(list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps]))
+        checked = check_contracts(
+            list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps])
+        )
     except (InputError, RuleFileError) as error:
         raise fail(str(error)) from None
     render = CONTRACT_RENDERERS[chosen.value]
     names = [o.overlay.id for o in overlays]
     breaches = sum(c.count(BREACH) for c in checked)
-    deliver(lambda handle: render(checked, loaded.ruleset.id, names, handle), output,
-            None if quiet else f"contract check written to {output}: {len(checked)} contract(s), {breaches} term(s) falling short")
+    deliver(
+        lambda handle: render(checked, loaded.ruleset.id, names, handle),
+        output,
+        None
+        if quiet
+        else f"contract check written to {output}: {len(checked)} contract(s), {breaches} term(s) falling short",
+    )
     failing = breaches or (fail_on is FailOn.unknown and any(c.count(UNKNOWN) for c in checked))
     raise typer.Exit(1 if failing else 0)
 
@@ -575,7 +1028,12 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
 ) -> None:
     """Check agency social worker engagements against the agency rules."""
 
@@ -600,7 +1058,11 @@ received: list[int] = []  # the signals that arrived, for a stop that surfaced a
 
 def stop(signum: int, _frame: object) -> None:
     received.append(signum)
-    for other in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal must not break the clean-up of the first
+    for other in (
+        signal.SIGINT,
+        signal.SIGTERM,
+        signal.SIGHUP,
+    ):  # a second signal must not break the clean-up of the first
         signal.signal(other, signal.SIG_IGN)
     raise Stopped(signum)
 
@@ -612,19 +1074,31 @@ def main() -> None:
     argv = sys.argv[1:]
     columns = os.environ.get("COLUMNS")
     if columns is not None and not (columns.isdigit() and int(columns) >= NARROWEST):
-        del os.environ["COLUMNS"]  # COLUMNS=0 printed nothing at all: the terminal's own width, else 80, instead
+        del os.environ[
+            "COLUMNS"
+        ]  # COLUMNS=0 printed nothing at all: the terminal's own width, else 80, instead
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
-    if not os.environ.get("AGENCY_RULES_DEBUG"):  # a library's clean-up failing after its error was said (a zip of a
-        sys.unraisablehook = lambda _: None  # workbook half-written to a full disk) is no traceback for a user to read
+    if not os.environ.get(
+        "AGENCY_RULES_DEBUG"
+    ):  # a library's clean-up failing after its error was said (a zip of a
+        sys.unraisablehook = lambda _: (
+            None
+        )  # workbook half-written to a full disk) is no traceback for a user to read
     try:
         refuse_folder_outputs(argv)
         refuse_a_misspelt_command(argv)
-        group = typer.main.get_command(app)
-        command = group.commands["check"] if implied_check(argv) else group  # usage and help then name no `check` subcommand
-        returned = command.main(args=argv or ["-h"], prog_name="agency-check", standalone_mode=False)
+        group = cast(PlainGroup, typer.main.get_command(app))
+        command = (
+            group.commands["check"] if implied_check(argv) else group
+        )  # usage and help then name no `check` subcommand
+        returned = command.main(
+            args=argv or ["-h"], prog_name="agency-check", standalone_mode=False
+        )
         status = returned if isinstance(returned, int) else 0
-    except typer.TyperException as error:  # an option's or argument's error: one line, as every other error
+    except (
+        typer.TyperException
+    ) as error:  # an option's or argument's error: one line, as every other error
         fail(" ".join(error.format_message().split()) + usage_hint(argv))
         status = error.exit_code
     except typer.Abort:
@@ -636,16 +1110,28 @@ def main() -> None:
         status = 128 + stopped.signum
     except BaseException as error:  # the last guard: a user sees a message, never a traceback
         if received:  # a stop raised inside a library's call back into Python comes out as that library's panic
-            Console(stderr=True).print("agency-check: interrupted; nothing was written", markup=False)
+            Console(stderr=True).print(
+                "agency-check: interrupted; nothing was written", markup=False
+            )
             finish(128 + received[0])
         if os.environ.get("AGENCY_RULES_DEBUG"):
             raise
-        Console(stderr=True, soft_wrap=True).print(f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)", markup=False)
+        Console(stderr=True, soft_wrap=True).print(
+            f"agency-check: internal error: {type(error).__name__}: {error} (set AGENCY_RULES_DEBUG=1 for details)",
+            markup=False,
+        )
         status = EXIT_ERROR
     finish(status)
 
 
 FILE_OUTPUTS = ("-o", "--output", "--new-key")
+
+
+def _csv_writer(frame: pl.DataFrame) -> Callable[[TextIO], None]:
+    def write(handle: TextIO) -> None:
+        handle.write(frame.write_csv())
+
+    return write
 
 
 def usage_hint(argv: list[str]) -> str:
@@ -668,8 +1154,14 @@ def refuse_folder_outputs(argv: list[str]) -> None:
     """`-o out/` names a folder, but a path loses its last slash once read: the report was written to a file `out`."""
     for option, value in zip(argv, argv[1:] + [""]):
         named, _, joined = option.partition("=")
-        if named in FILE_OUTPUTS and (joined or value).endswith(("/", os.sep)) and (joined or value) != "-":
-            fail(f"{joined or value}: {named} names a folder (it ends in /); it takes a file's name")
+        if (
+            named in FILE_OUTPUTS
+            and (joined or value).endswith(("/", os.sep))
+            and (joined or value) != "-"
+        ):
+            fail(
+                f"{joined or value}: {named} names a folder (it ends in /); it takes a file's name"
+            )
             raise SystemExit(EXIT_ERROR)
 
 

@@ -9,7 +9,9 @@ import signal
 
 def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda number, _frame: os._exit(128 + number))  # nothing is written yet: nothing to clean up
+        signal.signal(
+            signum, lambda number, _frame: os._exit(128 + number)
+        )  # nothing is written yet: nothing to clean up
     from .cli import main as run
 
     run()

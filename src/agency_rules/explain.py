@@ -13,17 +13,36 @@ from .renderers.terminal import show_table
 
 def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> None:
     header = ruleset.ruleset
-    console.print(Text.assemble((printable(header.id), "bold"), printable(f": {header.title}\n{header.status}\nSource: {header.source}")))
+    console.print(
+        Text.assemble(
+            (printable(header.id), "bold"),
+            printable(f": {header.title}\n{header.status}\nSource: {header.source}"),
+        )
+    )
     table = Table()
     for name in ("id", "title", "source", "set by"):
         table.add_column(name)
     changed = {c.rule: o.overlay.id for o in overlays for c in o.change}
     for rule in ruleset.rule:
-        set_by = header.id + (f" + {changed[rule.id]}" if rule.id in changed else "") + (" (runs only with --contracts)" if rule.needs == "contracts" else "")
+        set_by = (
+            header.id
+            + (f" + {changed[rule.id]}" if rule.id in changed else "")
+            + (" (runs only with --contracts)" if rule.needs == "contracts" else "")
+        )
         table.add_row(*map(printable, (rule.id, rule.title, rule.source, set_by)))
     for overlay in overlays:
         for rule in overlay.rule:
-            table.add_row(*map(printable, (rule.id, rule.title, rule.source, f"overlay {overlay.overlay.id} ({overlay.overlay.region})")))
+            table.add_row(
+                *map(
+                    printable,
+                    (
+                        rule.id,
+                        rule.title,
+                        rule.source,
+                        f"overlay {overlay.overlay.id} ({overlay.overlay.region})",
+                    ),
+                )
+            )
     show_table(console, table)
     console.print("`agency-check rules RULE_ID` explains one rule.")
 
@@ -31,18 +50,32 @@ def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> N
 def _applies_words(applies: Applies) -> list[str]:
     words = []
     if applies.qualified_on_or_after:
-        words.append(f"workers who qualified on or after {applies.qualified_on_or_after.isoformat()}")
+        words.append(
+            f"workers who qualified on or after {applies.qualified_on_or_after.isoformat()}"
+        )
     if applies.qualified_overseas is not None:
-        words.append("workers who qualified outside the UK" if applies.qualified_overseas else "workers who qualified in the UK")
+        words.append(
+            "workers who qualified outside the UK"
+            if applies.qualified_overseas
+            else "workers who qualified in the UK"
+        )
     if applies.engagement_type:
         words.append(f"engagements of type {applies.engagement_type}")
     if applies.offered_on_or_after:
         words.append(f"engagements offered on or after {applies.offered_on_or_after.isoformat()}")
     if applies.started_on_or_after:
-        extra = ", and earlier ones still running on a caps file's existing_from day" if applies.earlier_if_running_on_caps_existing_from else ""
-        words.append(f"engagements starting on or after {applies.started_on_or_after.isoformat()}{extra}")
+        extra = (
+            ", and earlier ones still running on a caps file's existing_from day"
+            if applies.earlier_if_running_on_caps_existing_from
+            else ""
+        )
+        words.append(
+            f"engagements starting on or after {applies.started_on_or_after.isoformat()}{extra}"
+        )
     if applies.min_assignment_months:
-        words.append(f"assignments of {applies.min_assignment_months} months or longer (open-ended, or ending on or after start + {applies.min_assignment_months} months - 1 day)")
+        words.append(
+            f"assignments of {applies.min_assignment_months} months or longer (open-ended, or ending on or after start + {applies.min_assignment_months} months - 1 day)"
+        )
     if applies.roles:
         words.append("roles " + ", ".join(applies.roles))
     if applies.framework == "named":
@@ -70,12 +103,20 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
     if found is None:
         return False
     rule, origin = found
-    console.print(Text.assemble((rule.id, "bold"), printable(f" {rule.title}  "), (printable(f"({origin}, severity {rule.severity}, check {rule.check})"), "dim")))
+    console.print(
+        Text.assemble(
+            (rule.id, "bold"),
+            printable(f" {rule.title}  "),
+            (printable(f"({origin}, severity {rule.severity}, check {rule.check})"), "dim"),
+        )
+    )
     console.print(printable(f"Requires: {rule.requires}"))
     applies = _applies_words(rule.applies)
     console.print("Applies to: " + ("; ".join(applies) if applies else "every engagement"))
     if rule.needs == "contracts":
-        console.print("Runs only when contracts are given (--contracts FILE_OR_FOLDER); otherwise it is left out of the run.")
+        console.print(
+            "Runs only when contracts are given (--contracts FILE_OR_FOLDER); otherwise it is left out of the run."
+        )
     header = ruleset.ruleset
     if header.applicability:
         a = header.applicability
@@ -87,12 +128,16 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
     if rule.decision:
         console.print(printable(f"Decision: {rule.decision}"))
     if rule.waiver_approvers:
-        console.print("A breach may be waived with approval by: " + ", ".join(rule.waiver_approvers))
+        console.print(
+            "A breach may be waived with approval by: " + ", ".join(rule.waiver_approvers)
+        )
     floor = header.effective_from.isoformat()
     if not rule.params:
         console.print("Parameters: none.")
         return True
-    console.print("Parameters by date (the value in force on an engagement's start date applies; 'to' is inclusive):")
+    console.print(
+        "Parameters by date (the value in force on an engagement's start date applies; 'to' is inclusive):"
+    )
     for name, values in rule.params.items():
         lines = [_value_line(item, floor, origin) for item in values]
         for overlay in overlays:

@@ -24,8 +24,13 @@ def _width() -> int:
 
 
 def _wrap(text: str, width: int, indent: int, first: int | None = None) -> list[str]:
-    wrapper = textwrap.TextWrapper(width=width, initial_indent=" " * (indent if first is None else first),
-                                   subsequent_indent=" " * indent, break_on_hyphens=False, break_long_words=False)
+    wrapper = textwrap.TextWrapper(
+        width=width,
+        initial_indent=" " * (indent if first is None else first),
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
     return wrapper.wrap(" ".join(text.split())) or [""]
 
 
@@ -59,7 +64,7 @@ def _rows(title: str, rows: list[tuple[str, str]], width: int) -> list[str]:
         head = " " * INDENT + name
         if len(head) + GAP <= column:
             body = _wrap(about, width, column)
-            lines.append(head + body[0][len(head):])
+            lines.append(head + body[0][len(head) :])
             lines += body[1:]
         else:  # a long option name has its words on the lines below
             lines.append(head)
@@ -76,7 +81,14 @@ def _text(ctx: typer.Context, command: Any, rows: list[tuple[str, list[tuple[str
     for title, entries in rows:
         lines += _rows(title, entries, width)
     if command.epilog:
-        lines += ["", *(line.replace("\b", "").rstrip() for line in command.epilog.splitlines() if line != "\b")]
+        lines += [
+            "",
+            *(
+                line.replace("\b", "").rstrip()
+                for line in command.epilog.splitlines()
+                if line != "\b"
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -99,5 +111,7 @@ class PlainCommand(TyperCommand):
 
 class PlainGroup(TyperGroup):
     def get_help(self, ctx: Any) -> str:
-        commands = [(name, self.commands[name].short_help or "") for name in self.list_commands(ctx)]
+        commands = [
+            (name, self.commands[name].short_help or "") for name in self.list_commands(ctx)
+        ]
         return _text(ctx, self, [*_params(ctx, self), ("Commands", commands)])

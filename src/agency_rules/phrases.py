@@ -24,11 +24,17 @@ def phrase(template: str, *values: pl.Expr | str) -> pl.Expr:
     return pl.concat_str(parts)
 
 
-def row_words(row: pl.Expr, source_row: pl.Expr | None = None, file: pl.Expr | None = None) -> pl.Expr:
+def row_words(
+    row: pl.Expr, source_row: pl.Expr | None = None, file: pl.Expr | None = None
+) -> pl.Expr:
     """A row as a reader finds it, the one wording of it: '[kent.csv ]row 22', and for a row of a pseudonymised file,
     the row of the council's own file it was written from: 'kent.csv row 22, row 25 of the council's file' (a title
     above a workbook's header shifts the numbers)."""
-    words = phrase("row {}", row.cast(pl.String)) if file is None else phrase("{} row {}", file, row.cast(pl.String))
+    words = (
+        phrase("row {}", row.cast(pl.String))
+        if file is None
+        else phrase("{} row {}", file, row.cast(pl.String))
+    )
     if source_row is None:
         return words
     council = phrase("{}, row {} of the council's file", words, source_row.cast(pl.String))

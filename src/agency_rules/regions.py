@@ -73,8 +73,12 @@ def name_key(name: pl.Expr) -> pl.Expr:
     Case, punctuation, `&`/`and`, `St`/`St.`/`Saint` and the words for a kind of council are ignored; a name that
     is nothing but such words (City of London, City of London Corporation) keeps all but the kind.
     """
-    words = (name.str.to_lowercase().str.replace_all("&", " and ", literal=True).str.replace_all(r"[^a-z0-9]+", " ")
-             .str.replace_all(r"\bst\b", "saint"))
+    words = (
+        name.str.to_lowercase()
+        .str.replace_all("&", " and ", literal=True)
+        .str.replace_all(r"[^a-z0-9]+", " ")
+        .str.replace_all(r"\bst\b", "saint")
+    )
     bare = words.str.replace_all(_KIND, " ")
     specific = _squeezed(bare.str.replace_all(_FILLER, " "))
     return pl.when(specific != "").then(specific).otherwise(_squeezed(bare))
@@ -82,9 +86,18 @@ def name_key(name: pl.Expr) -> pl.Expr:
 
 # Names in everyday use that are not the table's: the acronyms councils and their suppliers write
 SHORT_NAMES = {
-    "Hull": "E06000010", "BCP": "E06000058", "B&NES": "E06000022", "BANES": "E06000022",
-    "RBKC": "E09000020", "RBWM": "E06000040", "H&F": "E09000013", "LBHF": "E09000013",
-    "LBBD": "E09000002", "LBTH": "E09000030", "RBK": "E09000021", "RBG": "E09000011",
+    "Hull": "E06000010",
+    "BCP": "E06000058",
+    "B&NES": "E06000022",
+    "BANES": "E06000022",
+    "RBKC": "E09000020",
+    "RBWM": "E06000040",
+    "H&F": "E09000013",
+    "LBHF": "E09000013",
+    "LBBD": "E09000002",
+    "LBTH": "E09000030",
+    "RBK": "E09000021",
+    "RBG": "E09000011",
 }
 
 
@@ -93,7 +106,7 @@ def la_by_name() -> dict[str, str]:
     """Name key → ONS code for every LA in the table and its everyday short names (each key names one LA: a test checks it)."""
     names = [la.name for la in local_authorities().values()] + list(SHORT_NAMES)
     codes = list(local_authorities()) + list(SHORT_NAMES.values())
-    keys = pl.select(name_key(pl.Series(names))).to_series()
+    keys = pl.select(name_key(pl.lit(pl.Series(names)))).to_series()
     return dict(zip(keys, codes, strict=True))
 
 
@@ -107,5 +120,7 @@ def name_candidates(text: str) -> list[str]:
     las, by_name = local_authorities(), la_by_name()
     codes = dict.fromkeys(code for name, code in by_name.items() if words <= set(name.split()))
     if not codes:
-        codes = dict.fromkeys(by_name[name] for name in difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.8))
+        codes = dict.fromkeys(
+            by_name[name] for name in difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.8)
+        )
     return [f"{las[code].name} ({code})" for code in codes]

@@ -23,9 +23,17 @@ SCHEMA_VERSION = 1
 # The column as a reader finds it in their own export: 'Start (start_date)' where a column map renamed it.
 COLUMN_AS_WRITTEN = (
     pl.when((pl.col("header") != "") & (pl.col("header").str.to_lowercase() != pl.col("column")))
-    .then(pl.format("{} ({})", pl.col("header"), pl.col("column"))).otherwise(pl.col("column")).alias("column")
+    .then(pl.format("{} ({})", pl.col("header"), pl.col("column")))
+    .otherwise(pl.col("column"))
+    .alias("column")
 )
-REJECTED_IN_WORDS = (pl.col("row"), pl.col("engagement_id"), COLUMN_AS_WRITTEN, pl.col("value"), pl.col("message"))
+REJECTED_IN_WORDS = (
+    pl.col("row"),
+    pl.col("engagement_id"),
+    COLUMN_AS_WRITTEN,
+    pl.col("value"),
+    pl.col("message"),
+)
 
 
 def row_in_run(pooled: bool, source_rows: bool = False) -> pl.Expr:
@@ -33,14 +41,38 @@ def row_in_run(pooled: bool, source_rows: bool = False) -> pl.Expr:
     row 25 of the council's file' where a pseudonymised file says which row of the council's it was, else the number."""
     if not (pooled or source_rows):
         return pl.col("row")
-    return row_words(pl.col("row"), pl.col(SOURCE_ROW) if source_rows else None, pl.col("file")).alias("row")
+    return row_words(
+        pl.col("row"), pl.col(SOURCE_ROW) if source_rows else None, pl.col("file")
+    ).alias("row")
 
 
-WHO = ("worker_id", "council", "agency", "role")  # who and where, beside each finding in the human formats
-WHO_IN_WORDS = (*WHO[:3], pl.col("role").replace_strict(ROLE_WORDS, default=pl.col("role"), return_dtype=pl.String))  # 'IRO or CP chair'
+WHO = (
+    "worker_id",
+    "council",
+    "agency",
+    "role",
+)  # who and where, beside each finding in the human formats
+WHO_IN_WORDS = (
+    *WHO[:3],
+    pl.col("role").replace_strict(ROLE_WORDS, default=pl.col("role"), return_dtype=pl.String),
+)  # 'IRO or CP chair'
 FINDING_FIELDS = (
-    "engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source",
-    "file", "worker_id", "la_code", "council", "agency", "role", "start_date", "end_date",
+    "engagement_id",
+    "row",
+    "rule_id",
+    "outcome",
+    "severity",
+    "message",
+    "evidence",
+    "source",
+    "file",
+    "worker_id",
+    "la_code",
+    "council",
+    "agency",
+    "role",
+    "start_date",
+    "end_date",
 )
 
 
@@ -60,9 +92,13 @@ class Report:
     rejected_history_rows: pl.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     pooled: bool = False
-    missing_columns: dict[str, list[str]] = field(default_factory=dict)  # optional column not in any export → the rules that read it
+    missing_columns: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # optional column not in any export → the rules that read it
     selection: str = ""  # what --council, --agency and --rule narrowed the report to, in words
-    checked_by_council: dict[str, int] = field(default_factory=dict)  # engagements checked per LA code: a board's denominators
+    checked_by_council: dict[str, int] = field(
+        default_factory=dict
+    )  # engagements checked per LA code: a board's denominators
     source_rows: bool = False  # an input was written by pseudonymise: its rows name the council's own (`source_row`)
 
     @property
@@ -116,7 +152,9 @@ class Report:
         """0 clean; 1 a breach (or an unknown, if asked); 3 no breach but rejected input rows."""
         if self.total(BREACH) or (fail_on_unknown and self.total(UNKNOWN)):
             return 1
-        if self.rejected_rows.height or (self.rejected_history_rows is not None and self.rejected_history_rows.height):
+        if self.rejected_rows.height or (
+            self.rejected_history_rows is not None and self.rejected_history_rows.height
+        ):
             return 3
         return 0
 
@@ -129,8 +167,15 @@ class Report:
             "overlays": self.overlays,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "inputs": [
-                {"path": i.path, "sha256": i.sha256, "rows": i.rows, "kind": i.kind, "encoding": i.encoding, **({"sheet": i.sheet} if i.sheet else {}),
-                 **({"dates_with_a_time": i.timed_dates} if i.timed_dates else {})}
+                {
+                    "path": i.path,
+                    "sha256": i.sha256,
+                    "rows": i.rows,
+                    "kind": i.kind,
+                    "encoding": i.encoding,
+                    **({"sheet": i.sheet} if i.sheet else {}),
+                    **({"dates_with_a_time": i.timed_dates} if i.timed_dates else {}),
+                }
                 for i in self.inputs
             ],
             "summary": {
@@ -139,26 +184,49 @@ class Report:
                 "rows_rejected": self.rows_rejected,
                 "engagements_with_breaches": self.evaluation.engagements_with_breaches,
                 "by_rule": self.counts,
-                "by_council": {code: {"rows_checked": n} for code, n in sorted(self.checked_by_council.items())},
-                **({"selection": {"described": self.selection, "engagements": self.evaluation.rows}} if self.selection else {}),
+                "by_council": {
+                    code: {"rows_checked": n} for code, n in sorted(self.checked_by_council.items())
+                },
+                **(
+                    {
+                        "selection": {
+                            "described": self.selection,
+                            "engagements": self.evaluation.rows,
+                        }
+                    }
+                    if self.selection
+                    else {}
+                ),
             },
             "findings": self.finding_records() if findings else None,
             "notices": self.notices,
-            "missing_columns": [{"column": c, "rules": rules} for c, rules in self.missing_columns.items()],
+            "missing_columns": [
+                {"column": c, "rules": rules} for c, rules in self.missing_columns.items()
+            ],
             "rejection_summary": [
-                {"column": r.column, "reason": r.reason, "rows": r.rows, "values": [{"value": v, "rows": n} for v, n in r.values]}
+                {
+                    "column": r.column,
+                    "reason": r.reason,
+                    "rows": r.rows,
+                    "values": [{"value": v, "rows": n} for v, n in r.values],
+                }
                 for r in rejection_reasons(self.rejected_rows)
             ],
             "rejected_rows": rejected_as_dicts(self.rejected_rows, self.pooled, self.source_rows),
-            "rejected_history_rows": rejected_as_dicts(self.rejected_history_rows, True, self.source_rows)
-            if self.rejected_history_rows is not None else [],
+            "rejected_history_rows": rejected_as_dicts(
+                self.rejected_history_rows, True, self.source_rows
+            )
+            if self.rejected_history_rows is not None
+            else [],
         }
 
 
 IN_MEMORY = 250_000  # findings as Python dicts: about 3 KB each, so 750 MB at most; a larger report goes to a file
 
 
-CLOSED = {c.name for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS) if c.kind.closed}  # columns whose words a column map translates
+CLOSED = {
+    c.name for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS) if c.kind.closed
+}  # columns whose words a column map translates
 
 
 @dataclass(frozen=True)
@@ -171,17 +239,24 @@ class RejectionReason:
     values: list[tuple[str, int]]
     target: str = ""  # the contract column
 
-
     def sentence(self, rows_read: int) -> str:
         seen = values_seen(self.values, 8)
         what = f"{self.column} {self.reason}" if self.column else self.reason
         closed = self.target in CLOSED and not self.reason.startswith(("required value", "cell is"))
-        hint = f"; a column map's [values.{self.target}] can translate a council's own words" if closed else ""
-        return f"{self.rows} of {rows_read} rows rejected: {what}" + (f"; values seen: {seen}" if seen else "") + hint
+        hint = (
+            f"; a column map's [values.{self.target}] can translate a council's own words"
+            if closed
+            else ""
+        )
+        return (
+            f"{self.rows} of {rows_read} rows rejected: {what}"
+            + (f"; values seen: {seen}" if seen else "")
+            + hint
+        )
 
 
 def values_seen(values: list[tuple[str, int]], most: int) -> str:
-    """"'IRO' (12), 'Social Worker - CiC' (3) and 4 more values": the first `most` values, each by its first characters,
+    """ "'IRO' (12), 'Social Worker - CiC' (3) and 4 more values": the first `most` values, each by its first characters,
     with their rows."""
     listed = ", ".join(f"'{excerpt(value)}' ({rows})" for value, rows in values[:most])
     return listed + (f" and {len(values) - most} more values" if len(values) > most else "")
@@ -194,17 +269,26 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
     keyed = errors.with_columns(
         pl.col("column").alias("target"),
         COLUMN_AS_WRITTEN,
-        pl.col("message").str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' "))).alias("reason")
+        pl.col("message")
+        .str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' ")))
+        .alias("reason"),
     )
     groups = (
         keyed.group_by("column", "reason", "target")
-        .agg(pl.struct("file", "row").n_unique().alias("rows"), pl.col("value").value_counts(sort=True).alias("values"))
+        .agg(
+            pl.struct("file", "row").n_unique().alias("rows"),
+            pl.col("value").value_counts(sort=True).alias("values"),
+        )
         .filter(pl.col("rows") >= least)
         .sort("rows", "column", descending=[True, False])
     )
     return [
-        RejectionReason(column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]], target)
-        for column, reason, rows, values, target in groups.select("column", "reason", "rows", "values", "target").iter_rows()
+        RejectionReason(
+            column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]], target
+        )
+        for column, reason, rows, values, target in groups.select(
+            "column", "reason", "rows", "values", "target"
+        ).iter_rows()
     ]
 
 
@@ -215,6 +299,7 @@ def where(council: str | None, agency: str | None, role: str | None) -> str:
 
 def evidence_text(evidence: str) -> str:
     """A finding's evidence (JSON text) as words a spreadsheet user reads: 'pay_rate: 36.5; cap: …; parameters: months 3 (from 2023-02-02, ruleset …)'."""
+
     def value(item: Any) -> str:
         if isinstance(item, dict):
             return ", ".join(f"{k} {value(v)}" for k, v in item.items() if v is not None)
@@ -222,17 +307,31 @@ def evidence_text(evidence: str) -> str:
             return " or ".join(map(value, item))
         if isinstance(item, bool):
             return "yes" if item else "no"
-        return "not recorded" if item is None else f"{item:g}" if isinstance(item, float) else str(item)
+        return (
+            "not recorded"
+            if item is None
+            else f"{item:g}"
+            if isinstance(item, float)
+            else str(item)
+        )
 
     data = json.loads(evidence)
     parameters = data.pop("parameters", {}) or {}
-    parts = [f"{key}: {value(item)}" for key, item in data.items() if key != "parameters_as_of" and not (key == "data_warning" and item is None)]
-    parts += [f"{name} {value(p['value'])} (in force from {p['in_force_from']}, set by {p['set_by']})" for name, p in parameters.items()]
+    parts = [
+        f"{key}: {value(item)}"
+        for key, item in data.items()
+        if key != "parameters_as_of" and not (key == "data_warning" and item is None)
+    ]
+    parts += [
+        f"{name} {value(p['value'])} (in force from {p['in_force_from']}, set by {p['set_by']})"
+        for name, p in parameters.items()
+    ]
     return "; ".join(parts)
 
 
-def rejected_as_dicts(errors: pl.DataFrame, with_file: bool = False, with_source_row: bool = False
-                      ) -> list[dict[str, Any]]:
+def rejected_as_dicts(
+    errors: pl.DataFrame, with_file: bool = False, with_source_row: bool = False
+) -> list[dict[str, Any]]:
     """One record per rejected row with every reason, as the data contract shows them; the council's row if asked."""
     grouped = errors.group_by("file", "row", maintain_order=True).agg(
         pl.col("engagement_id").first(),
@@ -267,26 +366,54 @@ class FindingGroup:
 GROUP_COLUMNS = {"council": "la_code", "agency": "agency"}
 
 
-def grouped(report: Report, limit: int, by: str | None = None, most: int | None = None) -> Iterator[FindingGroup]:
+def grouped(
+    report: Report, limit: int, by: str | None = None, most: int | None = None
+) -> Iterator[FindingGroup]:
     """Findings by rule and outcome (breaches first), at most `limit` shown per group (0 = all); with `by`, first by council
     or agency, the first `most` of them (all if None), in the order a reader looks them up. Built as they are drawn:
     50,000 agencies' groups held at once took 4.3 GB."""
     if by is None:
-        yield from _groups(report, report.counts, "", lambda rule_id, outcome: report.evaluation.findings_of(rule_id, outcome, limit))
+        yield from _groups(
+            report,
+            report.counts,
+            "",
+            lambda rule_id, outcome: report.evaluation.findings_of(rule_id, outcome, limit),
+        )
         return
     column = GROUP_COLUMNS[by]
     names = council_names() if by == "council" else {}
     counts = report.evaluation.counts_by(column)
-    values = sorted(report.evaluation.values_of(column), key=lambda v: (v is None, str(names.get(v, v) or "").lower()))[:most]
+
+    def order(value: str | None) -> tuple[bool, str]:
+        return value is None, "" if value is None else names.get(value, value).lower()
+
+    values = sorted(report.evaluation.values_of(column), key=order)[:most]
     wanted = pl.Series(column, [v for v in values if v is not None], dtype=pl.String)
-    spans: dict[tuple[str, str], tuple[pl.DataFrame, dict]] = {}  # (rule, outcome) -> its findings, by value and where each value's lie
-    for rule_id, outcome in {(r, o) for value in values for r, n in counts.get(value, {}).items() for o in (BREACH, WAIVED, UNKNOWN) if n[o]}:
+    spans: dict[
+        tuple[str, str], tuple[pl.DataFrame, dict]
+    ] = {}  # (rule, outcome) -> its findings, by value and where each value's lie
+    for rule_id, outcome in {
+        (r, o)
+        for value in values
+        for r, n in counts.get(value, {}).items()
+        for o in (BREACH, WAIVED, UNKNOWN)
+        if n[o]
+    }:
         found = report.evaluation.findings_by(rule_id, outcome, limit, column)
-        found = found.filter(pl.col(column).is_in(wanted.implode()) | (pl.col(column).is_null() if None in values else pl.lit(False)))
+        found = found.filter(
+            pl.col(column).is_in(wanted.implode())
+            | (pl.col(column).is_null() if None in values else pl.lit(False))
+        )
         found = found.sort(column, maintain_order=True, nulls_last=True)
         runs = found.select(pl.col(column).rle()).unnest(column)
         starts = runs["len"].cum_sum() - runs["len"]
-        spans[(rule_id, outcome)] = (found, {value: (start, length) for value, start, length in zip(runs["value"], starts, runs["len"])})
+        spans[(rule_id, outcome)] = (
+            found,
+            {
+                value: (start, length)
+                for value, start, length in zip(runs["value"], starts, runs["len"])
+            },
+        )
     for value in values:
         label = names.get(value, value) if value is not None else f"{by} not recorded"
 
@@ -297,19 +424,44 @@ def grouped(report: Report, limit: int, by: str | None = None, most: int | None 
         yield from _groups(report, counts.get(value, {}), label, shown)
 
 
-def _groups(report: Report, counts: dict[str, dict[str, int]], key: str,
-            shown_of: Callable[[str, str], pl.DataFrame]) -> list[FindingGroup]:
+def _groups(
+    report: Report,
+    counts: dict[str, dict[str, int]],
+    key: str,
+    shown_of: Callable[[str, str], pl.DataFrame],
+) -> list[FindingGroup]:
     result = []
     for outcome in (BREACH, WAIVED, UNKNOWN):
         for rule_id, by_outcome in counts.items():
             if by_outcome[outcome]:
-                shown = shown_of(rule_id, outcome).with_columns(row_in_run(report.pooled, report.source_rows))
-                result.append(FindingGroup(rule_id, report.rule_titles.get(rule_id, ""), outcome, shown, by_outcome[outcome] - shown.height, key))
+                shown = shown_of(rule_id, outcome).with_columns(
+                    row_in_run(report.pooled, report.source_rows)
+                )
+                result.append(
+                    FindingGroup(
+                        rule_id,
+                        report.rule_titles.get(rule_id, ""),
+                        outcome,
+                        shown,
+                        by_outcome[outcome] - shown.height,
+                        key,
+                    )
+                )
     return result
 
 
-ENCODING_NAMES = {"cp1252": "Windows-1252 (an Excel export)", "utf-16": "UTF-16", "utf-32": "UTF-32"}
-READ_AS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with a byte-order mark)", "workbook": "a workbook", "dataframe": "a DataFrame", **ENCODING_NAMES}
+ENCODING_NAMES = {
+    "cp1252": "Windows-1252 (an Excel export)",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+}
+READ_AS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with a byte-order mark)",
+    "workbook": "a workbook",
+    "dataframe": "a DataFrame",
+    **ENCODING_NAMES,
+}
 
 
 def read_as(encoding: str) -> str:
@@ -319,30 +471,54 @@ def read_as(encoding: str) -> str:
 
 def decoding_notes(report: Report) -> list[str]:
     """How each input was read where it could surprise: not UTF-8, a sheet other than the first, no rows, dates with a time of day."""
+
     def name(path: str) -> str:
         return "standard input" if path == "-" else path
-    notes = [f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}" for i in report.inputs if i.encoding in ENCODING_NAMES]
-    notes += [f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'" for i in report.inputs if i.sheet]
-    notes += [f"{name(i.path)} holds a header row and no engagements: nothing in it was checked"
-              for i in report.inputs if i.kind in ("engagements", "history") and i.rows == 0]
-    return notes + [f"{name(i.path)}: {i.timed_dates} date(s) carried a time of day; each was read as its calendar day"
-                    for i in report.inputs if i.timed_dates]
+
+    notes = [
+        f"{name(i.path)} was read as {ENCODING_NAMES[i.encoding]}"
+        for i in report.inputs
+        if i.encoding in ENCODING_NAMES
+    ]
+    notes += [
+        f"{name(i.path)} was read from its sheet '{excerpt(i.sheet)}'"
+        for i in report.inputs
+        if i.sheet
+    ]
+    notes += [
+        f"{name(i.path)} holds a header row and no engagements: nothing in it was checked"
+        for i in report.inputs
+        if i.kind in ("engagements", "history") and i.rows == 0
+    ]
+    return notes + [
+        f"{name(i.path)}: {i.timed_dates} date(s) carried a time of day; each was read as its calendar day"
+        for i in report.inputs
+        if i.timed_dates
+    ]
 
 
 def rejection_lines(report: Report) -> list[str]:
     """What the human formats lead with: the shared reasons for rejected rows, then the columns the export lacks."""
     lines = [r.sentence(report.rows_read) for r in rejection_reasons(report.rejected_rows)]
     if report.missing_columns:
-        listed = "; ".join(f"{column} (read by {', '.join(rules)})" for column, rules in report.missing_columns.items())
-        lines.append(f"The export has no column for: {listed}. Those rules check only what is there: where they pass, it is on less evidence.")
+        listed = "; ".join(
+            f"{column} (read by {', '.join(rules)})"
+            for column, rules in report.missing_columns.items()
+        )
+        lines.append(
+            f"The export has no column for: {listed}. Those rules check only what is there: where they pass, it is on less evidence."
+        )
     return lines
 
 
 def headline(report: Report) -> str:
-    shown = f"; reporting {report.evaluation.rows} engagement(s): {report.selection}" if report.selection else ""
+    shown = (
+        f"; reporting {report.evaluation.rows} engagement(s): {report.selection}"
+        if report.selection
+        else ""
+    )
     return (
         f"{report.rows_read} rows read: {report.rows_checked} checked, {report.rows_rejected} rejected{shown}; "
         f"{report.evaluation.engagements_with_breaches} engagement(s) with breaches; "
         f"{report.total(BREACH)} breach, {report.total(UNKNOWN)} unknown, {report.total(WAIVED)} waived finding(s)"
     )
-

@@ -14,8 +14,12 @@ import re
 
 EXCERPT = 60
 KEY_BYTES = 32
-HEX_KEY = re.compile(r"[0-9A-Fa-f]{64}")  # 32 bytes as hex, as `pseudonymise --new-key` and `openssl rand -hex 32` do
-BASE64_KEY = re.compile(r"[A-Za-z0-9+/]{43}=")  # 32 bytes as base64, as `openssl rand -base64 32` writes them
+HEX_KEY = re.compile(
+    r"[0-9A-Fa-f]{64}"
+)  # 32 bytes as hex, as `pseudonymise --new-key` and `openssl rand -hex 32` do
+BASE64_KEY = re.compile(
+    r"[A-Za-z0-9+/]{43}="
+)  # 32 bytes as base64, as `openssl rand -base64 32` writes them
 TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{32,}")
 NOT_SHOWN = "(not shown: it looks like a key)"
 ONE_CELL = "one cell, not shown (a file of one field is not an export)"  # a key or passphrase file given by mistake
@@ -26,7 +30,10 @@ def is_key(text: str) -> bool:
     if HEX_KEY.fullmatch(text):
         return True
     try:
-        return BASE64_KEY.fullmatch(text) is not None and len(base64.b64decode(text, validate=True)) == KEY_BYTES
+        return (
+            BASE64_KEY.fullmatch(text) is not None
+            and len(base64.b64decode(text, validate=True)) == KEY_BYTES
+        )
     except binascii.Error:
         return False
 
@@ -40,7 +47,11 @@ def looks_secret(text: str) -> bool:
     if not TOKEN.fullmatch(value):
         return False
     hexadecimal = re.fullmatch(r"[0-9A-Fa-f]+", value) is not None
-    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
+    mixed = (
+        any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+    )
     return hexadecimal or mixed
 
 

@@ -4,15 +4,38 @@ from __future__ import annotations
 
 from datetime import date
 
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)  # every date read, in an export or a settings file
+FIRST_DAY, LAST_DAY = (
+    date(1900, 1, 1),
+    date(2099, 12, 31),
+)  # every date read, in an export or a settings file
 
-ROLES = ("social_worker", "senior_social_worker", "advanced_practitioner", "team_manager", "iro_cp_chair", "other")
+ROLES = (
+    "social_worker",
+    "senior_social_worker",
+    "advanced_practitioner",
+    "team_manager",
+    "iro_cp_chair",
+    "other",
+)
 CAPPED_ROLES = ROLES[:-1]
-APPROVER_WORDS = {"director_of_childrens_services": "the Director of Children's Services", "chief_executive": "the chief executive"}
-ROLE_WORDS = {role: role.replace("_", " ") for role in ROLES} | {"iro_cp_chair": "IRO or CP chair"}  # for readers
+APPROVER_WORDS = {
+    "director_of_childrens_services": "the Director of Children's Services",
+    "chief_executive": "the chief executive",
+}
+ROLE_WORDS = {role: role.replace("_", " ") for role in ROLES} | {
+    "iro_cp_chair": "IRO or CP chair"
+}  # for readers
 ENGAGEMENT_TYPES = ("individual", "project_team")
 EMPLOYMENT_MODELS = ("umbrella", "ltd", "paye")
-LEAVING_REASONS = ("resignation", "redundancy", "probation", "end_of_contract", "retirement", "dismissal", "other")
+LEAVING_REASONS = (
+    "resignation",
+    "redundancy",
+    "probation",
+    "end_of_contract",
+    "retirement",
+    "dismissal",
+    "other",
+)
 EMPLOYMENTS = ("substantive", "agency")
 
 PASS = "pass"

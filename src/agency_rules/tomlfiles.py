@@ -13,12 +13,19 @@ import re
 import stat
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+)
 
 from .shown import excerpt
 from .terms import FIRST_DAY, LAST_DAY
@@ -31,11 +38,17 @@ MAX_TEXT = 2000
 
 def _a_day(value: Any) -> date:
     if isinstance(value, datetime):
-        raise ValueError(f"must be a date written as YYYY-MM-DD, without a time of day (not {value.isoformat(sep=' ')})")
+        raise ValueError(
+            f"must be a date written as YYYY-MM-DD, without a time of day (not {value.isoformat(sep=' ')})"
+        )
     if not isinstance(value, date):
         raise ValueError(f"must be a date written as YYYY-MM-DD, without quotes (not {value!r})")
-    if not FIRST_DAY <= value <= LAST_DAY:  # as in an export: 9999-12-31 is no contract's end, and a day after it no day
-        raise ValueError(f"must be a date from {FIRST_DAY.year} to {LAST_DAY.year} (not {value.isoformat()}); leave an open end out")
+    if (
+        not FIRST_DAY <= value <= LAST_DAY
+    ):  # as in an export: 9999-12-31 is no contract's end, and a day after it no day
+        raise ValueError(
+            f"must be a date from {FIRST_DAY.year} to {LAST_DAY.year} (not {value.isoformat()}); leave an open end out"
+        )
     return value
 
 
@@ -68,11 +81,17 @@ def _visible(value: str) -> str:
 
 def _legible(value: str) -> str:
     if not any(unicodedata.category(char)[0] in "LN" for char in value):
-        raise ValueError("must contain letters or digits (a reference, not blank or invisible characters)")
-    if not all(" " <= char <= "~" for char in value):  # FW-1 and FW-1 with a zero-width space, or a Cyrillic B, print alike
+        raise ValueError(
+            "must contain letters or digits (a reference, not blank or invisible characters)"
+        )
+    if not all(
+        " " <= char <= "~" for char in value
+    ):  # FW-1 and FW-1 with a zero-width space, or a Cyrillic B, print alike
         odd = next(char for char in value if not " " <= char <= "~")
-        raise ValueError(f"must be plain letters, digits and punctuation (A-Z, 0-9, - / .), not {ascii(odd)}: a look-alike or "
-                         "invisible character would make two references that print alike")
+        raise ValueError(
+            f"must be plain letters, digits and punctuation (A-Z, 0-9, - / .), not {ascii(odd)}: a look-alike or "
+            "invisible character would make two references that print alike"
+        )
     return value
 
 
@@ -80,10 +99,16 @@ Day = Annotated[date, BeforeValidator(_a_day)]
 Amount = Annotated[float, BeforeValidator(_an_amount)]
 Words = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_visible)]
-Reference = Annotated[str, StringConstraints(max_length=200), AfterValidator(_legible)]  # "2024/017" is a reference
+Reference = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(_legible)
+]  # "2024/017" is a reference
 Flag = Annotated[bool, BeforeValidator(_a_flag)]
 Whole = Annotated[int, BeforeValidator(_a_whole_number)]
-ITEM_KEYS = {"cap": ("region", "role", "effective_from"), "waiver": ("engagement_id", "rule_id"), "rate": ("region", "role", "employment_model")}
+ITEM_KEYS = {
+    "cap": ("region", "role", "effective_from"),
+    "waiver": ("engagement_id", "rule_id"),
+    "rate": ("region", "role", "employment_model"),
+}
 
 
 class RuleFileError(Exception):
@@ -109,12 +134,18 @@ def digest(path: Path) -> str:
 def read_toml(path: Path) -> dict[str, Any]:
     """The file's TOML, refusing what is not a regular file, too large, not UTF-8 (a byte-order mark is fine) or nested too deeply."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # before opening: opening a pipe waits for a writer
-            raise RuleFileError(f"{path}: not a regular file (a device, pipe or folder); name a TOML file")
+        if not stat.S_ISREG(
+            path.stat().st_mode
+        ):  # before opening: opening a pipe waits for a writer
+            raise RuleFileError(
+                f"{path}: not a regular file (a device, pipe or folder); name a TOML file"
+            )
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE + 1)
         if len(raw) > MAX_FILE:
-            raise RuleFileError(f"{path}: the file is larger than {MAX_FILE >> 20} MB; a rules, caps, waivers or config file is far smaller")
+            raise RuleFileError(
+                f"{path}: the file is larger than {MAX_FILE >> 20} MB; a rules, caps, waivers or config file is far smaller"
+            )
         _DIGESTS[path.resolve()] = hashlib.sha256(raw).hexdigest()
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except OSError as error:
@@ -127,7 +158,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise RuleFileError(f"{path}: not valid TOML (nested too deeply)") from None
     except tomllib.TOMLDecodeError as error:
         lines = text.splitlines()
-        raise RuleFileError(f"{path}: {_toml_context(lines, str(error))}not valid TOML ({error}){_date_hint(lines, str(error))}") from None
+        raise RuleFileError(
+            f"{path}: {_toml_context(lines, str(error))}not valid TOML ({error}){_date_hint(lines, str(error))}"
+        ) from None
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
@@ -179,35 +212,61 @@ def _keys_at(model: type[BaseModel], loc: list[Any]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        field = (
+            current.model_fields.get(part)
+            if isinstance(current, type) and issubclass(current, BaseModel)
+            else None
+        )
         if field is None:
             return []
         current = field.annotation
         while get_origin(current) is not None:  # list[X], X | None, dict[str, X]: the model inside
-            inner = [a for a in get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)]
+            inner = [
+                a for a in get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)
+            ]
             current = inner[0] if inner else get_args(current)[-1]
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [field.alias or name for name, field in current.model_fields.items()]
     return []
 
 
-def describe_validation(path: Path, data: dict[str, Any], error: ValidationError, kind: str, model: type[BaseModel] | None = None) -> str:
+def describe_validation(
+    path: Path,
+    data: dict[str, Any],
+    error: ValidationError,
+    kind: str,
+    model: type[BaseModel] | None = None,
+) -> str:
     """One line per problem: file, the item it is in (by id), the key, the reason."""
     lines = []
     for problem in error.errors():
         loc = list(problem["loc"])
-        where = ".".join(excerpt(str(p)) for p in loc)  # a key 100,000 characters long is named by its first few
+        where = ".".join(
+            excerpt(str(p)) for p in loc
+        )  # a key 100,000 characters long is named by its first few
         if len(loc) >= 2 and isinstance(loc[1], int):
-            label = loc[0] if loc[0] in ITEM_KEYS else kind  # a list of its own kind in the file (a contract's rate lines), else the file's
+            label = (
+                loc[0] if loc[0] in ITEM_KEYS else kind
+            )  # a list of its own kind in the file (a contract's rate lines), else the file's
             try:
-                item = data[loc[0]][loc[1]]
-                item_id = excerpt(str(item.get("id") or item.get("rule") or " / ".join(str(item[k]) for k in ITEM_KEYS.get(label, ()) if k in item)))
+                item = data[str(loc[0])][loc[1]]
+                item_id = excerpt(
+                    str(
+                        item.get("id")
+                        or item.get("rule")
+                        or " / ".join(str(item[k]) for k in ITEM_KEYS.get(label, ()) if k in item)
+                    )
+                )
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
-            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(excerpt(str(p)) for p in loc[2:])
+            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(
+                excerpt(str(p)) for p in loc[2:]
+            )
         where = where.rstrip(": ")  # a check of a whole item or file names no key of its own
         message = problem["msg"].removeprefix("Value error, ")
-        message = message if len(message) <= MESSAGE else message[:MESSAGE] + "…"  # one quoting a value a megabyte long
+        message = (
+            message if len(message) <= MESSAGE else message[:MESSAGE] + "…"
+        )  # one quoting a value a megabyte long
         if problem["type"] == "extra_forbidden":
             match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None
             message = f"unknown key (did you mean {match!r}?)" if match else "unknown key"

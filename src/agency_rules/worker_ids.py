@@ -43,7 +43,9 @@ NUMBER = re.compile(
     rf"|(?:(?<![0-9])(?<![0-9] )|(?<={_PSEUDONYM}))(?P<spaced>[1-9](?: ?[0-9]){{5}})(?! ?[0-9])",
     re.IGNORECASE,  # as the reader upper-cases: `sw`, and `ſw` (a long s upper-cases to S)
 )
-MAY_HOLD_NUMBER = r"\d"  # the cells worth reading token by token: every number has a digit, in whatever script
+MAY_HOLD_NUMBER = (
+    r"\d"  # the cells worth reading token by token: every number has a digit, in whatever script
+)
 WORKER_ID = "[worker id]"
 _DASHES = {"\u2212", "\u2012", "\u2013", "\u2014", "\u2015", "\ufe58", "\ufe63", "\uff0d"}
 
@@ -52,8 +54,11 @@ def normalised(text: str) -> str:
     """The text as a reader sees a number in it: compatibility forms folded (fullwidth digits, a non-breaking space),
     invisible format characters gone (a zero-width space), every dash a hyphen, every run of white space one space."""
     folded = unicodedata.normalize("NFKC", text)
-    kept = ("-" if c in _DASHES or unicodedata.category(c) == "Pd" else " " if c.isspace() else c
-            for c in folded if unicodedata.category(c) != "Cf")
+    kept = (
+        "-" if c in _DASHES or unicodedata.category(c) == "Pd" else " " if c.isspace() else c
+        for c in folded
+        if unicodedata.category(c) != "Cf"
+    )
     return re.sub(" {2,}", " ", "".join(kept))
 
 

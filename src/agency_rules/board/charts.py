@@ -16,7 +16,9 @@ from .summary import TOTAL, BoardTable
 from .suppression import Shown
 
 HIDDEN_COLOUR = "#d9d9d9"
-MARK_COLOURS = {"*": "#bdbdbd"}  # a hidden count of 5 or more a shade darker than one under 5 (HIDDEN_COLOUR)
+MARK_COLOURS = {
+    "*": "#bdbdbd"
+}  # a hidden count of 5 or more a shade darker than one under 5 (HIDDEN_COLOUR)
 BAR_COLOUR = "#1f5f8b"
 
 
@@ -24,8 +26,15 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.hashsalt": "agency-rules", "svg.fonttype": "path", "font.size": 9, "text.parse_math": False,
-                                "text.usetex": False})
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "agency-rules",
+            "svg.fonttype": "path",
+            "font.size": 9,
+            "text.parse_math": False,
+            "text.usetex": False,
+        }
+    )
     from matplotlib import pyplot
 
     return pyplot
@@ -38,10 +47,12 @@ def _svg(figure, title: str) -> str:
     repeat ids, so each chart's ids (and the references to them) take a prefix from its title.
     """
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    figure.savefig(
+        buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+    )
     _pyplot().close(figure)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     prefix = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + "-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
@@ -59,6 +70,7 @@ HIDDEN_WORDS = {"*": "* hidden: 5 or more"}
 def _whole_numbers():
     """Ticks at whole numbers only: there is no half a breach."""
     from matplotlib.ticker import MaxNLocator
+
     return MaxNLocator(integer=True)
 
 
@@ -78,30 +90,52 @@ def heatmap(table: BoardTable) -> str:
     pyplot = _pyplot()
     rows = [(label, cells[:-1]) for label, cells in table.rows if label != TOTAL]
     columns = [c for c in table.columns if c != TOTAL]
-    figure, axes = pyplot.subplots(figsize=(max(4.0, 0.75 * len(columns) + 2.5), max(1.6, 0.42 * len(rows) + 1.0)))
+    figure, axes = pyplot.subplots(
+        figsize=(max(4.0, 0.75 * len(columns) + 2.5), max(1.6, 0.42 * len(rows) + 1.0))
+    )
     peak = max([v for _, cells in rows for v in cells if isinstance(v, int)] + [1])
     colours = pyplot.get_cmap("Reds")
     for y, (_, cells) in enumerate(rows):
         for x, value in enumerate(cells):
             known = isinstance(value, int)
-            colour = colours(0.12 + 0.78 * value / peak) if known and value else ("#ffffff" if known else _hidden_colour(value))
+            colour = (
+                colours(0.12 + 0.78 * value / peak)
+                if isinstance(value, int) and value
+                else ("#ffffff" if known else _hidden_colour(str(value)))
+            )
             axes.add_patch(pyplot.Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="#ffffff"))
-            dark = known and value / peak > 0.55
-            axes.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", color="#ffffff" if dark else "#222222")
+            dark = isinstance(value, int) and value / peak > 0.55
+            axes.text(
+                x + 0.5,
+                y + 0.5,
+                str(value),
+                ha="center",
+                va="center",
+                color="#ffffff" if dark else "#222222",
+            )
     axes.set_xlim(0, len(columns))
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([x + 0.5 for x in range(len(columns))], columns, rotation=45, ha="right")
     axes.set_yticks([y + 0.5 for y in range(len(rows))], [label for label, _ in rows])
-    axes.tick_params(length=0, labeltop=len(rows) > 12)  # a tall map names its rules above as well as below
+    axes.tick_params(
+        length=0, labeltop=len(rows) > 12
+    )  # a tall map names its rules above as well as below
     for side in axes.spines.values():
         side.set_visible(False)
     hidden = sorted({str(v) for _, cells in rows for v in cells if not isinstance(v, int)})
     keys = []
     if any(isinstance(v, int) and v for _, cells in rows for v in cells):
-        keys += [pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.12), label="few breaches"),
-                 pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.9), label=f"most breaches ({peak})")]
+        keys += [
+            pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.12), label="few breaches"),
+            pyplot.Rectangle((0, 0), 1, 1, facecolor=colours(0.9), label=f"most breaches ({peak})"),
+        ]
     if hidden:
-        keys += [pyplot.Rectangle((0, 0), 1, 1, facecolor=_hidden_colour(mark), label=_hidden_words(mark)) for mark in hidden]
+        keys += [
+            pyplot.Rectangle(
+                (0, 0), 1, 1, facecolor=_hidden_colour(mark), label=_hidden_words(mark)
+            )
+            for mark in hidden
+        ]
     if keys:
         axes.legend(handles=keys, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.set_title(table.title, loc="left")
@@ -115,20 +149,30 @@ def bars(title: str, labels: list[str], values: list[Shown]) -> str:
     known = [v if isinstance(v, int) else 0 for v in values]
     axes.barh(range(len(labels)), known, color=BAR_COLOUR)
     for y, (value, length) in enumerate(zip(values, known)):
-        axes.annotate(str(value), (length, y), xytext=(4, 0), textcoords="offset points", va="center",
-                      color="#222222" if isinstance(value, int) else "#555555")
+        axes.annotate(
+            str(value),
+            (length, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            color="#222222" if isinstance(value, int) else "#555555",
+        )
     axes.set_yticks(range(len(labels)), labels)
     axes.invert_yaxis()
     axes.set_xlim(0, max(known + [1]) * 1.15)
     axes.xaxis.set_major_locator(_whole_numbers())
-    if not any(known):  # every count hidden or zero: a scale of fractions of a breach would say nothing
+    if not any(
+        known
+    ):  # every count hidden or zero: a scale of fractions of a breach would say nothing
         axes.set_xticks([])
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, loc="left")
     return _svg(figure, title)
 
 
-TICKS = 24  # quarter labels at most along the axis: beyond that every k-th, so none overlaps the next
+TICKS = (
+    24  # quarter labels at most along the axis: beyond that every k-th, so none overlaps the next
+)
 
 
 def trend(title: str, labels: list[str], values: list[Shown]) -> str:
@@ -137,12 +181,24 @@ def trend(title: str, labels: list[str], values: list[Shown]) -> str:
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(6.5, 2.8))
     points = [float(v) if isinstance(v, int) else float("nan") for v in values]
-    axes.plot(range(len(labels)), points, marker="o" if len(labels) <= 4 * TICKS else "", color=BAR_COLOUR, label="breaches")
+    axes.plot(
+        range(len(labels)),
+        points,
+        marker="o" if len(labels) <= 4 * TICKS else "",
+        color=BAR_COLOUR,
+        label="breaches",
+    )
     named: set[str] = set()
     for x, value in enumerate(values):
         if not isinstance(value, int):
             mark = str(value)
-            axes.axvspan(x - 0.4, x + 0.4, color=_hidden_colour(mark), lw=0, label=None if mark in named else _hidden_words(mark))
+            axes.axvspan(
+                x - 0.4,
+                x + 0.4,
+                color=_hidden_colour(mark),
+                lw=0,
+                label=None if mark in named else _hidden_words(mark),
+            )
             named.add(mark)
     step = -(-len(labels) // TICKS)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")

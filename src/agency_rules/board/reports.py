@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import polars as pl
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -26,10 +26,20 @@ from ..report import SCHEMA_VERSION
 from ..terms import REPORTED, ROLES
 from ..worker_ids import without_worker_id, without_worker_ids
 
-FINDING_COLUMNS = {"file": pl.String, "engagement_id": pl.String, "la_code": pl.String, "agency": pl.String, "role": pl.String,
-                   "rule_id": pl.String, "outcome": pl.String, "start_date": pl.Date}  # the file and id only to count a finding once; never shown
+FINDING_COLUMNS = {
+    "file": pl.String,
+    "engagement_id": pl.String,
+    "la_code": pl.String,
+    "agency": pl.String,
+    "role": pl.String,
+    "rule_id": pl.String,
+    "outcome": pl.String,
+    "start_date": pl.Date,
+}  # the file and id only to count a finding once; never shown
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
-LARGEST = 64 << 20  # a region's year of reports is a few MB: a summary's time and memory stay bounded (about 1.7 GB at most)
+LARGEST = (
+    64 << 20
+)  # a region's year of reports is a few MB: a summary's time and memory stay bounded (about 1.7 GB at most)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -88,7 +98,12 @@ class _Summary(_Strict):
     rows_read: Count
     rows_checked: Count
     rows_rejected: Count
-    by_rule: dict[RuleId, dict[Literal["pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"], Count]]
+    by_rule: dict[
+        RuleId,
+        dict[
+            Literal["pass", "breach", "unknown", "not_applicable", "waived", "not_evaluated"], Count
+        ],
+    ]
     by_council: dict[Council, _Checked]
 
 
@@ -114,7 +129,9 @@ class CouncilReport:
     rows_checked: int
     rows_rejected: int
     rules: list[str]
-    not_evaluated: dict[str, int]  # each rule's engagements checked that it could not evaluate (a cap not configured)
+    not_evaluated: dict[
+        str, int
+    ]  # each rule's engagements checked that it could not evaluate (a cap not configured)
     checked_by_council: dict[str, int]
     findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
@@ -142,79 +159,149 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
     for path in paths:
         report = _read(path, len(kept))
         if kept and report.ruleset != kept[0].ruleset:
-            raise InputError(f"{report.path}: checked under ruleset {report.ruleset}, but {kept[0].path} under {kept[0].ruleset}; "
-                             "a summary counts one ruleset's outcomes")
+            raise InputError(
+                f"{report.path}: checked under ruleset {report.ruleset}, but {kept[0].path} under {kept[0].ruleset}; "
+                "a summary counts one ruleset's outcomes"
+            )
         if kept and report.rules_files != kept[0].rules_files:
-            raise InputError(f"{report.path}: checked under a ruleset file called {report.ruleset} that differs from the one "
-                             f"{kept[0].path} was checked under (another SHA-256: another version, or a file of one's own); "
-                             "a summary counts one ruleset's outcomes: check the exports again under one")
+            raise InputError(
+                f"{report.path}: checked under a ruleset file called {report.ruleset} that differs from the one "
+                f"{kept[0].path} was checked under (another SHA-256: another version, or a file of one's own); "
+                "a summary counts one ruleset's outcomes: check the exports again under one"
+            )
         same = next((k for k in kept if k.checked_files == report.checked_files), None)
         if same is not None:
-            notes.append(f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once.")
+            notes.append(
+                f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once."
+            )
             continue
         overlap = next((k for k in kept if k.checked_files & report.checked_files), None)
         if overlap is not None:
-            raise InputError(f"{report.path}: checked some but not all of the exports {overlap.path} checked; "
-                             "its engagements would be counted twice. Summarise reports of separate exports")
+            raise InputError(
+                f"{report.path}: checked some but not all of the exports {overlap.path} checked; "
+                "its engagements would be counted twice. Summarise reports of separate exports"
+            )
         kept.append(report)
     if len({tuple(r.overlays) for r in kept}) > 1:
-        notes.append("The reports were checked under different overlays: " + "; ".join(f"{r.path}: {', '.join(r.overlays) or 'none'}" for r in kept) + ".")
+        notes.append(
+            "The reports were checked under different overlays: "
+            + "; ".join(f"{r.path}: {', '.join(r.overlays) or 'none'}" for r in kept)
+            + "."
+        )
     return kept, notes
 
 
 def _read(path: Path, place: int) -> CouncilReport:
     data = read_bounded(path)
     if len(data) > LARGEST:
-        raise InputError(f"{path}: the report is larger than {LARGEST >> 20} MiB, more than any region's councils write; "
-                         "summarise a region's reports, a quarter or a year at a time")
+        raise InputError(
+            f"{path}: the report is larger than {LARGEST >> 20} MiB, more than any region's councils write; "
+            "summarise a region's reports, a quarter or a year at a time"
+        )
     try:
         document = json.loads(data, object_pairs_hook=_once_each)
     except _Twice as error:
-        raise InputError(f"{path}: the report is damaged: the key {_excerpt(error.args[0])} stands twice in one object, "
-                         "so which one counts is anybody's guess") from None
+        raise InputError(
+            f"{path}: the report is damaged: the key {_excerpt(error.args[0])} stands twice in one object, "
+            "so which one counts is anybody's guess"
+        ) from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a JSON report of agency-check (it is not UTF-8 text)") from None
+        raise InputError(
+            f"{path}: not a JSON report of agency-check (it is not UTF-8 text)"
+        ) from None
     except json.JSONDecodeError as error:
-        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):  # an export, a workbook, a PDF: not JSON at all
-            raise InputError(f"{path}: not a JSON report; a summary reads the reports of checks: run agency-check EXPORT "
-                             "--format json --output report.json on each export first, then summarise the reports") from None
-        raise InputError(f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)") from None
+        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(
+            (b"{", b"[")
+        ):  # an export, a workbook, a PDF: not JSON at all
+            raise InputError(
+                f"{path}: not a JSON report; a summary reads the reports of checks: run agency-check EXPORT "
+                "--format json --output report.json on each export first, then summarise the reports"
+            ) from None
+        raise InputError(
+            f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)"
+        ) from None
     except RecursionError:
-        raise InputError(f"{path}: not a JSON report of agency-check (nested too deeply to read)") from None
+        raise InputError(
+            f"{path}: not a JSON report of agency-check (nested too deeply to read)"
+        ) from None
     except ValueError:  # a number of thousands of digits: no count is that long
-        raise InputError(f"{path}: the report is damaged: it holds a number thousands of digits long") from None
+        raise InputError(
+            f"{path}: the report is damaged: it holds a number thousands of digits long"
+        ) from None
     if isinstance(document, dict) and document.get("kind") == "contract_check":
-        raise InputError(f"{path}: this is a contract check (agency-check contract); a summary combines councils' reports of "
-                         "their engagements (agency-check EXPORT --format json)")
+        raise InputError(
+            f"{path}: this is a contract check (agency-check contract); a summary combines councils' reports of "
+            "their engagements (agency-check EXPORT --format json)"
+        )
     if isinstance(document, dict) and document.get("kind") == "board_summary":
-        raise InputError(f"{path}: this is a board summary; a summary combines councils' reports (agency-check FILE --format json)")
-    if not isinstance(document, dict) or not isinstance(document.get("tool"), dict) or document["tool"].get("name") != "agency-rules":
-        raise InputError(f"{path}: not a JSON report of agency-check (agency-check FILE --format json writes one)")
+        raise InputError(
+            f"{path}: this is a board summary; a summary combines councils' reports (agency-check FILE --format json)"
+        )
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("tool"), dict)
+        or document["tool"].get("name") != "agency-rules"
+    ):
+        raise InputError(
+            f"{path}: not a JSON report of agency-check (agency-check FILE --format json writes one)"
+        )
     if document.get("schema_version") != SCHEMA_VERSION:
-        raise InputError(f"{path}: report schema version {_excerpt(document.get('schema_version'))}; this summary reads version {SCHEMA_VERSION}")
+        raise InputError(
+            f"{path}: report schema version {_excerpt(document.get('schema_version'))}; this summary reads version {SCHEMA_VERSION}"
+        )
     summary = document.get("summary")
     if isinstance(summary, dict) and "selection" in summary:
         selection = summary["selection"]
         described = selection.get("described") if isinstance(selection, dict) else None
-        raise InputError(f"{path}: the report was narrowed to {_excerpt(described) if isinstance(described, str) else 'some engagements'}"
-                         " (by --council, --agency or --rule); a summary counts whole runs: check the exports again without them")
+        raise InputError(
+            f"{path}: the report was narrowed to {_excerpt(described) if isinstance(described, str) else 'some engagements'}"
+            " (by --council, --agency or --rule); a summary counts whole runs: check the exports again without them"
+        )
     if isinstance(summary, dict) and "by_council" not in summary:
-        raise InputError(f"{path}: the report does not say how many engagements each council had (summary.by_council); "
-                         "it was made by an older agency-check: check the export again")
+        raise InputError(
+            f"{path}: the report does not say how many engagements each council had (summary.by_council); "
+            "it was made by an older agency-check: check the export again"
+        )
     try:
         report = _Report.model_validate(document)
     except ValidationError as error:
-        raise InputError(f"{path}: the report is incomplete or damaged: {_field_said(error)}") from None
+        raise InputError(
+            f"{path}: the report is incomplete or damaged: {_field_said(error)}"
+        ) from None
     _consistent(path, report)
-    findings = pl.DataFrame([{k: getattr(f, k) for k in FINDING_COLUMNS} for f in report.findings], schema=FINDING_COLUMNS, orient="row")
-    findings = findings.with_columns(without_worker_ids(findings["agency"]))  # 'Locum SW310001 Ltd' names a worker
-    rejected = pl.DataFrame({"la_code": [r.la_code for r in report.rejected_rows]}, schema={"la_code": pl.String})
-    inputs = [{**i.model_dump(), "path": without_worker_id(i.path)} for i in report.inputs]  # a file named after a worker
+    findings = pl.DataFrame(
+        [{k: getattr(f, k) for k in FINDING_COLUMNS} for f in report.findings],
+        schema=FINDING_COLUMNS,
+        orient="row",
+    )
+    findings = findings.with_columns(
+        without_worker_ids(findings["agency"])
+    )  # 'Locum SW310001 Ltd' names a worker
+    rejected = pl.DataFrame(
+        {"la_code": [r.la_code for r in report.rejected_rows]}, schema={"la_code": pl.String}
+    )
+    inputs = [
+        {**i.model_dump(), "path": without_worker_id(i.path)} for i in report.inputs
+    ]  # a file named after a worker
     by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
-    not_evaluated = {rule: counts.get("not_evaluated", 0) for rule, counts in report.summary.by_rule.items()}
-    return CouncilReport(without_worker_id(str(path)), hashlib.sha256(data).hexdigest(), report.ruleset, [without_worker_id(o) for o in report.overlays],
-                         inputs, report.summary.rows_read, report.summary.rows_checked, report.summary.rows_rejected,
-                         list(report.summary.by_rule), not_evaluated, by_council, findings.with_columns(pl.lit(place).alias("report")), rejected)
+    not_evaluated = {
+        rule: counts.get("not_evaluated", 0) for rule, counts in report.summary.by_rule.items()
+    }
+    return CouncilReport(
+        without_worker_id(str(path)),
+        hashlib.sha256(data).hexdigest(),
+        report.ruleset,
+        [without_worker_id(o) for o in report.overlays],
+        inputs,
+        report.summary.rows_read,
+        report.summary.rows_checked,
+        report.summary.rows_rejected,
+        list(report.summary.by_rule),
+        not_evaluated,
+        by_council,
+        findings.with_columns(pl.lit(place).alias("report")),
+        rejected,
+    )
 
 
 class _Twice(ValueError):
@@ -236,51 +323,90 @@ def _consistent(path: Path, report: _Report) -> None:
         return InputError(f"{path}: the report contradicts itself: {field} {why}")
 
     if summary.rows_read != summary.rows_checked + summary.rows_rejected:
-        raise damaged("summary.rows_read", f"is {summary.rows_read}, not rows_checked + rows_rejected ({summary.rows_checked} + {summary.rows_rejected})")
+        raise damaged(
+            "summary.rows_read",
+            f"is {summary.rows_read}, not rows_checked + rows_rejected ({summary.rows_checked} + {summary.rows_rejected})",
+        )
     if summary.rows_rejected != len(report.rejected_rows):
-        raise damaged("summary.rows_rejected", f"is {summary.rows_rejected}, but rejected_rows lists {len(report.rejected_rows)}")
+        raise damaged(
+            "summary.rows_rejected",
+            f"is {summary.rows_rejected}, but rejected_rows lists {len(report.rejected_rows)}",
+        )
     if sum(n.rows_checked for n in summary.by_council.values()) != summary.rows_checked:
-        raise damaged("summary.by_council", f"adds up to {sum(n.rows_checked for n in summary.by_council.values())} engagements, "
-                      f"not rows_checked ({summary.rows_checked})")
+        raise damaged(
+            "summary.by_council",
+            f"adds up to {sum(n.rows_checked for n in summary.by_council.values())} engagements, "
+            f"not rows_checked ({summary.rows_checked})",
+        )
     if not any(i.kind == "engagements" for i in report.inputs):
         raise damaged("inputs", "name no export it checked")
     found = Counter((f.rule_id, f.outcome) for f in report.findings)
-    for rule, outcome in found:
+    for rule, _ in found:
         if rule not in summary.by_rule:
             raise damaged("findings", f"hold rule {rule}, which summary.by_rule does not")
-    for rule, counts in summary.by_rule.items():
+    for rule, by_outcome in summary.by_rule.items():
+        counts = cast(dict[str, int], by_outcome)
         for outcome in REPORTED:
             if counts.get(outcome, 0) != found[(rule, outcome)]:
-                raise damaged(f"summary.by_rule.{rule}.{outcome}", f"is {counts.get(outcome, 0)}, but the findings hold {found[(rule, outcome)]}")
-    for rule, counts in summary.by_rule.items():
-        if sum(counts.values()) != summary.rows_checked:
-            raise damaged(f"summary.by_rule.{rule}", f"counts {sum(counts.values())} outcomes, but every engagement checked "
-                          f"({summary.rows_checked}) has one")
+                raise damaged(
+                    f"summary.by_rule.{rule}.{outcome}",
+                    f"is {counts.get(outcome, 0)}, but the findings hold {found[(rule, outcome)]}",
+                )
+    for rule, by_outcome in summary.by_rule.items():
+        if sum(by_outcome.values()) != summary.rows_checked:
+            raise damaged(
+                f"summary.by_rule.{rule}",
+                f"counts {sum(by_outcome.values())} outcomes, but every engagement checked "
+                f"({summary.rows_checked}) has one",
+            )
     exports = {i.path for i in report.inputs if i.kind == "engagements"}
-    unnamed = next((f for f in report.findings if f.file is not None and f.file not in exports), None)
+    unnamed = next(
+        (f for f in report.findings if f.file is not None and f.file not in exports), None
+    )
     if unnamed is not None:
-        raise damaged("findings", f"hold file {_excerpt(unnamed.file)}, which is not among the exports the report checked (inputs)")
+        raise damaged(
+            "findings",
+            f"hold file {_excerpt(unnamed.file)}, which is not among the exports the report checked (inputs)",
+        )
     blank = next((f for f in report.findings if not f.engagement_id.strip()), None)
     if blank is not None:
         raise damaged("findings", "hold a finding with no engagement id")
     crowded = Counter((f.la_code, f.rule_id) for f in report.findings)
-    over = next(((code, rule, n) for (code, rule), n in crowded.items() if n > summary.by_council[code].rows_checked
-                 if code in summary.by_council), None)
+    over = next(
+        (
+            (code, rule, n)
+            for (code, rule), n in crowded.items()
+            if n > summary.by_council[code].rows_checked
+            if code in summary.by_council
+        ),
+        None,
+    )
     if over is not None:
-        raise damaged("findings", f"hold {over[2]} outcomes of rule {over[1]} at {over[0]}, which summary.by_council says had "
-                      f"{summary.by_council[over[0]].rows_checked} engagements checked")
+        raise damaged(
+            "findings",
+            f"hold {over[2]} outcomes of rule {over[1]} at {over[0]}, which summary.by_council says had "
+            f"{summary.by_council[over[0]].rows_checked} engagements checked",
+        )
     stranger = next((f for f in report.findings if f.la_code not in summary.by_council), None)
     if stranger is not None:
-        raise damaged("findings", f"hold council {stranger.la_code}, which summary.by_council does not count")
+        raise damaged(
+            "findings", f"hold council {stranger.la_code}, which summary.by_council does not count"
+        )
     twice = Counter((f.file, f.engagement_id, f.rule_id) for f in report.findings).most_common(1)
     if twice and twice[0][1] > 1:
-        raise damaged("findings", f"hold rule {twice[0][0][2]} for one engagement of one file {twice[0][1]} times")
+        raise damaged(
+            "findings",
+            f"hold rule {twice[0][0][2]} for one engagement of one file {twice[0][1]} times",
+        )
 
 
 def _field_said(error: ValidationError) -> str:
     """The first problem in words: where it is (findings[3].la_code) and what is wrong, quoting at most a short excerpt."""
     first = error.errors()[0]
-    where = "".join(f"[{part}]" if isinstance(part, int) else " (as a key)" if part == "[key]" else f".{part}" for part in first["loc"]).lstrip(".")
+    where = "".join(
+        f"[{part}]" if isinstance(part, int) else " (as a key)" if part == "[key]" else f".{part}"
+        for part in first["loc"]
+    ).lstrip(".")
     problem = first["msg"].removeprefix("Value error, ")
     shown = f" (it is {_excerpt(first['input'])})" if first["type"] != "missing" else ""
     more = f"; and {error.error_count() - 1} more problem(s)" if error.error_count() > 1 else ""

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import polars as pl
 
 from ..engine.rulebook import load_overlay, load_ruleset, rules_dir
 from ..engine.rulebook import rule_titles as titles_of
-from ..tomlfiles import RuleFileError
 from ..regions import council_names, region_by_code
 from ..terms import BREACH, ROLE_WORDS, UNKNOWN
+from ..tomlfiles import RuleFileError
 from .reports import CouncilReport
 from .suppression import SECONDARY, Cell, Grid, Shown, protect
 
@@ -27,7 +28,13 @@ OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
 NOT_EVALUATED = "not evaluated"
 WITHHELD_MARK = "withheld"
 WITHHELD = "Not published: no hiding of single counts could keep a small count in this table from being worked out, so it is withheld whole."
-EXPENDABLE = {"by_role": 5, "by_quarter": 4, "by_agency": 3, "rows_by_council": 2, f"{UNKNOWN}_by_council_and_rule": 1}  # withheld first
+EXPENDABLE = {
+    "by_role": 5,
+    "by_quarter": 4,
+    "by_agency": 3,
+    "rows_by_council": 2,
+    f"{UNKNOWN}_by_council_and_rule": 1,
+}  # withheld first
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,16 @@ class BoardTable:
 
     def word_columns(self) -> set[str]:
         """The columns of words (titles, how far a rule was evaluated), which every format aligns left, not as numbers."""
-        return {column for i, column in enumerate(self.columns) if self.rows and all(
-            isinstance(cells[i], str) and cells[i][:1].isalpha() and cells[i] != "n/a" for label, cells in self.rows if label != TOTAL)}
+        return {
+            column
+            for i, column in enumerate(self.columns)
+            if self.rows
+            and all(
+                isinstance(cell := cells[i], str) and cell[:1].isalpha() and cell != "n/a"
+                for label, cells in self.rows
+                if label != TOTAL
+            )
+        }
 
 
 @dataclass(frozen=True)
@@ -57,8 +72,12 @@ class BoardSummary:
     tables: list[BoardTable]
     notes: list[str]
     rule_titles: dict[str, str]
-    evaluated: dict[str, str]  # each rule: evaluated for every, some or no engagement (a cap not configured)
-    overlay_titles: dict[str, str]  # each shipped overlay's title ('South East Memorandum of Understanding')
+    evaluated: dict[
+        str, str
+    ]  # each rule: evaluated for every, some or no engagement (a cap not configured)
+    overlay_titles: dict[
+        str, str
+    ]  # each shipped overlay's title ('South East Memorandum of Understanding')
     regions: list[str]  # the regions of the councils counted
 
     def table(self, key: str) -> BoardTable:
@@ -78,9 +97,18 @@ class BoardSummary:
 
     def scope(self) -> str:
         """Which councils, of which regions, and which quarters the paper covers."""
-        councils = [label for label, _ in self.table("rows_by_council").rows if label not in (TOTAL, NOT_READABLE)]
-        named = " and ".join([", ".join(councils[:-1]), councils[-1]] if len(councils) > 1 else councils) if len(councils) <= 8 \
+        councils = [
+            label
+            for label, _ in self.table("rows_by_council").rows
+            if label not in (TOTAL, NOT_READABLE)
+        ]
+        named = (
+            " and ".join(
+                [", ".join(councils[:-1]), councils[-1]] if len(councils) > 1 else councils
+            )
+            if len(councils) <= 8
             else f"{len(councils)} councils"
+        )
         quarters = [label for label, _ in self.table("by_quarter").rows if label != TOTAL]
         period = f", engagements starting {quarters[0]} to {quarters[-1]}" if quarters else ""
         return f"{named or 'No council'} ({', '.join(self.regions)}){period}"
@@ -90,19 +118,38 @@ class BoardSummary:
         engagement says so rather than 0, since no breach found is not no breach."""
         table = self.table(f"{BREACH}_by_council_and_rule")
         totals = dict(zip(table.columns[:-1], dict(table.rows).get(TOTAL, [])))
-        return BoardTable("breach_by_rule", "Breaches by rule, all councils", "rule", ["title", "breaches", "evaluated for"],
-                          [(rule, [self.rule_titles.get(rule, ""), NOT_EVALUATED if scope == "no" else totals.get(rule, WITHHELD_MARK),
-                                   f"{scope} engagement{'s' if scope == 'some' else ''}"])
-                           for rule, scope in self.evaluated.items()],
-                          note="" if set(self.evaluated.values()) <= {"every"} else
-                          "A rule is not evaluated for an engagement when the reports give it no configuration (a cap's value, say):"
-                          " its breaches there are not known, not zero.")
+        return BoardTable(
+            "breach_by_rule",
+            "Breaches by rule, all councils",
+            "rule",
+            ["title", "breaches", "evaluated for"],
+            [
+                (
+                    rule,
+                    [
+                        self.rule_titles.get(rule, ""),
+                        NOT_EVALUATED if scope == "no" else totals.get(rule, WITHHELD_MARK),
+                        f"{scope} engagement{'s' if scope == 'some' else ''}",
+                    ],
+                )
+                for rule, scope in self.evaluated.items()
+            ],
+            note=""
+            if set(self.evaluated.values()) <= {"every"}
+            else "A rule is not evaluated for an engagement when the reports give it no configuration (a cap's value, say):"
+            " its breaches there are not known, not zero.",
+        )
 
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
         rows = self.table("rows_by_council").rows
         checked = self.in_words(rows[-1][1][0] if rows else None, "engagements checked")
-        terms = "; ".join(f"{self.overlay_titles.get(o, o)}, for its region's councils" for o in self.overlays) or "none"
+        terms = (
+            "; ".join(
+                f"{self.overlay_titles.get(o, o)}, for its region's councils" for o in self.overlays
+            )
+            or "none"
+        )
         return [
             f"{self.scope()}: {checked}; {self.in_words(self.region_total(f'{BREACH}_by_council_and_rule'), 'breaches')};"
             f" {self.in_words(self.region_total(f'{UNKNOWN}_by_council_and_rule'), 'unknown outcomes')}.",
@@ -125,7 +172,11 @@ class BoardSummary:
         lines = []
         for r in self.reports:
             lines.append((r.path, "report", r.sha256))
-            lines += [(r.path, f"{i['kind']}: {i['path']}", i["sha256"]) for i in r.inputs if i["kind"] in ("engagements", "history")]
+            lines += [
+                (r.path, f"{i['kind']}: {i['path']}", i["sha256"])
+                for i in r.inputs
+                if i["kind"] in ("engagements", "history")
+            ]
         return lines
 
 
@@ -151,59 +202,145 @@ class _Draft:
         """A by-council-and-rule table's grand total, and an outcome column's total elsewhere, are the region's total of that outcome."""
         if self.row_totals:
             outcome = self.key.split("_by_")[0]
-            return Grid(self.counts, True, {(len(self.counts), len(self.columns)): outcome}, EXPENDABLE.get(self.key, 0))
-        shared = {(len(self.counts), c): outcome for c, outcome in enumerate((BREACH, UNKNOWN))} if self.key != "rows_by_council" else {}
+            return Grid(
+                self.counts,
+                True,
+                {(len(self.counts), len(self.columns)): outcome},
+                EXPENDABLE.get(self.key, 0),
+            )
+        shared = (
+            {(len(self.counts), c): outcome for c, outcome in enumerate((BREACH, UNKNOWN))}
+            if self.key != "rows_by_council"
+            else {}
+        )
         return Grid(self.counts, False, shared, EXPENDABLE[self.key])
 
 
-def summarise(reports: list[CouncilReport], notes: list[str], least: int, produced: date) -> BoardSummary:
+def summarise(
+    reports: list[CouncilReport], notes: list[str], least: int, produced: date
+) -> BoardSummary:
     every = pl.concat([r.findings for r in reports])
     findings = _counted_once(every)
     if findings.height < every.height:
-        notes = [*notes, "Some findings stand in more than one report (the same council, engagement id and rule, as in quarterly"
-                         " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
-                         " engagement once per report."]
+        notes = [
+            *notes,
+            "Some findings stand in more than one report (the same council, engagement id and rule, as in quarterly"
+            " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
+            " engagement once per report.",
+        ]
     if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
-        notes = [*notes, "These reports were checked separately, so a worker who left one council's permanent staff and was engaged"
-                         " through an agency by another council inside the cooling-off period is found only where one report pooled both"
-                         " councils' exports (agency-check a.csv b.csv --format json): cooling-off across the councils of different"
-                         " reports was not checked."]
+        notes = [
+            *notes,
+            "These reports were checked separately, so a worker who left one council's permanent staff and was engaged"
+            " through an agency by another council inside the cooling-off period is found only where one report pooled both"
+            " councils' exports (agency-check a.csv b.csv --format json): cooling-off across the councils of different"
+            " reports was not checked.",
+        ]
     evaluated = _evaluated(reports)
-    rules = [rule for rule, scope in evaluated.items() if scope != "no"]  # a column of zeros not evaluated would read as none found
+    rules = [
+        rule for rule, scope in evaluated.items() if scope != "no"
+    ]  # a column of zeros not evaluated would read as none found
     names = council_names()
     checked: dict[str, int] = {}
     for r in reports:
         for code, n in r.checked_by_council.items():
             checked[code] = checked.get(code, 0) + n
-    rejected_by = {code: n for code, n in pl.concat([r.rejected for r in reports]).group_by("la_code").len().iter_rows()}
-    codes = sorted({*checked, *findings["la_code"], *(c for c in rejected_by if c is not None)}, key=lambda c: names[c].lower())
+    rejected_by = {
+        code: n
+        for code, n in pl.concat([r.rejected for r in reports])
+        .group_by("la_code")
+        .len()
+        .iter_rows()
+    }
+    codes = sorted(
+        {*checked, *findings["la_code"], *(c for c in rejected_by if c is not None)},
+        key=lambda c: names[c].lower(),
+    )
     council_rows = [names[code] for code in codes]
     drafts = [
-        _Draft("rows_by_council", "Engagements checked and rows rejected, by council", "council", ["engagements checked", "rows rejected"],
-               council_rows + ([NOT_READABLE] if None in rejected_by else []),
-               [[checked.get(c, 0), rejected_by.get(c, 0)] for c in codes] + ([[0, rejected_by[None]]] if None in rejected_by else []),
-               row_totals=False, note="A rejected row whose council cell could not be read is counted under 'council not readable'."),
+        _Draft(
+            "rows_by_council",
+            "Engagements checked and rows rejected, by council",
+            "council",
+            ["engagements checked", "rows rejected"],
+            council_rows + ([NOT_READABLE] if None in rejected_by else []),
+            [[checked.get(c, 0), rejected_by.get(c, 0)] for c in codes]
+            + ([[0, rejected_by[None]]] if None in rejected_by else []),
+            row_totals=False,
+            note="A rejected row whose council cell could not be read is counted under 'council not readable'.",
+        ),
     ]
     for outcome, word in OUTCOMES:
         counts = _counts(findings.filter(pl.col("outcome") == outcome), "la_code", "rule_id")
-        drafts.append(_Draft(f"{outcome}_by_council_and_rule", f"{word} by council and rule", "council", rules, council_rows,
-                             [[counts.get((c, rule), 0) for rule in rules] for c in codes], row_totals=True))
-    for key, column, heading, blank in (("by_agency", "agency", "agency", "agency not recorded"), ("by_role", "role", "role", "role not recorded")):
+        drafts.append(
+            _Draft(
+                f"{outcome}_by_council_and_rule",
+                f"{word} by council and rule",
+                "council",
+                rules,
+                council_rows,
+                [[counts.get((c, rule), 0) for rule in rules] for c in codes],
+                row_totals=True,
+            )
+        )
+    for key, column, heading, blank in (
+        ("by_agency", "agency", "agency", "agency not recorded"),
+        ("by_role", "role", "role", "role not recorded"),
+    ):
         counts = _counts(findings, column, "outcome")
         values = sorted({k[0] for k in counts}, key=lambda v: (v is None, str(v).lower()))
-        drafts.append(_Draft(key, f"Breaches and unknown outcomes by {heading}", heading, ["breaches", "unknown"],
-                             [blank if v is None else ROLE_WORDS.get(str(v), str(v)) if column == "role" else str(v) for v in values],
-                             [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values], row_totals=False))
+        drafts.append(
+            _Draft(
+                key,
+                f"Breaches and unknown outcomes by {heading}",
+                heading,
+                ["breaches", "unknown"],
+                [
+                    blank
+                    if v is None
+                    else ROLE_WORDS.get(str(v), str(v))
+                    if column == "role"
+                    else str(v)
+                    for v in values
+                ],
+                [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values],
+                row_totals=False,
+            )
+        )
     drafts.append(_by_quarter(findings))
     shown = protect([d.grid() for d in drafts], least, _limits(drafts))
-    tables = [BoardTable(d.key, d.title, d.heading, d.columns + ([TOTAL] if d.row_totals else []), list(zip([*d.labels, TOTAL], grid)), d.note)
-              if d.counts and grid is not None else BoardTable(d.key, d.title, d.heading, d.columns, [], d.note if grid is not None else WITHHELD)
-              for d, grid in zip(drafts, shown)]
+    tables = [
+        BoardTable(
+            d.key,
+            d.title,
+            d.heading,
+            d.columns + ([TOTAL] if d.row_totals else []),
+            list(zip([*d.labels, TOTAL], grid)),
+            d.note,
+        )
+        if d.counts and grid is not None
+        else BoardTable(
+            d.key, d.title, d.heading, d.columns, [], d.note if grid is not None else WITHHELD
+        )
+        for d, grid in zip(drafts, shown)
+    ]
     tables[-1] = _with_change(tables[-1])
     overlays = sorted({o for r in reports for o in r.overlays})
     titles, overlay_titles = rule_titles(reports[0].ruleset, overlays)
     regions = sorted({region_by_code()[code] for code in codes})
-    return BoardSummary(produced, reports[0].ruleset, overlays, least, reports, tables, notes, titles, evaluated, overlay_titles, regions)
+    return BoardSummary(
+        produced,
+        reports[0].ruleset,
+        overlays,
+        least,
+        reports,
+        tables,
+        notes,
+        titles,
+        evaluated,
+        overlay_titles,
+        regions,
+    )
 
 
 def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:
@@ -220,8 +357,14 @@ def _limits(drafts: list[_Draft]) -> list[tuple[list[Cell], Cell]]:
     """A council's breaches and unknowns of one rule are findings about its engagements checked, at most one each: a reader
     who sees that council's engagements checked knows this too. So does one of the region's rule totals."""
     rows, breaches = drafts[0], drafts[1]
-    places = [(i, i) for i in range(len(breaches.counts))] + [(len(breaches.counts), len(rows.counts))]  # each council, then the region
-    return [([(1, row, rule), (2, row, rule)], (0, checked, 0)) for row, checked in places for rule in range(len(breaches.columns))]
+    places = [(i, i) for i in range(len(breaches.counts))] + [
+        (len(breaches.counts), len(rows.counts))
+    ]  # each council, then the region
+    return [
+        ([(1, row, rule), (2, row, rule)], (0, checked, 0))
+        for row, checked in places
+        for rule in range(len(breaches.columns))
+    ]
 
 
 def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
@@ -232,7 +375,9 @@ def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
     """
     same = ["la_code", "engagement_id", "rule_id"]
     last = every.group_by(same).agg(pl.col("report").max())
-    return every.join(last, on=[*same, "report"], how="semi", nulls_equal=True, maintain_order="left").drop("engagement_id", "file")
+    return every.join(
+        last, on=[*same, "report"], how="semi", nulls_equal=True, maintain_order="left"
+    ).drop("engagement_id", "file")
 
 
 def _counts(findings: pl.DataFrame, row: str, column: str) -> dict[tuple, int]:
@@ -245,11 +390,26 @@ def _by_quarter(findings: pl.DataFrame) -> _Draft:
     counts = _counts(dated, "quarter", "outcome")
     span: list[str] = []
     if dated.height:
-        first, last = dated["start_date"].min(), dated["start_date"].max()
-        span = pl.select(quarter(pl.date_range(first.replace(day=1), last, interval="1mo")).unique(maintain_order=True)).to_series().to_list()
-    return _Draft("by_quarter", "Breaches and unknown outcomes by quarter of engagement start", "quarter", ["breaches", "unknown"], span,
-                  [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span], row_totals=False,
-                  note="Change is the difference in breaches from the quarter before (n/a for the first); it is hidden where either count is.")
+        first, last = cast(date, dated["start_date"].min()), cast(date, dated["start_date"].max())
+        span = (
+            pl.select(
+                quarter(pl.date_range(first.replace(day=1), last, interval="1mo")).unique(
+                    maintain_order=True
+                )
+            )
+            .to_series()
+            .to_list()
+        )
+    return _Draft(
+        "by_quarter",
+        "Breaches and unknown outcomes by quarter of engagement start",
+        "quarter",
+        ["breaches", "unknown"],
+        span,
+        [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span],
+        row_totals=False,
+        note="Change is the difference in breaches from the quarter before (n/a for the first); it is hidden where either count is.",
+    )
 
 
 def _with_change(table: BoardTable) -> BoardTable:
@@ -267,7 +427,14 @@ def _with_change(table: BoardTable) -> BoardTable:
             change = "*"
         previous = cells[0]
         rows.append((label, [*cells, change]))
-    return BoardTable(table.key, table.title, table.row_heading, [*table.columns, "change in breaches"], rows, table.note)
+    return BoardTable(
+        table.key,
+        table.title,
+        table.row_heading,
+        [*table.columns, "change in breaches"],
+        rows,
+        table.note,
+    )
 
 
 def _shipped(kind: str, name: str, load):
@@ -284,7 +451,11 @@ def _shipped(kind: str, name: str, load):
 def rule_titles(ruleset: str, overlays: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Each rule's title as the check words it (with what the overlays change in it), and each overlay's title, from the
     shipped files of these names; a name that is not a shipped file gives none."""
-    loaded = {name: overlay for name in overlays if (overlay := _shipped("overlays", name, load_overlay)) is not None}
+    loaded = {
+        name: overlay
+        for name in overlays
+        if (overlay := _shipped("overlays", name, load_overlay)) is not None
+    }
     rules = _shipped("rulesets", ruleset, load_ruleset)
     titles = titles_of(rules, list(loaded.values())) if rules is not None else {}
     return titles, {name: overlay.overlay.title for name, overlay in loaded.items()}

@@ -59,12 +59,18 @@ class _Paper:
     """The paper as one system: each count a variable, each line a list of (variable, sign) that sums to zero."""
 
     values: list[int] = field(default_factory=list)
-    rank: list[int] = field(default_factory=list)  # how dear a cell is to hide: inner counts 0, totals 1, repeated totals 2
+    rank: list[int] = field(
+        default_factory=list
+    )  # how dear a cell is to hide: inner counts 0, totals 1, repeated totals 2
     lines: list[list[tuple[int, int]]] = field(default_factory=list)
     line_table: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
-    slack: set[int] = field(default_factory=set)  # the room left under a limit: never shown, 0 or more, nobody's count
-    limits: set[int] = field(default_factory=set)  # the lines of limits, whose slack lets a count rise, never fall, freely
+    slack: set[int] = field(
+        default_factory=set
+    )  # the room left under a limit: never shown, 0 or more, nobody's count
+    limits: set[int] = field(
+        default_factory=set
+    )  # the lines of limits, whose slack lets a count rise, never fall, freely
 
     def variable(self, value: int, rank: int, name: str | None) -> int:
         if name is not None and name in self.names:
@@ -85,7 +91,9 @@ class _Paper:
 Cell = tuple[int, int, int]  # (grid, row, column), totals included
 
 
-def protect(grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[Cell], Cell]] = ()) -> list[list[list[Shown]] | None]:
+def protect(
+    grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[Cell], Cell]] = ()
+) -> list[list[list[Shown]] | None]:
     """Each grid with its totals as the paper shows it (counts, `<least` or `*`), or None where it must be withheld whole.
 
     `limits` are what a reader knows beyond the sums: cells that together cannot exceed another (a council's breaches
@@ -101,26 +109,51 @@ def protect(grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[C
             cells.append([[] for _ in full])
             continue
         total_row, total_column = height - 1, width - 1 if grid.row_totals else None
-        ids = [[paper.variable(full[r][c], _rank(r == total_row or c == total_column, (r, c) in grid.shared),
-                               grid.shared.get((r, c))) for c in range(width)] for r in range(height)]
+        ids = [
+            [
+                paper.variable(
+                    full[r][c],
+                    _rank(r == total_row or c == total_column, (r, c) in grid.shared),
+                    grid.shared.get((r, c)),
+                )
+                for c in range(width)
+            ]
+            for r in range(height)
+        ]
         for c in range(width):
-            paper.line(table, [(ids[r][c], 1) for r in range(total_row)] + [(ids[total_row][c], -1)])
+            paper.line(
+                table, [(ids[r][c], 1) for r in range(total_row)] + [(ids[total_row][c], -1)]
+            )
         if total_column is not None:
             for r in range(height):
-                paper.line(table, [(ids[r][c], 1) for c in range(total_column)] + [(ids[r][total_column], -1)])
+                paper.line(
+                    table,
+                    [(ids[r][c], 1) for c in range(total_column)] + [(ids[r][total_column], -1)],
+                )
         cells.append(ids)
     for parts, limit in limits:
-        if not all(c < len(cells[g][r]) for g, r, c in [*parts, limit]):  # a table with no columns: nothing published to limit
+        if not all(
+            c < len(cells[g][r]) for g, r, c in [*parts, limit]
+        ):  # a table with no columns: nothing published to limit
             continue
         terms = [(cells[g][r][c], 1) for g, r, c in parts]
-        slack = paper.variable(paper.values[cells[limit[0]][limit[1]][limit[2]]] - sum(paper.values[v] for v, _ in terms), SLACK, None)
+        slack = paper.variable(
+            paper.values[cells[limit[0]][limit[1]][limit[2]]]
+            - sum(paper.values[v] for v, _ in terms),
+            SLACK,
+            None,
+        )
         paper.slack.add(slack)
         paper.limits.add(len(paper.lines))
         paper.line(limit[0], [*terms, (slack, 1), (cells[limit[0]][limit[1]][limit[2]], -1)])
     hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | paper.slack
     withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
-    return [None if table in withheld else [[_shown(paper.values[v], v in hidden, least) for v in row] for row in grid]
-            for table, grid in enumerate(cells)]
+    return [
+        None
+        if table in withheld
+        else [[_shown(paper.values[v], v in hidden, least) for v in row] for row in grid]
+        for table, grid in enumerate(cells)
+    ]
 
 
 def _rank(total: bool, repeated: bool) -> int:
@@ -131,7 +164,9 @@ def _shown(value: int, hidden: bool, least: int) -> Shown:
     return (f"<{least}" if value < least else SECONDARY) if hidden else value
 
 
-def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: list[int]) -> set[int]:
+def _hide_until_safe(
+    paper: _Paper, hidden: set[int], least: int, expendable: list[int]
+) -> set[int]:
     """Hide cells beside the counts the audit pins down, and audit again, until it pins none; the tables withheld.
 
     Each round hides the cheapest cell that frees a pinned count alone (a total's count first: the
@@ -141,13 +176,21 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
     """
     on_lines = _lines_of(paper.values, paper.lines)
     withheld: set[int] = set()
-    stuck: set[int] = set()  # pinned counts no single cell frees, until a cell hidden beside them changes that
+    stuck: set[int] = (
+        set()
+    )  # pinned counts no single cell frees, until a cell hidden beside them changes that
     while True:
         low, high = _narrowed(paper, hidden, least, on_lines)
-        pinned = sorted((v for v in hidden - paper.slack if low[v] == high[v]), key=lambda v: (-paper.rank[v], v))
+        pinned = sorted(
+            (v for v in hidden - paper.slack if low[v] == high[v]),
+            key=lambda v: (-paper.rank[v], v),
+        )
         jointly = not pinned  # none pinned by a line alone: any the lines fix taken together?
         if jointly:
-            pinned = sorted(_fixed_together(paper, hidden, low, high, on_lines), key=lambda v: (-paper.rank[v], v))
+            pinned = sorted(
+                _fixed_together(paper, hidden, low, high, on_lines),
+                key=lambda v: (-paper.rank[v], v),
+            )
         if not pinned:
             return withheld
         cell = None
@@ -157,10 +200,19 @@ def _hide_until_safe(paper: _Paper, hidden: set[int], least: int, expendable: li
                 break
             stuck.add(count)
         table = _to_withhold(paper, on_lines, pinned, low, high, expendable)
-        council = expendable[table] < EXPENDABLE  # a council table: cells further out, then a repeated total, go before it does
+        council = (
+            expendable[table] < EXPENDABLE
+        )  # a council table: cells further out, then a repeated total, go before it does
         for most in (1, REPEATED) if council else (1,):
             if cell is None:
-                choices = [c for c in (_beside(paper, hidden, on_lines, count, low, high, most, council) for count in pinned) if c is not None]
+                choices = [
+                    c
+                    for c in (
+                        _beside(paper, hidden, on_lines, count, low, high, most, council)
+                        for count in pinned
+                    )
+                    if c is not None
+                ]
                 cell = min(choices, key=lambda c: _cost(paper, c)) if choices else None
         if cell is not None:
             hidden.add(cell)
@@ -182,7 +234,12 @@ def _lines_of(values: Sequence[int], lines: Sequence[Sequence[tuple[int, int]]])
     return on_lines
 
 
-def _component(lines: Sequence[Sequence[tuple[int, int]]], hidden: set[int], on_lines: list[list[int]], start: int) -> set[int]:
+def _component(
+    lines: Sequence[Sequence[tuple[int, int]]],
+    hidden: set[int],
+    on_lines: list[list[int]],
+    start: int,
+) -> set[int]:
     """The hidden counts linked to `start` through lines: the only ones whose bounds a change at `start` can move."""
     found = {start}
     frontier = [start]
@@ -196,11 +253,21 @@ def _component(lines: Sequence[Sequence[tuple[int, int]]], hidden: set[int], on_
     return found
 
 
-def _culprits(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
-              most: int = 1) -> list[int]:
+def _culprits(
+    paper: _Paper,
+    hidden: set[int],
+    on_lines: list[list[int]],
+    pinned: int,
+    low: list[int],
+    high: list[int],
+    most: int = 1,
+) -> list[int]:
     """The shown cells of rank `most` or less on the lines that pin the count, cheapest first."""
     lines = _pinning(paper, on_lines, pinned, low, high)
-    return sorted({v for line in lines for v, _ in paper.lines[line] if _may_hide(paper, hidden, v, most)}, key=lambda v: _cost(paper, v))
+    return sorted(
+        {v for line in lines for v, _ in paper.lines[line] if _may_hide(paper, hidden, v, most)},
+        key=lambda v: _cost(paper, v),
+    )
 
 
 def _may_hide(paper: _Paper, hidden: set[int], v: int, most: int) -> bool:
@@ -214,27 +281,50 @@ def _cost(paper: _Paper, v: int) -> tuple[int, int, int]:
     return paper.rank[v], paper.values[v], v
 
 
-def _freeing(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int], least: int,
-             jointly: bool = False) -> int | None:
+def _freeing(
+    paper: _Paper,
+    hidden: set[int],
+    on_lines: list[list[int]],
+    pinned: int,
+    low: list[int],
+    high: list[int],
+    least: int,
+    jointly: bool = False,
+) -> int | None:
     """The cheapest shown cell that, hidden alone, frees the pinned count and pins nothing in its place; else the cheapest that
     frees it. A few of each kind are tried. (Hiding a count just over the threshold beside a small one often frees the small
     one but is pinned itself, its `*` giving it away, and a line's total would be hidden next, then the region's.)"""
     shown = _culprits(paper, hidden, on_lines, pinned, low, high)
-    tried = [cell for rank in sorted({paper.rank[v] for v in shown}) for cell in [v for v in shown if paper.rank[v] == rank][:TRIALS]]
+    tried = [
+        cell
+        for rank in sorted({paper.rank[v] for v in shown})
+        for cell in [v for v in shown if paper.rank[v] == rank][:TRIALS]
+    ]
     freeing = None
     for cell in tried:
         trial = hidden | {cell}
         linked = _component(paper.lines, trial, on_lines, cell)
         trial_low, trial_high = _narrowed(paper, trial, least, on_lines, linked)
-        if trial_low[pinned] < trial_high[pinned] and not (jointly and _fixed_together(paper, trial, trial_low, trial_high, on_lines, linked, {pinned})):
+        if trial_low[pinned] < trial_high[pinned] and not (
+            jointly
+            and _fixed_together(paper, trial, trial_low, trial_high, on_lines, linked, {pinned})
+        ):
             if all(trial_low[v] < trial_high[v] for v in linked - paper.slack):
                 return cell
             freeing = cell if freeing is None else freeing
     return freeing
 
 
-def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: int, low: list[int], high: list[int],
-            most: int, outwards: bool) -> int | None:
+def _beside(
+    paper: _Paper,
+    hidden: set[int],
+    on_lines: list[list[int]],
+    pinned: int,
+    low: list[int],
+    high: list[int],
+    most: int,
+    outwards: bool,
+) -> int | None:
     """The likeliest cell of rank `most` or less to hide next to a count no single cell frees: on a line that pins it, else
     (`outwards`) line by line further out. None where no such cell is left.
     """
@@ -244,7 +334,13 @@ def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: 
     seen = {pinned}
     frontier = [pinned]
     while frontier:
-        near = {v for p in frontier for line in on_lines[p] if line not in paper.limits for v, _ in paper.lines[line]}  # not across a limit
+        near = {
+            v
+            for p in frontier
+            for line in on_lines[p]
+            if line not in paper.limits
+            for v, _ in paper.lines[line]
+        }  # not across a limit
         shown = [v for v in near if _may_hide(paper, hidden, v, most)]
         if shown:
             return min(shown, key=lambda v: _cost(paper, v))
@@ -253,41 +349,77 @@ def _beside(paper: _Paper, hidden: set[int], on_lines: list[list[int]], pinned: 
     return None
 
 
-def _to_withhold(paper: _Paper, on_lines: list[list[int]], pinned: list[int], low: list[int], high: list[int], expendable: list[int]) -> int:
+def _to_withhold(
+    paper: _Paper,
+    on_lines: list[list[int]],
+    pinned: list[int],
+    low: list[int],
+    high: list[int],
+    expendable: list[int],
+) -> int:
     """The most expendable table holding a line that pins a count: withholding a table the count does not hang on frees nothing."""
     pinning = [line for count in pinned for line in _pinning(paper, on_lines, count, low, high)]
     lines = pinning or [line for count in pinned for line in on_lines[count] if paper.lines[line]]
     return max({paper.line_table[line] for line in lines}, key=lambda t: (expendable[t], t))
 
 
-def _pinning(paper: _Paper, on_lines: list[list[int]], count: int, low: list[int], high: list[int]) -> list[int]:
+def _pinning(
+    paper: _Paper, on_lines: list[list[int]], count: int, low: list[int], high: list[int]
+) -> list[int]:
     """The lines that hold the count where the audit found it: each that by itself reaches one of its bounds (a line that
     allows at most 5 of a `*`, 5 or more, pins it with the mark); for a count the lines fix only together, every line it
     stands on."""
     lines = [line for line in on_lines[count] if paper.lines[line]]
     if low[count] < high[count]:
         return lines
-    return [line for line in lines if low[count] in (bounds := _bounds_from(paper.lines[line], count, low, high, paper.slack)) or high[count] in bounds]
+    return [
+        line
+        for line in lines
+        if low[count] in (bounds := _bounds_from(paper.lines[line], count, low, high, paper.slack))
+        or high[count] in bounds
+    ]
 
 
-def _bounds_from(line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int], slack: set[int]) -> tuple[int, int]:
+def _bounds_from(
+    line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int], slack: set[int]
+) -> tuple[int, int]:
     """What one line alone, with the others' bounds, allows the count v. A slack counts as anything from 0 up: its bounds
     were narrowed only through this line, so they would make the line seem to pin whatever the others pin."""
     sign = next(s for w, s in line if w == v)
     rest_low = sum(0 if w in slack else low[w] if s > 0 else -high[w] for w, s in line if w != v)
-    rest_high = sum(MANY if w in slack else high[w] if s > 0 else -low[w] for w, s in line if w != v)
+    rest_high = sum(
+        MANY if w in slack else high[w] if s > 0 else -low[w] for w, s in line if w != v
+    )
     return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
 
 
-def _narrowed(paper: _Paper, hidden: set[int], least: int, on_lines: list[list[int]],
-              within: set[int] | None = None) -> tuple[list[int], list[int]]:
+def _narrowed(
+    paper: _Paper,
+    hidden: set[int],
+    least: int,
+    on_lines: list[list[int]],
+    within: set[int] | None = None,
+) -> tuple[list[int], list[int]]:
     """Each count's bounds once every line has narrowed them as far as it can; `within`, only the lines of those hidden counts
     (a component: the bounds of counts outside it are then left as their marks give them)."""
     values, lines = paper.values, paper.lines
     low, high = list(values), list(values)
     for v in hidden if within is None else within:
-        low[v], high[v] = (0, MANY) if v in paper.slack else (1, least - 1) if values[v] < least else (least, MANY)
-    waiting = sorted({line for v in (hidden if within is None else within) for line in on_lines[v] if lines[line]})
+        low[v], high[v] = (
+            (0, MANY)
+            if v in paper.slack
+            else (1, least - 1)
+            if values[v] < least
+            else (least, MANY)
+        )
+    waiting = sorted(
+        {
+            line
+            for v in (hidden if within is None else within)
+            for line in on_lines[v]
+            if lines[line]
+        }
+    )
     queued = set(waiting)
     while waiting:
         index = waiting.pop()
@@ -317,8 +449,15 @@ def _narrow(line: Sequence[tuple[int, int]], low: list[int], high: list[int]) ->
     return changed
 
 
-def _fixed_together(paper: _Paper, hidden: set[int], low: list[int], high: list[int], on_lines: list[list[int]],
-                    within: set[int] | None = None, only: set[int] | None = None) -> set[int]:
+def _fixed_together(
+    paper: _Paper,
+    hidden: set[int],
+    low: list[int],
+    high: list[int],
+    on_lines: list[list[int]],
+    within: set[int] | None = None,
+    only: set[int] | None = None,
+) -> set[int]:
     """The hidden counts that every line and bound taken together fix to one whole number, though no line fixes them alone.
 
     Two lines' difference can fix a count (B + K = 5 and B + K + b + k + p = 8 give b + k + p = 3, each 1 or more, so
@@ -358,6 +497,10 @@ def _fixed_together(paper: _Paper, hidden: set[int], low: list[int], high: list[
             result = linprog(aim, A_eq=matrix, b_eq=totals, bounds=bounds, method="highs")
             ends.append(direction * result.fun if result.status == 0 else None)
         least, most = ends
-        if least is not None and most is not None and math.floor(most + 1e-6) <= math.ceil(least - 1e-6):
+        if (
+            least is not None
+            and most is not None
+            and math.floor(most + 1e-6) <= math.ceil(least - 1e-6)
+        ):
             fixed.add(v)
     return fixed

@@ -30,7 +30,10 @@ class ClauseFinding:
             when = f"in force on {day:%-d %b %Y}"
         elif self.evidence.get("from"):
             until = self.evidence.get("to")
-            when = period_in_words(date.fromisoformat(self.evidence["from"]), date.fromisoformat(until) if until else None)
+            when = period_in_words(
+                date.fromisoformat(self.evidence["from"]),
+                date.fromisoformat(until) if until else None,
+            )
         else:
             when = ""
         return ", ".join(part for part in (region, when) if part) or "the whole term"
@@ -44,7 +47,9 @@ class CheckedContract:
     sha256: str
     data: ContractFile
     findings: list[ClauseFinding]
-    overlays_not_chosen: tuple[str, ...] = ()  # shipped overlays of regions it serves that the check was not given
+    overlays_not_chosen: tuple[
+        str, ...
+    ] = ()  # shipped overlays of regions it serves that the check was not given
 
     @property
     def contract(self) -> Contract:
@@ -63,10 +68,15 @@ class CheckedContract:
         return BREACH if self.count(BREACH) else UNKNOWN if self.count(UNKNOWN) else PASS
 
     def verdict(self) -> str:
-        unchecked = (f"; not checked against the regional overlay(s) {', '.join(self.overlays_not_chosen)} of the regions it serves (--overlay)"
-                     if self.overlays_not_chosen else "")
+        unchecked = (
+            f"; not checked against the regional overlay(s) {', '.join(self.overlays_not_chosen)} of the regions it serves (--overlay)"
+            if self.overlays_not_chosen
+            else ""
+        )
         if self.count(BREACH):
-            return f"does not comply: {self.count(BREACH)} term(s) fall short of the rules{unchecked}"
+            return (
+                f"does not comply: {self.count(BREACH)} term(s) fall short of the rules{unchecked}"
+            )
         if self.count(UNKNOWN):
             return f"complies as far as it says, but {self.count(UNKNOWN)} term(s) the rules need cannot be confirmed{unchecked}"
         return f"complies with every term the rules need{unchecked}"

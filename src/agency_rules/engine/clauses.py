@@ -39,18 +39,40 @@ from .parameters import change_days, layers_of, resolve
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run, shipped_overlays
 
 
-def check_contracts(paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[CheckedContract]:
+def check_contracts(
+    paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable
+) -> list[CheckedContract]:
     """Each contract file named (a folder gives its *.toml files), checked; two contracts with one reference are refused."""
     checked: list[CheckedContract] = []
     regional, chosen = shipped_overlays(), {o.overlay.id for o in overlays}
     for path in contract_files(paths):
         data = load_contract(path)
-        same = next((c for c in checked if c.contract.reference.strip().casefold() == data.contract.reference.strip().casefold()), None)
+        same = next(
+            (
+                c
+                for c in checked
+                if c.contract.reference.strip().casefold()
+                == data.contract.reference.strip().casefold()
+            ),
+            None,
+        )
         if same is not None:
-            raise InputError(f"{path}: reference {data.contract.reference!r} is also the reference of {same.path}; "
-                             "engagements name their contract by reference, so each contract needs its own")
-        missing = tuple(sorted({regional[r] for r in regions_served(data) if r in regional} - chosen))
-        checked.append(CheckedContract(str(path), digest(path), data, check_contract(data, ruleset, overlays, caps), missing))
+            raise InputError(
+                f"{path}: reference {data.contract.reference!r} is also the reference of {same.path}; "
+                "engagements name their contract by reference, so each contract needs its own"
+            )
+        missing = tuple(
+            sorted({regional[r] for r in regions_served(data) if r in regional} - chosen)
+        )
+        checked.append(
+            CheckedContract(
+                str(path),
+                digest(path),
+                data,
+                check_contract(data, ruleset, overlays, caps),
+                missing,
+            )
+        )
     return checked
 
 
@@ -62,17 +84,32 @@ def said(value: Any) -> str:
     """A clause's value, or a finding's evidence, in words: yes/no, lists joined, silence as 'not stated'."""
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return "not stated" if value is None else ("yes" if value is True else "no" if value is False else str(value))
+    return (
+        "not stated"
+        if value is None
+        else ("yes" if value is True else "no" if value is False else str(value))
+    )
 
 
 def _binding(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     """Rules a contract cannot restate (a worker's experience, an ASYE) are carried by binding the supplier, and its suppliers, to them."""
     found = []
-    for name, who in (("binds_supplier", "the supplier"), ("binds_second_tier", "any second-tier supplier")):
+    for name, who in (
+        ("binds_supplier", "the supplier"),
+        ("binds_second_tier", "any second-tier supplier"),
+    ):
         value = getattr(clauses, name)
         outcome = PASS if value else UNKNOWN if value is None else BREACH
-        found.append((name, (outcome, f"the contract {'binds' if value else 'does not bind' if value is False else 'does not say whether it binds'} {who} to the national rules",
-                             {name: value})))
+        found.append(
+            (
+                name,
+                (
+                    outcome,
+                    f"the contract {'binds' if value else 'does not bind' if value is False else 'does not say whether it binds'} {who} to the national rules",
+                    {name: value},
+                ),
+            )
+        )
     return found
 
 
@@ -83,20 +120,42 @@ def _weeks(count: float) -> str:
 def _notice(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     need, weeks = values["min_weeks"], clauses.notice_weeks
     if weeks is None:
-        verdict: Verdict = (UNKNOWN, f"the contract states no notice period; at least {_weeks(need)} are required", {"min_weeks": need})
+        verdict: Verdict = (
+            UNKNOWN,
+            f"the contract states no notice period; at least {_weeks(need)} are required",
+            {"min_weeks": need},
+        )
     elif weeks >= need:
-        verdict = (PASS, f"notice of {_weeks(weeks)} meets the {_weeks(need)} required", {"notice_weeks": weeks, "min_weeks": need})
+        verdict = (
+            PASS,
+            f"notice of {_weeks(weeks)} meets the {_weeks(need)} required",
+            {"notice_weeks": weeks, "min_weeks": need},
+        )
     elif values.get("shorter_la_notice_applies"):
-        verdict = (UNKNOWN, f"notice of {_weeks(weeks)} is under {_weeks(need)}; it suffices only where the council's own notice for the role is no longer",
-                   {"notice_weeks": weeks, "min_weeks": need})
+        verdict = (
+            UNKNOWN,
+            f"notice of {_weeks(weeks)} is under {_weeks(need)}; it suffices only where the council's own notice for the role is no longer",
+            {"notice_weeks": weeks, "min_weeks": need},
+        )
     else:
-        verdict = (BREACH, f"notice of {_weeks(weeks)} is shorter than the {_weeks(need)} required", {"notice_weeks": weeks, "min_weeks": need})
+        verdict = (
+            BREACH,
+            f"notice of {_weeks(weeks)} is shorter than the {_weeks(need)} required",
+            {"notice_weeks": weeks, "min_weeks": need},
+        )
     found = [("notice_weeks", verdict)]
     if values.get("reciprocal_required"):
         mutual = clauses.notice_reciprocal
-        found.append(("notice_reciprocal", (PASS if mutual else UNKNOWN if mutual is None else BREACH,
-                                            f"the notice {'binds' if mutual else 'does not bind' if mutual is False else 'is not said to bind'} both worker and council",
-                                            {"notice_reciprocal": mutual})))
+        found.append(
+            (
+                "notice_reciprocal",
+                (
+                    PASS if mutual else UNKNOWN if mutual is None else BREACH,
+                    f"the notice {'binds' if mutual else 'does not bind' if mutual is False else 'is not said to bind'} both worker and council",
+                    {"notice_reciprocal": mutual},
+                ),
+            )
+        )
     return found
 
 
@@ -104,18 +163,48 @@ def _cooling_off(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Ve
     need, allowed = values["months"], set(values["exempt_reasons"])
     months, exempt = clauses.cooling_off_months, clauses.cooling_off_exemptions
     if months is None:
-        verdict: Verdict = (UNKNOWN, f"the contract states no cooling-off period; {need} months are required", {"months": need})
+        verdict: Verdict = (
+            UNKNOWN,
+            f"the contract states no cooling-off period; {need} months are required",
+            {"months": need},
+        )
     elif months < need:
-        verdict = (BREACH, f"a cooling-off period of {months} months is shorter than the {need} required", {"cooling_off_months": months, "months": need})
+        verdict = (
+            BREACH,
+            f"a cooling-off period of {months} months is shorter than the {need} required",
+            {"cooling_off_months": months, "months": need},
+        )
     else:
-        verdict = (PASS, f"a cooling-off period of {months} months meets the {need} required", {"cooling_off_months": months, "months": need})
+        verdict = (
+            PASS,
+            f"a cooling-off period of {months} months meets the {need} required",
+            {"cooling_off_months": months, "months": need},
+        )
     found = [("cooling_off_months", verdict)]
     extra = sorted(set(exempt or []) - allowed)
     evidence = {"cooling_off_exemptions": exempt, "exempt_reasons": sorted(allowed)}
     if extra:
-        found.append(("cooling_off_exemptions", (BREACH, f"the contract exempts leavers by {', '.join(extra)}, which the rule does not", evidence)))
+        found.append(
+            (
+                "cooling_off_exemptions",
+                (
+                    BREACH,
+                    f"the contract exempts leavers by {', '.join(extra)}, which the rule does not",
+                    evidence,
+                ),
+            )
+        )
     elif exempt:
-        found.append(("cooling_off_exemptions", (PASS, f"the contract exempts leavers by {', '.join(sorted(exempt))}, as the rule does", evidence)))
+        found.append(
+            (
+                "cooling_off_exemptions",
+                (
+                    PASS,
+                    f"the contract exempts leavers by {', '.join(sorted(exempt))}, as the rule does",
+                    evidence,
+                ),
+            )
+        )
     return found
 
 
@@ -123,43 +212,120 @@ def _references(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Ver
     need, given = values["min_count"], clauses.references
     count = given.count
     verdict: Verdict = (
-        (UNKNOWN, f"the contract states no number of references; {need} required", {"min_count": need}) if count is None
-        else (BREACH, f"{count} reference(s) required by the contract, fewer than the {need} the rule requires", {"references": count, "min_count": need}) if count < need
-        else (PASS, f"{count} reference(s) required, at least the {need} the rule requires", {"references": count, "min_count": need})
+        (
+            UNKNOWN,
+            f"the contract states no number of references; {need} required",
+            {"min_count": need},
+        )
+        if count is None
+        else (
+            BREACH,
+            f"{count} reference(s) required by the contract, fewer than the {need} the rule requires",
+            {"references": count, "min_count": need},
+        )
+        if count < need
+        else (
+            PASS,
+            f"{count} reference(s) required, at least the {need} the rule requires",
+            {"references": count, "min_count": need},
+        )
     )
     practice = given.practice_based
-    return [("references.count", verdict),
-            ("references.practice_based", (PASS if practice else UNKNOWN if practice is None else BREACH,
-                                           f"references about the standard of practice: {said(practice)}", {"practice_based": practice}))]
+    return [
+        ("references.count", verdict),
+        (
+            "references.practice_based",
+            (
+                PASS if practice else UNKNOWN if practice is None else BREACH,
+                f"references about the standard of practice: {said(practice)}",
+                {"practice_based": practice},
+            ),
+        ),
+    ]
 
 
 def _standard_reference(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     template = clauses.references.standard_template
-    return [("references.standard_template", (PASS if template else UNKNOWN if template is None else BREACH,
-                                              f"a comprehensive reference on the standard template: {said(template)}", {"standard_template": template}))]
+    return [
+        (
+            "references.standard_template",
+            (
+                PASS if template else UNKNOWN if template is None else BREACH,
+                f"a comprehensive reference on the standard template: {said(template)}",
+                {"standard_template": template},
+            ),
+        )
+    ]
 
 
 def _project_team(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     teams, allowed = clauses.project_teams, values["safeguards_allowed"]
     if teams.supplied is None:
-        return [("project_teams.supplied", (UNKNOWN, "the contract does not say whether the supplier may provide project teams", {}))]
+        return [
+            (
+                "project_teams.supplied",
+                (
+                    UNKNOWN,
+                    "the contract does not say whether the supplier may provide project teams",
+                    {},
+                ),
+            )
+        ]
     if not teams.supplied:
-        return [("project_teams.supplied", (PASS, "the contract does not let the supplier provide project teams", {"supplied": False}))]
+        return [
+            (
+                "project_teams.supplied",
+                (
+                    PASS,
+                    "the contract does not let the supplier provide project teams",
+                    {"supplied": False},
+                ),
+            )
+        ]
     if not allowed:
-        return [("project_teams.supplied", (BREACH, "the contract lets the supplier provide project teams, which these rules do not allow", {"supplied": True}))]
+        return [
+            (
+                "project_teams.supplied",
+                (
+                    BREACH,
+                    "the contract lets the supplier provide project teams, which these rules do not allow",
+                    {"supplied": True},
+                ),
+            )
+        ]
     found = []
-    for name, words in (("workers_identified", "every worker identified and approved by the council"), ("costs_itemised", "costs itemised per worker"),
-                        ("la_practice_control", "the council keeping control of practice")):
+    for name, words in (
+        ("workers_identified", "every worker identified and approved by the council"),
+        ("costs_itemised", "costs itemised per worker"),
+        ("la_practice_control", "the council keeping control of practice"),
+    ):
         value = getattr(teams, name)
-        found.append((f"project_teams.{name}", (PASS if value else UNKNOWN if value is None else BREACH, f"project teams with {words}: {said(value)}", {name: value})))
+        found.append(
+            (
+                f"project_teams.{name}",
+                (
+                    PASS if value else UNKNOWN if value is None else BREACH,
+                    f"project teams with {words}: {said(value)}",
+                    {name: value},
+                ),
+            )
+        )
     return found
 
 
 def _pay_cap_terms(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, Verdict]]:
     """Beside the rate card: expenses may not take pay past a cap."""
     value = clauses.expenses_not_to_exceed_cap
-    return [("expenses_not_to_exceed_cap", (PASS if value else UNKNOWN if value is None else BREACH,
-                                            f"expenses are not used to take pay past a cap: {said(value)}", {"expenses_not_to_exceed_cap": value}))]
+    return [
+        (
+            "expenses_not_to_exceed_cap",
+            (
+                PASS if value else UNKNOWN if value is None else BREACH,
+                f"expenses are not used to take pay past a cap: {said(value)}",
+                {"expenses_not_to_exceed_cap": value},
+            ),
+        )
+    ]
 
 
 CLAUSE_CHECKS: dict[str, ClauseCheck] = {
@@ -174,7 +340,11 @@ CLAUSE_CHECKS: dict[str, ClauseCheck] = {
     "agency_fee_cap": lambda clauses, values: [],
     "framework_fee_cap": lambda clauses, values: [],
 }
-RATE_FIELDS = {"pay_cap": "pay_rate", "agency_fee_cap": "agency_fee", "framework_fee_cap": "framework_fee"}
+RATE_FIELDS = {
+    "pay_cap": "pay_rate",
+    "agency_fee_cap": "agency_fee",
+    "framework_fee_cap": "framework_fee",
+}
 
 
 def regions_served(contract: ContractFile) -> list[str]:
@@ -182,7 +352,9 @@ def regions_served(contract: ContractFile) -> list[str]:
     return sorted({*contract.contract.regions, *(codes[c] for c in contract.contract.councils)})
 
 
-def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay], caps: CapTable) -> list[ClauseFinding]:
+def check_contract(
+    contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay], caps: CapTable
+) -> list[ClauseFinding]:
     """Every requirement of every rule, in each region served and on each day of the term where a value changes, once per distinct result."""
     floor = ruleset.ruleset.effective_from
     start, end = contract.contract.start, contract.contract.end
@@ -190,80 +362,200 @@ def check_contract(contract: ContractFile, ruleset: Ruleset, overlays: list[Over
     found: dict[tuple, ClauseFinding] = {}
     for spec, origin, only in rules:
         layers = layers_of(spec, origin, overlays if only is None else [])
-        days = sorted({max(start, floor), *(d for d in change_days(layers, floor) if start <= d and (end is None or d <= end))})
+        days = sorted(
+            {
+                max(start, floor),
+                *(
+                    d
+                    for d in change_days(layers, floor)
+                    if start <= d and (end is None or d <= end)
+                ),
+            }
+        )
         for region in regions_served(contract):
             if only is not None and region != only:
                 continue
             for day in days:
-                for item, verdict in _clause_verdicts(spec, layers, contract.clauses, day, region, floor):
+                for item, verdict in _clause_verdicts(
+                    spec, layers, contract.clauses, day, region, floor
+                ):
                     outcome, message, evidence = verdict
                     key = (spec.id, item, outcome, message)
                     if key not in found:
-                        found[key] = ClauseFinding(spec.id, f"clause {item}", outcome, message, {**evidence, "region": region, "in_force_on": day.isoformat()})
-    for finding in _rate_lines(contract, ruleset, overlays, caps, [spec for spec, _, _ in rules if spec.check in RATE_FIELDS]):
-        found.setdefault((finding.rule_id, finding.item, finding.outcome, finding.message, finding.evidence.get("from")), finding)
+                        found[key] = ClauseFinding(
+                            spec.id,
+                            f"clause {item}",
+                            outcome,
+                            message,
+                            {**evidence, "region": region, "in_force_on": day.isoformat()},
+                        )
+    for finding in _rate_lines(
+        contract,
+        ruleset,
+        overlays,
+        caps,
+        [spec for spec, _, _ in rules if spec.check in RATE_FIELDS],
+    ):
+        found.setdefault(
+            (
+                finding.rule_id,
+                finding.item,
+                finding.outcome,
+                finding.message,
+                finding.evidence.get("from"),
+            ),
+            finding,
+        )
     if ruleset_approvers := sorted({a for spec, _, _ in rules for a in spec.waiver_approvers}):
         signed = contract.clauses.cap_breach_sign_off
-        outcome = UNKNOWN if signed is None else PASS if set(ruleset_approvers) <= set(signed) else BREACH
+        outcome = (
+            UNKNOWN if signed is None else PASS if set(ruleset_approvers) <= set(signed) else BREACH
+        )
         needed = " and ".join(APPROVER_WORDS.get(a, a) for a in ruleset_approvers)
-        message = (f"a price above a cap needs sign-off by {needed}; the contract names {' and '.join(APPROVER_WORDS.get(a, a) for a in signed) or 'no one'}"
-                   if signed is not None else f"the contract does not say who signs off a price above a cap; the rules need {needed}")
-        found[("CAP001", "sign-off")] = ClauseFinding("CAP001", "clause cap_breach_sign_off", outcome, message, {"cap_breach_sign_off": signed, "approvers": ruleset_approvers})
+        message = (
+            f"a price above a cap needs sign-off by {needed}; the contract names {' and '.join(APPROVER_WORDS.get(a, a) for a in signed) or 'no one'}"
+            if signed is not None
+            else f"the contract does not say who signs off a price above a cap; the rules need {needed}"
+        )
+        found[("CAP001", "sign-off")] = ClauseFinding(
+            "CAP001",
+            "clause cap_breach_sign_off",
+            outcome,
+            message,
+            {"cap_breach_sign_off": signed, "approvers": ruleset_approvers},
+        )
     data = contract.clauses.quarterly_data_shared
-    carried_by = next((r.id for r in ruleset.rule if r.check == "contract_compliant"), "procurement")
+    carried_by = next(
+        (r.id for r in ruleset.rule if r.check == "contract_compliant"), "procurement"
+    )
     found[("procurement", "quarterly")] = ClauseFinding(
-        carried_by, "clause quarterly_data_shared", PASS if data else UNKNOWN if data is None else BREACH,
-        f"the supplier shares the data for the quarterly return with the council: {said(data)}", {"quarterly_data_shared": data})
+        carried_by,
+        "clause quarterly_data_shared",
+        PASS if data else UNKNOWN if data is None else BREACH,
+        f"the supplier shares the data for the quarterly return with the council: {said(data)}",
+        {"quarterly_data_shared": data},
+    )
     return list(found.values())
 
 
-def _clause_verdicts(spec: RuleSpec, layers, clauses: Clauses, day: date, region: str, floor: date) -> list[tuple[str, Verdict]]:
+def _clause_verdicts(
+    spec: RuleSpec, layers, clauses: Clauses, day: date, region: str, floor: date
+) -> list[tuple[str, Verdict]]:
     resolution = resolve(layers, day, region, floor)
     if resolution.missing is not None:
         why = f" ({resolution.unset})" if resolution.unset else ""
-        return [("(the rule sets no figure)", (NOT_EVALUATED, f"no value of {resolution.missing} is in force on {day:%-d %b %Y}{why}", {}))]
+        return [
+            (
+                "(the rule sets no figure)",
+                (
+                    NOT_EVALUATED,
+                    f"no value of {resolution.missing} is in force on {day:%-d %b %Y}{why}",
+                    {},
+                ),
+            )
+        ]
     return CLAUSE_CHECKS[spec.check](clauses, dict(resolution.values))
 
 
-def _segments(first: date, last: date | None, line: RateLine, caps: CapTable, ruleset: Ruleset, specs: list[RuleSpec]) -> list[tuple[date, date | None]]:
+def _segments(
+    first: date,
+    last: date | None,
+    line: RateLine,
+    caps: CapTable,
+    ruleset: Ruleset,
+    specs: list[RuleSpec],
+) -> list[tuple[date, date | None]]:
     """The line's days split wherever the answer may change: a cap entry's start, end or existing_from, a rule's scope day, the regime's days."""
     days = {first}
     for place in (line.region, NATIONAL):
         for entry in caps.entries_for(place, line.role):
-            days |= {entry.effective_from, *([entry.effective_to + timedelta(days=1)] if entry.effective_to else []),
-                     *([entry.existing_from] if entry.existing_from else [])}
+            days |= {
+                entry.effective_from,
+                *([entry.effective_to + timedelta(days=1)] if entry.effective_to else []),
+                *([entry.existing_from] if entry.existing_from else []),
+            }
     days |= {spec.applies.started_on_or_after for spec in specs if spec.applies.started_on_or_after}
     if ruleset.ruleset.applicability:
-        days |= {ruleset.ruleset.applicability.new_offered_from, ruleset.ruleset.applicability.legacy_running_on}
+        days |= {
+            ruleset.ruleset.applicability.new_offered_from,
+            ruleset.ruleset.applicability.legacy_running_on,
+        }
     starts = sorted(d for d in days if first <= d and (last is None or d <= last))
-    return [(since, until - timedelta(days=1) if until else last) for since, until in zip(starts, [*starts[1:], None])]
+    return [
+        (since, until - timedelta(days=1) if until else last)
+        for since, until in zip(starts, [*starts[1:], None])
+    ]
 
 
-def _rate_lines(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay], caps: CapTable, specs: list[RuleSpec]) -> list[ClauseFinding]:
+def _rate_lines(
+    contract: ContractFile,
+    ruleset: Ruleset,
+    overlays: list[Overlay],
+    caps: CapTable,
+    specs: list[RuleSpec],
+) -> list[ClauseFinding]:
     """Each rate line judged by the engagement engine, as an engagement starting on each day it covers: the same cap for the
     region, role, model and day, the same date scope and regime, so a line and an engagement paid its amount get one answer.
     Days a rule does not reach are not_applicable; days no cap covers are not_evaluated, never a pass."""
-    rows, lines = [], []
+    rows: list[dict[str, Any]] = []
+    lines: list[tuple[int, date, date | None]] = []
     for number, line in enumerate(contract.rate):
         first, last = term_days(contract.contract, line)
         for since, until in _segments(first, last, line, caps, ruleset, specs):
-            rows.append({"engagement_id": str(len(rows)), "region": line.region, "role": line.role, "start_date": since, "end_date": since,
-                         "offer_date": None, "employment_model": line.employment_model, "framework": contract.contract.reference,
-                         "pay_rate": line.pay_rate, "agency_fee": line.agency_fee, "framework_fee": line.framework_fee})
+            rows.append(
+                {
+                    "engagement_id": str(len(rows)),
+                    "region": line.region,
+                    "role": line.role,
+                    "start_date": since,
+                    "end_date": since,
+                    "offer_date": None,
+                    "employment_model": line.employment_model,
+                    "framework": contract.contract.reference,
+                    "pay_rate": line.pay_rate,
+                    "agency_fee": line.agency_fee,
+                    "framework_fee": line.framework_fee,
+                }
+            )
             lines.append((number, since, until))
     if not rows:
         return []
-    frame = pl.DataFrame(rows, schema={"engagement_id": pl.String, "region": pl.String, "role": pl.String, "start_date": pl.Date, "end_date": pl.Date,
-                                       "offer_date": pl.Date, "employment_model": pl.String, "framework": pl.String,
-                                       "pay_rate": pl.Float64, "agency_fee": pl.Float64, "framework_fee": pl.Float64})
-    engine = Engine(ruleset, overlays, Context(caps), selection=Selection(tuple(spec.id for spec in specs)))
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "engagement_id": pl.String,
+            "region": pl.String,
+            "role": pl.String,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "offer_date": pl.Date,
+            "employment_model": pl.String,
+            "framework": pl.String,
+            "pay_rate": pl.Float64,
+            "agency_fee": pl.Float64,
+            "framework_fee": pl.Float64,
+        },
+    )
+    engine = Engine(
+        ruleset, overlays, Context(caps), selection=Selection(tuple(spec.id for spec in specs))
+    )
     judged = engine.judge(frame).sort("rule_id", "__i")
-    merged: list[list[Any]] = []  # [rule, line, since, until, outcome, message, evidence]: consecutive days with one answer, once
-    for index, rule_id, outcome, message, evidence in judged.select("__i", "rule_id", "outcome", "message", "evidence").iter_rows():
+    merged: list[
+        list[Any]
+    ] = []  # [rule, line, since, until, outcome, message, evidence]: consecutive days with one answer, once
+    for index, rule_id, outcome, message, evidence in judged.select(
+        "__i", "rule_id", "outcome", "message", "evidence"
+    ).iter_rows():
         number, since, until = lines[index]
-        last = merged[-1] if merged else None
-        if last and last[:2] == [rule_id, number] and last[4:6] == [outcome, message] and last[3] is not None and last[3] + timedelta(days=1) == since:
-            last[3] = until
+        previous = merged[-1] if merged else None
+        if (
+            previous
+            and previous[:2] == [rule_id, number]
+            and previous[4:6] == [outcome, message]
+            and previous[3] is not None
+            and previous[3] + timedelta(days=1) == since
+        ):
+            previous[3] = until
         else:
             merged.append([rule_id, number, since, until, outcome, message, evidence])
     by_id = {spec.id: spec for spec in specs}
@@ -272,13 +564,33 @@ def _rate_lines(contract: ContractFile, ruleset: Ruleset, overlays: list[Overlay
         line = contract.rate[number]
         field_name = RATE_FIELDS[by_id[rule_id].check]
         first, last = term_days(contract.contract, line)
-        item = f"rate {line_words(line)}" + (f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else "")
-        days = {"region": line.region, "from": since.isoformat(), "to": until.isoformat() if until else None}
+        item = f"rate {line_words(line)}" + (
+            f" ({period_in_words(first, last)})" if line.effective_from or line.effective_to else ""
+        )
+        days = {
+            "region": line.region,
+            "from": since.isoformat(),
+            "to": until.isoformat() if until else None,
+        }
         if getattr(line, field_name) is None:
-            whole = {"region": line.region, "from": first.isoformat(), "to": last.isoformat() if last else None}
-            found.append(ClauseFinding(rule_id, item, NOT_EVALUATED, f"the rate line sets no {field_name.replace('_', ' ')}", whole))
+            whole = {
+                "region": line.region,
+                "from": first.isoformat(),
+                "to": last.isoformat() if last else None,
+            }
+            found.append(
+                ClauseFinding(
+                    rule_id,
+                    item,
+                    NOT_EVALUATED,
+                    f"the rate line sets no {field_name.replace('_', ' ')}",
+                    whole,
+                )
+            )
             continue
         if outcome == NOT_APPLICABLE:
             message = f"{rule_id} does not reach an engagement starting on these days"
-        found.append(ClauseFinding(rule_id, item, outcome, message, {**json.loads(evidence), **days}))
+        found.append(
+            ClauseFinding(rule_id, item, outcome, message, {**json.loads(evidence), **days})
+        )
     return found

@@ -12,8 +12,16 @@ from ..regions import region_by_code
 
 DAY = "__day"  # the day whose parameter values apply to an engagement (its start, or --as-of; never before the ruleset's start)
 ROLE_SCHEMA = {
-    "worker_id": pl.String, "la_code": pl.String, "region": pl.String, "employment": pl.String, "end_date": pl.Date,
-    "leaving_reason": pl.String, "recorded_in": pl.String, "from_columns": pl.Boolean, "source_file": pl.String, "source_engagement": pl.String,
+    "worker_id": pl.String,
+    "la_code": pl.String,
+    "region": pl.String,
+    "employment": pl.String,
+    "end_date": pl.Date,
+    "leaving_reason": pl.String,
+    "recorded_in": pl.String,
+    "from_columns": pl.Boolean,
+    "source_file": pl.String,
+    "source_engagement": pl.String,
 }
 
 
@@ -32,35 +40,63 @@ class Context:
     caps: CapTable = field(default_factory=CapTable)
     roles: pl.LazyFrame = field(default_factory=lambda: pl.LazyFrame(schema=ROLE_SCHEMA))
     engagements: pl.LazyFrame = field(default_factory=pl.LazyFrame)
-    contracts: ContractBook | None = None  # None: no --contracts, so the rules that need them are left out of the run
+    contracts: ContractBook | None = (
+        None  # None: no --contracts, so the rules that need them are left out of the run
+    )
 
 
-def past_roles(engagements: pl.DataFrame, history: pl.DataFrame | None, pooled: bool = False) -> pl.LazyFrame:
+def past_roles(
+    engagements: pl.DataFrame, history: pl.DataFrame | None, pooled: bool = False
+) -> pl.LazyFrame:
     """Every role known for each worker: --history rows, and the previous_* columns of any of the worker's rows in the run.
 
     A role from a row is keyed by its file and engagement id, since in a pooled run of several
     councils' files the same engagement id may stand in more than one of them.
     """
-    recorded = pl.any_horizontal(pl.col(c).is_not_null() for c in ("previous_substantive_la", "previous_substantive_end", "previous_leaving_reason"))
-    from_rows = engagements.lazy().filter(recorded).select(
-        "worker_id",
-        pl.col("previous_substantive_la").alias("la_code"),
-        pl.col("previous_substantive_la").replace_strict(region_by_code(), default=None, return_dtype=pl.String).alias("region"),
-        pl.lit("substantive").alias("employment"),
-        pl.col("previous_substantive_end").alias("end_date"),
-        pl.col("previous_leaving_reason").alias("leaving_reason"),
-        (phrase("the previous-role columns of engagement {} in {}", pl.col("engagement_id"), pl.col("file")) if pooled
-         else phrase("the previous-role columns of engagement {}", pl.col("engagement_id"))).alias("recorded_in"),
-        pl.lit(True).alias("from_columns"),
-        pl.col("file").alias("source_file"),
-        pl.col("engagement_id").alias("source_engagement"),
+    recorded = pl.any_horizontal(
+        pl.col(c).is_not_null()
+        for c in ("previous_substantive_la", "previous_substantive_end", "previous_leaving_reason")
+    )
+    from_rows = (
+        engagements.lazy()
+        .filter(recorded)
+        .select(
+            "worker_id",
+            pl.col("previous_substantive_la").alias("la_code"),
+            pl.col("previous_substantive_la")
+            .replace_strict(region_by_code(), default=None, return_dtype=pl.String)
+            .alias("region"),
+            pl.lit("substantive").alias("employment"),
+            pl.col("previous_substantive_end").alias("end_date"),
+            pl.col("previous_leaving_reason").alias("leaving_reason"),
+            (
+                phrase(
+                    "the previous-role columns of engagement {} in {}",
+                    pl.col("engagement_id"),
+                    pl.col("file"),
+                )
+                if pooled
+                else phrase("the previous-role columns of engagement {}", pl.col("engagement_id"))
+            ).alias("recorded_in"),
+            pl.lit(True).alias("from_columns"),
+            pl.col("file").alias("source_file"),
+            pl.col("engagement_id").alias("source_engagement"),
+        )
     )
     parts = [from_rows]
     if history is not None:
         parts.append(
             history.lazy().select(
-                "worker_id", "la_code", "region", "employment", "end_date", "leaving_reason", "recorded_in",
-                pl.lit(False).alias("from_columns"), pl.lit(None, pl.String).alias("source_file"), pl.lit(None, pl.String).alias("source_engagement"),
+                "worker_id",
+                "la_code",
+                "region",
+                "employment",
+                "end_date",
+                "leaving_reason",
+                "recorded_in",
+                pl.lit(False).alias("from_columns"),
+                pl.lit(None, pl.String).alias("source_file"),
+                pl.lit(None, pl.String).alias("source_engagement"),
             )
         )
     return pl.concat([p.select([pl.col(n).cast(t) for n, t in ROLE_SCHEMA.items()]) for p in parts])

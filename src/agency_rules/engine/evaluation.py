@@ -46,8 +46,25 @@ OUTCOME = pl.Enum(OUTCOMES)
 SLICE = 100_000
 FINDING_SCHEMA = {
     name: pl.Int64 if name in ("row", SOURCE_ROW) else pl.String
-    for name in ("engagement_id", "row", "rule_id", "outcome", "severity", "message", "evidence", "source", "worker_id", "la_code", "council",
-                 "agency", "role", "start_date", "end_date", "file", SOURCE_ROW)
+    for name in (
+        "engagement_id",
+        "row",
+        "rule_id",
+        "outcome",
+        "severity",
+        "message",
+        "evidence",
+        "source",
+        "worker_id",
+        "la_code",
+        "council",
+        "agency",
+        "role",
+        "start_date",
+        "end_date",
+        "file",
+        SOURCE_ROW,
+    )
 }
 
 
@@ -58,8 +75,15 @@ class Evaluation:
     not grow with the number of findings; `findings` gathers them all, for the API.
     """
 
-    def __init__(self, counts: dict[str, dict[str, int]], notices: list[dict], engagements_with_breaches: int,
-                 rows: int, build: Callable[..., pl.DataFrame], outcomes: pl.DataFrame) -> None:
+    def __init__(
+        self,
+        counts: dict[str, dict[str, int]],
+        notices: list[dict],
+        engagements_with_breaches: int,
+        rows: int,
+        build: Callable[..., pl.DataFrame],
+        outcomes: pl.DataFrame,
+    ) -> None:
         self.counts = counts
         self.notices = notices
         self.engagements_with_breaches = engagements_with_breaches
@@ -96,15 +120,32 @@ class Evaluation:
         if not self.counts:
             return {}
         totals = self._outcomes.group_by(column).agg(
-            (E(f"{rule_id}.outcome") == o).sum().alias(f"{rule_id}|{o}") for rule_id in self.counts for o in REPORTED)
-        return {row[column]: {rule_id: {o: int(row[f"{rule_id}|{o}"]) for o in REPORTED} for rule_id in self.counts}
-                for row in totals.iter_rows(named=True)}
+            (E(f"{rule_id}.outcome") == o).sum().alias(f"{rule_id}|{o}")
+            for rule_id in self.counts
+            for o in REPORTED
+        )
+        return {
+            row[column]: {
+                rule_id: {o: int(row[f"{rule_id}|{o}"]) for o in REPORTED}
+                for rule_id in self.counts
+            }
+            for row in totals.iter_rows(named=True)
+        }
 
     def values_of(self, column: str) -> list[str | None]:
         """The distinct values of a column among engagements with a reported finding, for grouping."""
         columns = [c for c in self._outcomes.columns if c.endswith(".outcome")]
-        reported = self._outcomes.lazy().filter(pl.any_horizontal(E(c).is_in(REPORTED) for c in columns)) if columns else self._outcomes.lazy().clear()
-        return reported.select(E(column).unique().sort(nulls_last=True)).collect().to_series().to_list()
+        reported = (
+            self._outcomes.lazy().filter(pl.any_horizontal(E(c).is_in(REPORTED) for c in columns))
+            if columns
+            else self._outcomes.lazy().clear()
+        )
+        return (
+            reported.select(E(column).unique().sort(nulls_last=True))
+            .collect()
+            .to_series()
+            .to_list()
+        )
 
 
 @dataclass(frozen=True)
@@ -134,8 +175,13 @@ class Engine:
     """The chosen ruleset and overlays; `evaluate` runs them over a frame of valid engagements."""
 
     def __init__(
-        self, ruleset: Ruleset, overlays: list[Overlay], context: Context, waivers: dict[tuple[str, str], Waiver] | None = None,
-        as_of: date | None = None, selection: Selection | None = None,
+        self,
+        ruleset: Ruleset,
+        overlays: list[Overlay],
+        context: Context,
+        waivers: dict[tuple[str, str], Waiver] | None = None,
+        as_of: date | None = None,
+        selection: Selection | None = None,
     ) -> None:
         self.ruleset = ruleset
         self.overlays = overlays
@@ -143,32 +189,51 @@ class Engine:
         self.waivers = waivers or {}
         self.as_of = as_of
         self.floor = ruleset.ruleset.effective_from
-        self.rules = rules_in_run(ruleset, overlays, frozenset({"contracts"}) if context.contracts is not None else frozenset())
+        self.rules = rules_in_run(
+            ruleset,
+            overlays,
+            frozenset({"contracts"}) if context.contracts is not None else frozenset(),
+        )
         self.uses_contracts = any(spec.needs == "contracts" for spec, _, _ in self.rules)
-        self.uses_caps = any(spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
+        self.uses_caps = any(
+            spec.check in CAP_CHECKS or spec.applies.earlier_if_running_on_caps_existing_from
+            for spec, _, _ in self.rules
+        )
         self.selection = selection or Selection()
         unknown = sorted(set(self.selection.rules) - {spec.id for spec, _, _ in self.rules})
         if unknown:
-            raise RuleFileError(f"--rule {', '.join(unknown)}: no such rule in {ruleset.ruleset.id}; the rules are {', '.join(spec.id for spec, _, _ in self.rules)}")
+            raise RuleFileError(
+                f"--rule {', '.join(unknown)}: no such rule in {ruleset.ruleset.id}; the rules are {', '.join(spec.id for spec, _, _ in self.rules)}"
+            )
 
     def rules_reading(self) -> dict[str, list[str]]:
         """Engagement column → the rules that read it (its check's columns, and those its scope looks at), for saying what a missing column costs."""
         reading: dict[str, list[str]] = {}
         for spec, _, region in self.rules:
-            for column in set(CHECKS[spec.check].reads) | set(in_scope(spec.applies, region).meta.root_names()):
+            for column in set(CHECKS[spec.check].reads) | set(
+                in_scope(spec.applies, region).meta.root_names()
+            ):
                 reading.setdefault(column, []).append(spec.id)
         return {column: sorted(rules) for column, rules in reading.items()}
 
     def _frame(self, engagements: pl.DataFrame) -> tuple[pl.LazyFrame, Context]:
         """The frame the checks build on, and the context with the engagements as they were before any check."""
         reference = pl.lit(self.as_of, pl.Date) if self.as_of else E("start_date")
-        base = engagements.lazy().with_row_index("__i").with_columns(
-            pl.max_horizontal(reference, pl.lit(self.floor, pl.Date)).alias(DAY),
-            subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
-        ).collect().lazy()
+        base = (
+            engagements.lazy()
+            .with_row_index("__i")
+            .with_columns(
+                pl.max_horizontal(reference, pl.lit(self.floor, pl.Date)).alias(DAY),
+                subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
+            )
+            .collect()
+            .lazy()
+        )
         frame = base
         if self.uses_caps:
-            existing = any(spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules)
+            existing = any(
+                spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules
+            )
             frame = with_caps(frame, self.context.caps, existing)
         if self.uses_contracts and self.context.contracts is not None:
             frame = with_contracts(frame, self.context.contracts)
@@ -185,14 +250,25 @@ class Engine:
             frame, verdict = CHECKS[spec.check].build(frame, params.values, context, f"{spec.id}.")
             scope = in_scope(spec.applies, region)
             outcome = (
-                pl.when(~E(SUBJECT) | ~scope).then(pl.lit(NOT_APPLICABLE))
-                .when(params.unresolved.is_not_null()).then(pl.lit(NOT_EVALUATED))
-                .when(scope.is_null() & (verdict.outcome == BREACH)).then(pl.lit(UNKNOWN))
+                pl.when(~E(SUBJECT) | ~scope)
+                .then(pl.lit(NOT_APPLICABLE))
+                .when(params.unresolved.is_not_null())
+                .then(pl.lit(NOT_EVALUATED))
+                .when(scope.is_null() & (verdict.outcome == BREACH))
+                .then(pl.lit(UNKNOWN))
                 .otherwise(verdict.outcome)
             ).cast(OUTCOME)
-            valid = [key[0] for key, w in self.waivers.items() if key[1] == spec.id and not missing_approvals(w, spec.waiver_approvers)]
+            valid = [
+                key[0]
+                for key, w in self.waivers.items()
+                if key[1] == spec.id and not missing_approvals(w, spec.waiver_approvers)
+            ]
             if valid:
-                outcome = pl.when((outcome == BREACH) & E("engagement_id").is_in(valid)).then(pl.lit(WAIVED, OUTCOME)).otherwise(outcome)
+                outcome = (
+                    pl.when((outcome == BREACH) & E("engagement_id").is_in(valid))
+                    .then(pl.lit(WAIVED, OUTCOME))
+                    .otherwise(outcome)
+                )
             plans.append(Plan(spec, region, verdict, scope, outcome, params))
         return frame, plans
 
@@ -203,9 +279,13 @@ class Engine:
         worded = self._worded(frame)
         parts = [
             worded.select(
-                E("__i"), pl.lit(plan.spec.id).alias("rule_id"), plan.outcome.cast(pl.String).alias("outcome"),
+                E("__i"),
+                pl.lit(plan.spec.id).alias("rule_id"),
+                plan.outcome.cast(pl.String).alias("outcome"),
                 pl.coalesce(plan.parameters.unresolved, plan.verdict.message).alias("message"),
-                pl.struct(**plan.verdict.evidence).struct.json_encode().alias("evidence"),
+                pl.struct([value.alias(key) for key, value in plan.verdict.evidence.items()])
+                .struct.json_encode()
+                .alias("evidence"),
             )
             for plan in plans
         ]
@@ -221,9 +301,25 @@ class Engine:
         for plan in plans:
             seen = dict(done[f"{plan.spec.id}.outcome"].value_counts().iter_rows())
             counts[plan.spec.id] = {o: int(seen.get(o, 0)) for o in OUTCOMES}
-        breached = int(done.select(pl.any_horizontal(E(f"{p.spec.id}.outcome") == BREACH for p in plans).sum()).item()) if plans else 0
-        reported = [(order, plan) for order, plan in enumerate(plans) if any(counts[plan.spec.id][o] for o in REPORTED)]
-        reasons = [(kind, plan.spec.id, query) for plan in plans for kind, query in self._reasons(done, plan, counts[plan.spec.id])]
+        breached = (
+            int(
+                done.select(
+                    pl.any_horizontal(E(f"{p.spec.id}.outcome") == BREACH for p in plans).sum()
+                ).item()
+            )
+            if plans
+            else 0
+        )
+        reported = [
+            (order, plan)
+            for order, plan in enumerate(plans)
+            if any(counts[plan.spec.id][o] for o in REPORTED)
+        ]
+        reasons = [
+            (kind, plan.spec.id, query)
+            for plan in plans
+            for kind, query in self._reasons(done, plan, counts[plan.spec.id])
+        ]
         ranked = pl.collect_all([query for _, _, query in reasons]) if reasons else []
         notices = [
             notice(rule_id, kind, frame)
@@ -232,25 +328,52 @@ class Engine:
             if kind == wanted and frame.height
         ]
 
-        def build(start: int, length: int, rule_id: str | None, outcome: str | None, limit: int, by: str | None = None) -> pl.DataFrame:
+        def build(
+            start: int,
+            length: int,
+            rule_id: str | None,
+            outcome: str | None,
+            limit: int,
+            by: str | None = None,
+        ) -> pl.DataFrame:
             """Findings of `length` engagements from `start`; of one rule and outcome, and at most `limit` of each rule (of each
             value of `by`), if asked."""
             part = done.slice(start, length)
-            queries = [self._findings(part, order, plan, outcome, limit, by) for order, plan in reported if rule_id in (None, plan.spec.id)]
+            queries = [
+                self._findings(part, order, plan, outcome, limit, by)
+                for order, plan in reported
+                if rule_id in (None, plan.spec.id)
+            ]
             if not queries:
                 return pl.DataFrame(schema=FINDING_SCHEMA)
             return pl.concat(pl.collect_all(queries)).sort("__i", "__order").drop("__i", "__order")
 
         # lazily: polars 2.1's eager select of these columns from the wide evaluated frame held ~400 MiB more on a 1M-row run
-        outcomes = done.lazy().select("la_code", "agency", *(f"{p.spec.id}.outcome" for p in plans)).collect()
+        outcomes = (
+            done.lazy()
+            .select("la_code", "agency", *(f"{p.spec.id}.outcome" for p in plans))
+            .collect()
+        )
         return Evaluation(counts, notices, breached, done.height, build, outcomes)
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's and their contract's words, where a rule looked them up."""
         rows = with_cap_words(rows, self.context.caps) if self.uses_caps else rows
-        return with_contract_words(rows, self.context.contracts) if self.uses_contracts and self.context.contracts is not None else rows
+        return (
+            with_contract_words(rows, self.context.contracts)
+            if self.uses_contracts and self.context.contracts is not None
+            else rows
+        )
 
-    def _findings(self, done: pl.DataFrame, order: int, plan: Plan, only: str | None = None, limit: int = 0, by: str | None = None) -> pl.LazyFrame:
+    def _findings(
+        self,
+        done: pl.DataFrame,
+        order: int,
+        plan: Plan,
+        only: str | None = None,
+        limit: int = 0,
+        by: str | None = None,
+    ) -> pl.LazyFrame:
         """One rule's reported findings (or only those of one outcome, the first `limit` if > 0, of each value of `by` if
         given), messages and evidence built for those alone."""
         spec = plan.spec
@@ -260,22 +383,57 @@ class Engine:
             rows = rows.filter(pl.int_range(pl.len()).over(by) < limit) if by else rows.head(limit)
         message = plan.verdict.message
         if spec.applies != type(spec.applies)():
-            message = pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH)).then(
-                phrase("{}; this applies only if {}, which is not recorded", message, scope_words(spec.applies))
-            ).otherwise(message)
-        evidence = pl.struct(**plan.verdict.evidence).struct.json_encode().str.strip_suffix("}")
+            message = (
+                pl.when(plan.scope.is_null() & (plan.verdict.outcome == BREACH))
+                .then(
+                    phrase(
+                        "{}; this applies only if {}, which is not recorded",
+                        message,
+                        scope_words(spec.applies),
+                    )
+                )
+                .otherwise(message)
+            )
+        evidence = (
+            pl.struct([value.alias(key) for key, value in plan.verdict.evidence.items()])
+            .struct.json_encode()
+            .str.strip_suffix("}")
+        )
         suffix, extra = self._waiver_words(spec)
         signed = outcome.is_in([BREACH, WAIVED])
         if suffix:
-            message = message + pl.when(signed).then(E("engagement_id").replace_strict(suffix, default="")).otherwise(pl.lit(""))
-            evidence = evidence + pl.when(signed).then(E("engagement_id").replace_strict(extra, default="")).otherwise(pl.lit(""))
-        evidence = phrase('{},"parameters":{},"parameters_as_of":"{}"}', evidence, plan.parameters.evidence, iso(E(DAY)))
+            message = message + pl.when(signed).then(
+                E("engagement_id").replace_strict(suffix, default="")
+            ).otherwise(pl.lit(""))
+            evidence = evidence + pl.when(signed).then(
+                E("engagement_id").replace_strict(extra, default="")
+            ).otherwise(pl.lit(""))
+        evidence = phrase(
+            '{},"parameters":{},"parameters_as_of":"{}"}',
+            evidence,
+            plan.parameters.evidence,
+            iso(E(DAY)),
+        )
         return self._worded(rows).select(
-            E("engagement_id"), E("row"), pl.lit(spec.id).alias("rule_id"), outcome.cast(pl.String).alias("outcome"), pl.lit(spec.severity).alias("severity"),
-            message.alias("message"), evidence.alias("evidence"), pl.lit(spec.source).alias("source"),
-            E("worker_id"), E("la_code"), E("la_code").replace_strict(council_names(), return_dtype=pl.String).alias("council"),
-            E("agency"), E("role"), iso(E("start_date")).alias("start_date"), iso(E("end_date")).alias("end_date"),
-            E("file"), E(SOURCE_ROW), E("__i"), pl.lit(order).alias("__order"),
+            E("engagement_id"),
+            E("row"),
+            pl.lit(spec.id).alias("rule_id"),
+            outcome.cast(pl.String).alias("outcome"),
+            pl.lit(spec.severity).alias("severity"),
+            message.alias("message"),
+            evidence.alias("evidence"),
+            pl.lit(spec.source).alias("source"),
+            E("worker_id"),
+            E("la_code"),
+            E("la_code").replace_strict(council_names(), return_dtype=pl.String).alias("council"),
+            E("agency"),
+            E("role"),
+            iso(E("start_date")).alias("start_date"),
+            iso(E("end_date")).alias("end_date"),
+            E("file"),
+            E(SOURCE_ROW),
+            E("__i"),
+            pl.lit(order).alias("__order"),
         )
 
     def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:
@@ -286,44 +444,97 @@ class Engine:
             if rule_id != spec.id:
                 continue
             missing = missing_approvals(waiver, spec.waiver_approvers)
-            record = {"approved_by": waiver.approved_by, "approved_on": waiver.approved_on.isoformat(), "reason": waiver.reason, "reference": waiver.reference}
+            record = {
+                "approved_by": waiver.approved_by,
+                "approved_on": waiver.approved_on.isoformat(),
+                "reason": waiver.reason,
+                "reference": waiver.reference,
+            }
             if missing:
                 lacking = " and ".join(APPROVER_WORDS.get(m, m.replace("_", " ")) for m in missing)
-                suffix[engagement_id] = (f"; the waiver on file lacks approval by {lacking}" if spec.waiver_approvers
-                                         else "; a waiver is on file, but this rule cannot be waived")
-                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps({**record, "missing_approval": missing}, ensure_ascii=False)
+                suffix[engagement_id] = (
+                    f"; the waiver on file lacks approval by {lacking}"
+                    if spec.waiver_approvers
+                    else "; a waiver is on file, but this rule cannot be waived"
+                )
+                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps(
+                    {**record, "missing_approval": missing}, ensure_ascii=False
+                )
             else:
-                suffix[engagement_id] = f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"
+                suffix[engagement_id] = (
+                    f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"
+                )
                 extra[engagement_id] = ',"waiver":' + json.dumps(record, ensure_ascii=False)
         return suffix, extra
 
-    def _reasons(self, done: pl.DataFrame, plan: Plan, counts: dict[str, int]) -> list[tuple[str, pl.LazyFrame]]:
+    def _reasons(
+        self, done: pl.DataFrame, plan: Plan, counts: dict[str, int]
+    ) -> list[tuple[str, pl.LazyFrame]]:
         """Why a rule was not evaluated, and data warnings on passes: each reason with its count, most frequent first."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
         sources = []
         if counts[NOT_EVALUATED]:
-            sources.append(("not_evaluated", outcome == NOT_EVALUATED, pl.coalesce(plan.parameters.unresolved, plan.verdict.message)))
+            sources.append(
+                (
+                    "not_evaluated",
+                    outcome == NOT_EVALUATED,
+                    pl.coalesce(plan.parameters.unresolved, plan.verdict.message),
+                )
+            )
         if plan.verdict.warning is not None and counts[PASS]:
-            sources.append(("data_warning", (outcome == PASS) & plan.verdict.warning.is_not_null(), plan.verdict.warning))
+            sources.append(
+                (
+                    "data_warning",
+                    (outcome == PASS) & plan.verdict.warning.is_not_null(),
+                    plan.verdict.warning,
+                )
+            )
         return [
-            (kind, self._worded(done.lazy().filter(condition)).group_by(reason.alias("message"))
-             .agg(pl.len().alias("count"), E("engagement_id").sort().head(NAMED).alias("engagements")).sort(["count", "message"], descending=[True, False]))
+            (
+                kind,
+                self._worded(done.lazy().filter(condition))
+                .group_by(reason.alias("message"))
+                .agg(
+                    pl.len().alias("count"),
+                    E("engagement_id").sort().head(NAMED).alias("engagements"),
+                )
+                .sort(["count", "message"], descending=[True, False]),
+            )
             for kind, condition, reason in sources
         ]
 
 
 def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
     """A rule's reasons for not evaluating, or its data warnings, most frequent first; a warning names its engagements."""
-    reasons = [{"message": m, "count": int(n), "engagements": ids} for m, n, ids in ranked.iter_rows()]
+    reasons = [
+        {"message": m, "count": int(n), "engagements": ids} for m, n, ids in ranked.iter_rows()
+    ]
     count = sum(r["count"] for r in reasons)
     named = reasons[0]["engagements"]
-    which = f"; engagement(s) {', '.join(named)}{' and more' if count > len(named) else ''}" if kind == "data_warning" else ""
+    which = (
+        f"; engagement(s) {', '.join(named)}{' and more' if count > len(named) else ''}"
+        if kind == "data_warning"
+        else ""
+    )
     if kind == "not_evaluated" and 1 < len(reasons) <= LISTED:
-        message = "; ".join(f"{r['message']} ({r['count']} engagement{'s' if r['count'] > 1 else ''})" for r in reasons)
+        message = "; ".join(
+            f"{r['message']} ({r['count']} engagement{'s' if r['count'] > 1 else ''})"
+            for r in reasons
+        )
     else:
-        message = reasons[0]["message"] + which + (f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else "")
-    return {"rule_id": rule_id, "count": count, "message": message, "kind": kind, "reasons": reasons}
+        message = (
+            reasons[0]["message"]
+            + which
+            + (f" (and {len(reasons) - 1} other reason(s))" if len(reasons) > 1 else "")
+        )
+    return {
+        "rule_id": rule_id,
+        "count": count,
+        "message": message,
+        "kind": kind,
+        "reasons": reasons,
+    }
 
 
 LISTED = 5  # reasons a notice lists each by name (a framework not among the contracts, say) before it names only the commonest

@@ -10,6 +10,7 @@ look-up is a column expression, not a per-row call.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -47,7 +48,13 @@ def layers_of(spec: RuleSpec, origin: str, overlays: list[Overlay]) -> dict[str,
     for overlay in overlays:
         for change in overlay.change:
             if change.rule == spec.id and change.param in layers:
-                layers[change.param].append(Layer(tuple(change.values), f"overlay {overlay.overlay.id}", overlay.overlay.region))
+                layers[change.param].append(
+                    Layer(
+                        tuple(change.values),
+                        f"overlay {overlay.overlay.id}",
+                        overlay.overlay.region,
+                    )
+                )
     return layers
 
 
@@ -71,7 +78,12 @@ def resolve(layers: dict[str, list[Layer]], on: date, region: str, floor: date) 
         if item.unset is not None:
             return Resolution((), "", missing=name, unset=item.unset)
         values.append((name, tuple(item.value) if isinstance(item.value, list) else item.value))
-        evidence[name] = {"value": item.value, "in_force_from": start.isoformat(), "to": item.to.isoformat() if item.to else None, "set_by": set_by}
+        evidence[name] = {
+            "value": item.value,
+            "in_force_from": start.isoformat(),
+            "to": item.to.isoformat() if item.to else None,
+            "set_by": set_by,
+        }
     return Resolution(tuple(values), json.dumps(evidence, ensure_ascii=False))
 
 
@@ -113,9 +125,20 @@ def segments(layers: dict[str, list[Layer]], floor: date) -> list[Segment]:
         for region in REGIONS:
             by_resolution.setdefault(resolve(layers, first, region, floor), []).append(region)
         for resolution, regions in by_resolution.items():
-            previous = next((s for s in reversed(found) if s.resolution == resolution and s.regions == tuple(regions) and s.last == first - timedelta(days=1)), None)
+            previous = next(
+                (
+                    s
+                    for s in reversed(found)
+                    if s.resolution == resolution
+                    and s.regions == tuple(regions)
+                    and s.last == first - timedelta(days=1)
+                ),
+                None,
+            )
             if previous is not None:
-                found[found.index(previous)] = Segment(previous.regions, previous.first, last, resolution)
+                found[found.index(previous)] = Segment(
+                    previous.regions, previous.first, last, resolution
+                )
             else:
                 found.append(Segment(tuple(regions), first, last, resolution))
     return found
@@ -136,23 +159,39 @@ def parameters(spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> P
     every_region = all(len(s.regions) == len(REGIONS) for s in pieces)
     kinds = CHECKS[spec.check].params
 
-    def chain(value_of, dtype: pl.DataType) -> pl.Expr:
+    def chain(value_of: Callable[[Any], Any], dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
         branches = [(s.condition(every_region), value_of(s.resolution)) for s in pieces]
         if len(branches) == 1:
             return pl.lit(branches[0][1], dtype)
-        expression = pl.when(branches[0][0]).then(pl.lit(branches[0][1], dtype))
+        expression: Any = pl.when(branches[0][0]).then(
+            pl.lit(branches[0][1], dtype)
+        )  # polars' Then, then ChainedThen
         for condition, value in branches[1:]:
             expression = expression.when(condition).then(pl.lit(value, dtype))
         return expression.otherwise(pl.lit(None, dtype))
 
-    values = {
-        name: chain(lambda r, name=name: (list(dict(r.values)[name]) if kinds[name].is_list else dict(r.values)[name]) if r.missing is None else None, kinds[name].dtype())
-        for name in layers
-    }
-    missing = chain(lambda r: PARAMETER_WORDS.get(r.missing, r.missing) if r.missing else None, pl.String)
+    def value_of(name: str) -> Callable[[Any], Any]:
+        def value(resolution: Any) -> Any:
+            if resolution.missing is not None:
+                return None
+            found = dict(resolution.values)[name]
+            return list(found) if kinds[name].is_list else found
+
+        return value
+
+    values = {name: chain(value_of(name), kinds[name].dtype()) for name in layers}
+    missing = chain(
+        lambda r: PARAMETER_WORDS.get(r.missing, r.missing) if r.missing else None, pl.String
+    )
     why = chain(lambda r: r.unset, pl.String)
     reason = (
-        pl.when(why.is_not_null()).then(phrase("no figure is set for {} ({})", missing, why))
-        .when(missing.is_not_null()).then(phrase("no value of {} is in force on {}", missing, pl.col(DAY).dt.to_string("%-d %b %Y")))
+        pl.when(why.is_not_null())
+        .then(phrase("no figure is set for {} ({})", missing, why))
+        .when(missing.is_not_null())
+        .then(
+            phrase(
+                "no value of {} is in force on {}", missing, pl.col(DAY).dt.to_string("%-d %b %Y")
+            )
+        )
     )
     return Parameters(values, chain(lambda r: r.evidence or "{}", pl.String), reason)

@@ -34,7 +34,9 @@ class DatedValue(Strict):
     @model_validator(mode="after")
     def _one_of_value_or_unset(self) -> DatedValue:
         if (self.value is None) == (self.unset is None):
-            raise ValueError("give exactly one of 'value' or 'unset' (the reason the source gives no figure)")
+            raise ValueError(
+                "give exactly one of 'value' or 'unset' (the reason the source gives no figure)"
+            )
         if self.from_ and self.to and self.to < self.from_:
             raise ValueError(f"'to' {self.to} is before 'from' {self.from_}")
         return self
@@ -51,7 +53,9 @@ class Applies(Strict):
     earlier_if_running_on_caps_existing_from: bool = False
     min_assignment_months: int | None = Field(default=None, ge=1)
     roles: list[Literal[ROLES]] | None = None  # type: ignore[valid-type]
-    framework: Literal["named", "among_contracts"] | None = None  # a framework is recorded; or it names a contract given
+    framework: Literal["named", "among_contracts"] | None = (
+        None  # a framework is recorded; or it names a contract given
+    )
 
 
 class RuleSpec(Strict):
@@ -65,13 +69,17 @@ class RuleSpec(Strict):
     applies: Applies = Applies()
     params: dict[str, list[DatedValue]] = {}
     waiver_approvers: list[str] = []
-    needs: Literal["contracts"] | None = None  # what a run must be given for the rule to run at all (`--contracts`)
+    needs: Literal["contracts"] | None = (
+        None  # what a run must be given for the rule to run at all (`--contracts`)
+    )
 
     @model_validator(mode="after")
     def _known_check_and_params(self) -> RuleSpec:
         check = CHECKS.get(self.check)
         if check is None:
-            raise ValueError(f"unknown check '{self.check}'; known checks: {', '.join(sorted(CHECKS))}")
+            raise ValueError(
+                f"unknown check '{self.check}'; known checks: {', '.join(sorted(CHECKS))}"
+            )
         missing = sorted(set(check.params) - set(self.params))
         if missing:
             raise ValueError(f"check '{self.check}' needs parameter(s) {', '.join(missing)}")
@@ -79,11 +87,16 @@ class RuleSpec(Strict):
         if unknown:
             raise ValueError(f"check '{self.check}' has no parameter(s) {', '.join(unknown)}")
         if check.needs != self.needs:
-            raise ValueError(f"check '{self.check}' needs {check.needs}: say needs = \"{check.needs}\"" if check.needs
-                             else f"check '{self.check}' needs nothing given to the run: leave out needs")
+            raise ValueError(
+                f"check '{self.check}' needs {check.needs}: say needs = \"{check.needs}\""
+                if check.needs
+                else f"check '{self.check}' needs nothing given to the run: leave out needs"
+            )
         for name, values in self.params.items():
             if not values:
-                raise ValueError(f"parameter '{name}' has no values; use unset = \"reason\" where the source gives no figure")
+                raise ValueError(
+                    f"parameter '{name}' has no values; use unset = \"reason\" where the source gives no figure"
+                )
             for item in values:
                 if item.value is not None:
                     check.params[name].validate(name, item.value)
@@ -145,23 +158,39 @@ class Overlay(Strict):
     rule: list[RuleSpec] = []
 
 
-RuleInRun = tuple[RuleSpec, str, str | None]  # the rule, the file that sets it, and its overlay's region (None: every region)
+RuleInRun = tuple[
+    RuleSpec, str, str | None
+]  # the rule, the file that sets it, and its overlay's region (None: every region)
 
 
-def rules_in_run(ruleset: Ruleset, overlays: list[Overlay], given: frozenset[str] = frozenset()) -> list[RuleInRun]:
+def rules_in_run(
+    ruleset: Ruleset, overlays: list[Overlay], given: frozenset[str] = frozenset()
+) -> list[RuleInRun]:
     """The ruleset's rules and then each overlay's, leaving out a rule that needs what the run was not given (contracts)."""
-    every = [(r, f"ruleset {ruleset.ruleset.id}", None) for r in ruleset.rule]
+    every: list[RuleInRun] = [(r, f"ruleset {ruleset.ruleset.id}", None) for r in ruleset.rule]
     every += [(r, f"overlay {o.overlay.id}", o.overlay.region) for o in overlays for r in o.rule]
-    return [(spec, origin, region) for spec, origin, region in every if spec.needs is None or spec.needs in given]
+    return [
+        (spec, origin, region)
+        for spec, origin, region in every
+        if spec.needs is None or spec.needs in given
+    ]
 
 
 def rule_titles(ruleset: Ruleset, overlays: list[Overlay]) -> dict[str, str]:
     """Each rule's title, with what the overlays change in it: a 'Three-month' title above six-month findings would mislead."""
+
     def changed_by(rule_id: str) -> str:
-        changes = [f"{change.param.replace('_', ' ')} {' then '.join(str(v.value) for v in change.values)} in {overlay.overlay.region}"
-                   for overlay in overlays for change in overlay.change if change.rule == rule_id]
+        changes = [
+            f"{change.param.replace('_', ' ')} {' then '.join(str(v.value) for v in change.values)} in {overlay.overlay.region}"
+            for overlay in overlays
+            for change in overlay.change
+            if change.rule == rule_id
+        ]
         return f" (overlays: {'; '.join(changes)})" if changes else ""
-    return {r.id: r.title + changed_by(r.id) for r in ruleset.rule} | {r.id: r.title for o in overlays for r in o.rule}
+
+    return {r.id: r.title + changed_by(r.id) for r in ruleset.rule} | {
+        r.id: r.title for o in overlays for r in o.rule
+    }
 
 
 def rules_dir() -> Path:
@@ -170,7 +199,9 @@ def rules_dir() -> Path:
     for candidate in (here / "rules", here.parents[1] / "rules"):
         if (candidate / "rulesets").is_dir():
             return candidate
-    raise RuleFileError(f"the shipped rules are missing (looked in {here / 'rules'} and {here.parents[1] / 'rules'}); reinstall agency-rules")
+    raise RuleFileError(
+        f"the shipped rules are missing (looked in {here / 'rules'} and {here.parents[1] / 'rules'}); reinstall agency-rules"
+    )
 
 
 def load_ruleset(path: Path) -> Ruleset:
@@ -187,7 +218,9 @@ def _named(kind: str, name: str) -> Path:
     if candidate.suffix == ".toml":
         return candidate
     path = rules_dir() / kind / f"{name}.toml"
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or not path.exists():  # a name, never a way out of the rules folder
+    if (
+        not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or not path.exists()
+    ):  # a name, never a way out of the rules folder
         available = sorted(p.stem for p in (rules_dir() / kind).glob("*.toml"))
         raise RuleFileError(f"no {kind[:-1]} named '{name}'; available: {', '.join(available)}")
     return path
@@ -208,7 +241,10 @@ def find_caps(path: Path) -> Path:
 
 def shipped_overlays() -> dict[str, str]:
     """Region -> the shipped overlay for it, so a check can say which regional terms it was not asked to apply."""
-    return {load_overlay(path).overlay.region: path.stem for path in sorted((rules_dir() / "overlays").glob("*.toml"))}
+    return {
+        load_overlay(path).overlay.region: path.stem
+        for path in sorted((rules_dir() / "overlays").glob("*.toml"))
+    }
 
 
 def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
@@ -217,9 +253,13 @@ def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
     for change in overlay.change:
         rule = rules.get(change.rule)
         if rule is None:
-            raise RuleFileError(f"{path}: change {change.rule}: ruleset {ruleset.ruleset.id} has no rule {change.rule}")
+            raise RuleFileError(
+                f"{path}: change {change.rule}: ruleset {ruleset.ruleset.id} has no rule {change.rule}"
+            )
         if change.param not in rule.params:
-            raise RuleFileError(f"{path}: change {change.rule}: rule has no parameter '{change.param}'")
+            raise RuleFileError(
+                f"{path}: change {change.rule}: rule has no parameter '{change.param}'"
+            )
         for item in change.values:
             if item.value is not None:
                 try:
@@ -228,7 +268,9 @@ def check_overlay_fits(overlay: Overlay, ruleset: Ruleset, path: Path) -> None:
                     raise RuleFileError(f"{path}: change {change.rule}: {error}") from None
     for rule in overlay.rule:
         if rule.id in rules:
-            raise RuleFileError(f"{path}: rule {rule.id}: already in ruleset {ruleset.ruleset.id}; use a [[change]] instead")
+            raise RuleFileError(
+                f"{path}: rule {rule.id}: already in ruleset {ruleset.ruleset.id}; use a [[change]] instead"
+            )
 
 
 def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, list[Overlay]]:
@@ -237,7 +279,9 @@ def load_rules(ruleset_name: str, overlay_names: list[str]) -> tuple[Ruleset, li
     ruleset = load_ruleset(path)
     shipped = rules_dir() / "rulesets" / f"{ruleset.ruleset.id}.toml"
     if shipped.exists() and path.resolve() != shipped.resolve():
-        raise RuleFileError(f"{path}: calls itself '{ruleset.ruleset.id}', the id of a shipped ruleset; give a ruleset of your own an id of its own")
+        raise RuleFileError(
+            f"{path}: calls itself '{ruleset.ruleset.id}', the id of a shipped ruleset; give a ruleset of your own an id of its own"
+        )
     overlays = []
     for name in overlay_names:
         path = find_overlay(name)

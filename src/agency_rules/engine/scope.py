@@ -33,9 +33,15 @@ def in_scope(applies: Applies, region: str | None) -> pl.Expr:
         conditions.append(offered() >= applies.offered_on_or_after)
     if applies.started_on_or_after is not None:
         started = E("start_date") >= applies.started_on_or_after
-        conditions.append(started | E("cap.existing") if applies.earlier_if_running_on_caps_existing_from else started)
+        conditions.append(
+            started | E("cap.existing")
+            if applies.earlier_if_running_on_caps_existing_from
+            else started
+        )
     if applies.min_assignment_months is not None:
-        conditions.append(assignment_of_months(E("start_date"), E("end_date"), applies.min_assignment_months))
+        conditions.append(
+            assignment_of_months(E("start_date"), E("end_date"), applies.min_assignment_months)
+        )
     if applies.roles is not None:
         conditions.append(E("role").is_in(list(applies.roles)))
     if applies.framework == "named":
@@ -52,7 +58,9 @@ def scope_words(applies: Applies) -> str:
     """The conditions a blank column leaves open, for an unknown's message."""
     parts = []
     if applies.qualified_on_or_after:
-        parts.append(f"the worker qualified on or after {applies.qualified_on_or_after.strftime('%-d %b %Y')}")
+        parts.append(
+            f"the worker qualified on or after {applies.qualified_on_or_after.strftime('%-d %b %Y')}"
+        )
     if applies.qualified_overseas:
         parts.append("the worker qualified outside the UK")
     return " and ".join(parts) or "the rule's conditions hold"
@@ -63,4 +71,8 @@ def subject_to_regime(applicability: Applicability | None) -> pl.Expr:
     if applicability is None:
         return pl.lit(True)
     end = E("end_date")
-    return (offered() >= applicability.new_offered_from) | end.is_null() | (end >= applicability.legacy_running_on)
+    return (
+        (offered() >= applicability.new_offered_from)
+        | end.is_null()
+        | (end >= applicability.legacy_running_on)
+    )

@@ -20,14 +20,20 @@ def iso(value: pl.Expr) -> pl.Expr:
 def number(value: pl.Expr) -> pl.Expr:
     """5.0 reads as '5', 5.9 as '5.9'."""
     as_float = value.cast(pl.Float64)
-    return pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64).cast(pl.String)).otherwise(as_float.cast(pl.String))
+    return (
+        pl.when(as_float == as_float.round(0))
+        .then(as_float.cast(pl.Int64).cast(pl.String))
+        .otherwise(as_float.cast(pl.String))
+    )
 
 
 def money(value: pl.Expr) -> pl.Expr:
     """Pounds with two decimals and thousands separated, '35.01', '1,050.00'."""
     pence = (value * 100).round(0).cast(pl.Int64)
     pounds = (pence // 100).cast(pl.String)
-    grouped = pounds.str.reverse().str.replace_all(r"(\d{3})", "$1,").str.strip_suffix(",").str.reverse()
+    grouped = (
+        pounds.str.reverse().str.replace_all(r"(\d{3})", "$1,").str.strip_suffix(",").str.reverse()
+    )
     return phrase("{}.{}", grouped, (pence % 100).cast(pl.String).str.zfill(2))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -32,13 +31,17 @@ class CapEntry(Strict):
     @model_validator(mode="after")
     def _sound(self) -> CapEntry:
         if self.region not in REGIONS and self.region != NATIONAL:
-            raise ValueError(f"unknown region '{self.region}'; use one of {', '.join(REGIONS)} or national")
+            raise ValueError(
+                f"unknown region '{self.region}'; use one of {', '.join(REGIONS)} or national"
+            )
         if self.effective_to and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
         return self
 
     def in_force(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 class CapsFile(Strict):
@@ -50,8 +53,12 @@ class CapTable:
 
     def __init__(self, entries: list[CapEntry] | None = None) -> None:
         self._by_key: dict[tuple[str, str], list[CapEntry]] = {}
-        self._periods: dict[tuple[str, str], dict[tuple[date, date | None], CapEntry]] = {}  # each key's entries by their period
-        self._starts: dict[tuple[str, str, str | None], list[CapEntry]] = {}  # each key's entries of one file, by start
+        self._periods: dict[
+            tuple[str, str], dict[tuple[date, date | None], CapEntry]
+        ] = {}  # each key's entries by their period
+        self._starts: dict[
+            tuple[str, str, str | None], list[CapEntry]
+        ] = {}  # each key's entries of one file, by start
         for entry in entries or []:
             self.add(entry)
 
@@ -70,12 +77,18 @@ class CapTable:
             replaced = periods[period]
             entries[entries.index(replaced)] = entry
             self._starts[(*key, replaced.file)].remove(replaced)
-            bisect.insort(self._starts.setdefault((*key, entry.file), []), entry, key=lambda c: c.effective_from)
+            bisect.insort(
+                self._starts.setdefault((*key, entry.file), []),
+                entry,
+                key=lambda c: c.effective_from,
+            )
             periods[period] = entry
             return
         same_file = self._starts.setdefault((*key, entry.file), [])
         at = bisect.bisect_left(same_file, entry.effective_from, key=lambda c: c.effective_from)
-        for other in same_file[max(at - 1, 0):at + 1]:  # sorted by start, an overlap is always with a neighbour
+        for other in same_file[
+            max(at - 1, 0) : at + 1
+        ]:  # sorted by start, an overlap is always with a neighbour
             if _overlap(other, entry):
                 raise RuleFileError(
                     f"{entry.file}: caps for {entry.region} / {entry.role} overlap "
@@ -83,13 +96,21 @@ class CapTable:
                 )
         same_file.insert(at, entry)
         periods[period] = entry
-        bisect.insort(entries, entry, key=lambda c: -c.effective_from.toordinal())  # newest start first
+        bisect.insort(
+            entries, entry, key=lambda c: -c.effective_from.toordinal()
+        )  # newest start first
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
 
     def _limits(self, entry: CapEntry, places: dict[int, int]) -> dict[str, object]:
-        return {"cap.index": places[id(entry)], "cap.pay_rate": entry.pay_rate, "cap.pay_rate_paye": entry.pay_rate_paye, "cap.agency_fee": entry.agency_fee, "cap.framework_fee": entry.framework_fee}
+        return {
+            "cap.index": places[id(entry)],
+            "cap.pay_rate": entry.pay_rate,
+            "cap.pay_rate_paye": entry.pay_rate_paye,
+            "cap.agency_fee": entry.agency_fee,
+            "cap.framework_fee": entry.framework_fee,
+        }
 
     def periods(self) -> pl.DataFrame:
         """For each region (or national) and role, the days each entry is the one in force: non-overlapping, so a join finds one.
@@ -99,32 +120,56 @@ class CapTable:
         places = self._places()
         rows = []
         for (region, role), entries in self._by_key.items():
-            cuts = sorted({e.effective_from for e in entries} | {e.effective_to + timedelta(days=1) for e in entries if e.effective_to and e.effective_to < date.max})
+            cuts = sorted(
+                {e.effective_from for e in entries}
+                | {
+                    e.effective_to + timedelta(days=1)
+                    for e in entries
+                    if e.effective_to and e.effective_to < date.max
+                }
+            )
             for index, first in enumerate(cuts):
                 last = cuts[index + 1] - timedelta(days=1) if index + 1 < len(cuts) else None
                 entry = next((e for e in entries if e.in_force(first)), None)
                 if entry is not None:
-                    rows.append({"region": region, "role": role, "first": first, "last": last, **self._limits(entry, places)})
+                    rows.append(
+                        {
+                            "region": region,
+                            "role": role,
+                            "first": first,
+                            "last": last,
+                            **self._limits(entry, places),
+                        }
+                    )
         return pl.DataFrame(rows, schema=PERIOD_SCHEMA)
 
     def reaching_existing(self) -> pl.DataFrame:
         """Entries with an `existing_from` day in force: they also reach engagements that started earlier and still run on it."""
         places = self._places()
         rows = [
-            {"region": region, "role": role, "rank": rank, "existing_from": e.existing_from, **self._limits(e, places)}
+            {
+                "region": region,
+                "role": role,
+                "rank": rank,
+                "existing_from": e.existing_from,
+                **self._limits(e, places),
+            }
             for (region, role), entries in self._by_key.items()
             for rank, e in enumerate(entries)
             if e.existing_from and e.in_force(e.existing_from)
         ]
         return pl.DataFrame(rows, schema=EXISTING_SCHEMA)
 
-
     def details(self) -> pl.DataFrame:
         """Each entry's words for messages and evidence, by `cap.index` (its place in `entries`)."""
         return pl.DataFrame(
             [
                 {
-                    "cap.index": index, "cap.region": e.region, "cap.role": e.role, "cap.source": e.source, "cap.file": e.file,
+                    "cap.index": index,
+                    "cap.region": e.region,
+                    "cap.role": e.role,
+                    "cap.source": e.source,
+                    "cap.file": e.file,
                     "cap.in_force": f"{e.effective_from.isoformat()} to {e.effective_to.isoformat() if e.effective_to else 'open-ended'}",
                 }
                 for index, e in enumerate(self.entries)
@@ -145,11 +190,35 @@ class CapTable:
         return {id(e): i for i, e in enumerate(self.entries)}
 
 
-LIMITS = {"cap.pay_rate": pl.Float64, "cap.pay_rate_paye": pl.Float64, "cap.agency_fee": pl.Float64, "cap.framework_fee": pl.Float64}
+LIMITS = {
+    "cap.pay_rate": pl.Float64,
+    "cap.pay_rate_paye": pl.Float64,
+    "cap.agency_fee": pl.Float64,
+    "cap.framework_fee": pl.Float64,
+}
 CAP_COLUMNS = {"cap.index": pl.UInt32, **LIMITS}
-PERIOD_SCHEMA = {"region": pl.String, "role": pl.String, "first": pl.Date, "last": pl.Date, **CAP_COLUMNS}
-EXISTING_SCHEMA = {"region": pl.String, "role": pl.String, "rank": pl.Int64, "existing_from": pl.Date, **CAP_COLUMNS}
-DETAIL_SCHEMA = {"cap.index": pl.UInt32, "cap.region": pl.String, "cap.role": pl.String, "cap.source": pl.String, "cap.file": pl.String, "cap.in_force": pl.String}
+PERIOD_SCHEMA = {
+    "region": pl.String,
+    "role": pl.String,
+    "first": pl.Date,
+    "last": pl.Date,
+    **CAP_COLUMNS,
+}
+EXISTING_SCHEMA = {
+    "region": pl.String,
+    "role": pl.String,
+    "rank": pl.Int64,
+    "existing_from": pl.Date,
+    **CAP_COLUMNS,
+}
+DETAIL_SCHEMA = {
+    "cap.index": pl.UInt32,
+    "cap.region": pl.String,
+    "cap.role": pl.String,
+    "cap.source": pl.String,
+    "cap.file": pl.String,
+    "cap.in_force": pl.String,
+}
 
 
 def _overlap(a: CapEntry, b: CapEntry) -> bool:

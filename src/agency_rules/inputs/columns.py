@@ -16,11 +16,11 @@ import polars as pl
 from ..phrases import phrase
 from ..regions import la_by_name, local_authorities, name_candidates, name_key
 from ..terms import (
-    FIRST_DAY,
-    LAST_DAY,
     EMPLOYMENT_MODELS,
     EMPLOYMENTS,
     ENGAGEMENT_TYPES,
+    FIRST_DAY,
+    LAST_DAY,
     LEAVING_REASONS,
     ROLES,
 )
@@ -34,8 +34,12 @@ FALSE = ("false", "no", "n", "0")
 
 
 def quoted(text: pl.Expr, rest: str) -> pl.Expr:
-    """"'<cell>' <rest>", the shape of every cell message; a long cell is quoted by its first characters only."""
-    shown = pl.when(text.str.len_chars() > QUOTED).then(text.str.slice(0, QUOTED) + pl.lit("…")).otherwise(text)
+    """ "'<cell>' <rest>", the shape of every cell message; a long cell is quoted by its first characters only."""
+    shown = (
+        pl.when(text.str.len_chars() > QUOTED)
+        .then(text.str.slice(0, QUOTED) + pl.lit("…"))
+        .otherwise(text)
+    )
     return phrase("'{}' {}", shown, rest)
 
 
@@ -43,9 +47,11 @@ def quoted(text: pl.Expr, rest: str) -> pl.Expr:
 class Kind:
     """How one kind of cell is read: `value` of the stripped text, and `message` for a text that gave no value."""
 
-    dtype: pl.DataType
+    dtype: pl.DataType | type[pl.DataType]
     canonical: str | None = field(default=None, kw_only=True)
-    closed: ClassVar[bool] = False  # a closed set of values or a code, so a column map may translate a council's own words
+    closed: ClassVar[bool] = (
+        False  # a closed set of values or a code, so a column map may translate a council's own words
+    )
 
     def value(self, text: pl.Expr) -> pl.Expr:
         return pl.when(text != "").then(text)
@@ -65,8 +71,10 @@ class Text(Kind):
 # hyphen that is not '-' but prints as one (the en dash, visibly longer, is fine); a dotless i or j ('Lımited'); a
 # full-width or mathematical letter or digit (`Ｎ`, `𝐀`), a ligature (`ﬁ`), a long s (`ſ`), a Roman numeral (`Ⅸ`) and a
 # one-dot leader (`․`). Other compatibility characters (`™`, `½`, `²`, `¸`) print as themselves and are read.
-LOOKALIKE = (r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}\x{017F}\x{FB00}-\x{FB06}"
-             r"\x{FF01}-\x{FF5E}\x{1D400}-\x{1D7FF}\x{2160}-\x{217F}\x{2024}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}")
+LOOKALIKE = (
+    r"[\p{Cf}\p{Me}\x{2010}-\x{2012}\x{2043}\x{2212}\x{FE63}\x{0131}\x{0237}\x{017F}\x{FB00}-\x{FB06}"
+    r"\x{FF01}-\x{FF5E}\x{1D400}-\x{1D7FF}\x{2160}-\x{217F}\x{2024}]|[\p{Latin}\p{Common}]\p{Mn}|^\p{Mn}"
+)
 
 
 class Name(Kind):
@@ -79,15 +87,24 @@ class Name(Kind):
     are read as written."""
 
     def value(self, text: pl.Expr) -> pl.Expr:
-        composed = text.str.normalize("NFC").str.replace_all(r"\s+", " ").str.replace_all("[\u2018\u2019\u02bc]", "'")  # Excel's apostrophe
-        mixed = composed.str.contains(r"\p{Latin}") & composed.str.contains(r"[\p{Cyrillic}\p{Greek}\p{Cherokee}]")
+        composed = (
+            text.str.normalize("NFC")
+            .str.replace_all(r"\s+", " ")
+            .str.replace_all("[\u2018\u2019\u02bc]", "'")
+        )  # Excel's apostrophe
+        mixed = composed.str.contains(r"\p{Latin}") & composed.str.contains(
+            r"[\p{Cyrillic}\p{Greek}\p{Cherokee}]"
+        )
         odd = mixed | composed.str.contains(LOOKALIKE)
         return pl.when((text != "") & ~odd).then(composed)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character or "
-                            "mark, a hyphen other than '-', a full-width or styled letter), so it would count apart from the value "
-                            "it prints as; type it again")
+        return quoted(
+            text,
+            "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character or "
+            "mark, a hyphen other than '-', a full-width or styled letter), so it would count apart from the value "
+            "it prints as; type it again",
+        )
 
 
 @dataclass(frozen=True)
@@ -103,10 +120,18 @@ class WorkerId(Kind):
         upper = text.str.to_uppercase().str.replace_all(" ", "", literal=True)
         digits = upper.str.extract(r"^(?:SW)?([1-9][0-9]{0,5})$", 1)
         hexa = upper.str.extract(r"^P-([0-9A-F]+)$", 1)
-        return pl.when(digits.is_not_null()).then(pl.lit("SW") + digits).when(hexa.is_not_null()).then(pl.lit("P-") + hexa.str.to_lowercase())
+        return (
+            pl.when(digits.is_not_null())
+            .then(pl.lit("SW") + digits)
+            .when(hexa.is_not_null())
+            .then(pl.lit("P-") + hexa.str.to_lowercase())
+        )
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "is neither a Social Work England number (SW + 1-6 digits, the first not 0) nor a pseudonym (P- + hex)")
+        return quoted(
+            text,
+            "is neither a Social Work England number (SW + 1-6 digits, the first not 0) nor a pseudonym (P- + hex)",
+        )
 
 
 class LaCode(Kind):
@@ -120,11 +145,24 @@ class LaCode(Kind):
         return pl.when(upper.is_in(list(local_authorities()))).then(upper).otherwise(by_name)
 
     def message(self, text: pl.Expr) -> pl.Expr:
-        candidates = text.map_elements(lambda t: " or ".join(name_candidates(t)), return_dtype=pl.String)
+        candidates = text.map_elements(
+            lambda t: " or ".join(name_candidates(t)), return_dtype=pl.String
+        )
         return (
-            pl.when(candidates.str.contains(" or ")).then(phrase("{}: {}", quoted(text, "could be more than one council"), candidates))
-            .when(candidates != "").then(phrase("{}; did you mean {}?", quoted(text, "is not the name of a council"), candidates))
-            .otherwise(quoted(text, "is neither the ONS code nor the name of one of England's 153 local authorities"))
+            pl.when(candidates.str.contains(" or "))
+            .then(phrase("{}: {}", quoted(text, "could be more than one council"), candidates))
+            .when(candidates != "")
+            .then(
+                phrase(
+                    "{}; did you mean {}?", quoted(text, "is not the name of a council"), candidates
+                )
+            )
+            .otherwise(
+                quoted(
+                    text,
+                    "is neither the ONS code nor the name of one of England's 153 local authorities",
+                )
+            )
         )
 
 
@@ -134,7 +172,11 @@ class Choice(Kind):
     closed = True
 
     def value(self, text: pl.Expr) -> pl.Expr:
-        word = text.str.to_lowercase().str.replace_all(" ", "_", literal=True).str.replace_all("-", "_", literal=True)
+        word = (
+            text.str.to_lowercase()
+            .str.replace_all(" ", "_", literal=True)
+            .str.replace_all("-", "_", literal=True)
+        )
         return pl.when(word.is_in(list(self.allowed))).then(word)
 
     def message(self, text: pl.Expr) -> pl.Expr:
@@ -152,7 +194,9 @@ class Flag(Kind):
         return quoted(text, "is not a yes/no value (true/false, yes/no, y/n, 1/0)")
 
 
-_THOUSANDS = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"  # 1,050.00; never 34,50 (a decimal comma is refused)
+_THOUSANDS = (
+    r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"  # 1,050.00; never 34,50 (a decimal comma is refused)
+)
 
 
 @dataclass(frozen=True)
@@ -168,7 +212,11 @@ class Number(Kind):
         if not self.pounds:
             return text
         amount = text.str.strip_prefix("£").str.strip_chars()
-        return pl.when(amount.str.contains(_THOUSANDS)).then(amount.str.replace_all(",", "", literal=True)).otherwise(amount)
+        return (
+            pl.when(amount.str.contains(_THOUSANDS))
+            .then(amount.str.replace_all(",", "", literal=True))
+            .otherwise(amount)
+        )
 
     def value(self, text: pl.Expr) -> pl.Expr:
         number = self._text(text).cast(pl.Float64, strict=False)
@@ -180,29 +228,52 @@ class Number(Kind):
     def message(self, text: pl.Expr) -> pl.Expr:
         number = self._text(text).cast(pl.Float64, strict=False)
         return (
-            pl.when(number.is_null()).then(quoted(text, f"is not a number ({self.what})"))
-            .when(~number.is_finite()).then(quoted(text, f"is not a finite number ({self.what})"))
-            .when(number < 0).then(quoted(text, f"is negative ({self.what})"))
-            .when(number > self.maximum).then(quoted(text, f"is more than {self.maximum:g}, not a plausible value ({self.what})"))
+            pl.when(number.is_null())
+            .then(quoted(text, f"is not a number ({self.what})"))
+            .when(~number.is_finite())
+            .then(quoted(text, f"is not a finite number ({self.what})"))
+            .when(number < 0)
+            .then(quoted(text, f"is negative ({self.what})"))
+            .when(number > self.maximum)
+            .then(
+                quoted(text, f"is more than {self.maximum:g}, not a plausible value ({self.what})")
+            )
             .otherwise(quoted(text, "is not a whole number"))
         )
 
 
-_TIME = (r"(?:[ T]+(?P<hours>[0-9]{1,2}):(?P<minutes>[0-9]{2})(?::(?P<seconds>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?"
-         r"(?: ?(?P<half>[AaPp]\.?[Mm]\.?))?)?$")  # 09:00, 14:30:00.000, 9:00 AM
+_TIME = (
+    r"(?:[ T]+(?P<hours>[0-9]{1,2}):(?P<minutes>[0-9]{2})(?::(?P<seconds>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?"
+    r"(?: ?(?P<half>[AaPp]\.?[Mm]\.?))?)?$"
+)  # 09:00, 14:30:00.000, 9:00 AM
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
         start=1,
     )
     for name in names
 }
 _FORMS = (  # each form of a date; a time may follow
-    r"^(?P<year>[0-9]{4})[-/](?P<month>[0-9]{1,2})[-/](?P<day>[0-9]{1,2})" + _TIME,  # 2025-04-01, 2025/04/01
-    r"^(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?P<year>[0-9]{4})" + _TIME,  # 01/04/2025, 01.04.2025, 01-04-2025
-    r"^(?P<day>[0-9]{1,2})[ -](?P<month>[A-Za-z]{3,9})\.?[ -](?P<year>[0-9]{4})" + _TIME,  # 1 April 2025, 01-Apr-2025
+    r"^(?P<year>[0-9]{4})[-/](?P<month>[0-9]{1,2})[-/](?P<day>[0-9]{1,2})"
+    + _TIME,  # 2025-04-01, 2025/04/01
+    r"^(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?P<year>[0-9]{4})"
+    + _TIME,  # 01/04/2025, 01.04.2025, 01-04-2025
+    r"^(?P<day>[0-9]{1,2})[ -](?P<month>[A-Za-z]{3,9})\.?[ -](?P<year>[0-9]{4})"
+    + _TIME,  # 1 April 2025, 01-Apr-2025
 )
 _TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.\- ]([0-9]{1,2}|[A-Za-z]{3,9})[/.\- ][0-9]{2}(?:[ T].*)?$"
 
@@ -219,18 +290,37 @@ class Day(Kind):
         groups = [text.str.extract_groups(form) for form in _FORMS]
         field = lambda name: pl.coalesce(g.struct.field(name) for g in groups)  # noqa: E731
         month_text = field("month")
-        month = pl.coalesce(month_text.cast(pl.Int32, strict=False), month_text.str.to_lowercase().replace_strict(_MONTHS, default=None, return_dtype=pl.Int32))
-        iso = phrase("{}-{}-{}", field("year"), month.cast(pl.String).str.zfill(2), field("day").str.zfill(2))
-        hours, minutes, seconds = (field(name).cast(pl.Int32, strict=False) for name in ("hours", "minutes", "seconds"))
+        month = pl.coalesce(
+            month_text.cast(pl.Int32, strict=False),
+            month_text.str.to_lowercase().replace_strict(
+                _MONTHS, default=None, return_dtype=pl.Int32
+            ),
+        )
+        iso = phrase(
+            "{}-{}-{}", field("year"), month.cast(pl.String).str.zfill(2), field("day").str.zfill(2)
+        )
+        hours, minutes, seconds = (
+            field(name).cast(pl.Int32, strict=False) for name in ("hours", "minutes", "seconds")
+        )
         half = field("half").str.to_lowercase().str.slice(0, 1)
-        hours24 = (pl.when(half.is_null()).then(hours).when(hours.is_between(1, 12)).then(hours % 12 + pl.when(half == "p").then(12).otherwise(0)))
+        hours24 = (
+            pl.when(half.is_null())
+            .then(hours)
+            .when(hours.is_between(1, 12))
+            .then(hours % 12 + pl.when(half == "p").then(12).otherwise(0))
+        )
         clock = (
-            pl.when(hours.is_null()).then(pl.lit("none"))
-            .when(hours24.is_null() | (hours24 > 23) | (minutes > 59) | (seconds.fill_null(0) > 59)).then(pl.lit("bad"))
-            .when(hours24 == 23).then(pl.lit("late"))
+            pl.when(hours.is_null())
+            .then(pl.lit("none"))
+            .when(hours24.is_null() | (hours24 > 23) | (minutes > 59) | (seconds.fill_null(0) > 59))
+            .then(pl.lit("bad"))
+            .when(hours24 == 23)
+            .then(pl.lit("late"))
             .otherwise(pl.lit("day"))
         )
-        return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False), pl.when(field("year").is_not_null() & month.is_not_null()).then(clock)
+        return iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False), pl.when(
+            field("year").is_not_null() & month.is_not_null()
+        ).then(clock)
 
     def value(self, text: pl.Expr) -> pl.Expr:
         day, clock = self._parts(text)
@@ -239,13 +329,30 @@ class Day(Kind):
     def message(self, text: pl.Expr) -> pl.Expr:
         day, clock = self._parts(text)
         return (
-            pl.when(text.str.contains(_TWO_DIGIT_YEAR)).then(quoted(text, "has a two-digit year; write the year in full (01/04/2025), nothing is guessed"))
-            .when(clock.is_null()).then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
-            .when(clock == "bad").then(quoted(text, "has a time that is no time of day; give the date alone"))
-            .when(clock == "late").then(quoted(text, "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone "
-                                                     "looks (the day meant may be the next): give the date alone, nothing is guessed"))
-            .when(day.is_null()).then(quoted(text, "is not a real day"))
-            .otherwise(quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})"))
+            pl.when(text.str.contains(_TWO_DIGIT_YEAR))
+            .then(
+                quoted(
+                    text,
+                    "has a two-digit year; write the year in full (01/04/2025), nothing is guessed",
+                )
+            )
+            .when(clock.is_null())
+            .then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
+            .when(clock == "bad")
+            .then(quoted(text, "has a time that is no time of day; give the date alone"))
+            .when(clock == "late")
+            .then(
+                quoted(
+                    text,
+                    "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone "
+                    "looks (the day meant may be the next): give the date alone, nothing is guessed",
+                )
+            )
+            .when(day.is_null())
+            .then(quoted(text, "is not a real day"))
+            .otherwise(
+                quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})")
+            )
         )
 
 
@@ -280,7 +387,7 @@ class Column:
 
     def value(self, text: pl.Expr) -> pl.Expr:
         """The typed value of stripped text: null where blank (unless the column has a default), too long or unreadable."""
-        value = pl.when(text.str.len_chars() <= MAX_CELL).then(self.kind.value(text))
+        value: pl.Expr = pl.when(text.str.len_chars() <= MAX_CELL).then(self.kind.value(text))
         if self.blank is not None:
             value = pl.when(text == "").then(pl.lit(self.blank)).otherwise(value)
         return value.cast(self.kind.dtype)
@@ -345,7 +452,9 @@ HISTORY_COLUMNS = (
 def read_one(kind: Kind, text: str) -> object:
     """One value typed by a user (`--as-of`, `--council`), read exactly as a cell of that kind is; ValueError with the reason."""
     cell_text = pl.lit(text.strip(), pl.String)
-    value, message = pl.select(kind.value(cell_text).alias("value"), kind.message(cell_text).alias("message")).row(0)
+    value, message = pl.select(
+        kind.value(cell_text).alias("value"), kind.message(cell_text).alias("message")
+    ).row(0)
     if value is None:
         raise ValueError(message)
     return value

@@ -18,7 +18,19 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..regions import REGIONS
 from ..terms import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
-from ..tomlfiles import Amount, Day, Flag, Name, Reference, RuleFileError, Strict, Whole, Words, load_model, read_toml
+from ..tomlfiles import (
+    Amount,
+    Day,
+    Flag,
+    Name,
+    Reference,
+    RuleFileError,
+    Strict,
+    Whole,
+    Words,
+    load_model,
+    read_toml,
+)
 from .columns import LaCode, read_one
 from .files import InputError
 
@@ -39,7 +51,9 @@ class References(Strict):
     count: Whole | None = Field(default=None, ge=0, le=20)
     practice_based: Flag | None = None
     standard_template: Flag | None = None
-    provided_by: Words | None = None  # who gives them: e.g. "the worker's last employer's line manager"
+    provided_by: Words | None = (
+        None  # who gives them: e.g. "the worker's last employer's line manager"
+    )
 
 
 class Clauses(Strict):
@@ -53,14 +67,18 @@ class Clauses(Strict):
     cooling_off_months: Whole | None = Field(default=None, ge=0, le=60)
     cooling_off_exemptions: list[Literal[LEAVING_REASONS]] | None = None  # type: ignore[valid-type]
     project_teams: ProjectTeams = ProjectTeams()
-    quarterly_data_shared: Flag | None = None  # the data for the DfE's quarterly return is shared with the council
+    quarterly_data_shared: Flag | None = (
+        None  # the data for the DfE's quarterly return is shared with the council
+    )
     expenses_not_to_exceed_cap: Flag | None = None  # expenses are not used to take pay past a cap
     cap_breach_sign_off: list[Literal[APPROVERS]] | None = None  # type: ignore[valid-type]
 
 
 def _region(value: str) -> str:
     """A region in any case, as the engagement exports' words are read."""
-    found = next((region for region in REGIONS if region.casefold() == str(value).strip().casefold()), None)
+    found = next(
+        (region for region in REGIONS if region.casefold() == str(value).strip().casefold()), None
+    )
     if found is None:
         raise ValueError(f"unknown region '{value}'; use one of {', '.join(REGIONS)}")
     return found
@@ -91,9 +109,13 @@ class RateLine(Strict):
     @model_validator(mode="after")
     def _sound(self) -> RateLine:
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError(f"effective_to ({self.effective_to}) is before effective_from ({self.effective_from})")
+            raise ValueError(
+                f"effective_to ({self.effective_to}) is before effective_from ({self.effective_from})"
+            )
         if self.pay_rate is None and self.agency_fee is None and self.framework_fee is None:
-            raise ValueError("a rate line needs at least one of pay_rate, agency_fee, framework_fee")
+            raise ValueError(
+                "a rate line needs at least one of pay_rate, agency_fee, framework_fee"
+            )
         return self
 
 
@@ -127,7 +149,9 @@ class Contract(Strict):
         if self.end and self.end < self.start:
             raise ValueError("end is before start")
         if not self.councils and not self.regions:
-            raise ValueError("name the councils (codes or names) or the regions the contract serves")
+            raise ValueError(
+                "name the councils (codes or names) or the regions the contract serves"
+            )
         return self
 
 
@@ -141,20 +165,30 @@ class ContractFile(Strict):
         """Each rate line inside the term, and no two for one region, role and model on the same day: an engagement's line is never a guess."""
         for line in self.rate:
             for day in (line.effective_from, line.effective_to):
-                if day and (day < self.contract.start or (self.contract.end and day > self.contract.end)):
+                if day and (
+                    day < self.contract.start or (self.contract.end and day > self.contract.end)
+                ):
                     key = "effective_from" if day == line.effective_from else "effective_to"
-                    raise ValueError(f"rate {line_words(line)}: {key} {day} is outside the term ({period_in_words(self.contract.start, self.contract.end)})")
+                    raise ValueError(
+                        f"rate {line_words(line)}: {key} {day} is outside the term ({period_in_words(self.contract.start, self.contract.end)})"
+                    )
         by_kind: dict[tuple[str, str, str], list[tuple[date, date | None, int]]] = {}
         for number, line in enumerate(self.rate):
-            by_kind.setdefault((line.region, line.role, line.employment_model), []).append((*term_days(self.contract, line), number))
-        for lines in by_kind.values():  # sorted by start, two lines overlap only if two neighbours do: no pair is missed
+            by_kind.setdefault((line.region, line.role, line.employment_model), []).append(
+                (*term_days(self.contract, line), number)
+            )
+        for lines in (
+            by_kind.values()
+        ):  # sorted by start, two lines overlap only if two neighbours do: no pair is missed
             lines.sort(key=lambda line: (line[0], line[2]))
             for (since, until, one), (first, last, other) in zip(lines, lines[1:]):
                 if until is None or first <= until:
                     earlier, later = sorted((one, other))
-                    raise ValueError(f"rate lines {earlier + 1} and {later + 1} for {line_words(self.rate[other])} "
-                                     f"({period_in_words(since, until)}; {period_in_words(first, last)}) are in force on the same days; "
-                                     "give each its own period")
+                    raise ValueError(
+                        f"rate lines {earlier + 1} and {later + 1} for {line_words(self.rate[other])} "
+                        f"({period_in_words(since, until)}; {period_in_words(first, last)}) are in force on the same days; "
+                        "give each its own period"
+                    )
         return self
 
 
@@ -169,7 +203,9 @@ def load_contract(path: Path) -> ContractFile:
     data = read_toml(path)
     if "contract" not in data:
         tables = ", ".join(data) or "nothing"
-        raise RuleFileError(f"{path}: not a contract file: it has no [contract] table (its keys: {tables})")
+        raise RuleFileError(
+            f"{path}: not a contract file: it has no [contract] table (its keys: {tables})"
+        )
     return load_model(path, ContractFile, "contract")
 
 
@@ -184,7 +220,9 @@ def contract_files(paths: list[Path]) -> list[Path]:
             found += inside
         else:
             found.append(path)
-    kept: dict[Path, Path] = {}  # one file named twice (a folder and a file in it, a link, ../x) is one contract
+    kept: dict[
+        Path, Path
+    ] = {}  # one file named twice (a folder and a file in it, a link, ../x) is one contract
     for path in found:
         kept.setdefault(path.resolve(), path)
     return list(kept.values())

@@ -43,7 +43,10 @@ class Loaded:
 
 
 def read_raw(
-    source: Path | pl.DataFrame, columns: Sequence[Column] = ENGAGEMENT_COLUMNS, column_map: ColumnMap | None = None, sheet: str | None = None,
+    source: Path | pl.DataFrame,
+    columns: Sequence[Column] = ENGAGEMENT_COLUMNS,
+    column_map: ColumnMap | None = None,
+    sheet: str | None = None,
 ) -> Raw:
     """Every cell as text with its row number: a CSV file, a workbook's sheet (first unless named), or a DataFrame.
 
@@ -53,17 +56,30 @@ def read_raw(
         if not source.width:
             raise InputError(f"{DATAFRAME}: the DataFrame has no columns")
         wanted = {c.name for c in columns} | set(column_map.columns if column_map else {})
-        odd = {name: dtype for name, dtype in source.schema.items() if dtype.is_nested() or dtype in (pl.Binary, pl.Object) or dtype == pl.Duration}
-        named = [f"{name} ({dtype})" for name, dtype in odd.items() if name.strip().lower() in wanted]
+        odd = {
+            name: dtype
+            for name, dtype in source.schema.items()
+            if dtype.is_nested() or dtype in (pl.Binary, pl.Object) or dtype == pl.Duration
+        }
+        named = [
+            f"{name} ({dtype})" for name, dtype in odd.items() if name.strip().lower() in wanted
+        ]
         if named:
-            raise InputError(f"{DATAFRAME}: column(s) {', '.join(named)} hold lists, bytes, objects or durations, not the text, "
-                             "numbers or dates a contract column holds")
+            raise InputError(
+                f"{DATAFRAME}: column(s) {', '.join(named)} hold lists, bytes, objects or durations, not the text, "
+                "numbers or dates a contract column holds"
+            )
         source = source.drop(list(odd))  # not contract columns: nothing reads them
         header = list(source.columns)
-        frame = source.select(pl.col(name).cast(pl.String).fill_null("").alias(cell(i)) for i, name in enumerate(header)).with_columns(
+        frame = source.select(
+            pl.col(name).cast(pl.String).fill_null("").alias(cell(i))
+            for i, name in enumerate(header)
+        ).with_columns(
             (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
             pl.lit(len(header), pl.Int32).alias(FIELDS),
-            pl.all_horizontal(pl.col(cell(i)).str.strip_chars() == "" for i in range(len(header))).alias(BLANK),
+            pl.all_horizontal(
+                pl.col(cell(i)).str.strip_chars() == "" for i in range(len(header))
+            ).alias(BLANK),
         )
         return Raw(Records(header, frame), DATAFRAME, "", "dataframe")
     data = read_bounded(source)
@@ -71,26 +87,38 @@ def read_raw(
         names = [c.name for c in columns] + list(column_map.columns if column_map else {})
         records = read_workbook(str(source), data, sheet, names)
         _refuse_a_key(str(source), records, {name.lower() for name in names})
-        return Raw(records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet)
+        return Raw(
+            records, str(source), hashlib.sha256(data).hexdigest(), "workbook", records.sheet
+        )
     if sheet is not None:
         raise InputError(f"{source}: --sheet names a sheet, but this is a CSV file, not a workbook")
     _refuse_a_web_page(source, data)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        raise InputError(f"{source}: this is JSON, not an export; to combine JSON reports for a board, run agency-check summary {source} ...")
+        raise InputError(
+            f"{source}: this is JSON, not an export; to combine JSON reports for a board, run agency-check summary {source} ..."
+        )
 
     def few_values(header: list[str]) -> set[int]:
         try:
             where = locate(str(source), header, columns, column_map)
-        except InputError:  # said when the table is parsed; `agency-check columns` reads such a file to show why
+        except (
+            InputError
+        ):  # said when the table is parsed; `agency-check columns` reads such a file to show why
             return set()
         return {where[c.name] for c in columns if c.name in where and not c.distinct}
 
     records, text = read_records(source_text(source, data), few_values)
-    _refuse_a_key(text.path, records, {c.name for c in columns} | set(column_map.columns if column_map else {}))
+    _refuse_a_key(
+        text.path,
+        records,
+        {c.name for c in columns} | set(column_map.columns if column_map else {}),
+    )
     return Raw(records, text.path, text.sha256, text.encoding)
 
 
-_MARKUP = re.compile(rb"^(?:<!doctype html|<html|<table|<\?xml[^>]*>\s*(?:<\?mso[^>]*>\s*)?<workbook)", re.IGNORECASE)
+_MARKUP = re.compile(
+    rb"^(?:<!doctype html|<html|<table|<\?xml[^>]*>\s*(?:<\?mso[^>]*>\s*)?<workbook)", re.IGNORECASE
+)
 
 
 def _refuse_a_web_page(source: Path, data: bytes) -> None:
@@ -98,8 +126,10 @@ def _refuse_a_web_page(source: Path, data: bytes) -> None:
     would be listed as headers. Said as what it is, with what to do."""
     start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if _MARKUP.match(start):
-        raise InputError(f"{source}: this is a web page (HTML or XML), not a spreadsheet, though it is named like one, as some "
-                         "portals export; open it in Excel and save it as an Excel workbook (.xlsx) or CSV UTF-8, then check that file")
+        raise InputError(
+            f"{source}: this is a web page (HTML or XML), not a spreadsheet, though it is named like one, as some "
+            "portals export; open it in Excel and save it as an Excel workbook (.xlsx) or CSV UTF-8, then check that file"
+        )
 
 
 def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
@@ -109,33 +139,69 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
     first = [h.strip() for h in records.header if h.strip()]
     rows = records.frame.filter(~pl.col(BLANK)).head(2)
     if not first and rows.height:
-        first = [c.strip() for c in rows.select(cell(i) for i in range(records.width)).row(0) if c.strip()]
+        first = [
+            c.strip()
+            for c in rows.select(cell(i) for i in range(records.width)).row(0)
+            if c.strip()
+        ]
         rows = rows.tail(-1)
     if len(first) == 1 and is_key(first[0]):
         raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
-    if first and not rows.height and not {h.lower() for h in first} & names and records.sheet is None:
-        raise InputError(f"{label}: one line that names no column of an export, and no rows below it: the first row must be the "
-                         "header row; the line is not shown, since it may be a key or a passphrase given by mistake")
+    if (
+        first
+        and not rows.height
+        and not {h.lower() for h in first} & names
+        and records.sheet is None
+    ):
+        raise InputError(
+            f"{label}: one line that names no column of an export, and no rows below it: the first row must be the "
+            "header row; the line is not shown, since it may be a key or a passphrase given by mistake"
+        )
 
 
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
-    return Loaded(Table(valid.with_columns(pl.lit(raw.label).alias("file")), errors, table.rows_read, table.present), InputFile(raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet, table.timed))
+    return Loaded(
+        Table(
+            valid.with_columns(pl.lit(raw.label).alias("file")),
+            errors,
+            table.rows_read,
+            table.present,
+        ),
+        InputFile(
+            raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet, table.timed
+        ),
+    )
 
 
 def parse_engagements(raw: Raw, column_map: ColumnMap | None = None) -> Loaded:
     """Typed engagements with their region; rejected rows with every reason."""
-    table = parse_table(raw.label, raw.records, ENGAGEMENT_COLUMNS, column_map, key="engagement_id", period=("start_date", "end_date"))
-    valid = table.valid.with_columns(pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"))
+    table = parse_table(
+        raw.label,
+        raw.records,
+        ENGAGEMENT_COLUMNS,
+        column_map,
+        key="engagement_id",
+        period=("start_date", "end_date"),
+    )
+    valid = table.valid.with_columns(
+        pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region")
+    )
     return _loaded(raw, table, valid)
 
 
-def read_history(source: Path | pl.DataFrame, column_map: ColumnMap | None = None, sheet: str | None = None) -> Loaded:
+def read_history(
+    source: Path | pl.DataFrame, column_map: ColumnMap | None = None, sheet: str | None = None
+) -> Loaded:
     """Past roles of workers for cooling-off: each valid row is a role, named by the file and row it came from."""
     raw = read_raw(source, HISTORY_COLUMNS, column_map, sheet)
-    table = parse_table(raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date"))
+    table = parse_table(
+        raw.label, raw.records, HISTORY_COLUMNS, column_map, period=("start_date", "end_date")
+    )
     valid = table.valid.with_columns(
         pl.col("la_code").replace_strict(region_by_code(), return_dtype=pl.String).alias("region"),
-        row_words(pl.col("row"), pl.col(SOURCE_ROW), pl.lit(Path(raw.label).name)).alias("recorded_in"),
+        row_words(pl.col("row"), pl.col(SOURCE_ROW), pl.lit(Path(raw.label).name)).alias(
+            "recorded_in"
+        ),
     )
     return _loaded(raw, table, valid, "history")

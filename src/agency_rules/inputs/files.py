@@ -92,11 +92,15 @@ class SourceText:
         try:
             text = self.original.decode("cp1252")
         except UnicodeDecodeError:
-            raise InputError(f"{self.path}: the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8") from None
+            raise InputError(
+                f"{self.path}: the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8"
+            ) from None
         return SourceText(self.path, "cp1252", self.digest, text.encode("utf-8"))
 
 
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 MAX_INPUT = 2 << 30
 INPUT_SECONDS = 600
 
@@ -116,7 +120,9 @@ def _within_time(path: Path, read: Callable[[], bytes]) -> bytes:
     reader.start()
     reader.join(seconds)
     if not result:
-        raise InputError(f"{path}: the input did not finish arriving within {seconds:g} seconds (is anything writing to it?)")
+        raise InputError(
+            f"{path}: the input did not finish arriving within {seconds:g} seconds (is anything writing to it?)"
+        )
     if isinstance(result[0], OSError):
         raise result[0]
     return result[0]
@@ -150,7 +156,9 @@ def read_bounded(path: Path) -> bytes:
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
     if len(raw) > MAX_INPUT:
-        raise InputError(f"{path}: the input is larger than {MAX_INPUT >> 30} GiB; split it into several files")
+        raise InputError(
+            f"{path}: the input is larger than {MAX_INPUT >> 30} GiB; split it into several files"
+        )
     return raw
 
 
@@ -159,17 +167,26 @@ def source_text(path: Path, raw: bytes) -> SourceText:
     if not raw:
         raise InputError(f"{path}: the file is empty; expected a header row")
     digest = Digest(raw)
-    for marks, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"), ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+    for marks, encoding in (
+        ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+    ):
         if raw.startswith(marks):
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
-                raise InputError(f"{path}: the file starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text") from None
+                raise InputError(
+                    f"{path}: the file starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text"
+                ) from None
             if "\x00" in text:
-                raise InputError(f"{path}: the file contains NUL characters; it is not a CSV text file")
+                raise InputError(
+                    f"{path}: the file contains NUL characters; it is not a CSV text file"
+                )
             return SourceText(str(path), encoding, digest, text.encode("utf-8"))
     if b"\x00" in raw:
-        raise InputError(f"{path}: the file contains NUL bytes; it is not a CSV text file (binary, or UTF-16 without a byte-order mark)")
+        raise InputError(
+            f"{path}: the file contains NUL bytes; it is not a CSV text file (binary, or UTF-16 without a byte-order mark)"
+        )
     if raw.startswith(codecs.BOM_UTF8):
         return SourceText(str(path), "utf-8-sig", digest, raw[len(codecs.BOM_UTF8) :], original=raw)
     return SourceText(str(path), "utf-8", digest, raw, original=raw)

@@ -65,7 +65,10 @@ MOST_COLUMNS = 1_000  # an HR or MSP export has tens of columns; each costs a pa
 def _header_width(data: bytes) -> int:
     """The header record's columns, its quotes read (a quoted name may hold commas and line breaks) and empty names at
     its end left out, as a workbook's are; from its first HEADER_BYTES, so a header longer than that counts as far as they go."""
-    first = next(csv.reader(io.StringIO(data[:HEADER_BYTES].decode("utf-8", errors="replace"), newline="")), [])
+    first = next(
+        csv.reader(io.StringIO(data[:HEADER_BYTES].decode("utf-8", errors="replace"), newline="")),
+        [],
+    )
     while first and not first[-1].strip():
         first.pop()
     return len(first)
@@ -81,7 +84,9 @@ def cell(index: int) -> str:
 Plan = Callable[[list[str]], set[int]]
 
 
-def read_records(source: SourceText, categorical: Plan = lambda header: set()) -> tuple[Records, SourceText]:
+def read_records(
+    source: SourceText, categorical: Plan = lambda header: set()
+) -> tuple[Records, SourceText]:
     """The records, and the source as finally decoded (Windows-1252 where the bytes are not UTF-8).
 
     `categorical(header)` names the columns with few distinct values: the reader keeps those as
@@ -91,34 +96,46 @@ def read_records(source: SourceText, categorical: Plan = lambda header: set()) -
         return _read(source, categorical), source
     except pl.exceptions.ComputeError as error:
         if "utf" not in str(error).lower() or source.encoding not in ("utf-8", "utf-8-sig"):
-            raise InputError(f"{source.path}: the file cannot be read as CSV text ({_first_line(error)})") from None
+            raise InputError(
+                f"{source.path}: the file cannot be read as CSV text ({_first_line(error)})"
+            ) from None
     source = source.as_windows_1252()
     return _read(source, categorical), source
 
 
 def _read(source: SourceText, categorical: Plan) -> Records:
     if b"\n" not in source.data and b"\r" in source.data:
-        source = replace(source, data=source.data.replace(b"\r", b"\n"))  # old Mac line endings: CR alone ends every line
+        source = replace(
+            source, data=source.data.replace(b"\r", b"\n")
+        )  # old Mac line endings: CR alone ends every line
     lines = pl.read_lines(source.data, name="line")
     if lines.height == 0:
         raise InputError(f"{source.path}: the file is empty; expected a header row")
     if _header_width(source.data) > MOST_COLUMNS:
-        raise InputError(f"{source.path}: the header row has more than {MOST_COLUMNS:,} columns (an export has tens; a header of "
-                         "300,000 took a minute and 1.8 GB to read): not an export this tool can check")
+        raise InputError(
+            f"{source.path}: the header row has more than {MOST_COLUMNS:,} columns (an export has tens; a header of "
+            "300,000 took a minute and 1.8 GB to read): not an export this tool can check"
+        )
     data = source.data
     bare_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
     if b'"' in data or bare_cr:
         if not bare_cr and lines["line"].str.contains(WELL_FORMED).all():
             return _quoted_lines(source, lines, categorical)
-        complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains("\r", literal=True)
+        complex_line = pl.col("line").str.contains('"', literal=True) | pl.col("line").str.contains(
+            "\r", literal=True
+        )
         return _with_quoted_records(source, lines.with_columns(complex_line.alias("complex")))
     header = lines["line"][0].split(",")
     split = _split(source, lines.height, len(header), categorical(header))
     body = lines["line"].slice(1)
-    frame = _cells(split, len(header)).slice(1).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
-        _cell_counts(body, _lengths(split).slice(1), len(header)).alias(FIELDS),
-        body.str.contains(r"^[\s,]*$").alias(BLANK),
+    frame = (
+        _cells(split, len(header))
+        .slice(1)
+        .with_columns(
+            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+            _cell_counts(body, _lengths(split).slice(1), len(header)).alias(FIELDS),
+            body.str.contains(r"^[\s,]*$").alias(BLANK),
+        )
     )
     return Records(header, frame)
 
@@ -127,11 +144,18 @@ def _quoted_lines(source: SourceText, lines: pl.DataFrame, categorical: Plan) ->
     """A file whose every record is one well-formed line (quotes only around whole cells, as many exports write every cell):
     polars reads it with its own quote handling; cells are counted with the quoted parts taken out."""
     header = next(csv.reader([lines["line"][0]]))
-    cells = _cells(_split(source, lines.height, len(header), categorical(header), quote='"'), len(header))
+    cells = _cells(
+        _split(source, lines.height, len(header), categorical(header), quote='"'), len(header)
+    )
     body = lines["line"].slice(1)
     frame = cells.slice(1).with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
-        (body.str.replace_all(QUOTED_CELL, "").str.count_matches(",", literal=True).cast(pl.Int32) + 1).alias(FIELDS),
+        (
+            body.str.replace_all(QUOTED_CELL, "")
+            .str.count_matches(",", literal=True)
+            .cast(pl.Int32)
+            + 1
+        ).alias(FIELDS),
         body.str.contains(BLANK_QUOTED).alias(BLANK),
     )
     return Records(header, frame)
@@ -143,28 +167,52 @@ def _cell_counts(lines: pl.Series, lengths: pl.Series, width: int) -> pl.Series:
     counts = lines.str.len_bytes().cast(pl.Int32) - lengths + 1
     longer = (counts > width + 1).arg_true()
     if longer.len():
-        counts = counts.scatter(longer, lines.gather(longer).str.count_matches(",", literal=True).cast(pl.Int32) + 1)
+        counts = counts.scatter(
+            longer, lines.gather(longer).str.count_matches(",", literal=True).cast(pl.Int32) + 1
+        )
     return counts
 
 
-def _split(source: SourceText, expected: int, width: int, categorical: set[int] | None = None, quote: str | None = None) -> pl.DataFrame:
+def _split(
+    source: SourceText,
+    expected: int,
+    width: int,
+    categorical: set[int] | None = None,
+    quote: str | None = None,
+) -> pl.DataFrame:
     """Every line split into cells, one column more than the header so a long row shows."""
-    schema = {f"column_{i + 1}": pl.Categorical(pl.Categories.random()) if i in (categorical or ()) else pl.String for i in range(width + 1)}
+    schema = {
+        f"column_{i + 1}": pl.Categorical(pl.Categories.random())
+        if i in (categorical or ())
+        else pl.String
+        for i in range(width + 1)
+    }
     try:
         frame = pl.read_csv(
-            source.data, has_header=False, quote_char=quote, schema=schema, missing_columns="insert",
-            truncate_ragged_lines=True, empty_string_is_null=False,
+            source.data,
+            has_header=False,
+            quote_char=quote,
+            schema=schema,
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            empty_string_is_null=False,
         )
     except pl.exceptions.PolarsError as error:
-        raise InputError(f"{source.path}: the file cannot be read as CSV ({_first_line(error)})") from None
+        raise InputError(
+            f"{source.path}: the file cannot be read as CSV ({_first_line(error)})"
+        ) from None
     if frame.height != expected:
-        raise InputError(f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)")
+        raise InputError(
+            f"{source.path}: the file's lines could not be told apart ({frame.height} records in {expected} lines)"
+        )
     return frame
 
 
 def _cells(split: pl.DataFrame, width: int) -> pl.DataFrame:
     """The header's columns of a split, named c0…; a missing cell is ""."""
-    return split.select(pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width))
+    return split.select(
+        pl.col(f"column_{i + 1}").fill_null("").alias(cell(i)) for i in range(width)
+    )
 
 
 def _lengths(split: pl.DataFrame) -> pl.Series:
@@ -178,7 +226,13 @@ def _lengths(split: pl.DataFrame) -> pl.Series:
 def _length(cells: pl.Series) -> pl.Series:
     """Bytes in each cell; a categorical column measures each distinct value once."""
     if isinstance(cells.dtype, pl.Categorical):
-        return cells.dtype.categories.to_series().str.len_bytes().cast(pl.Int32).gather(cells.to_physical()).fill_null(0)
+        return (
+            cells.dtype.categories.to_series()
+            .str.len_bytes()
+            .cast(pl.Int32)
+            .gather(cells.to_physical())
+            .fill_null(0)
+        )
     return cells.str.len_bytes().cast(pl.Int32).fill_null(0)
 
 
@@ -193,8 +247,12 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
     lines = lines.with_columns(pl.col("complex").any().over("group").alias("complex"))
     if lines["open_after"][-1]:
         start = lines.filter(pl.col("group") == lines["group"][-1])["line_number"][0] + 1
-        raise InputError(f"{source.path}, line {start}: a quote opened on this line is never closed, so the rest of the file would be one cell")
-    groups = lines.group_by("group", maintain_order=True).agg(pl.col("line").str.join("\n"), pl.col("complex").any())
+        raise InputError(
+            f"{source.path}, line {start}: a quote opened on this line is never closed, so the rest of the file would be one cell"
+        )
+    groups = lines.group_by("group", maintain_order=True).agg(
+        pl.col("line").str.join("\n"), pl.col("complex").any()
+    )
     quoted = groups.filter(pl.col("complex"))
     parsed: list[tuple[int, int, list[str]]] = []
     for group, text in zip(quoted["group"], quoted["line"]):
@@ -204,24 +262,40 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
             raise InputError(f"{source.path}: a quoted cell cannot be read ({error})") from None
         parsed += [(group, index, cells) for index, cells in enumerate(found or [[]])]
     header_group = lines["group"][0]
-    first = next((cells for group, index, cells in parsed if group == header_group and index == 0), None)
+    first = next(
+        (cells for group, index, cells in parsed if group == header_group and index == 0), None
+    )
     header = first if first is not None else lines["line"][0].split(",")
     width = len(header)
     raw = _split(source, lines.height, width)
-    split = _cells(raw, width).with_columns(
-        lines["group"].alias("group"), pl.lit(0, pl.Int64).alias("part"),
-        _cell_counts(lines["line"], _lengths(raw), width).alias(FIELDS),
-        lines["line"].str.contains(r"^[\s,]*$").alias(BLANK),
-    ).filter(~lines["complex"])
+    split = (
+        _cells(raw, width)
+        .with_columns(
+            lines["group"].alias("group"),
+            pl.lit(0, pl.Int64).alias("part"),
+            _cell_counts(lines["line"], _lengths(raw), width).alias(FIELDS),
+            lines["line"].str.contains(r"^[\s,]*$").alias(BLANK),
+        )
+        .filter(~lines["complex"])
+    )
     quoted_frame = pl.DataFrame(
         {
-            **{cell(i): [cells[i] if i < len(cells) else "" for _, _, cells in parsed] for i in range(width)},
+            **{
+                cell(i): [cells[i] if i < len(cells) else "" for _, _, cells in parsed]
+                for i in range(width)
+            },
             "group": [group for group, _, _ in parsed],
             "part": [index for _, index, _ in parsed],
             FIELDS: [len(cells) for _, _, cells in parsed],
             BLANK: [not any(c.strip() for c in cells) for _, _, cells in parsed],
         },
-        schema={**{cell(i): pl.String for i in range(width)}, "group": lines["group"].dtype, "part": pl.Int64, FIELDS: pl.Int32, BLANK: pl.Boolean},
+        schema={
+            **{cell(i): pl.String for i in range(width)},
+            "group": lines["group"].dtype,
+            "part": pl.Int64,
+            FIELDS: pl.Int32,
+            BLANK: pl.Boolean,
+        },
     )
     frame = (
         pl.concat([split, quoted_frame])
@@ -235,4 +309,6 @@ def _with_quoted_records(source: SourceText, lines: pl.DataFrame) -> Records:
 
 def _first_line(error: Exception) -> str:
     """The reader's reason, cut short: it may quote the file's text."""
-    return excerpt(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
+    return (
+        excerpt(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
+    )

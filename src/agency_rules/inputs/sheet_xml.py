@@ -25,7 +25,9 @@ from .files import InputError
 EXPANDS_TO = 512 << 20  # a sheet of 300,000 engagements is about 400 MB of XML; a bomb is gigabytes
 MOST_CELLS = 12_000_000  # cells of content: 300,000 engagements of 30 columns are 9 million
 MOST_ROWS = 500_000  # rows of content in an OpenDocument sheet: calamine took minutes over 5 million repeats of one cell
-MOST_MERGES = 10_000  # merged ranges in a sheet: an export has a few; each costs a pass over the table
+MOST_MERGES = (
+    10_000  # merged ranges in a sheet: an export has a few; each costs a pass over the table
+)
 REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
@@ -34,10 +36,18 @@ class SheetXml:
     """A sheet's formulas and merged ranges, by row and column from 1, and its first column that holds a cell
     (calamine's table starts there, and at row 1); the rows and columns its content spans, which calamine fills in whole."""
 
-    formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, the cell as Excel names it: D2)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
-    extent: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # first row, last row, first column, last column of content
-    beyond: list[tuple[int, int, str, str]] = field(default_factory=list)  # read as blank: an error (#N/A), a number past every date
+    formulas: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (row, the cell as Excel names it: D2)
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # first row, first column, last row, last column
+    extent: list[int] = field(
+        default_factory=lambda: [0, 0, 0, 0]
+    )  # first row, last row, first column, last column of content
+    beyond: list[tuple[int, int, str, str]] = field(
+        default_factory=list
+    )  # read as blank: an error (#N/A), a number past every date
 
     @property
     def first_column(self) -> int:
@@ -45,7 +55,12 @@ class SheetXml:
 
     def holds(self, row: int, column: int) -> None:
         first_row, last_row, first_column, last_column = self.extent
-        self.extent = [min(first_row or row, row), max(last_row, row), min(first_column or column, column), max(last_column, column)]
+        self.extent = [
+            min(first_row or row, row),
+            max(last_row, row),
+            min(first_column or column, column),
+            max(last_column, column),
+        ]
 
     def refuse_sparse(self, label: str, sheet: str) -> None:
         """calamine holds a sheet as every cell from its first cell of content to its last: one cell at XFD1048576 beside
@@ -53,9 +68,11 @@ class SheetXml:
         first_row, last_row, first_column, last_column = self.extent
         rows, columns = last_row - first_row + 1, last_column - first_column + 1
         if last_row and (rows > MOST_ROWS or rows * columns > MOST_CELLS):
-            raise InputError(f"{label}: sheet {quote(sheet)} spans {rows:,} rows by {columns:,} columns from its first cell to its last "
-                             f"(more than {MOST_ROWS:,} rows or {MOST_CELLS:,} cells: a cell far from the data, or a workbook built to "
-                             "exhaust memory); clear the cells beyond the data, or save it as CSV")
+            raise InputError(
+                f"{label}: sheet {quote(sheet)} spans {rows:,} rows by {columns:,} columns from its first cell to its last "
+                f"(more than {MOST_ROWS:,} rows or {MOST_CELLS:,} cells: a cell far from the data, or a workbook built to "
+                "exhaust memory); clear the cells beyond the data, or save it as CSV"
+            )
 
 
 def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
@@ -75,15 +92,26 @@ def measured(label: str, raw: bytes) -> dict[str, SheetXml]:
                     while chunk := stream.read(1 << 20):
                         size += len(chunk)
                         if size > EXPANDS_TO:
-                            raise InputError(f"{label}: the workbook expands to more than {EXPANDS_TO >> 20} MB (a workbook built "
-                                             "to exhaust memory, or too large to read as one): save it as CSV")
+                            raise InputError(
+                                f"{label}: the workbook expands to more than {EXPANDS_TO >> 20} MB (a workbook built "
+                                "to exhaust memory, or too large to read as one): save it as CSV"
+                            )
             if "content.xml" in book.namelist():
                 with book.open("content.xml") as stream:
                     sheets = _ods_cells(label, stream)
             else:
                 sheets = _excel_sheets(book)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, ValueError) as error:
-        raise InputError(f"{label}: not a readable workbook (damaged: {excerpt(str(error))})") from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ElementTree.ParseError,
+        KeyError,
+        ValueError,
+    ) as error:
+        raise InputError(
+            f"{label}: not a readable workbook (damaged: {excerpt(str(error))})"
+        ) from None
     for name, sheet in sheets.items():
         sheet.refuse_sparse(label, name)
     return sheets
@@ -95,11 +123,16 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
     cells = rows = 0
     sheets: dict[str, SheetXml] = {}
     found = SheetXml()
-    row = column = in_row = row_repeats = 0  # the row and column of the cell at hand, counted from 1 with their repeats
+    row = column = in_row = row_repeats = (
+        0  # the row and column of the cell at hand, counted from 1 with their repeats
+    )
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         name = _local(element.tag)
         if event == "start" and name == "table":
-            found = sheets.setdefault(next((v for key, v in element.attrib.items() if _local(key) == "name"), ""), SheetXml())
+            found = sheets.setdefault(
+                next((v for key, v in element.attrib.items() if _local(key) == "name"), ""),
+                SheetXml(),
+            )
             row = 1
         elif event == "start" and name == "table-row":
             column, in_row, row_repeats = 1, 0, _repeat(element, "number-rows-repeated")
@@ -107,13 +140,19 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
             repeats = _repeat(element, "number-columns-repeated")
             if any(_local(key) == "formula" for key in element.attrib):
                 found.formulas.append((row, _reference(row, column)))
-            if any(_local(key) in ("value", "date-value", "boolean-value", "time-value", "string-value") for key in element.attrib) \
-                    or len(element):  # a covered cell's content is read too
+            if any(
+                _local(key)
+                in ("value", "date-value", "boolean-value", "time-value", "string-value")
+                for key in element.attrib
+            ) or len(element):  # a covered cell's content is read too
                 in_row += repeats
                 found.holds(row, column)
                 found.holds(row + row_repeats - 1, column + repeats - 1)
             if name == "table-cell":
-                down, across = _repeat(element, "number-rows-spanned"), _repeat(element, "number-columns-spanned")
+                down, across = (
+                    _repeat(element, "number-rows-spanned"),
+                    _repeat(element, "number-columns-spanned"),
+                )
                 if (down > 1 or across > 1) and len(found.merged) <= MOST_MERGES:
                     found.merged.append((row, column, row + down - 1, column + across - 1))
             column += repeats
@@ -124,8 +163,10 @@ def _ods_cells(label: str, stream) -> dict[str, SheetXml]:
                 cells, rows = cells + in_row * row_repeats, rows + row_repeats
             element.clear()
             if cells > MOST_CELLS or rows > MOST_ROWS:
-                raise InputError(f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
-                                 "cells (a workbook built to exhaust memory, not an export): save the data as CSV")
+                raise InputError(
+                    f"{label}: the sheet repeats its rows or cells of content past {MOST_ROWS:,} rows or {MOST_CELLS:,} "
+                    "cells (a workbook built to exhaust memory, not an export): save the data as CSV"
+                )
     return sheets
 
 
@@ -158,10 +199,16 @@ def _excel_sheets(book: zipfile.ZipFile) -> dict[str, SheetXml]:
     names = set(book.namelist())
     if "xl/workbook.xml" not in names:
         return {}
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
-               if _local(rel.tag) == "Relationship"}
-    ids = {entry.get("name"): next((v for k, v in entry.attrib.items() if _local(k) == "id"), None)
-           for entry in ElementTree.fromstring(book.read("xl/workbook.xml")).iter() if _local(entry.tag) == "sheet"}
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        if _local(rel.tag) == "Relationship"
+    }
+    ids = {
+        entry.get("name"): next((v for k, v in entry.attrib.items() if _local(k) == "id"), None)
+        for entry in ElementTree.fromstring(book.read("xl/workbook.xml")).iter()
+        if _local(entry.tag) == "sheet"
+    }
     sheets = {}
     for sheet, sheet_id in ids.items():
         target = targets.get(sheet_id, "")
@@ -195,9 +242,15 @@ def _excel_sheet(stream) -> SheetXml:
             kind = element.get("t", "n")
             if place and "f" in parts:
                 found.formulas.append((place[0], reference))
-            if place and ("is" in parts or (value is not None and (value.text or kind != "n"))):  # as calamine counts a cell
+            if place and (
+                "is" in parts or (value is not None and (value.text or kind != "n"))
+            ):  # as calamine counts a cell
                 found.holds(*place)
-            if place and value is not None and (kind == "e" or (element.get("s") and kind == "n" and _past_dates(value.text))):
+            if (
+                place
+                and value is not None
+                and (kind == "e" or (element.get("s") and kind == "n" and _past_dates(value.text)))
+            ):
                 found.beyond.append((place[0], place[1], reference, value.text or ""))
             element.clear()
         elif name == "mergeCell":

@@ -22,7 +22,13 @@ from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
 FIRST = "__first"
 FIRST_SOURCE = "__first_source"
 ERROR_SCHEMA = {
-    "row": pl.Int64, "engagement_id": pl.String, "column": pl.String, "value": pl.String, "message": pl.String, "header": pl.String, "la_code": pl.String,
+    "row": pl.Int64,
+    "engagement_id": pl.String,
+    "column": pl.String,
+    "value": pl.String,
+    "message": pl.String,
+    "header": pl.String,
+    "la_code": pl.String,
     SOURCE_ROW: pl.Int64,
 }
 
@@ -39,7 +45,10 @@ class Table:
 
 
 def read_header(
-    header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, no_header: str = FIRST_ROW,
+    header: Sequence[str],
+    columns: Sequence[Column],
+    column_map: ColumnMap | None,
+    no_header: str = FIRST_ROW,
 ) -> tuple[dict[str, int], list[str]]:
     """Where each contract column is in the file, and every reason the header cannot be read (none when it can).
 
@@ -57,36 +66,57 @@ def read_header(
         if name and name in seen:
             first = seen[name]
             if found[first] == found[index]:
-                problems.append(f"column {quote(header[first])} appears twice (columns {first + 1} and {index + 1})")
+                problems.append(
+                    f"column {quote(header[first])} appears twice (columns {first + 1} and {index + 1})"
+                )
             else:
                 mapped = [quote(header[i]) for i in (first, index) if found[i] in aliases]
-                by_map = f" (the column map reads {' and '.join(mapped)} as {name})" if mapped else ""
-                problems.append(f"the headers {quote(header[first])} (column {first + 1}) and {quote(header[index])} "
-                                f"(column {index + 1}) are both read as {name}{by_map}")
+                by_map = (
+                    f" (the column map reads {' and '.join(mapped)} as {name})" if mapped else ""
+                )
+                problems.append(
+                    f"the headers {quote(header[first])} (column {first + 1}) and {quote(header[index])} "
+                    f"(column {index + 1}) are both read as {name}{by_map}"
+                )
             continue
         seen[name] = index
     ours = {c.name for c in columns}
-    absent = [(h, target) for h, target in aliases.items() if target in ours and h not in found and target not in seen]
+    absent = [
+        (h, target)
+        for h, target in aliases.items()
+        if target in ours and h not in found and target not in seen
+    ]
     if absent:
         listed = ", ".join(f"'{spelled.get(h, h)}' (for {target})" for h, target in absent)
-        problems.append(f"the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}")
+        problems.append(
+            f"the column map names header(s) {listed} that the file does not have; its headers are: {_headers(header)}"
+        )
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = "; the header looks like one column: the file must be comma-separated"
         elif not any(c.name in seen for c in columns):
-            hint = (f"; {no_header}. The headers found are: {_headers(header)}. If they are this export's own "
-                    "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)")
+            hint = (
+                f"; {no_header}. The headers found are: {_headers(header)}. If they are this export's own "
+                "names for the contract's columns, map them with --column-map (agency-check columns FILE shows how each is read)"
+            )
         else:
-            hint = ("; if the file names them otherwise, map its headers with --column-map "
-                    "(agency-check columns FILE shows how each is read)")
+            hint = (
+                "; if the file names them otherwise, map its headers with --column-map "
+                "(agency-check columns FILE shows how each is read)"
+            )
         problems.append(f"missing required column(s) {', '.join(missing)}{hint}")
     return {c.name: seen[c.name] for c in columns if c.name in seen}, problems
 
 
 def locate(
-    path: str, header: Sequence[str], columns: Sequence[Column], column_map: ColumnMap | None, header_row: int = 1, no_header: str = FIRST_ROW,
+    path: str,
+    header: Sequence[str],
+    columns: Sequence[Column],
+    column_map: ColumnMap | None,
+    header_row: int = 1,
+    no_header: str = FIRST_ROW,
 ) -> dict[str, int]:
     """Where each contract column is in the file; a header that cannot be read is refused with every reason."""
     where, problems = read_header(header, columns, column_map, no_header)
@@ -108,7 +138,15 @@ def translated(raw: pl.Series, words: dict[str, str]) -> pl.Series:
     """A column's cells with a council's own words (any case) put in the contract's; other cells as they are."""
     text = raw.cast(pl.String)
     key = text.str.strip_chars().str.to_lowercase()
-    return pl.select(pl.when(key.is_in(list(words))).then(key.replace_strict(words, default=None)).otherwise(text)).to_series().alias(raw.name)
+    return (
+        pl.select(
+            pl.when(key.is_in(list(words)))
+            .then(key.replace_strict(words, default=None))
+            .otherwise(text)
+        )
+        .to_series()
+        .alias(raw.name)
+    )
 
 
 def text_of(name: str) -> str:
@@ -126,10 +164,13 @@ def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]
     few distinct values likewise by its distinct values; an identifier column cell by cell, except
     the cells already in canonical form, which are their own value.
     """
+
     def decoded(cells: pl.Series) -> pl.DataFrame:
         """Value and bad flag of each cell, the text stripped once and the value computed once (expressions are not shared)."""
         text = pl.col("text")
-        frame = cells.str.strip_chars().to_frame("text").with_columns(column.value(text).alias("value"))
+        frame = (
+            cells.str.strip_chars().to_frame("text").with_columns(column.value(text).alias("value"))
+        )
         return frame.with_columns(column.bad(text, pl.col("value")).alias("bad"))
 
     if isinstance(raw.dtype, pl.Categorical):
@@ -140,12 +181,16 @@ def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]
         others = (~plain).arg_true()
         table = decoded(raw.gather(others))
         value = raw.cast(column.kind.dtype).scatter(others, table["value"])
-        return pl.lit(value), pl.lit(pl.repeat(False, raw.len(), eager=True).scatter(others, table["bad"]))
+        return pl.lit(value), pl.lit(
+            pl.repeat(False, raw.len(), eager=True).scatter(others, table["bad"])
+        )
     if column.distinct or raw.len() == 0:
         return column.decode(pl.col(name).str.strip_chars())
     values = raw.unique()
     table = decoded(values)
-    index = pl.col(name).replace_strict(values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32)
+    index = pl.col(name).replace_strict(
+        values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32
+    )
     return pl.lit(table["value"]).gather(index), pl.lit(table["bad"]).gather(index)
 
 
@@ -171,7 +216,14 @@ def parse_table(
     period: tuple[str, str] | None = None,
 ) -> Table:
     """Parse every column of every non-blank record; `key` must be unique, `period` = (start, end) must not run backwards."""
-    where = locate(records.place(path), records.header, columns, column_map, records.header_row, records.no_header())
+    where = locate(
+        records.place(path),
+        records.header,
+        columns,
+        column_map,
+        records.header_row,
+        records.no_header(),
+    )
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
     values: list[pl.Expr] = []
     flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]
@@ -180,11 +232,19 @@ def parse_table(
     if mapped:
         frame = frame.with_columns(mapped)
     for c in columns:
-        value, bad = decode(frame[cell(where[c.name])], c, cell(where[c.name])) if c.name in where else c.decode(pl.lit("", pl.String))
+        value, bad = (
+            decode(frame[cell(where[c.name])], c, cell(where[c.name]))
+            if c.name in where
+            else c.decode(pl.lit("", pl.String))
+        )
         values.append(value.alias(c.name))
         flags.append(bad.alias(bad_of(c.name)))
     both = frame.select(pl.col(ROW).alias("row"), *values, *flags)
-    timed = sum(_timed(frame[cell(where[c.name])], both[c.name]) for c in columns if isinstance(c.kind, Day) and c.name in where)
+    timed = sum(
+        _timed(frame[cell(where[c.name])], both[c.name])
+        for c in columns
+        if isinstance(c.kind, Day) and c.name in where
+    )
     table = both.select("row", *(c.name for c in columns))
     marks = both.select(pl.col(bad_of("cells")), *(bad_of(c.name) for c in columns))
     del both
@@ -198,28 +258,55 @@ def parse_table(
         marks = marks.with_columns(table.select(checks))
     rejected = marks.select(pl.any_horizontal(pl.all())).to_series()
     if not rejected.any():
-        return Table(table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height, frozenset(where), timed)
+        return Table(
+            table, pl.DataFrame(schema=ERROR_SCHEMA), frame.height, frozenset(where), timed
+        )
     bad_typed = table.filter(rejected)
     first = None
     if key:
-        first = table.filter(pl.col(key).is_in(bad_typed[key].drop_nulls().implode())).group_by(key).agg(
-            pl.col("row").min().alias(FIRST), pl.col(SOURCE_ROW).sort_by("row").first().alias(FIRST_SOURCE)
+        first = (
+            table.filter(pl.col(key).is_in(bad_typed[key].drop_nulls().implode()))
+            .group_by(key)
+            .agg(
+                pl.col("row").min().alias(FIRST),
+                pl.col(SOURCE_ROW).sort_by("row").first().alias(FIRST_SOURCE),
+            )
         )
     valid = table.filter(~rejected)
     del table
     texts = frame.filter(rejected).select(
-        ROW, FIELDS,
-        *((pl.col(cell(where[c.name])).cast(pl.String).str.strip_chars() if c.name in where else pl.lit("", pl.String)).alias(text_of(c.name)) for c in columns),
+        ROW,
+        FIELDS,
+        *(
+            (
+                pl.col(cell(where[c.name])).cast(pl.String).str.strip_chars()
+                if c.name in where
+                else pl.lit("", pl.String)
+            ).alias(text_of(c.name))
+            for c in columns
+        ),
     )
     bad_rows = pl.concat([texts, bad_typed.drop("row"), marks.filter(rejected)], how="horizontal")
     if first is not None:
         bad_rows = bad_rows.join(first, on=key, how="left")
-    written = {name: records.header[index].strip() for name, index in where.items()}  # each column's header as the file spells it
-    errors = _errors(bad_rows.lazy(), columns, records.width, key, period).with_columns(
-        pl.col("column").replace_strict(written, default="", return_dtype=pl.String).alias("header")
-    ).join(  # the council, where its cell could be read, for board summaries; for a pseudonymised file, its own row
-        bad_typed.lazy().select("row", "la_code", SOURCE_ROW), on="row", how="left", maintain_order="left"
-    ).collect()
+    written = {
+        name: records.header[index].strip() for name, index in where.items()
+    }  # each column's header as the file spells it
+    errors = (
+        _errors(bad_rows.lazy(), columns, records.width, key, period)
+        .with_columns(
+            pl.col("column")
+            .replace_strict(written, default="", return_dtype=pl.String)
+            .alias("header")
+        )
+        .join(  # the council, where its cell could be read, for board summaries; for a pseudonymised file, its own row
+            bad_typed.lazy().select("row", "la_code", SOURCE_ROW),
+            on="row",
+            how="left",
+            maintain_order="left",
+        )
+        .collect()
+    )
     return Table(valid, errors, frame.height, frozenset(where), timed)
 
 
@@ -229,8 +316,10 @@ _MIDNIGHT = r"[ T](?:0{1,2}:00(?::00(?:\.0+)?)?|12:00(?::00)? ?[Aa]\.?[Mm]\.?)$"
 def _timed(raw: pl.Series, value: pl.Series) -> int:
     """How many cells of a date column were read as a day though they carried a time other than midnight (a categorical's
     words looked at once)."""
+
     def carried(text: pl.Series) -> pl.Series:
         return text.str.contains(":", literal=True) & ~text.str.contains(_MIDNIGHT)
+
     if isinstance(raw.dtype, pl.Categorical):
         timed = carried(raw.dtype.categories.to_series()).gather(raw.to_physical())
     else:
@@ -238,13 +327,25 @@ def _timed(raw: pl.Series, value: pl.Series) -> int:
     return int((timed & value.is_not_null()).sum())
 
 
-def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str | None, period: tuple[str, str] | None) -> pl.LazyFrame:
+def _errors(
+    rows: pl.LazyFrame,
+    columns: Sequence[Column],
+    width: int,
+    key: str | None,
+    period: tuple[str, str] | None,
+) -> pl.LazyFrame:
     """One line per reason, in the order a reader checks them: cell count, columns in contract order, period, duplicate."""
     key_value = pl.col(key) if key else pl.lit(None, pl.String)
     parts = [
         rows.filter(pl.col(bad_of("cells"))).select(
-            pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(-1).alias("order"), pl.lit("").alias("column"), pl.lit("").alias("value"),
-            phrase("row has {} cells but the header has {}", pl.col(FIELDS), str(width)).alias("message"),
+            pl.col(ROW).alias("row"),
+            key_value.alias("engagement_id"),
+            pl.lit(-1).alias("order"),
+            pl.lit("").alias("column"),
+            pl.lit("").alias("value"),
+            phrase("row has {} cells but the header has {}", pl.col(FIELDS), str(width)).alias(
+                "message"
+            ),
         )
     ]
     for order, c in enumerate(columns):
@@ -252,33 +353,73 @@ def _errors(rows: pl.LazyFrame, columns: Sequence[Column], width: int, key: str 
         length = text.str.len_chars()
         long = length > MAX_CELL
         message = (
-            pl.when(text == "").then(pl.lit("required value is missing"))
-            .when(long).then(phrase("cell is {} characters long; at most {} are accepted", length.cast(pl.String), str(MAX_CELL)))
-            .otherwise(c.kind.message(text) + (f"; the export's own words for these go in [values.{c.name}] of a column map" if c.kind.closed else ""))
+            pl.when(text == "")
+            .then(pl.lit("required value is missing"))
+            .when(long)
+            .then(
+                phrase(
+                    "cell is {} characters long; at most {} are accepted",
+                    length.cast(pl.String),
+                    str(MAX_CELL),
+                )
+            )
+            .otherwise(
+                c.kind.message(text)
+                + (
+                    f"; the export's own words for these go in [values.{c.name}] of a column map"
+                    if c.kind.closed
+                    else ""
+                )
+            )
         )
         parts.append(
             rows.filter(pl.col(bad_of(c.name))).select(
-                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(order).alias("order"), pl.lit(c.name).alias("column"),
-                pl.when(long).then(text.str.slice(0, EXCERPT) + pl.lit("…")).otherwise(text).alias("value"), message.alias("message"),
+                pl.col(ROW).alias("row"),
+                key_value.alias("engagement_id"),
+                pl.lit(order).alias("order"),
+                pl.lit(c.name).alias("column"),
+                pl.when(long)
+                .then(text.str.slice(0, EXCERPT) + pl.lit("…"))
+                .otherwise(text)
+                .alias("value"),
+                message.alias("message"),
             )
         )
     if period:
         start, end = period
         parts.append(
             rows.filter(pl.col(bad_of("period"))).select(
-                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns)).alias("order"), pl.lit(end).alias("column"),
+                pl.col(ROW).alias("row"),
+                key_value.alias("engagement_id"),
+                pl.lit(len(columns)).alias("order"),
+                pl.lit(end).alias("column"),
                 pl.col(text_of(end)).alias("value"),
-                phrase("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias("message"),
+                phrase("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias(
+                    "message"
+                ),
             )
         )
     if key:
         parts.append(
             rows.filter(pl.col(bad_of("duplicate"))).select(
-                pl.col(ROW).alias("row"), key_value.alias("engagement_id"), pl.lit(len(columns) + 1).alias("order"), pl.lit(key).alias("column"),
+                pl.col(ROW).alias("row"),
+                key_value.alias("engagement_id"),
+                pl.lit(len(columns) + 1).alias("order"),
+                pl.lit(key).alias("column"),
                 pl.col(key).alias("value"),
-                phrase("duplicate {}: first used in {}", key, row_words(pl.col(FIRST), pl.col(FIRST_SOURCE)))
-                .alias("message"),
+                phrase(
+                    "duplicate {}: first used in {}",
+                    key,
+                    row_words(pl.col(FIRST), pl.col(FIRST_SOURCE)),
+                ).alias("message"),
             )
         )
-    cast = [pl.col("row").cast(pl.Int64), pl.col("engagement_id").cast(pl.String), pl.col("order").cast(pl.Int64), pl.col("column"), pl.col("value"), pl.col("message")]
+    cast = [
+        pl.col("row").cast(pl.Int64),
+        pl.col("engagement_id").cast(pl.String),
+        pl.col("order").cast(pl.Int64),
+        pl.col("column"),
+        pl.col("value"),
+        pl.col("message"),
+    ]
     return pl.concat([p.select(cast) for p in parts]).sort("row", "order").drop("order")

@@ -7,7 +7,19 @@ from typing import TextIO
 
 from ..board.summary import BoardSummary
 from ..report import RenderOptions, Report
-from . import board_html, board_json, board_md, board_table, board_xlsx, csv_report, html_report, json_report, markdown_report, table_report, xlsx_report
+from . import (
+    board_html,
+    board_json,
+    board_md,
+    board_table,
+    board_xlsx,
+    csv_report,
+    html_report,
+    json_report,
+    markdown_report,
+    table_report,
+    xlsx_report,
+)
 
 Renderer = Callable[[Report, RenderOptions, TextIO], None]
 

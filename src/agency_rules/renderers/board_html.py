@@ -30,21 +30,34 @@ code{font-size:.85em;word-break:break-all}.pair{display:flex;flex-wrap:wrap;gap:
 
 def _table(table: BoardTable, id_: str) -> str:
     words = table.word_columns()
-    head = "".join(f"<th scope='col'{' class=words' if c in words else ''}>{escape(c)}</th>" for c in [table.row_heading, *table.columns])
+    head = "".join(
+        f"<th scope='col'{' class=words' if c in words else ''}>{escape(c)}</th>"
+        for c in [table.row_heading, *table.columns]
+    )
     body = []
     for label, cells in table.rows:
         total = " class='total'" if label == TOTAL else ""
-        body.append(f"<tr{total}><th scope='row'>{escape(label)}</th>"
-                    + "".join(f"<td{'' if isinstance(c, int) or c in ('', 'n/a', '*') or c.startswith(('<', '+', '-')) else ' class=words'}>"
-                              f"{escape(c)}</td>" for c in cells) + "</tr>")
+        body.append(
+            f"<tr{total}><th scope='row'>{escape(label)}</th>"
+            + "".join(
+                f"<td{'' if isinstance(c, int) or c in ('', 'n/a', '*') or c.startswith(('<', '+', '-')) else ' class=words'}>"
+                f"{escape(c)}</td>"
+                for c in cells
+            )
+            + "</tr>"
+        )
     note = f"<p class='small'>{escape(table.note)}</p>" if table.note else ""
-    return (f"<div class='wide'><table id='{id_}'><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>{note}")
+    return (
+        f"<div class='wide'><table id='{id_}'><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{note}"
+    )
 
 
 def _figure(svg: str, caption: str, table_id: str) -> str:
-    return (f"<figure aria-describedby='{table_id}'>{svg}<figcaption class='small'>{escape(caption)}: "
-            "the table beside or below gives the same figures.</figcaption></figure>")
+    return (
+        f"<figure aria-describedby='{table_id}'>{svg}<figcaption class='small'>{escape(caption)}: "
+        "the table beside or below gives the same figures.</figcaption></figure>"
+    )
 
 
 def render(summary: BoardSummary, out: TextIO) -> None:
@@ -62,28 +75,50 @@ def render(summary: BoardSummary, out: TextIO) -> None:
     if by_rule.rows:
         parts += [
             "<h2>Breaches by rule, and the rules</h2><div class='pair'>",
-            _figure(charts.bars(by_rule.title, [r for r, _ in by_rule.rows], [c[1] for _, c in by_rule.rows]), by_rule.title, "t-by-rule"),
-            _table(by_rule, "t-by-rule"), "</div>",
+            _figure(
+                charts.bars(
+                    by_rule.title, [r for r, _ in by_rule.rows], [c[1] for _, c in by_rule.rows]
+                ),
+                by_rule.title,
+                "t-by-rule",
+            ),
+            _table(by_rule, "t-by-rule"),
+            "</div>",
         ]
     if breaches.rows:
         parts += [
             "<h2>Breaches by council and rule</h2>",
-            _figure(charts.heatmap(breaches), breaches.title, "t-breaches"), _table(breaches, "t-breaches"),
+            _figure(charts.heatmap(breaches), breaches.title, "t-breaches"),
+            _table(breaches, "t-breaches"),
             "<p class='small'>The rules' titles are in the table of rules above.</p>",
         ]
     if quarters.rows:
         shown = [(label, cells[0]) for label, cells in quarters.rows if label != TOTAL]
         parts += [
             "<h2>Trend by quarter</h2>",
-            _figure(charts.trend("Breaches by quarter of engagement start", [q for q, _ in shown], [v for _, v in shown]), quarters.title, "t-quarters"),
+            _figure(
+                charts.trend(
+                    "Breaches by quarter of engagement start",
+                    [q for q, _ in shown],
+                    [v for _, v in shown],
+                ),
+                quarters.title,
+                "t-quarters",
+            ),
             _table(quarters, "t-quarters"),
         ]
     parts.append("<h2>All tables</h2>")
-    parts += [_table(t, f"t-{t.key}") for t in summary.tables if t.key not in (breaches.key, quarters.key)]
-    parts.append("<h2>Inputs</h2><table><caption>Reports summarised and the exports they checked</caption>"
-                 "<thead><tr><th scope='col' class=words>report</th><th scope='col' class=words>what</th>"
-                 "<th scope='col' class=words>SHA-256</th></tr></thead><tbody>")
-    parts += [f"<tr><td class=words>{escape(path)}</td><td class=words>{escape(what)}</td><td class=words><code>{escape(digest)}</code></td></tr>"
-              for path, what, digest in summary.inputs()]
+    parts += [
+        _table(t, f"t-{t.key}") for t in summary.tables if t.key not in (breaches.key, quarters.key)
+    ]
+    parts.append(
+        "<h2>Inputs</h2><table><caption>Reports summarised and the exports they checked</caption>"
+        "<thead><tr><th scope='col' class=words>report</th><th scope='col' class=words>what</th>"
+        "<th scope='col' class=words>SHA-256</th></tr></thead><tbody>"
+    )
+    parts += [
+        f"<tr><td class=words>{escape(path)}</td><td class=words>{escape(what)}</td><td class=words><code>{escape(digest)}</code></td></tr>"
+        for path, what, digest in summary.inputs()
+    ]
     parts.append("</tbody></table></main></body></html>\n")
     out.write("\n".join(parts))

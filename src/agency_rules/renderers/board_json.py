@@ -19,14 +19,27 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         "overlays": summary.overlays,
         "suppress_below": summary.least,
         "notes": summary.preamble(),
-        "rules": [{"rule_id": rule, "title": title, "breaches": breaches, "evaluated_for": scope}
-                  for rule, (title, breaches, scope) in summary.by_rule().rows],
-        "inputs": [{"report": path, "what": what, "sha256": digest} for path, what, digest in summary.inputs()],
+        "rules": [
+            {"rule_id": rule, "title": title, "breaches": breaches, "evaluated_for": scope}
+            for rule, (title, breaches, scope) in summary.by_rule().rows
+        ],
+        "inputs": [
+            {"report": path, "what": what, "sha256": digest}
+            for path, what, digest in summary.inputs()
+        ],
         "tables": [
-            {"key": t.key, "title": t.title, "row_heading": t.row_heading, "columns": t.columns,
-             "rows": [{"label": label, "cells": cells} for label, cells in t.rows], "note": t.note}
+            {
+                "key": t.key,
+                "title": t.title,
+                "row_heading": t.row_heading,
+                "columns": t.columns,
+                "rows": [{"label": label, "cells": cells} for label, cells in t.rows],
+                "note": t.note,
+            }
             for t in summary.tables
         ],
     }
-    json.dump(document, out, ensure_ascii=True, indent=1)  # a bidirectional override in an agency's name stays an escape
+    json.dump(
+        document, out, ensure_ascii=True, indent=1
+    )  # a bidirectional override in an agency's name stays an escape
     out.write("\n")

@@ -9,7 +9,11 @@ from .plain import markdown_cell as cell
 
 
 def render(summary: BoardSummary, out: TextIO) -> None:
-    lines = ["# Agency rules: board summary", "", *(f"{cell(line)}\n" for line in summary.preamble())]
+    lines = [
+        "# Agency rules: board summary",
+        "",
+        *(f"{cell(line)}\n" for line in summary.preamble()),
+    ]
     for table in [summary.by_rule(), *summary.tables]:
         lines += [f"## {cell(table.title)}", ""]
         if not table.rows:
@@ -17,11 +21,17 @@ def render(summary: BoardSummary, out: TextIO) -> None:
             continue
         lines.append("| " + " | ".join(cell(c) for c in [table.row_heading, *table.columns]) + " |")
         words = table.word_columns()
-        lines.append("|---" + "".join("|---" if c in words else "|---:" for c in table.columns) + "|")
+        lines.append(
+            "|---" + "".join("|---" if c in words else "|---:" for c in table.columns) + "|"
+        )
         for label, cells in table.rows:
             bold = "**" if label == TOTAL else ""
-            lines.append(f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |")
+            lines.append(
+                f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |"
+            )
         lines += ["", *([cell(table.note), ""] if table.note else [])]
     lines += ["## Inputs", "", "| report | what | SHA-256 |", "|---|---|---|"]
-    lines += [f"| {cell(path)} | {cell(what)} | `{digest}` |" for path, what, digest in summary.inputs()]
+    lines += [
+        f"| {cell(path)} | {cell(what)} | `{digest}` |" for path, what, digest in summary.inputs()
+    ]
     out.write("\n".join(lines) + "\n")

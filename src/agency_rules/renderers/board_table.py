@@ -13,7 +13,13 @@ from .terminal import StdoutConsole, show_table
 
 
 def render(summary: BoardSummary, out: TextIO) -> None:
-    console = StdoutConsole(file=out, highlight=False, markup=False, soft_wrap=False, width=160 if not out.isatty() else None)
+    console = StdoutConsole(
+        file=out,
+        highlight=False,
+        markup=False,
+        soft_wrap=False,
+        width=160 if not out.isatty() else None,
+    )
     console.print(Text("Agency rules: board summary", style="bold"))
     for line in summary.preamble():
         console.print(Text(printable(line)))
@@ -24,7 +30,12 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         for column in table.columns:
             shown.add_column(printable(column), justify="left" if column in words else "right")
         for label, cells in table.rows:
-            shown.add_row(*(Text(printable(v), style="bold" if label == TOTAL else "") for v in [label, *cells]))
+            shown.add_row(
+                *(
+                    Text(printable(v), style="bold" if label == TOTAL else "")
+                    for v in [label, *cells]
+                )
+            )
         show_table(console, shown)
         if table.note:
             console.print(Text(printable(table.note), style="dim"))

@@ -15,8 +15,16 @@ CHANGE = re.compile(r"[+-][0-9]+|0")
 
 def render(summary: BoardSummary, out: TextIO) -> None:
     out.flush()
-    book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-    book.set_properties({"title": "Agency rules: board summary", "created": datetime.combine(summary.produced, time())})  # the same inputs, the same file
+    book = xlsxwriter.Workbook(
+        out.buffer,
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    book.set_properties(
+        {
+            "title": "Agency rules: board summary",
+            "created": datetime.combine(summary.produced, time()),
+        }
+    )  # the same inputs, the same file
     bold = book.add_format({"bold": True})
     signed = book.add_format({"num_format": "+0;-0;0"})
     front = book.add_worksheet("Summary")
@@ -44,13 +52,15 @@ def render(summary: BoardSummary, out: TextIO) -> None:
         for r, (label, cells) in enumerate(table.rows, start=3):
             style = bold if label == TOTAL else None
             sheet.write_string(r, 0, label, style)
-            for c, value in enumerate(cells, start=1):
-                if isinstance(value, int):
-                    sheet.write_number(r, c, value, style)
-                elif CHANGE.fullmatch(value):  # the change from the quarter before: a number, signed, so it can be charted
-                    sheet.write_number(r, c, int(value), signed)
+            for c, shown in enumerate(cells, start=1):
+                if isinstance(shown, int):
+                    sheet.write_number(r, c, shown, style)
+                elif CHANGE.fullmatch(
+                    shown
+                ):  # the change from the quarter before: a number, signed, so it can be charted
+                    sheet.write_number(r, c, int(shown), signed)
                 else:
-                    sheet.write_string(r, c, value, style)
+                    sheet.write_string(r, c, shown, style)
         sheet.freeze_panes(3, 1)
         if table.note:
             sheet.write_string(len(table.rows) + 4, 0, table.note)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 import xlsxwriter
-
 from rich.table import Table
 from rich.text import Text
 
@@ -33,15 +32,39 @@ def _sorted(findings: list[ClauseFinding]) -> list[ClauseFinding]:
     return sorted(findings, key=lambda f: (ORDER.index(f.outcome), f.rule_id, f.item))
 
 
-def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+def render_json(
+    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
+) -> None:
     document = {
-        "schema_version": 1, "kind": "contract_check", "tool": {"name": "agency-rules", "version": __version__},
-        "ruleset": ruleset, "overlays": overlays,
+        "schema_version": 1,
+        "kind": "contract_check",
+        "tool": {"name": "agency-rules", "version": __version__},
+        "ruleset": ruleset,
+        "overlays": overlays,
         "contracts": [
-            {"path": c.path, "sha256": c.sha256, "name": c.contract.name, "reference": c.contract.reference, "route": c.contract.route, "supplier": c.contract.supplier, "term": c.term,
-             "verdict": c.verdict(), "overlays_not_chosen": list(c.overlays_not_chosen), "summary": {o: c.count(o) for o in ORDER},
-             "findings": [{"contract": c.contract.reference, "item": f.item, "rule_id": f.rule_id, "outcome": f.outcome, "message": f.message, "evidence": f.evidence}
-                          for f in _sorted(c.findings)]}
+            {
+                "path": c.path,
+                "sha256": c.sha256,
+                "name": c.contract.name,
+                "reference": c.contract.reference,
+                "route": c.contract.route,
+                "supplier": c.contract.supplier,
+                "term": c.term,
+                "verdict": c.verdict(),
+                "overlays_not_chosen": list(c.overlays_not_chosen),
+                "summary": {o: c.count(o) for o in ORDER},
+                "findings": [
+                    {
+                        "contract": c.contract.reference,
+                        "item": f.item,
+                        "rule_id": f.rule_id,
+                        "outcome": f.outcome,
+                        "message": f.message,
+                        "evidence": f.evidence,
+                    }
+                    for f in _sorted(c.findings)
+                ],
+            }
             for c in contracts
         ],
     }
@@ -49,39 +72,100 @@ def render_json(contracts: list[CheckedContract], ruleset: str, overlays: list[s
     out.write("\n")
 
 
-def render_md(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
-    lines = ["# Contract check", "", f"Checked against ruleset **{cell(ruleset)}**, overlays: {cell(', '.join(overlays) or 'none')}.", ""]
+def render_md(
+    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
+) -> None:
+    lines = [
+        "# Contract check",
+        "",
+        f"Checked against ruleset **{cell(ruleset)}**, overlays: {cell(', '.join(overlays) or 'none')}.",
+        "",
+    ]
     for c in contracts:
-        lines += [f"## {cell(c.contract.name)} ({cell(c.contract.reference)})", "",
-                  f"{cell(c.contract.route.replace('_', ' '))} with {cell(c.contract.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**", ""]
-        for outcome, heading in ((BREACH, "Terms that fall short"), (UNKNOWN, "Terms that cannot be confirmed (the contract is silent, or it depends on the council's own terms)"),
-                                 (NOT_EVALUATED, "Not evaluated"), (PASS, "Terms met"), (NOT_APPLICABLE, "Days the rules do not reach")):
+        lines += [
+            f"## {cell(c.contract.name)} ({cell(c.contract.reference)})",
+            "",
+            f"{cell(c.contract.route.replace('_', ' '))} with {cell(c.contract.supplier)}, {cell(c.term)}. **The contract {cell(c.verdict())}.**",
+            "",
+        ]
+        for outcome, heading in (
+            (BREACH, "Terms that fall short"),
+            (
+                UNKNOWN,
+                "Terms that cannot be confirmed (the contract is silent, or it depends on the council's own terms)",
+            ),
+            (NOT_EVALUATED, "Not evaluated"),
+            (PASS, "Terms met"),
+            (NOT_APPLICABLE, "Days the rules do not reach"),
+        ):
             shown = [f for f in _sorted(c.findings) if f.outcome == outcome]
             if not shown:
                 continue
-            lines += [f"### {heading}", "", "| term | rule | region and date | finding |", "|---|---|---|---|"]
-            lines += [f"| {cell(f.item)} | {cell(f.rule_id)} | {cell(f.where_and_when)} | {cell(f.message)} |" for f in shown]
+            lines += [
+                f"### {heading}",
+                "",
+                "| term | rule | region and date | finding |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| {cell(f.item)} | {cell(f.rule_id)} | {cell(f.where_and_when)} | {cell(f.message)} |"
+                for f in shown
+            ]
             lines.append("")
         lines += [f"File `{cell(c.path)}`, SHA-256 `{c.sha256}`.", ""]
     out.write("\n".join(lines))
 
 
-def render_table(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
-    console = StdoutConsole(file=out, highlight=False, markup=False, soft_wrap=False, width=None if out.isatty() else 160)
-    console.print(Text(printable(f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"), style="bold"))
+def render_table(
+    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
+) -> None:
+    console = StdoutConsole(
+        file=out,
+        highlight=False,
+        markup=False,
+        soft_wrap=False,
+        width=None if out.isatty() else 160,
+    )
+    console.print(
+        Text(
+            printable(
+                f"Contract check: ruleset {ruleset}, overlays: {', '.join(overlays) or 'none'}"
+            ),
+            style="bold",
+        )
+    )
     for c in contracts:
-        console.print(Text(printable(f"{c.contract.name} ({c.contract.reference}), {c.contract.route.replace('_', ' ')} with {c.contract.supplier}, {c.term}: {c.verdict()}"), style="bold"))
+        console.print(
+            Text(
+                printable(
+                    f"{c.contract.name} ({c.contract.reference}), {c.contract.route.replace('_', ' ')} with {c.contract.supplier}, {c.term}: {c.verdict()}"
+                ),
+                style="bold",
+            )
+        )
         shown = [f for f in _sorted(c.findings) if f.outcome not in (PASS, NOT_APPLICABLE)]
         if shown:
             table = Table()
             for name in ("outcome", "term", "rule", "region and date", "finding"):
                 table.add_column(name)
             for f in shown:
-                table.add_row(Text(f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""), Text(printable(f.item)), f.rule_id,
-                              Text(printable(f.where_and_when)), Text(printable(f.message)))
+                table.add_row(
+                    Text(
+                        f.outcome.replace("_", " "), style="bold red" if f.outcome == BREACH else ""
+                    ),
+                    Text(printable(f.item)),
+                    f.rule_id,
+                    Text(printable(f.where_and_when)),
+                    Text(printable(f.message)),
+                )
             show_table(console, table)
         met = sorted({f.item for f in c.findings if f.outcome == PASS})
-        console.print(Text(printable(f"{len(met)} term(s) met: {', '.join(met)}" if met else "no term met"), style="dim"))
+        console.print(
+            Text(
+                printable(f"{len(met)} term(s) met: {', '.join(met)}" if met else "no term met"),
+                style="dim",
+            )
+        )
 
 
 FINDING_COLUMNS = ("contract", "file", "item", "rule_id", "outcome", "message", "evidence")
@@ -95,7 +179,9 @@ def _finding_lines(contracts: list[CheckedContract]) -> Iterator[list[str]]:
             yield [c.contract.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence]
 
 
-def render_csv(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+def render_csv(
+    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
+) -> None:
     """One line per finding, as the engagement CSV: UTF-8 with a BOM, evidence in words, formula cells neutralised."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -104,22 +190,56 @@ def render_csv(contracts: list[CheckedContract], ruleset: str, overlays: list[st
         writer.writerow([neutralise(v) for v in line])
 
 
-def render_xlsx(contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO) -> None:
+def render_xlsx(
+    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
+) -> None:
     """A Contracts sheet (a line each, with its verdict and counts) and a Findings sheet, every cell from a file written as text."""
     out.flush()
-    book = xlsxwriter.Workbook(out.buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        out.buffer,
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     bold = book.add_format({"bold": True})
     summary = [
-        [c.contract.reference, c.contract.name, c.contract.route.replace("_", " "), c.contract.supplier, c.term, c.verdict(), *(c.count(o) for o in ORDER),
-         ruleset, ", ".join(overlays) or "none", c.path, c.sha256]
+        [
+            c.contract.reference,
+            c.contract.name,
+            c.contract.route.replace("_", " "),
+            c.contract.supplier,
+            c.term,
+            c.verdict(),
+            *(c.count(o) for o in ORDER),
+            ruleset,
+            ", ".join(overlays) or "none",
+            c.path,
+            c.sha256,
+        ]
         for c in contracts
     ]
-    headings = ["contract", "name", "route", "supplier", "term", "verdict", *(o.replace("_", " ") for o in ORDER), "ruleset", "overlays", "file", "sha256"]
+    headings = [
+        "contract",
+        "name",
+        "route",
+        "supplier",
+        "term",
+        "verdict",
+        *(o.replace("_", " ") for o in ORDER),
+        "ruleset",
+        "overlays",
+        "file",
+        "sha256",
+    ]
     write_rows(book.add_worksheet("Contracts"), headings, iter(summary), bold)
-    write_rows(book.add_worksheet("Findings"), list(FINDING_COLUMNS), _finding_lines(contracts), bold)
+    write_rows(
+        book.add_worksheet("Findings"), list(FINDING_COLUMNS), _finding_lines(contracts), bold
+    )
     book.close()
 
 
 CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
-    "table": render_table, "md": render_md, "json": render_json, "csv": render_csv, "xlsx": render_xlsx,
+    "table": render_table,
+    "md": render_md,
+    "json": render_json,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
 }

@@ -38,16 +38,40 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
 
 
 def _rejections(report: Report) -> Iterator[list[Any]]:
-    frames = [report.rejected_rows, *([report.rejected_history_rows] if report.rejected_history_rows is not None else [])]
+    frames = [
+        report.rejected_rows,
+        *([report.rejected_history_rows] if report.rejected_history_rows is not None else []),
+    ]
     for errors in frames:
         lines = errors.select(
-            "engagement_id", "row", pl.lit(REJECTED).alias("outcome"), COLUMN_AS_WRITTEN, "value", "message", "file",
+            "engagement_id",
+            "row",
+            pl.lit(REJECTED).alias("outcome"),
+            COLUMN_AS_WRITTEN,
+            "value",
+            "message",
+            "file",
             SOURCE_ROW,
         )
-        for engagement_id, row, outcome, column, value, message, path, source_row in lines.iter_rows():
+        for (
+            engagement_id,
+            row,
+            outcome,
+            column,
+            value,
+            message,
+            path,
+            source_row,
+        ) in lines.iter_rows():
             line = dict.fromkeys(report.finding_fields, "")
-            line.update(engagement_id=engagement_id, row=row, outcome=outcome, message=f"{column}: {message}" if column else message,
-                        evidence=f"column: {column}; value: {value}", file=path)
+            line.update(
+                engagement_id=engagement_id,
+                row=row,
+                outcome=outcome,
+                message=f"{column}: {message}" if column else message,
+                evidence=f"column: {column}; value: {value}",
+                file=path,
+            )
             if report.source_rows:
                 line[SOURCE_ROW] = source_row
             yield list(line.values())

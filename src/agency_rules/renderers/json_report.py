@@ -15,8 +15,14 @@ from ..report import RenderOptions, Report
 def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
     """Each finding as one JSON object: the evidence is already JSON text, so it is spliced in, not re-encoded."""
     head = pl.struct(*fields[: fields.index("evidence")]).struct.json_encode().str.strip_suffix("}")
-    tail = pl.struct(*fields[fields.index("evidence") + 1 :]).struct.json_encode().str.strip_prefix("{")
-    return findings.select(phrase('{},"evidence":{},{}', head, pl.col("evidence"), tail)).to_series()
+    tail = (
+        pl.struct(*fields[fields.index("evidence") + 1 :])
+        .struct.json_encode()
+        .str.strip_prefix("{")
+    )
+    return findings.select(
+        phrase('{},"evidence":{},{}', head, pl.col("evidence"), tail)
+    ).to_series()
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
@@ -39,6 +45,10 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             out.write(",\n".join(lines["finding"]))
             continue
         out.flush()
-        lines.head(-1).write_csv(binary, include_header=False, quote_style="never", line_terminator=",\n")
-        lines.tail(1).write_csv(binary, include_header=False, quote_style="never", line_terminator="")
+        lines.head(-1).write_csv(
+            binary, include_header=False, quote_style="never", line_terminator=",\n"
+        )
+        lines.tail(1).write_csv(
+            binary, include_header=False, quote_style="never", line_terminator=""
+        )
     out.write("]" + tail + "\n")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..report import REJECTED_IN_WORDS, WHO_IN_WORDS, RenderOptions, Report, decoding_notes, grouped, headline, rejection_lines, row_in_run
+from ..report import (
+    REJECTED_IN_WORDS,
+    WHO_IN_WORDS,
+    RenderOptions,
+    Report,
+    decoding_notes,
+    grouped,
+    headline,
+    rejection_lines,
+    row_in_run,
+)
 from ..terms import OUTCOMES
 from .plain import markdown_cell as cell
 
@@ -31,17 +41,41 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             key = group.key
             lines += ["", f"## {cell(key)}"]
         level = "###" if group.key else "##"
-        lines += ["", f"{level} {group.rule_id} {cell(group.title)}: {group.outcome}", "", "| row | engagement | worker | council | agency | role | finding |", "|---:|---|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(map(cell, f)) + " |" for f in group.shown.select("row", "engagement_id", *WHO_IN_WORDS, "message").iter_rows()]
+        lines += [
+            "",
+            f"{level} {group.rule_id} {cell(group.title)}: {group.outcome}",
+            "",
+            "| row | engagement | worker | council | agency | role | finding |",
+            "|---:|---|---|---|---|---|---|",
+        ]
+        lines += [
+            "| " + " | ".join(map(cell, f)) + " |"
+            for f in group.shown.select(
+                "row", "engagement_id", *WHO_IN_WORDS, "message"
+            ).iter_rows()
+        ]
         if group.hidden:
             lines.append(f"| | | | | | | … and {group.hidden} more |")
     notices = report.notices
     if notices:
         lines += ["", "## Notices", ""]
-        lines += [f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}" for n in notices]
+        lines += [
+            f"- {n['rule_id']} ({n['kind'].replace('_', ' ')}): {n['count']} engagement(s): {cell(n['message'])}"
+            for n in notices
+        ]
     if report.rejected_rows.height:
-        lines += ["", "## Rejected rows", "", "| row | engagement | column | value | reason |", "|---:|---|---|---|---|"]
-        rejected = report.rejected_rows.select(row_in_run(report.pooled, report.source_rows), *REJECTED_IN_WORDS[1:])
+        lines += [
+            "",
+            "## Rejected rows",
+            "",
+            "| row | engagement | column | value | reason |",
+            "|---:|---|---|---|---|",
+        ]
+        rejected = report.rejected_rows.select(
+            row_in_run(report.pooled, report.source_rows), *REJECTED_IN_WORDS[1:]
+        )
         for row, engagement, column, value, message in rejected.iter_rows():
-            lines.append(f"| {cell(row)} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |")
+            lines.append(
+                f"| {cell(row)} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |"
+            )
     out.write("\n".join(lines) + "\n")

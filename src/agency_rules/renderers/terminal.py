@@ -18,7 +18,11 @@ from rich.text import Text
 
 def broken_pipe(error: OSError) -> bool:
     """Python says BrokenPipeError; polars' writer says OSError 'Broken pipe (os error 32)'."""
-    return isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE or "os error 32" in str(error)
+    return (
+        isinstance(error, BrokenPipeError)
+        or error.errno == errno.EPIPE
+        or "os error 32" in str(error)
+    )
 
 
 def drop_stdout() -> None:
@@ -39,7 +43,9 @@ def show_table(console: Console, table: Table) -> None:
     first cell and then one `column: value` line a cell: a table squeezed below its words shows counts as `…` or nothing."""
     needed = Measurement.get(console, console.options.update(max_width=1 << 20), table).minimum
     if needed <= console.width:
-        for column in table.columns:  # an identifier or a file's name wider than its column wraps, never ends in '…'
+        for column in (
+            table.columns
+        ):  # an identifier or a file's name wider than its column wraps, never ends in '…'
             column.overflow = "fold"
         console.print(table, soft_wrap=False)
         return
@@ -48,8 +54,14 @@ def show_table(console: Console, table: Table) -> None:
     headers = [_flat(column.header).plain for column in table.columns]
     for row in zip(*(column.cells for column in table.columns)):
         first, *rest = (_flat(cell) for cell in row)
-        console.print(_bold(Text.assemble(f"{headers[0]} ", first) if 0 < len(headers[0]) <= 8 else first))  # "row 5", "rule PQE001"
-        pairs = [Text.assemble(f"{header}: ", cell) for header, cell in zip(headers[1:], rest) if cell.plain]
+        console.print(
+            _bold(Text.assemble(f"{headers[0]} ", first) if 0 < len(headers[0]) <= 8 else first)
+        )  # "row 5", "rule PQE001"
+        pairs = [
+            Text.assemble(f"{header}: ", cell)
+            for header, cell in zip(headers[1:], rest)
+            if cell.plain
+        ]
         if all(len(pair) <= SHORT for pair in pairs):  # counts: one line, wrapped where it must be
             console.print(Text("  ") + Text("; ").join(pairs))
         else:

@@ -8,40 +8,88 @@ further sheet past Excel's 1,048,576 rows.
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, TextIO
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from ..inputs.columns import SOURCE_ROW
-from ..report import REJECTED_IN_WORDS, RenderOptions, Report, decoding_notes, headline, read_as, rejection_lines
+from ..report import (
+    REJECTED_IN_WORDS,
+    RenderOptions,
+    Report,
+    decoding_notes,
+    headline,
+    read_as,
+    rejection_lines,
+)
 from ..terms import OUTCOMES, ROLE_WORDS
 
 MAX_ROWS = 1_048_576
 DATES = ("start_date", "end_date")
 # Column headings in the words of the people who read the workbook; the JSON and CSV keep the contract's names.
-HEADINGS = {"engagement_id": "engagement", "rule_id": "rule", "message": "finding", "worker_id": "worker", "la_code": "council code",
-            "start_date": "start date", "end_date": "end date", "for_example": "for example",
-            SOURCE_ROW: "row of the council's file"}
-WIDTHS = {"message": 80, "evidence": 80, "source": 30, "file": 30, "agency": 28, "council": 22, "value": 24}
+HEADINGS = {
+    "engagement_id": "engagement",
+    "rule_id": "rule",
+    "message": "finding",
+    "worker_id": "worker",
+    "la_code": "council code",
+    "start_date": "start date",
+    "end_date": "end date",
+    "for_example": "for example",
+    SOURCE_ROW: "row of the council's file",
+}
+WIDTHS = {
+    "message": 80,
+    "evidence": 80,
+    "source": 30,
+    "file": 30,
+    "agency": 28,
+    "council": 22,
+    "value": 24,
+}
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     """Writes to the binary stream under `out` (an output file; the command line refuses a workbook on the terminal)."""
     out.flush()
-    book = xlsxwriter.Workbook(out.buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        out.buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     bold = book.add_format({"bold": True})
     _summary(book.add_worksheet("Summary"), report, bold)
     _findings(book, report, bold)
-    rejected = report.rejected_rows.select("file", *REJECTED_IN_WORDS, *([SOURCE_ROW] if report.source_rows else []))
-    write_rows(book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold)
+    rejected = report.rejected_rows.select(
+        "file", *REJECTED_IN_WORDS, *([SOURCE_ROW] if report.source_rows else [])
+    )
+    write_rows(
+        book.add_worksheet("Rejected rows"), list(rejected.columns), rejected.iter_rows(), bold
+    )
     notices = [
-        (n["rule_id"], n["kind"], reason["count"], reason["message"], ", ".join(reason.get("engagements", [])))
-        for n in report.notices for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
+        (
+            n["rule_id"],
+            n["kind"],
+            reason["count"],
+            reason["message"],
+            ", ".join(reason.get("engagements", [])),
+        )
+        for n in report.notices
+        for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
     ]
-    write_rows(book.add_worksheet("Notices"), ["rule_id", "kind", "engagements", "reason", "for_example"], iter(notices), bold)
+    write_rows(
+        book.add_worksheet("Notices"),
+        ["rule_id", "kind", "engagements", "reason", "for_example"],
+        iter(notices),
+        bold,
+    )
     book.close()
 
 
@@ -52,7 +100,10 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
         ["Agency rules check"],
         ["ruleset", report.ruleset],
         ["overlays", ", ".join(report.overlays) or "none"],
-        ["parameters as of", report.as_of.isoformat() if report.as_of else "each engagement's start date"],
+        [
+            "parameters as of",
+            report.as_of.isoformat() if report.as_of else "each engagement's start date",
+        ],
         ["result", headline(report)],
         ["rows read", report.rows_read],
         ["rows checked", report.rows_checked],
@@ -61,14 +112,23 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
         *(["note", line] for line in [*decoding_notes(report), *rejection_lines(report)]),
         [],
         ["rule", "title", *(o.replace("_", " ") for o in OUTCOMES)],
-        *([rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)] for rule_id, counts in report.counts.items()),
+        *(
+            [rule_id, report.rule_titles.get(rule_id, ""), *(counts[o] for o in OUTCOMES)]
+            for rule_id, counts in report.counts.items()
+        ),
         [],
         ["input", "kind", "rows", "encoding", "sheet", "sha256"],
         *([i.path, i.kind, i.rows, read_as(i.encoding), i.sheet, i.sha256] for i in report.inputs),
     ]
     for r, line in enumerate(lines):
         for c, value in enumerate(line):
-            _cell(sheet, r, c, value, bold if r == 0 or (line and line[0] in ("rule", "input")) else None)
+            _cell(
+                sheet,
+                r,
+                c,
+                value,
+                bold if r == 0 or (line and line[0] in ("rule", "input")) else None,
+            )
 
 
 def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
@@ -85,10 +145,16 @@ def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
                 cells[c] = (date.fromisoformat(cells[c]), day) if cells[c] else None
             cells[role] = ROLE_WORDS.get(cells[role], cells[role]) if cells[role] else None
             yield cells
+
     left: Iterator | None = rows()
     part = 1
     while left is not None:
-        left = write_rows(book.add_worksheet("Findings" if part == 1 else f"Findings {part}"), list(fields), left, bold)
+        left = write_rows(
+            book.add_worksheet("Findings" if part == 1 else f"Findings {part}"),
+            list(fields),
+            left,
+            bold,
+        )
         part += 1
 
 
