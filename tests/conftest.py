@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from agency_rules import api
 from agency_rules.report import Report
+
+# The full tier (`.ci/run`): every test, hypothesis at full strength. The default `pytest` runs the fast tier: tests
+# marked slow (other processes, a browser, large files) are left out and hypothesis tries a few examples each.
+FULL = os.environ.get("AGENCY_RULES_FULL_TESTS") == "1"
+
+
+def examples(full: int) -> int:
+    """How many examples a hypothesis test tries: `full` in the full tier, a handful in the fast one."""
+    return full if FULL else max(3, full // 15)
+
 
 CASES = Path(__file__).parent / "cases"
 REPO = Path(__file__).parents[1]

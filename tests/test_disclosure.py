@@ -29,7 +29,7 @@ from agency_rules.board.summary import summarise
 from agency_rules.board.suppression import Grid, protect
 from agency_rules.renderers import board_json
 
-from .conftest import CASES
+from .conftest import CASES, examples
 from .test_cli import run
 
 LEAST = 5
@@ -222,7 +222,7 @@ def test_a_total_repeated_in_another_table_is_hidden_in_both_or_neither() -> Non
 councils = st.dictionaries(st.sampled_from(COUNCILS), st.dictionaries(st.sampled_from(RULES), st.integers(0, 12), max_size=5), min_size=1, max_size=5)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(breaches=councils, unknowns=councils, agencies=st.lists(st.sampled_from(["Oakfield", "Meridian", "Northdown", None]), min_size=1, max_size=4),
        quarters=st.lists(st.dates(date(2024, 1, 1), date(2026, 12, 31)), min_size=1, max_size=4), split=st.booleans(),
        spare=st.lists(st.integers(0, 3), min_size=5, max_size=5))
@@ -266,7 +266,7 @@ def _small_count_in(rows: list[dict]) -> bool:
     return False
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 7, 9]), min_size=2, max_size=3), min_size=2, max_size=3).filter(
     lambda rows: len({len(r) for r in rows}) == 1))
 def test_no_hidden_count_of_a_small_generated_grid_can_be_worked_out_exactly(counts) -> None:

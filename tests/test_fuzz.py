@@ -21,9 +21,9 @@ from agency_rules.renderers import RENDERERS
 from agency_rules.report import RenderOptions
 from agency_rules.tomlfiles import RuleFileError
 
-from .conftest import COMPLIANT, write_csv
+from .conftest import COMPLIANT, examples, write_csv
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEADER = ",".join(COMPLIANT).encode()
 
 
@@ -61,7 +61,7 @@ def test_any_toml_loads_or_is_refused_naming_the_file(pieces: list[str]) -> None
                 assert str(path) in str(error)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=1, max_size=40).filter(lambda t: pl.select(pl.lit(t).str.strip_chars()).item() and "\x00" not in t and "\r" not in t and "\n" not in t))
 def test_any_text_in_a_cell_is_rendered_as_text(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from agency_rules import api
 from agency_rules.report import Report
 
-from .conftest import CASES, COMPLIANT, write_csv
+from .conftest import CASES, COMPLIANT, examples, write_csv
 
 VALUES = {
     "worker_id": ["SW100001", "SW100002", "sw100003", "100004", "SW0", "x"],  # pseudonyms are never mixed with these in one run
@@ -66,7 +66,7 @@ def by_engagement(report: Report) -> dict[tuple[str, str], str]:
     return {(f["engagement_id"], f["rule_id"]): json.dumps([f["outcome"], f["message"], f["evidence"]], sort_keys=True) for f in report.finding_records()}
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -113,7 +113,7 @@ def test_rows_read_equal_checked_plus_rejected(rows_: list[dict[str, str]]) -> N
         assert sum(counts.values()) == report.rows_checked
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(rows(), rows(junk=True)))
 @example([{**COMPLIANT, "start_date": "31/08/2025", "end_date": "2025-07-31"}, {**COMPLIANT, "engagement_id": "E-2", "worker_id": "sw100003", "agency": ""}])
 def test_a_dataframe_of_the_same_cells_gives_the_same_report_as_the_csv(rows_: list[dict[str, str]]) -> None:

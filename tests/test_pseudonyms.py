@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from agency_rules.pseudonyms import pseudonym, with_pseudonyms
 
-from .conftest import COMPLIANT, write_csv
+from .conftest import COMPLIANT, examples, write_csv
 from .test_cli import run
 from .test_regional import make_key
 
@@ -98,7 +98,7 @@ def texts(draw: st.DrawFn) -> tuple[str, list[str]]:
     return text, placed
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts())
 @example(("E_SW12345;SW123456-B 310005-A1 SW-310004", ["SW12345", "SW123456", "SW310005", "SW310004"]))
 def test_no_text_keeps_a_number_and_no_number_is_cut_short(case: tuple[str, list[str]]) -> None:

@@ -126,3 +126,65 @@ def test_a_date_that_is_not_a_day_names_the_rule_and_the_date(tmp_path: Path) ->
         load_ruleset(path)
     message = str(error.value)
     assert "in COOL001:" in message and "2024-02-30 is not a real date" in message and str(path) in message
+
+
+def test_every_check_kind_has_a_contract_side_or_says_why_and_every_parameter_has_its_words() -> None:
+    from agency_rules.engine.vocabulary import CHECKS, PARAMETER_WORDS
+
+    for name, kind in CHECKS.items():
+        assert kind.clause or kind.rate_field or kind.no_contract_side, name
+        assert not (kind.clause and kind.no_contract_side), name
+        for parameter in kind.params:
+            assert PARAMETER_WORDS.get(parameter), f"{name}.{parameter} has no words"
+
+
+TOY_RULESET = """
+[ruleset]
+id = "toy"
+title = "A toy ruleset"
+status = "a test"
+effective_from = 2023-02-02
+source = "a test"
+
+[[rule]]
+id = "TOY001"
+title = "Notice, by a toy kind"
+severity = "breach"
+check = "toy_notice"
+source = "a test"
+requires = "Notice of at least the minimum."
+params.min_weeks = [{ from = 2023-02-02, value = 6 }]
+params.reciprocal_required = [{ from = 2023-02-02, value = false }]
+params.shorter_la_notice_applies = [{ from = 2023-02-02, value = false }]
+"""
+
+
+def test_a_check_kind_added_in_one_place_runs_for_engagements_and_contracts_or_is_refused_naming_its_missing_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from agency_rules import api
+    from agency_rules.engine import vocabulary
+    from agency_rules.engine.clauses import check_contract
+    from agency_rules.inputs.caps import load_caps
+    from agency_rules.inputs.contracts import load_contract
+
+    from .conftest import COMPLIANT, write_csv
+    from .test_contracts import COMPLIANT_CLAUSES, HEADER
+
+    toy = replace(vocabulary.CHECKS["notice_period"])  # a new kind, registered once with both its sides
+    monkeypatch.setitem(vocabulary.CHECKS, "toy_notice", toy)
+    ruleset = tmp_path / "toy.toml"
+    ruleset.write_text(TOY_RULESET, encoding="utf-8")
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "notice_period_weeks": "5"}, {**COMPLIANT, "engagement_id": "E-2"}]
+    report = api.run([write_csv(tmp_path / "e.csv", rows)], api.Options(ruleset=str(ruleset)))
+    assert report.counts["TOY001"]["breach"] == 1 and report.counts["TOY001"]["pass"] == 1
+    contract = tmp_path / "contract.toml"
+    contract.write_text(HEADER + COMPLIANT_CLAUSES.replace("notice_weeks = 6", "notice_weeks = 5"), encoding="utf-8")
+    loaded, layered = load_rules(str(ruleset), [])
+    found = check_contract(load_contract(contract), loaded, layered, load_caps([]))
+    assert {(f.rule_id, f.item, f.outcome) for f in found if f.rule_id == "TOY001"} == {("TOY001", "clause notice_weeks", "breach")}
+    monkeypatch.setitem(vocabulary.CHECKS, "toy_notice", replace(toy, clause=None))
+    with pytest.raises(RuleFileError, match="check 'toy_notice' has no contract side"):
+        load_rules(str(ruleset), [])

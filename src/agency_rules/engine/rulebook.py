@@ -80,6 +80,11 @@ class RuleSpec(Strict):
             raise ValueError(
                 f"unknown check '{self.check}'; known checks: {', '.join(sorted(CHECKS))}"
             )
+        if not (check.clause or check.rate_field or check.no_contract_side):
+            raise ValueError(
+                f"check '{self.check}' has no contract side: give its kind a clause, a rate_field, or "
+                "the reason it has neither (no_contract_side)"
+            )
         missing = sorted(set(check.params) - set(self.params))
         if missing:
             raise ValueError(f"check '{self.check}' needs parameter(s) {', '.join(missing)}")

@@ -18,7 +18,8 @@ import polars as pl
 
 from ..phrases import phrase
 from ..terms import BREACH, LEAVING_REASONS, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
-from . import words
+from . import clause_terms, words
+from .clause_terms import ClauseCheck
 from .context import DAY, Context
 
 E = pl.col
@@ -78,12 +79,17 @@ Builder = Callable[[pl.LazyFrame, Params, Context, str], tuple[pl.LazyFrame, Ver
 
 @dataclass(frozen=True)
 class CheckKind:
-    """A check's builder, its parameters' types, the optional engagement columns it reads (none of them: no data), and what the run must be given."""
+    """Everything about one kind of check: its engagement builder, its parameters' types, the optional engagement columns it
+    reads (none of them: no data), what the run must be given, and its contract side: the clause a contract must carry
+    (`clause`), the rate-line amount it caps (`rate_field`), or why it has neither (`no_contract_side`)."""
 
     build: Builder
     params: dict[str, ParamType] = field(default_factory=dict)
     reads: tuple[str, ...] = ()
     needs: str | None = None
+    clause: ClauseCheck | None = None
+    rate_field: str | None = None
+    no_contract_side: str = ""
 
 
 def choose(*branches: tuple[pl.Expr, Any], otherwise: Any = None) -> pl.Expr:
@@ -983,27 +989,44 @@ CHECKS: dict[str, CheckKind] = {
         min_pqe,
         {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))},
         ("qualified_date", "pqe_years"),
+        clause=clause_terms.binding,
     ),
-    "asye_completed": CheckKind(asye_completed, reads=("asye_completed", "qualified_date")),
+    "asye_completed": CheckKind(
+        asye_completed, reads=("asye_completed", "qualified_date"), clause=clause_terms.binding
+    ),
     "cooling_off": CheckKind(
         cooling_off,
         {"months": WHOLE, "exempt_reasons": REASONS},
         ("previous_substantive_la", "previous_substantive_end", "previous_leaving_reason"),
+        clause=clause_terms.cooling_off_clause,
     ),
     "notice_period": CheckKind(
         notice_period,
         {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG},
         ("notice_period_weeks", "notice_reciprocal", "la_substantive_notice_weeks"),
+        clause=clause_terms.notice_clause,
     ),
     "references": CheckKind(
-        references, {"min_count": WHOLE}, ("reference_received", "references_count")
+        references,
+        {"min_count": WHOLE},
+        ("reference_received", "references_count"),
+        clause=clause_terms.references_clause,
     ),
     "standard_reference": CheckKind(
-        standard_reference, reads=("reference_standard_template", "end_date")
+        standard_reference,
+        reads=("reference_standard_template", "end_date"),
+        clause=clause_terms.standard_reference_clause,
     ),
-    "pay_cap": CheckKind(pay_cap, reads=("pay_rate", "employment_model")),
-    "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",)),
-    "framework_fee_cap": CheckKind(framework_fee_cap, reads=("framework", "framework_fee")),
+    "pay_cap": CheckKind(
+        pay_cap,
+        reads=("pay_rate", "employment_model"),
+        clause=clause_terms.pay_cap_clause,
+        rate_field="pay_rate",
+    ),
+    "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",), rate_field="agency_fee"),
+    "framework_fee_cap": CheckKind(
+        framework_fee_cap, reads=("framework", "framework_fee"), rate_field="framework_fee"
+    ),
     "project_team": CheckKind(
         project_team,
         {"safeguards_allowed": FLAG},
@@ -1013,13 +1036,25 @@ CHECKS: dict[str, CheckKind] = {
             "team_costs_itemised",
             "team_la_practice_control",
         ),
+        clause=clause_terms.project_team_clause,
     ),
-    "contract_compliant": CheckKind(contract_compliant, reads=("framework",), needs="contracts"),
-    "contract_term": CheckKind(contract_term, reads=("framework", "end_date"), needs="contracts"),
+    "contract_compliant": CheckKind(
+        contract_compliant,
+        reads=("framework",),
+        needs="contracts",
+        no_contract_side="it holds an engagement to its contract; the contract is checked itself",
+    ),
+    "contract_term": CheckKind(
+        contract_term,
+        reads=("framework", "end_date"),
+        needs="contracts",
+        no_contract_side="it holds an engagement's dates to its contract's term",
+    ),
     "contract_rate_card": CheckKind(
         contract_rate_card,
         reads=("framework", "employment_model", "pay_rate", "agency_fee", "framework_fee"),
         needs="contracts",
+        no_contract_side="it holds an engagement's pay to its contract's rate line",
     ),
 }
 PARAMETER_WORDS = {  # how messages name each parameter, for readers who never see a rule file

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.checked_contract import CheckedContract, ClauseFinding
-from ..engine.clauses import said
+from ..engine.clause_terms import said
 from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
