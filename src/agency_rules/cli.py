@@ -84,6 +84,25 @@ E = TypeVar("E", bound=Enum)
 COLUMN_MAP_HELP = "A TOML file whose [columns] table maps the export's headers to the contract's columns, and [values.COLUMN] tables its words."
 
 
+# Options several commands share, declared once
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")]
+ColumnMapFile = Annotated[
+    Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
+]
+SheetName = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
+    ),
+]
+RulesetName = Annotated[
+    str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
+]
+Overlays = Annotated[
+    list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
+]
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -294,12 +313,7 @@ def check(
             metavar="FILE",
         ),
     ],
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
-        ),
-    ] = None,
+    sheet: SheetName = None,
     history: Annotated[
         Path | None,
         typer.Option(
@@ -388,9 +402,7 @@ def check(
             help="Findings shown per rule in table/md/html (0 = all).",
         ),
     ] = 20,
-    column_map: Annotated[
-        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
-    ] = None,
+    column_map: ColumnMapFile = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -406,9 +418,7 @@ def check(
             help="Print the seconds each stage took (setup, read, parse, rules, report) to stderr.",
         ),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
-    ] = False,
+    quiet: Quiet = False,
     council: Annotated[
         list[str],
         typer.Option(
@@ -525,12 +535,8 @@ def rules(
     rule_id: Annotated[
         str | None, typer.Argument(help="A rule id, e.g. COOL001, to explain.")
     ] = None,
-    ruleset: Annotated[
-        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
-    ] = DEFAULT_RULESET,
-    overlay: Annotated[
-        list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
-    ] = [],
+    ruleset: RulesetName = DEFAULT_RULESET,
+    overlay: Overlays = [],
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
     try:
@@ -561,21 +567,10 @@ def columns(
             help="A history file of past roles, read as --history reads it.",
         ),
     ] = None,
-    column_map: Annotated[
-        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
-    ] = None,
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
-        ),
-    ] = None,
-    ruleset: Annotated[
-        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
-    ] = DEFAULT_RULESET,
-    overlay: Annotated[
-        list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
-    ] = [],
+    column_map: ColumnMapFile = None,
+    sheet: SheetName = None,
+    ruleset: RulesetName = DEFAULT_RULESET,
+    overlay: Overlays = [],
 ) -> None:
     """Show how an export's (or a history file's) headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
     if export is None and history is None:
@@ -687,15 +682,8 @@ def pseudonymise(
             help="Write a fresh random key here, readable by you only, and stop.",
         ),
     ] = None,
-    column_map: Annotated[
-        Path | None, typer.Option("--column-map", metavar="FILE", help=COLUMN_MAP_HELP)
-    ] = None,
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet", metavar="NAME", help="The workbook sheet to read (default: the first)."
-        ),
-    ] = None,
+    column_map: ColumnMapFile = None,
+    sheet: SheetName = None,
     passphrase: Annotated[
         bool,
         typer.Option(
@@ -901,9 +889,7 @@ def summary(
             help="Show counts from 1 to N-1 as <N, with the cells that would give them away.",
         ),
     ] = 5,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
-    ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
     try:
@@ -939,9 +925,7 @@ def contract(
             metavar="CONTRACT",
         ),
     ],
-    ruleset: Annotated[
-        str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
-    ] = DEFAULT_RULESET,
+    ruleset: RulesetName = DEFAULT_RULESET,
     overlay: Annotated[
         list[str],
         typer.Option(
@@ -985,9 +969,7 @@ def contract(
             help="'unknown' makes a term the contract is silent on exit 1 like a breach.",
         ),
     ] = FailOn.breach,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")
-    ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
     try:
