@@ -48,7 +48,7 @@ def test_findings_and_rejections_are_dataframes_with_who_and_where() -> None:
     assert isinstance(report.findings, pl.DataFrame) and isinstance(report.rejected_rows, pl.DataFrame)
     assert {"engagement_id", "row", "rule_id", "outcome", "message", "evidence", "worker_id", "la_code", "agency", "role"} <= set(report.findings.columns)
     assert set(report.rejected_rows.columns) == {
-        "file", "row", "engagement_id", "column", "header", "value", "message", "la_code", "source_row",
+        "file", "row", "engagement_id", "column", "header", "value", "message", "code", "la_code", "source_row",
     }
     breaches = report.findings.filter(pl.col("outcome") == "breach").group_by("rule_id").len()
     assert dict(breaches.iter_rows()) == {r: c["breach"] for r, c in report.counts.items() if c["breach"]}

@@ -462,3 +462,33 @@ def test_missing_required_columns_point_at_column_maps_even_when_some_headers_ma
     path.write_text("engagement_id,SWE No,la_code,role,start_date\nE-1,SW1,Kent,social_worker,2025-11-03\n", encoding="utf-8")
     code, _, err = run(str(path))
     assert code == 2 and "missing required column(s) worker_id; if the file names them otherwise, map its headers with --column-map" in err
+
+
+def test_every_reason_a_reader_gives_has_a_code_in_the_catalogue_and_the_docs_are_generated_from_it() -> None:
+    import importlib.util
+
+    import polars as pl
+
+    from agency_rules.inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS
+    from agency_rules.inputs.reasons import REJECTION_CODES
+
+    from .conftest import REPO
+
+    codes = {code for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS) for _, code, _ in c.kind.reasons(pl.lit("x"))}
+    codes |= {"missing-value", "cell-too-long", "cell-count", "ends-before-start", "duplicate-key"}
+    assert codes <= set(REJECTION_CODES), codes - set(REJECTION_CODES)
+    spec = importlib.util.spec_from_file_location("make_error_docs", REPO / "tools" / "make_error_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (REPO / "docs" / "errors.md").read_text(encoding="utf-8") == module.document()
+
+
+def test_rejected_rows_carry_codes_and_the_summary_groups_by_them(tmp_path: Path) -> None:
+    rows = [{**COMPLIANT, "engagement_id": "E-1", "la_code": "Hertfordshre"}, {**COMPLIANT, "engagement_id": "E-2", "la_code": "Bradfrod"},
+            {**COMPLIANT, "engagement_id": "E-3", "start_date": "03/11/2025 23:30"}, {**COMPLIANT, "engagement_id": "E-3"}]
+    code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--format", "json")
+    report = json.loads(out)
+    errors = {r["engagement_id"] + "/" + str(r["row"]): [e["code"] for e in r["errors"]] for r in report["rejected_rows"]}
+    assert errors == {"E-1/2": ["near-council"], "E-2/3": ["near-council"], "E-3/4": ["time-of-day"], "E-3/5": ["duplicate-key"]}
+    [summary] = report["rejection_summary"]  # two different 'did you mean' messages, one reason
+    assert summary["code"] == "near-council" and summary["rows"] == 2 and summary["reason"] == "has values that are not a council's name, but close to one"

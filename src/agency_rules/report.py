@@ -13,6 +13,7 @@ import polars as pl
 from .engine.evaluation import Evaluation
 from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW
 from .inputs.files import InputFile
+from .inputs.reasons import REJECTION_CODES
 from .phrases import row_words
 from .regions import council_names
 from .shown import excerpt
@@ -206,6 +207,7 @@ class Report:
             "rejection_summary": [
                 {
                     "column": r.column,
+                    "code": r.code,
                     "reason": r.reason,
                     "rows": r.rows,
                     "values": [{"value": v, "rows": n} for v, n in r.values],
@@ -238,6 +240,7 @@ class RejectionReason:
     rows: int
     values: list[tuple[str, int]]
     target: str = ""  # the contract column
+    code: str = ""  # the reason's stable code (inputs/reasons.py)
 
     def sentence(self, rows_read: int) -> str:
         seen = values_seen(self.values, 8)
@@ -273,21 +276,28 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
         .str.strip_prefix(pl.concat_str(pl.lit("'"), pl.col("value"), pl.lit("' ")))
         .alias("reason"),
     )
-    groups = (
-        keyed.group_by("column", "reason", "target")
+    groups = (  # by code: one reason however its words vary with the value ('did you mean …')
+        keyed.group_by("column", "code", "target")
         .agg(
             pl.struct("file", "row").n_unique().alias("rows"),
             pl.col("value").value_counts(sort=True).alias("values"),
+            pl.col("reason").first(),
+            pl.col("reason").n_unique().alias("wordings"),
         )
         .filter(pl.col("rows") >= least)
         .sort("rows", "column", descending=[True, False])
     )
     return [
         RejectionReason(
-            column, reason, rows, [(v["value"], v["count"]) for v in values if v["value"]], target
+            column,
+            reason if wordings == 1 else f"has values that are {REJECTION_CODES.get(code, 'not read')}",
+            rows,
+            [(v["value"], v["count"]) for v in values if v["value"]],
+            target,
+            code,
         )
-        for column, reason, rows, values, target in groups.select(
-            "column", "reason", "rows", "values", "target"
+        for column, code, reason, wordings, rows, values, target in groups.select(
+            "column", "code", "reason", "wordings", "rows", "values", "target"
         ).iter_rows()
     ]
 
@@ -337,7 +347,7 @@ def rejected_as_dicts(
         pl.col("engagement_id").first(),
         pl.col("la_code").first(),
         pl.col(SOURCE_ROW).first(),
-        pl.struct("column", "header", "value", "message").alias("errors"),
+        pl.struct("column", "header", "value", "message", "code").alias("errors"),
     )
     extra = (["file"] if with_file else []) + ([SOURCE_ROW] if with_source_row else [])
     return grouped.select("row", "engagement_id", "la_code", "errors", *extra).to_dicts()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 import polars as pl
 
@@ -56,13 +56,35 @@ class Kind:
     def value(self, text: pl.Expr) -> pl.Expr:
         return pl.when(text != "").then(text)
 
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        """Why a text gave no value, in order: (when, code, message); the last one's `when` is None (otherwise)."""
+        return [(None, "invalid", pl.lit("is not valid"))]
+
     def message(self, text: pl.Expr) -> pl.Expr:
-        return pl.lit("is not valid")
+        return _chain([(when, words) for when, _, words in self.reasons(text)])
+
+    def code(self, text: pl.Expr) -> pl.Expr:
+        return _chain([(when, pl.lit(code)) for when, code, _ in self.reasons(text)])
+
+
+Reason = tuple[pl.Expr | None, str, pl.Expr]
+
+
+def _chain(branches: list[tuple[Any, pl.Expr]]) -> pl.Expr:
+    *conditional, (_, otherwise) = branches
+    if not conditional:
+        return otherwise
+    chain: Any = pl.when(conditional[0][0]).then(
+        conditional[0][1]
+    )  # polars' Then, then ChainedThen
+    for when, then in conditional[1:]:
+        chain = chain.when(when).then(then)
+    return cast(pl.Expr, chain.otherwise(otherwise))
 
 
 class Text(Kind):
-    def message(self, text: pl.Expr) -> pl.Expr:
-        return pl.lit("")
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        return [(None, "invalid", pl.lit(""))]
 
 
 # Characters that make a name print as another name does: a format character (zero-width, soft hyphen, joiners,
@@ -98,13 +120,19 @@ class Name(Kind):
         odd = mixed | composed.str.contains(LOOKALIKE)
         return pl.when((text != "") & ~odd).then(composed)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(
-            text,
-            "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character or "
-            "mark, a hyphen other than '-', a full-width or styled letter), so it would count apart from the value "
-            "it prints as; type it again",
-        )
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        return [
+            (
+                None,
+                "look-alike",
+                quoted(
+                    text,
+                    "holds a look-alike character (a Cyrillic or Greek letter among Latin ones, an invisible character or "
+                    "mark, a hyphen other than '-', a full-width or styled letter), so it would count apart from the value "
+                    "it prints as; type it again",
+                ),
+            )
+        ]
 
 
 @dataclass(frozen=True)
@@ -127,11 +155,17 @@ class WorkerId(Kind):
             .then(pl.lit("P-") + hexa.str.to_lowercase())
         )
 
-    def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(
-            text,
-            "is neither a Social Work England number (SW + 1-6 digits, the first not 0) nor a pseudonym (P- + hex)",
-        )
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        return [
+            (
+                None,
+                "not-a-worker-id",
+                quoted(
+                    text,
+                    "is neither a Social Work England number (SW + 1-6 digits, the first not 0) nor a pseudonym (P- + hex)",
+                ),
+            )
+        ]
 
 
 class LaCode(Kind):
@@ -144,26 +178,32 @@ class LaCode(Kind):
         by_name = name_key(text).replace_strict(la_by_name(), default=None, return_dtype=pl.String)
         return pl.when(upper.is_in(list(local_authorities()))).then(upper).otherwise(by_name)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
+    def reasons(self, text: pl.Expr) -> list[Reason]:
         candidates = text.map_elements(
             lambda t: " or ".join(name_candidates(t)), return_dtype=pl.String
         )
-        return (
-            pl.when(candidates.str.contains(" or "))
-            .then(phrase("{}: {}", quoted(text, "could be more than one council"), candidates))
-            .when(candidates != "")
-            .then(
+        return [
+            (
+                candidates.str.contains(" or "),
+                "ambiguous-council",
+                phrase("{}: {}", quoted(text, "could be more than one council"), candidates),
+            ),
+            (
+                candidates != "",
+                "near-council",
                 phrase(
                     "{}; did you mean {}?", quoted(text, "is not the name of a council"), candidates
-                )
-            )
-            .otherwise(
+                ),
+            ),
+            (
+                None,
+                "not-a-council",
                 quoted(
                     text,
                     "is neither the ONS code nor the name of one of England's 153 local authorities",
-                )
-            )
-        )
+                ),
+            ),
+        ]
 
 
 @dataclass(frozen=True)
@@ -179,8 +219,8 @@ class Choice(Kind):
         )
         return pl.when(word.is_in(list(self.allowed))).then(word)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, f"is not one of: {', '.join(self.allowed)}")
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        return [(None, "unknown-word", quoted(text, f"is not one of: {', '.join(self.allowed)}"))]
 
 
 class Flag(Kind):
@@ -190,8 +230,14 @@ class Flag(Kind):
         lower = text.str.to_lowercase()
         return pl.when(lower.is_in(TRUE)).then(True).when(lower.is_in(FALSE)).then(False)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
-        return quoted(text, "is not a yes/no value (true/false, yes/no, y/n, 1/0)")
+    def reasons(self, text: pl.Expr) -> list[Reason]:
+        return [
+            (
+                None,
+                "not-yes-no",
+                quoted(text, "is not a yes/no value (true/false, yes/no, y/n, 1/0)"),
+            )
+        ]
 
 
 _THOUSANDS = (
@@ -225,21 +271,23 @@ class Number(Kind):
             return pl.when(ok & (number == number.floor())).then(number.cast(pl.Int64))
         return pl.when(ok).then(number)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
+    def reasons(self, text: pl.Expr) -> list[Reason]:
         number = self._text(text).cast(pl.Float64, strict=False)
-        return (
-            pl.when(number.is_null())
-            .then(quoted(text, f"is not a number ({self.what})"))
-            .when(~number.is_finite())
-            .then(quoted(text, f"is not a finite number ({self.what})"))
-            .when(number < 0)
-            .then(quoted(text, f"is negative ({self.what})"))
-            .when(number > self.maximum)
-            .then(
-                quoted(text, f"is more than {self.maximum:g}, not a plausible value ({self.what})")
-            )
-            .otherwise(quoted(text, "is not a whole number"))
-        )
+        return [
+            (number.is_null(), "not-a-number", quoted(text, f"is not a number ({self.what})")),
+            (
+                ~number.is_finite(),
+                "not-finite",
+                quoted(text, f"is not a finite number ({self.what})"),
+            ),
+            (number < 0, "negative", quoted(text, f"is negative ({self.what})")),
+            (
+                number > self.maximum,
+                "implausible-number",
+                quoted(text, f"is more than {self.maximum:g}, not a plausible value ({self.what})"),
+            ),
+            (None, "not-whole", quoted(text, "is not a whole number")),
+        ]
 
 
 _TIME = (
@@ -326,34 +374,45 @@ class Day(Kind):
         day, clock = self._parts(text)
         return pl.when(clock.is_in(["none", "day"]) & day.is_between(FIRST_DAY, LAST_DAY)).then(day)
 
-    def message(self, text: pl.Expr) -> pl.Expr:
+    def reasons(self, text: pl.Expr) -> list[Reason]:
         day, clock = self._parts(text)
-        return (
-            pl.when(text.str.contains(_TWO_DIGIT_YEAR))
-            .then(
+        return [
+            (
+                text.str.contains(_TWO_DIGIT_YEAR),
+                "two-digit-year",
                 quoted(
                     text,
                     "has a two-digit year; write the year in full (01/04/2025), nothing is guessed",
-                )
-            )
-            .when(clock.is_null())
-            .then(quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"))
-            .when(clock == "bad")
-            .then(quoted(text, "has a time that is no time of day; give the date alone"))
-            .when(clock == "late")
-            .then(
+                ),
+            ),
+            (
+                clock.is_null(),
+                "not-a-date",
+                quoted(text, "is not a date; use YYYY-MM-DD, DD/MM/YYYY or 1 April 2025"),
+            ),
+            (
+                clock == "bad",
+                "no-time-of-day",
+                quoted(text, "has a time that is no time of day; give the date alone"),
+            ),
+            (
+                clock == "late",
+                "time-of-day",
                 quoted(
                     text,
                     "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone "
                     "looks (the day meant may be the next): give the date alone, nothing is guessed",
-                )
-            )
-            .when(day.is_null())
-            .then(quoted(text, "is not a real day"))
-            .otherwise(
-                quoted(text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})")
-            )
-        )
+                ),
+            ),
+            (day.is_null(), "not-a-real-day", quoted(text, "is not a real day")),
+            (
+                None,
+                "implausible-date",
+                quoted(
+                    text, f"is not a plausible date (years {FIRST_DAY.year} to {LAST_DAY.year})"
+                ),
+            ),
+        ]
 
 
 TEXT = Text(pl.String)

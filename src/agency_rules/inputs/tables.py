@@ -27,6 +27,7 @@ ERROR_SCHEMA = {
     "column": pl.String,
     "value": pl.String,
     "message": pl.String,
+    "code": pl.String,
     "header": pl.String,
     "la_code": pl.String,
     SOURCE_ROW: pl.Int64,
@@ -346,6 +347,7 @@ def _errors(
             phrase("row has {} cells but the header has {}", pl.col(FIELDS), str(width)).alias(
                 "message"
             ),
+            pl.lit("cell-count").alias("code"),
         )
     ]
     for order, c in enumerate(columns):
@@ -383,6 +385,12 @@ def _errors(
                 .otherwise(text)
                 .alias("value"),
                 message.alias("message"),
+                pl.when(text == "")
+                .then(pl.lit("missing-value"))
+                .when(long)
+                .then(pl.lit("cell-too-long"))
+                .otherwise(c.kind.code(text))
+                .alias("code"),
             )
         )
     if period:
@@ -397,6 +405,7 @@ def _errors(
                 phrase("ends before it starts ({})", pl.col(start).dt.to_string("%Y-%m-%d")).alias(
                     "message"
                 ),
+                pl.lit("ends-before-start").alias("code"),
             )
         )
     if key:
@@ -412,6 +421,7 @@ def _errors(
                     key,
                     row_words(pl.col(FIRST), pl.col(FIRST_SOURCE)),
                 ).alias("message"),
+                pl.lit("duplicate-key").alias("code"),
             )
         )
     cast = [
@@ -421,5 +431,6 @@ def _errors(
         pl.col("column"),
         pl.col("value"),
         pl.col("message"),
+        pl.col("code"),
     ]
     return pl.concat([p.select(cast) for p in parts]).sort("row", "order").drop("order")
