@@ -16,6 +16,8 @@ import pytest
 from .test_board import KENT, MEDWAY, engagements, report
 from .test_cli import run
 
+pytestmark = pytest.mark.slow  # other processes, large files, a browser: the full tier (.ci/run)
+
 
 def browser() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")

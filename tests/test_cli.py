@@ -61,7 +61,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     assert breaches == sum(f["outcome"] == "breach" for f in report["findings"])
     assert report["notices"][0]["rule_id"] == "INTL001" and report["notices"][0]["count"] == 1
     rejected = report["rejected_rows"][0]
-    assert rejected == {"row": 28, "engagement_id": "E-027", "la_code": "E10000016", "errors": [{"column": "start_date", "header": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day"}]}
+    assert rejected == {"row": 28, "engagement_id": "E-027", "la_code": "E10000016", "errors": [{"column": "start_date", "header": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day", "code": "not-a-real-day"}]}
 
 
 def test_evidence_names_values_and_dated_parameters() -> None:
@@ -144,12 +144,14 @@ def test_rules_lists_and_explains() -> None:
     assert code == 2 and "no rule NOPE001" in err
 
 
+@pytest.mark.slow
 def test_the_console_command_runs_as_a_module() -> None:
     result = subprocess.run([sys.executable, "-m", "agency_rules", *FIXTURE_ARGS, "--format", "json"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["rows_rejected"] == 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option, value, choices", [
     ("--format", "foo", "table, json, csv, md, html, xlsx"), ("--group-by", "worker", "council, agency"), ("--fail-on", "never", "breach, unknown"),
 ])
@@ -168,6 +170,7 @@ def agency_check(*args: str, columns: str = "200") -> subprocess.CompletedProces
                           env={**os.environ, "COLUMNS": columns})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
 @pytest.mark.parametrize("command", [[], ["check"], ["columns"], ["summary"], ["contract"], ["pseudonymise"], ["rules"]])
 def test_help_is_plain_text_without_python_types_and_never_breaks_a_word(command: list[str], columns: str) -> None:
@@ -184,6 +187,7 @@ def test_help_is_plain_text_without_python_types_and_never_breaks_a_word(command
         assert all(len(line) <= max(int(columns), 80) or line.lstrip().startswith(("agency-check", "--")) for line in text.splitlines())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, says", [
     (["--fromat", "json"], "No such option: --fromat (Possible options: --format)"),
     (["--limit", "many"], "Invalid value for '--limit'"),
@@ -196,6 +200,7 @@ def test_every_option_error_is_one_plain_line(args: list[str], says: str) -> Non
     assert line.startswith("agency-check: error: ") and says in line and "Usage:" not in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("typed, meant", [("chek", "check"), ("colums", "columns"), ("sumary", "summary"), ("contracts", "contract")])
 def test_a_first_argument_close_to_a_command_that_is_no_file_is_said_as_that_command(typed: str, meant: str, tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "agency_rules", typed], capture_output=True, text=True, cwd=tmp_path)

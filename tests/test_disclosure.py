@@ -222,6 +222,7 @@ def test_a_total_repeated_in_another_table_is_hidden_in_both_or_neither() -> Non
 councils = st.dictionaries(st.sampled_from(COUNCILS), st.dictionaries(st.sampled_from(RULES), st.integers(0, 12), max_size=5), min_size=1, max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(breaches=councils, unknowns=councils, agencies=st.lists(st.sampled_from(["Oakfield", "Meridian", "Northdown", None]), min_size=1, max_size=4),
        quarters=st.lists(st.dates(date(2024, 1, 1), date(2026, 12, 31)), min_size=1, max_size=4), split=st.booleans(),
@@ -328,6 +329,7 @@ def test_the_audit_knows_a_councils_findings_of_a_rule_are_at_most_its_engagemen
     assert audit(paper) == [] and table(paper, "breach_by_council_and_rule")["Kent"][RULES.index("REF001")] == "<5"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["limits", "lines"])
 def test_the_attacks_a_solver_made_on_pooled_exports_no_longer_work(tmp_path: Path, case: str) -> None:
     """Two papers the second attack broke with an integer programme: adding two councils' limits gave Brighton and Hove's 1

@@ -448,6 +448,7 @@ def test_council_filter_reads_the_maps_words_counts_notices_it_reports_and_accep
     assert not [n for n in report["notices"] if n["kind"] == "assumed_individual"]
 
 
+@pytest.mark.slow
 def test_an_option_error_of_the_check_points_at_the_checks_own_help(tmp_path: Path) -> None:
     from .test_cli import agency_check
 

@@ -14,6 +14,8 @@ import pytest
 from .conftest import COMPLIANT, REPO, write_csv
 from .test_cli import run
 
+pytestmark = pytest.mark.slow  # other processes, large files, a browser: the full tier (.ci/run)
+
 HOSTILE = Path(__file__).parent / "hostile"
 PWNED = Path("/tmp/agency-rules-pwned")
 CASES = tomllib.loads((HOSTILE / "manifest.toml").read_text())["case"]

@@ -117,6 +117,7 @@ def test_the_api_refuses_one_frame_given_twice() -> None:
         api.check([])
 
 
+@pytest.mark.slow
 def test_a_contract_checks_caps_file_and_standard_input_redirected_from_the_output_are_never_overwritten(tmp_path: Path) -> None:
     caps = tmp_path / "caps.txt"
     shutil.copy(REPO / "fixtures" / "caps.toml", caps)
@@ -209,6 +210,7 @@ def test_output_dash_is_standard_output_not_a_file_named_dash(tmp_path: Path, mo
     assert code == 0 and out.startswith("{") and not (tmp_path / "-").exists()
 
 
+@pytest.mark.slow
 def test_an_output_ending_in_a_slash_names_a_folder_and_is_refused(tmp_path: Path) -> None:
     """A path loses its last slash once read: `-o out/` wrote a file named `out`."""
     export = write_csv(tmp_path / "e.csv", [COMPLIANT])

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
@@ -69,6 +70,7 @@ def by_engagement(report: Report) -> dict[tuple[str, str], str]:
 SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows(), st.randoms(use_true_random=False))
 def test_shuffling_rows_changes_no_finding(rows_: list[dict[str, str]], rng: random.Random) -> None:
@@ -78,6 +80,7 @@ def test_shuffling_rows_changes_no_finding(rows_: list[dict[str, str]], rng: ran
         assert by_engagement(check(rows_, ruleset=ruleset)) == by_engagement(check(shuffled, ruleset=ruleset))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows(), rows(min_size=1))
 def test_adding_an_unrelated_row_changes_no_other_rows_findings(rows_: list[dict[str, str]], extra: list[dict[str, str]]) -> None:
@@ -87,6 +90,7 @@ def test_adding_an_unrelated_row_changes_no_other_rows_findings(rows_: list[dict
     assert {k: v for k, v in after.items() if k[0] != "E-new"} == before
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows(), st.decimals(min_value=0, max_value=50, places=2))
 def test_raising_pay_never_removes_a_cap_breach(rows_: list[dict[str, str]], rise) -> None:
@@ -113,6 +117,7 @@ def test_rows_read_equal_checked_plus_rejected(rows_: list[dict[str, str]]) -> N
         assert sum(counts.values()) == report.rows_checked
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(rows(), rows(junk=True)))
 @example([{**COMPLIANT, "start_date": "31/08/2025", "end_date": "2025-07-31"}, {**COMPLIANT, "engagement_id": "E-2", "worker_id": "sw100003", "agency": ""}])
@@ -127,6 +132,7 @@ def test_a_dataframe_of_the_same_cells_gives_the_same_report_as_the_csv(rows_: l
     assert from_frame.rejected_rows.drop("file").equals(from_csv.rejected_rows.drop("file"))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows(junk=True))
 def test_quoting_every_cell_gives_the_same_report(rows_: list[dict[str, str]]) -> None:

@@ -339,6 +339,7 @@ def test_blank_lines_stay_blank_so_the_check_reads_as_many_rows_as_the_councils(
         assert json.loads(run(str(checked), "--format", "json")[1])["summary"]["rows_read"] == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_run_killed_part_way_leaves_nothing_in_the_output_folder(tmp_path: Path, signum: int) -> None:
     """A job stopped while reading (here: waiting on a pipe no one writes) leaves nothing in --output-dir."""
@@ -358,6 +359,7 @@ def test_a_run_killed_part_way_leaves_nothing_in_the_output_folder(tmp_path: Pat
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_run_killed_outright_leaves_no_file_under_an_output_name_so_it_can_run_again(tmp_path: Path) -> None:
     """SIGKILL cannot be caught: the files are written under hidden names and named only once all are whole."""
     key = make_key(tmp_path / "region.key")

@@ -290,7 +290,9 @@ def rejection_reasons(errors: pl.DataFrame, least: int = 2) -> list[RejectionRea
     return [
         RejectionReason(
             column,
-            reason if wordings == 1 else f"has values that are {REJECTION_CODES.get(code, 'not read')}",
+            reason
+            if wordings == 1
+            else f"has values that are {REJECTION_CODES.get(code, 'not read')}",
             rows,
             [(v["value"], v["count"]) for v in values if v["value"]],
             target,

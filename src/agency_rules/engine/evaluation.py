@@ -92,6 +92,11 @@ class Evaluation:
         self._outcomes = outcomes  # la_code, agency and each rule's outcome, for every engagement reported on (columns of the evaluated frame)
         self._all: pl.DataFrame | None = None
 
+    @property
+    def outcomes(self) -> pl.DataFrame:
+        """Every reported engagement's outcome of every rule (`RULE.outcome`), passes too, in the order they were checked."""
+        return self._outcomes
+
     def finding_slices(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
         """Every finding, in row and rule order, built for `rows` engagements at a time: by default as many as give about
         SLICE findings, so a run with few findings takes one or two slices and one with many stays small in memory."""
