@@ -20,6 +20,7 @@ from .test_cli import FIXTURE_ARGS, run
 FIXTURES = REPO / "fixtures"
 
 
+@pytest.mark.slow
 def test_check_gives_the_command_lines_report() -> None:
     report = agency_rules.check(FIXTURES / "engagements.csv", history=FIXTURES / "history.csv", caps=[FIXTURES / "caps.toml"])
     _, out, _ = run(*FIXTURE_ARGS, "--format", "json")
@@ -29,6 +30,7 @@ def test_check_gives_the_command_lines_report() -> None:
     assert report.rejected_rows.filter(pl.col("row") == 28)["message"].to_list() == ["'31/02/2025' is not a real day"]
 
 
+@pytest.mark.slow
 def test_a_report_too_large_for_dicts_is_written_a_slice_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from agency_rules import report as report_module
 
@@ -43,6 +45,7 @@ def test_a_report_too_large_for_dicts_is_written_a_slice_at_a_time(tmp_path: Pat
     assert (tmp_path / "again.json").read_bytes() == (tmp_path / "r.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_findings_and_rejections_are_dataframes_with_who_and_where() -> None:
     report = agency_rules.check(str(FIXTURES / "engagements.csv"), caps=[str(FIXTURES / "caps.toml")])
     assert isinstance(report.findings, pl.DataFrame) and isinstance(report.rejected_rows, pl.DataFrame)
@@ -70,6 +73,7 @@ def test_a_typed_dataframe_in_memory_is_checked_like_its_csv(tmp_path: Path) -> 
     assert report.findings["row"].to_list() == [2, 2]
 
 
+@pytest.mark.slow
 def test_several_files_are_one_run_and_rejections_name_their_file(tmp_path: Path) -> None:
     first = write_csv(tmp_path / "a.csv", [COMPLIANT])
     second = write_csv(tmp_path / "b.csv", [{**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}])
@@ -78,11 +82,13 @@ def test_several_files_are_one_run_and_rejections_name_their_file(tmp_path: Path
     assert report.rejected_rows["file"].to_list() == [str(second)]
 
 
+@pytest.mark.slow
 def test_as_of_may_be_given_as_text() -> None:
     report = agency_rules.check(FIXTURES / "engagements.csv", as_of="2025-10-01")
     assert report.as_of == date(2025, 10, 1)
 
 
+@pytest.mark.slow
 def test_pooled_files_keep_rejected_rows_apart_and_name_the_file(tmp_path: Path) -> None:
     bad = {**COMPLIANT, "start_date": "31/02/2025"}
     first = write_csv(tmp_path / "a.csv", [{**bad, "engagement_id": "A-1"}])
@@ -118,6 +124,7 @@ def test_a_frame_whose_contract_column_holds_lists_a_lazy_frame_and_a_frame_of_n
         api.check(pl.DataFrame())
 
 
+@pytest.mark.slow
 def test_caps_overlays_contracts_and_history_take_one_value_as_well_as_a_list() -> None:
     one = agency_rules.check(FIXTURES / "engagements.csv", history=str(FIXTURES / "history.csv"), caps=str(FIXTURES / "caps.toml"),
                              overlays="south-east", contracts=FIXTURES / "contracts")

@@ -41,6 +41,7 @@ def rows_of(summary: dict, key: str) -> dict[str, list]:
     return {row["label"]: row["cells"] for row in table["rows"]}
 
 
+@pytest.mark.slow
 def test_a_board_summary_counts_by_council_and_rule_and_hides_small_counts(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=3, clean=10))
     medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=12, clean=2))
@@ -66,6 +67,7 @@ def test_the_same_report_given_twice_is_counted_once(tmp_path: Path) -> None:
     assert any("copy-of-kent.json checked the same export(s) as" in note for note in summary["notes"])
 
 
+@pytest.mark.slow
 def test_no_worker_or_engagement_identifier_appears_in_any_board_format(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     for fmt in ("json", "md", "html", "table"):
@@ -78,6 +80,7 @@ def test_no_worker_or_engagement_identifier_appears_in_any_board_format(tmp_path
     assert "Breaches by council and rule" in text and not re.search(r"SW7\d{5}|kent-\d", text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, says", [
     (lambda r: {**r, "schema_version": 2}, "report schema version 2"),
     (lambda r: {**r, "ruleset": "statutory-2024"}, "under ruleset statutory-2024"),
@@ -92,6 +95,7 @@ def test_reports_that_cannot_be_counted_together_are_refused_naming_the_file(tmp
     assert code == 2 and str(medway) in err and says in err
 
 
+@pytest.mark.slow
 def test_a_narrowed_a_corrupt_or_an_overlapping_report_is_refused(tmp_path: Path) -> None:
     kent_csv = engagements(tmp_path, "kent", KENT, breaches=1, clean=1)
     medway_csv = engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=1)
@@ -111,6 +115,7 @@ def test_a_narrowed_a_corrupt_or_an_overlapping_report_is_refused(tmp_path: Path
     assert code == 2 and "counted twice" in err
 
 
+@pytest.mark.slow
 def test_quarters_run_from_the_first_to_the_last_with_the_change_in_breaches(tmp_path: Path) -> None:
     a = report(tmp_path, engagements(tmp_path, "a", KENT, breaches=6, clean=0, start="2025-02-10"))
     b = report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=9, clean=0, start="2025-08-01"))
@@ -118,6 +123,7 @@ def test_quarters_run_from_the_first_to_the_last_with_the_change_in_breaches(tmp
     assert quarters == {"2025 Q1": [6, 0, "n/a"], "2025 Q2": [0, 0, "-6"], "2025 Q3": [9, 0, "+9"], "Total": [15, 0, ""]}
 
 
+@pytest.mark.slow
 def test_a_report_of_another_ruleset_is_refused_even_for_the_same_export(tmp_path: Path) -> None:
     export = engagements(tmp_path, "kent", KENT, breaches=2, clean=2)
     consultation = report(tmp_path, export)
@@ -127,6 +133,7 @@ def test_a_report_of_another_ruleset_is_refused_even_for_the_same_export(tmp_pat
     assert code == 2 and "under ruleset statutory-2024" in err
 
 
+@pytest.mark.slow
 def test_a_finding_in_two_reports_is_counted_once(tmp_path: Path) -> None:
     """An export saved again with a blank line has another hash, but its engagements are the same ones."""
     export = engagements(tmp_path, "kent", KENT, breaches=6, clean=0)
@@ -193,6 +200,7 @@ def test_a_pooled_report_whose_files_reuse_engagement_ids_is_counted_whole(tmp_p
     assert not any("more than one report" in note for note in summary["notes"])
 
 
+@pytest.mark.slow
 def test_separate_reports_say_that_cooling_off_across_them_went_unchecked(tmp_path: Path) -> None:
     kent = engagements(tmp_path, "kent", KENT, breaches=6, clean=1)
     medway = engagements(tmp_path, "medway", MEDWAY, breaches=6, clean=1)
@@ -203,6 +211,7 @@ def test_separate_reports_say_that_cooling_off_across_them_went_unchecked(tmp_pa
     assert not any("was not checked" in note for note in board(str(pooled))["notes"])
 
 
+@pytest.mark.slow
 def test_every_format_names_each_rule_with_its_title_and_region_total(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     rules = {r["rule_id"]: r for r in board(str(kent))["rules"]}
@@ -220,6 +229,7 @@ def test_markdown_writes_small_counts_as_themselves(tmp_path: Path) -> None:
     assert code == 0 and "| <5 |" in out and "&lt;" not in out
 
 
+@pytest.mark.slow
 def test_text_that_looks_like_mathematics_is_drawn_as_text(tmp_path: Path) -> None:
     """matplotlib reads $...$ as mathematics and fails on some; a board's labels are never read so."""
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="$\\frac{a}{$ Locums"))
@@ -227,6 +237,7 @@ def test_text_that_looks_like_mathematics_is_drawn_as_text(tmp_path: Path) -> No
     assert code == 0 and "Traceback" not in err and "$\\frac{a}{$ Locums" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("agency", ["Locum SW310001 Ltd", "Locum sw 310001", "Agency_310001-A", "P-0123456789abcdef0123 Staffing"])
 def test_a_worker_id_inside_an_agency_name_never_reaches_the_paper(tmp_path: Path, agency: str) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency=agency))
@@ -258,6 +269,7 @@ def test_a_report_with_a_key_twice_or_a_number_too_long_is_refused_in_words(tmp_
     assert code == 2 and says in err and "Traceback" not in err and "internal error" not in err
 
 
+@pytest.mark.slow
 def test_reports_under_rulesets_of_one_name_but_other_rules_are_refused(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
     medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=1))
@@ -293,6 +305,7 @@ def test_the_preamble_says_the_engagements_checked_as_the_paper_publishes_them(t
     assert said in board(str(kent))["notes"][0]
 
 
+@pytest.mark.slow
 def test_a_rule_title_says_what_the_overlay_changed_and_the_terms_are_named(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1), "--overlay", "south-east")
     paper = board(str(kent))
@@ -303,6 +316,7 @@ def test_a_rule_title_says_what_the_overlay_changed_and_the_terms_are_named(tmp_
     assert "regional terms: none" in plain["notes"][1]
 
 
+@pytest.mark.slow
 def test_a_report_named_after_a_worker_is_not_named_on_the_paper(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     named = kent.rename(tmp_path / "SW310004.json")

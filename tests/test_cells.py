@@ -87,6 +87,7 @@ def test_an_export_with_council_names_and_excel_dates_is_checked_end_to_end(chec
     assert outcomes["NOTICE001"] == "pass"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start, read", [("03/11/2025 09:00", True), ("03/11/2025 14:30", True), ("03/11/2025 22:59", True),
                                          ("03/11/2025 23:00", False), ("03/11/2025 23:59:59", False), ("03/11/2025 11:30 PM", False)])
 def test_a_time_of_day_gives_the_calendar_day_but_a_shifted_midnight_rejects_the_row(start: str, read: bool) -> None:
@@ -98,6 +99,7 @@ def test_a_time_of_day_gives_the_calendar_day_but_a_shifted_midnight_rejects_the
         assert "has a time from 23:00 to 23:59, which is how a midnight moved by a time zone looks" in report.rejected_rows["message"][0]
 
 
+@pytest.mark.slow
 def test_the_notes_count_the_dates_that_carried_a_time_of_day_but_not_midnight() -> None:
     from agency_rules.report import decoding_notes
 

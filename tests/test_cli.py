@@ -27,6 +27,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_the_fixture_example_reports_breaches_and_exits_1() -> None:
     code, out, _ = run(*FIXTURE_ARGS)
     assert code == 1
@@ -35,6 +36,7 @@ def test_the_fixture_example_reports_breaches_and_exits_1() -> None:
     assert "Rejected rows" in out and "31/02/2025" in out
 
 
+@pytest.mark.slow
 def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     out_file = tmp_path / "report.json"
     code, _, err = run(*FIXTURE_ARGS, "--format", "json", "--output", str(out_file))
@@ -64,6 +66,7 @@ def test_json_matches_the_data_contract_field_for_field(tmp_path: Path) -> None:
     assert rejected == {"row": 28, "engagement_id": "E-027", "la_code": "E10000016", "errors": [{"column": "start_date", "header": "start_date", "value": "31/02/2025", "message": "'31/02/2025' is not a real day", "code": "not-a-real-day"}]}
 
 
+@pytest.mark.slow
 def test_evidence_names_values_and_dated_parameters() -> None:
     code, out, _ = run(*FIXTURE_ARGS, "--format", "json", "--overlay", "south-east")
     finding = next(f for f in json.loads(out)["findings"] if f["engagement_id"] == "E-007" and f["rule_id"] == "COOL001")
@@ -100,11 +103,13 @@ def test_exit_0_when_clean(tmp_path: Path) -> None:
     assert run(str(path))[0] == 0
 
 
+@pytest.mark.slow
 def test_exit_3_when_no_breach_but_rows_rejected(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [COMPLIANT, {**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}])
     assert run(str(path))[0] == 3
 
 
+@pytest.mark.slow
 def test_unknown_fails_only_when_asked(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "notice_period_weeks": ""}])
     assert run(str(path))[0] == 0
@@ -219,6 +224,7 @@ def test_options_take_any_case_and_the_output_short_name(tmp_path: Path) -> None
     assert code == 2 and "Invalid value for '--as-of'" in err and "31/02/2025" in err
 
 
+@pytest.mark.slow
 def test_project_config_in_the_working_folder_sets_standing_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "caps").mkdir()
     (tmp_path / "caps" / "se.toml").write_text((FIXTURES / "caps.toml").read_text())

@@ -194,6 +194,7 @@ def exact_values(grids: list[list[list[int]]], shown: list[list[list[int | str]]
     return found
 
 
+@pytest.mark.slow
 def test_no_hidden_count_of_small_grids_can_be_worked_out_exactly() -> None:
     """Beyond interval reasoning: every value of every hidden inner cell tried, each hidden cell can still take two values or more."""
     for counts in ([[0, 3, 1, 1, 0], [1, 5, 0, 1, 0]], [[3, 10], [8, 9]], [[1, 6], [7, 9]], [[2, 0], [0, 8]], [[4, 5, 6]]):
@@ -313,6 +314,7 @@ def test_the_audit_finds_a_count_that_only_lines_taken_together_fix() -> None:
 
 
 
+@pytest.mark.slow
 def test_the_audit_knows_a_councils_findings_of_a_rule_are_at_most_its_engagements_checked() -> None:
     """Kent checked 5 engagements: a hidden `*` (5 or more) of its breaches of one rule can only be 5."""
     leaky = {"tables": [

@@ -35,6 +35,7 @@ def test_value_maps_translate_a_councils_own_words(tmp_path: Path) -> None:
     assert report["summary"]["rows_checked"] == 2 and code == 0
 
 
+@pytest.mark.slow
 def test_value_maps_translate_booleans_councils_frameworks_and_agencies_and_an_empty_word_is_not_recorded(tmp_path: Path) -> None:
     base = {k: v for k, v in COMPLIANT.items() if k != "asye_completed"}
     rows = [{**base, "engagement_id": "E-1", "ASYE": "Completed", "la_code": "Herts", "framework": "Eastern Framework 2024", "agency": "NDSC"},
@@ -68,6 +69,7 @@ def test_a_value_map_whose_target_the_column_does_not_take_is_refused_naming_the
         assert code == 2 and says in " ".join(err.split()), err
 
 
+@pytest.mark.slow
 def test_unmapped_words_are_rejected_and_listed_once_with_their_counts(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "role": ["Social Worker - Children in Care", "IRO", "social_worker"][i % 3]} for i in range(9)]
     path = write_csv(tmp_path / "e.csv", rows)
@@ -81,6 +83,7 @@ def test_unmapped_words_are_rejected_and_listed_once_with_their_counts(tmp_path:
     assert "6 of 9 rows rejected: role is not one of" in out and "\\[values.role\\]" in out
 
 
+@pytest.mark.slow
 def test_a_report_leads_with_the_reason_most_rows_failed_for(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": "01/11/2025 23:30"} for i in range(498)] + [
         {**COMPLIANT, "engagement_id": "E-x", "start_date": "31/02/2025"}, {**COMPLIANT, "engagement_id": "E-y"}]
@@ -118,6 +121,7 @@ def test_when_no_header_matches_the_message_lists_the_headers_and_points_at_colu
     assert code == 2 and "'Assignment Ref', 'Worker', 'Council', 'Job Title', 'Start'" in err and "--column-map" in err
 
 
+@pytest.mark.slow
 def test_an_export_with_only_the_required_columns_says_what_the_rules_lack(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [{k: COMPLIANT[k] for k in REQUIRED}])
     code, out, _ = run(str(path), "--format", "json")
@@ -129,6 +133,7 @@ def test_an_export_with_only_the_required_columns_says_what_the_rules_lack(tmp_p
     assert "pay_rate" not in {m["column"] for m in json.loads(out)["missing_columns"]}
 
 
+@pytest.mark.slow
 def test_the_columns_command_shows_how_each_header_and_value_is_read(tmp_path: Path) -> None:
     path = tmp_path / "msp.csv"
     path.write_text("Assignment Ref,Worker,Council,Job Title,Start,Pay Rate\nA1,SW1,Kent,Social Worker,01/04/2025,30\n"
@@ -190,6 +195,7 @@ def test_conventions_short_help_quiet_and_shipped_caps_by_name(tmp_path: Path) -
     assert code == 2 and "no cap named 'paris-2016'; available: london-2016" in err
 
 
+@pytest.mark.slow
 def test_council_agency_and_rule_narrow_what_is_reported_and_counts_still_reconcile(tmp_path: Path) -> None:
     rows = [
         {**COMPLIANT, "engagement_id": "E-1", "agency": "Northdown", "notice_period_weeks": "1"},
@@ -214,6 +220,7 @@ def test_council_agency_and_rule_narrow_what_is_reported_and_counts_still_reconc
     assert "the councils are: Camden (E09000007), Kent (E10000016)" in err
 
 
+@pytest.mark.slow
 def test_findings_grouped_by_council_or_agency(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "agency": agency, "la_code": la, "notice_period_weeks": "1"}
             for i, (agency, la) in enumerate([("Oakfield", "E10000016"), ("Northdown", "E09000007"), ("Northdown", "E10000016")])]
@@ -226,6 +233,7 @@ def test_findings_grouped_by_council_or_agency(tmp_path: Path) -> None:
     assert out.index("agency: Northdown") < out.index("agency: Oakfield")
 
 
+@pytest.mark.slow
 def test_the_msp_fixture_is_checked_end_to_end_through_its_column_map(tmp_path: Path) -> None:
     """The README's walk-through: an MSP's workbook, its own headers and words, to a workbook report; every row accounted for."""
     fixtures = Path(__file__).parents[1] / "fixtures"
@@ -273,6 +281,7 @@ def test_a_waiver_for_an_engagement_not_in_the_run_is_reported(tmp_path: Path) -
     assert unmatched["rule_id"] == "CAP001" and "E-999 matches no engagement" in unmatched["message"]
 
 
+@pytest.mark.slow
 def test_a_rules_heading_says_what_an_overlay_changes() -> None:
     fixtures = Path(__file__).parents[1] / "fixtures"
     code, out, _ = run(str(fixtures / "engagements.csv"), "--history", str(fixtures / "history.csv"), "--overlay", "south-east", "--format", "md")
@@ -311,6 +320,7 @@ def test_a_run_tells_each_stage_as_it_begins_and_the_terminal_spinner_stays_off_
         on_stage("checking the rules")
 
 
+@pytest.mark.slow
 def test_a_mapped_column_is_named_as_the_export_spells_it_wherever_a_row_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "e.csv"
     path.write_text("Ref,SWE Number,Council,Job Title,Start,Finish\nA1,SW1,Kent,social_worker,01/11/2025 23:30,\n"
@@ -326,6 +336,7 @@ def test_a_mapped_column_is_named_as_the_export_spells_it_wherever_a_row_is_reje
     assert "| Start (start\\_date) |" in out and "Job Title (role)" in out
 
 
+@pytest.mark.slow
 def test_the_csv_report_carries_every_rejected_row_after_the_findings(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": "E-1", "notice_period_weeks": "1"}, {**COMPLIANT, "engagement_id": "E-2", "start_date": "31/02/2025"}]
     code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--format", "csv")
@@ -377,6 +388,7 @@ def test_a_report_file_with_an_extension_no_format_has_is_refused(tmp_path: Path
     assert code == 2 and "no report format has the extension '.pdf'" in err and not (tmp_path / "report.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_terminal_report_grouped_by_many_agencies_draws_the_first_fifty_and_counts_the_rest(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "worker_id": f"SW{100000 + i}", "agency": f"Agency {i:03d}", "notice_period_weeks": "1"}
             for i in range(60)]
@@ -388,6 +400,7 @@ def test_a_terminal_report_grouped_by_many_agencies_draws_the_first_fifty_and_co
     assert "agency: Agency 059" in out and "more agency groups" not in out
 
 
+@pytest.mark.slow
 def test_roles_read_the_same_in_every_human_format(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [{**COMPLIANT, "role": "iro_cp_chair", "notice_period_weeks": "1"}])
     for output_format in ("table", "md", "html"):
@@ -395,6 +408,7 @@ def test_roles_read_the_same_in_every_human_format(tmp_path: Path) -> None:
         assert code == 1 and "IRO or CP chair" in out and "iro_cp_chair" not in out and "iro cp chair" not in out
 
 
+@pytest.mark.slow
 def test_a_header_with_no_rows_says_it_holds_no_engagements(tmp_path: Path) -> None:
     path = tmp_path / "e.csv"
     path.write_text(",".join(REQUIRED) + "\n", encoding="utf-8")
@@ -404,6 +418,7 @@ def test_a_header_with_no_rows_says_it_holds_no_engagements(tmp_path: Path) -> N
     assert "holds a header row and no engagements" not in out
 
 
+@pytest.mark.slow
 def test_a_web_page_named_like_a_spreadsheet_is_said_to_be_one(tmp_path: Path) -> None:
     pages = {"page.xls": "<html><body><table><tr><td>Assignment Ref</td></tr></table></body></html>",
              "bom.xls": "\ufeff\r\n<!DOCTYPE html><html></html>",
@@ -432,6 +447,7 @@ def test_the_terminal_table_wraps_an_identifier_and_never_cuts_it(tmp_path: Path
         assert args[0] == "columns" or ident in cells.replace(" ", "") or ident in out
 
 
+@pytest.mark.slow
 def test_council_filter_reads_the_maps_words_counts_notices_it_reports_and_accepts_a_council_with_only_rejected_rows(tmp_path: Path) -> None:
     base = {k: v for k, v in COMPLIANT.items() if k != "engagement_type"}
     rows = [{**base, "engagement_id": "E-1", "la_code": "Herts"}, {**base, "engagement_id": "E-2", "la_code": "Kent"},
@@ -484,6 +500,7 @@ def test_every_reason_a_reader_gives_has_a_code_in_the_catalogue_and_the_docs_ar
     assert (REPO / "docs" / "errors.md").read_text(encoding="utf-8") == module.document()
 
 
+@pytest.mark.slow
 def test_rejected_rows_carry_codes_and_the_summary_groups_by_them(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": "E-1", "la_code": "Hertfordshre"}, {**COMPLIANT, "engagement_id": "E-2", "la_code": "Bradfrod"},
             {**COMPLIANT, "engagement_id": "E-3", "start_date": "03/11/2025 23:30"}, {**COMPLIANT, "engagement_id": "E-3"}]

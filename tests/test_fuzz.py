@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def test_any_toml_loads_or_is_refused_naming_the_file(pieces: list[str]) -> None
                 assert str(path) in str(error)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=1, max_size=40).filter(lambda t: pl.select(pl.lit(t).str.strip_chars()).item() and "\x00" not in t and "\r" not in t and "\n" not in t))
 def test_any_text_in_a_cell_is_rendered_as_text(text: str) -> None:

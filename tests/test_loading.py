@@ -44,6 +44,7 @@ def reasons(path: Path) -> dict[str, list[tuple[str, str]]]:
     return {r.engagement_id or f"row {r.row}": [(e.column, e.message) for e in r.errors] for r in loaded.rejected}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fields, column, words",
     [
@@ -83,6 +84,7 @@ def test_each_kind_of_invalid_row_is_rejected_with_its_column(tmp_path: Path, fi
     assert loaded.rows_read == 2
 
 
+@pytest.mark.slow
 def test_a_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [row(start_date="31/02/2025", role="boss", pay_rate="-1", la_code="X")])
     got = reasons(path)
@@ -97,6 +99,7 @@ def test_duplicate_engagement_id_rejects_the_later_row_and_names_the_first(tmp_p
     assert "first used in row 2" in loaded.rejected[0].errors[0].message
 
 
+@pytest.mark.slow
 def test_counts_reconcile_and_blank_lines_are_not_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [row(engagement_id=str(i), pay_rate="-1" if i % 3 == 0 else "30") for i in range(10)])
     path.write_text(path.read_text() + ",,,\n\n")
@@ -187,6 +190,7 @@ def test_column_map_renames_an_exports_headers(tmp_path: Path) -> None:
     assert engagement.engagement_id == "E-1"
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_cell_rejects_its_row(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [row(agency="x" * 10_000_000), row(engagement_id="E-2")])
     loaded = read_engagements(path)
@@ -232,6 +236,7 @@ def test_a_canonical_worker_id_is_its_own_value(text: str) -> None:
     assert read_cell(WorkerId(pl.String, canonical=None), text) == text
 
 
+@pytest.mark.slow
 def test_canonical_and_other_worker_ids_in_one_file(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [row(engagement_id="A", worker_id="SW1"), row(engagement_id="B", worker_id=" sw 2"), row(engagement_id="C", worker_id="SW0")])
     loaded = read_engagements(path)
@@ -239,6 +244,7 @@ def test_canonical_and_other_worker_ids_in_one_file(tmp_path: Path) -> None:
     assert [r.engagement_id for r in loaded.rejected] == ["C"]
 
 
+@pytest.mark.slow
 def test_a_file_quoting_every_cell_is_read_by_the_quoted_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import csv
 

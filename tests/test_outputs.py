@@ -90,6 +90,7 @@ def test_a_found_config_reads_nothing_outside_its_folder(tmp_path: Path, monkeyp
     assert "outside the folder" not in err
 
 
+@pytest.mark.slow
 def test_one_export_given_twice_under_any_name_is_refused_not_counted_twice(tmp_path: Path) -> None:
     export = write_csv(tmp_path / "e.csv", [COMPLIANT])
     (tmp_path / "link.csv").symlink_to(export)
@@ -166,6 +167,7 @@ def test_rule_files_a_given_config_names_are_read_beside_it(tmp_path: Path, monk
     assert json.loads(out)["overlays"] == ["south-east"]
 
 
+@pytest.mark.slow
 def test_one_export_saved_again_with_other_line_endings_or_a_byte_order_mark_is_still_one_export(tmp_path: Path) -> None:
     import polars as pl
 

@@ -57,6 +57,7 @@ def test_dec_2024_start_uses_the_base_3_months(check_one, overlay: str) -> None:
     assert got["COOL001"] == "breach"
 
 
+@pytest.mark.slow
 def test_as_of_applies_the_values_in_force_that_day(check_one, overlay: str) -> None:
     fields = left_before("2025-03-01", "2024-07-31")
     assert check_one(fields, overlays=[overlay])[0]["COOL001"] == "pass"
@@ -65,6 +66,7 @@ def test_as_of_applies_the_values_in_force_that_day(check_one, overlay: str) -> 
     assert report.as_json()["as_of"] == "2025-08-01"
 
 
+@pytest.mark.slow
 def test_a_parameter_with_no_value_in_force_is_not_evaluated(check_one, tmp_path: Path) -> None:
     shipped = (rules_dir() / "rulesets" / "consultation-2023.toml").read_text()
     ended = shipped.replace("params.months = [{ from = 2023-02-02, value = 3 }]", "params.months = [{ from = 2023-02-02, to = 2025-06-30, value = 3 }]")

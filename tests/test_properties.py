@@ -108,6 +108,7 @@ def test_raising_pay_never_removes_a_cap_breach(rows_: list[dict[str, str]], ris
         assert before <= after
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows(junk=True))
 def test_rows_read_equal_checked_plus_rejected(rows_: list[dict[str, str]]) -> None:
@@ -159,6 +160,7 @@ def cooling_off_by_rules(start: str, roles: list[tuple[str, str, str]]) -> str:
     return "unknown" if any(reason == "" for _, reason in deciding) else "pass"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(st.sampled_from(STARTS), min_size=1, max_size=6), st.lists(ROLES_, max_size=25))
 def test_cooling_off_decides_every_engagement_of_a_worker_with_many_roles_as_the_rule_reads(starts: list[str], roles: list[tuple[str, str, str]]) -> None:

@@ -224,6 +224,7 @@ def test_a_key_given_as_an_export_or_history_is_refused_and_never_shown(tmp_path
     assert HEX[:16] not in (out + err).lower() and base64.b64encode(KEY).decode()[:16] not in out + err
 
 
+@pytest.mark.slow
 def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_path: Path) -> None:
     words = "my region's passphrase is long enough to pass"
     key = key_file(tmp_path / "region.key", words.encode())
@@ -331,6 +332,7 @@ def test_ids_made_one_by_their_numbers_are_said(tmp_path: Path) -> None:
     assert code == 0 and "row 3: an engagement id that is now an earlier row's" in err
 
 
+@pytest.mark.slow
 def test_blank_lines_stay_blank_so_the_check_reads_as_many_rows_as_the_councils(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [COMPLIANT, {}, {**COMPLIANT, "engagement_id": "E-2"}])
     code, _, err = pseudonymise(tmp_path, make_key(tmp_path / "region.key"), files=[path])

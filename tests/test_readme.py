@@ -11,6 +11,7 @@ import pytest
 from .conftest import REPO
 
 
+@pytest.mark.slow
 def test_the_python_api_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     section = readme[readme.index("## From Python") :]

@@ -40,6 +40,7 @@ def cooling_off(*args: str) -> dict[tuple[str, str], str]:
     return {(f["file"].rsplit("/", 1)[-1], f["engagement_id"]): f["outcome"] for f in json.loads(out)["findings"]}
 
 
+@pytest.mark.slow
 def test_a_cross_council_cooling_off_breach_is_found_pooled_and_missed_in_either_file_alone(tmp_path: Path) -> None:
     kent, medway = councils(tmp_path)
     assert cooling_off(str(kent)) == {} and cooling_off(str(medway)) == {}
@@ -49,6 +50,7 @@ def test_a_cross_council_cooling_off_breach_is_found_pooled_and_missed_in_either
     assert finding["row"] == 2 and finding["evidence"]["previous_role"]["recorded_in"] == f"the previous-role columns of engagement E-1 in {kent}"
 
 
+@pytest.mark.slow
 def test_the_same_worker_gets_the_same_pseudonym_in_two_councils_files_and_the_pooled_breach_survives(tmp_path: Path) -> None:
     key = make_key(tmp_path / "region.key")
     kent, medway = councils(tmp_path, worker="sw123456", medway_worker="123456")  # written differently by each council
@@ -73,6 +75,7 @@ def test_different_keys_give_different_pseudonyms(tmp_path: Path) -> None:
     assert made[0] != made[1]
 
 
+@pytest.mark.slow
 def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_path: Path) -> None:
     key = make_key(tmp_path / "region.key")
     secret = key.read_text().strip()
@@ -123,6 +126,7 @@ def test_a_new_key_is_random_readable_by_its_owner_only_and_never_replaces_one(t
     assert code == 2 and "already exists" in err and first.read_text() == before
 
 
+@pytest.mark.slow
 def test_a_run_mixing_registration_numbers_and_pseudonyms_is_refused(tmp_path: Path) -> None:
     kent, medway = councils(tmp_path, medway_worker="P-0a1b2c3d4e5f60718293")
     code, _, err = run(str(kent), str(medway))
@@ -133,6 +137,7 @@ def test_a_run_mixing_registration_numbers_and_pseudonyms_is_refused(tmp_path: P
     assert code == 2 and "mixed in one run" in err
 
 
+@pytest.mark.slow
 def test_an_engagement_id_may_repeat_across_files_but_not_within_one(tmp_path: Path) -> None:
     kent, medway = councils(tmp_path)
     code, out, _ = run(str(kent), str(medway), "--format", "json")
@@ -143,6 +148,7 @@ def test_an_engagement_id_may_repeat_across_files_but_not_within_one(tmp_path: P
     assert rejected["file"] == str(twice) and "duplicate engagement_id" in rejected["errors"][0]["message"]
 
 
+@pytest.mark.slow
 def test_in_a_pooled_run_the_human_formats_name_each_findings_and_rejected_rows_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     councils(tmp_path)
     write_csv(tmp_path / "bad.csv", [{**COMPLIANT, "engagement_id": "B-1", "worker_id": "SW9", "start_date": "31/02/2025"}])
@@ -154,6 +160,7 @@ def test_in_a_pooled_run_the_human_formats_name_each_findings_and_rejected_rows_
         assert "bad.csv row 2" in words or fmt == "table" and "Rejected rows of bad.csv" in words, fmt
 
 
+@pytest.mark.slow
 def test_the_readmes_regional_walk_through_on_the_fixtures(tmp_path: Path) -> None:
     region = Path(__file__).parents[1] / "fixtures" / "region"
     key = make_key(tmp_path / "region.key")
@@ -170,6 +177,7 @@ def test_the_readmes_regional_walk_through_on_the_fixtures(tmp_path: Path) -> No
     assert code == 0 and "<svg" in page.read_text() and "SW3" not in page.read_text()
 
 
+@pytest.mark.slow
 def test_a_row_whose_cells_have_shifted_is_written_as_a_mark_only_so_nothing_leaks(tmp_path: Path) -> None:
     key = make_key(tmp_path / "region.key")
     path = tmp_path / "shifted.csv"
@@ -227,6 +235,7 @@ def pooled_workbook(tmp_path: Path) -> Path:
     return tmp_path / "pooled" / "kent.csv"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "md", "html"])
 def test_findings_and_rejected_rows_of_a_pseudonymised_file_name_the_councils_own_row(
     tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch,
@@ -242,6 +251,7 @@ def test_findings_and_rejected_rows_of_a_pseudonymised_file_name_the_councils_ow
     assert "first used in row 2, row 4 of the council's file" in words
 
 
+@pytest.mark.slow
 def test_the_json_csv_and_workbook_give_the_councils_row_beside_the_files(tmp_path: Path) -> None:
     pooled = pooled_workbook(tmp_path)
     code, out, _ = run(str(pooled), "--rule", "NOTICE001", "--format", "json")
@@ -284,6 +294,7 @@ def test_a_pseudonymised_history_names_the_councils_row_in_the_evidence(tmp_path
     assert finding["evidence"]["previous_role"]["recorded_in"] == "history.csv row 2, row 4 of the council's file"
 
 
+@pytest.mark.slow
 def test_rule_narrows_the_notice_of_missing_columns_to_what_that_rule_reads() -> None:
     medway = str(REPO / "fixtures" / "region" / "medway.csv")
     _, everything, _ = run(medway)

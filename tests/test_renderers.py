@@ -17,6 +17,7 @@ from agency_rules.report import RenderOptions
 from .conftest import COMPLIANT, write_csv
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [1, 2, 3, 5, 100_000])
 def test_findings_streamed_a_slice_at_a_time_are_the_whole_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
     breaking = {"notice_period_weeks": "1", "reference_standard_template": "", "references_count": "0", "qualified_date": "2024-06-01", "asye_completed": ""}

@@ -123,6 +123,7 @@ def test_cap003_without_a_framework_or_its_fee_is_not_applicable(tmp_path: Path,
     assert counts[expected] == 1 and sum(counts.values()) == 1
 
 
+@pytest.mark.slow
 def test_an_export_without_engagement_type_takes_each_as_individual_and_says_so_once(tmp_path: Path) -> None:
     rows = [{k: v for k, v in {**COMPLIANT, "engagement_id": f"E-{i}"}.items() if k != "engagement_type"} for i in range(3)]
     report = api.run([write_csv(tmp_path / "e.csv", rows)], api.Options())

@@ -88,6 +88,7 @@ def fixture_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, write", [("export.xlsx", write_workbook), ("export.ods", write_ods)])
 def test_a_workbook_is_checked_like_the_csv_with_its_own_row_numbers(tmp_path: Path, name: str, write) -> None:
     """An Excel workbook (xlsxwriter) and an OpenDocument spreadsheet (written by hand) give the CSV's results."""
@@ -110,6 +111,7 @@ def test_a_sheet_is_chosen_by_name_and_an_unknown_sheet_names_the_sheets(tmp_pat
     assert run(str(book), "--sheet", "Agency workers")[0] == 0
 
 
+@pytest.mark.slow
 def test_excel_dates_with_a_time_of_day_and_text_that_looks_like_a_formula(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "agency": "=HYPERLINK(\"x\")"} for i in range(3)]
     book = write_workbook(tmp_path / "export.xlsx", rows, times={0: "14:30:00", 1: "23:30:00"})  # an Excel serial's fraction
@@ -147,6 +149,7 @@ def test_a_broken_workbook_is_refused_naming_the_file(tmp_path: Path) -> None:
     assert code == 2 and f"{broken}: not a readable workbook" in err
 
 
+@pytest.mark.slow
 def test_the_workbook_report_has_typed_filtered_sheets_with_frozen_headers(tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     code, _, err = run(*FIXTURE_ARGS, "--output", str(out))
@@ -177,6 +180,7 @@ def test_text_from_an_input_stays_text_in_the_workbook(tmp_path: Path) -> None:
     assert findings["engagement"][0] == "=1+1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, starts", [("r.json", "{"), ("r.csv", "\ufeffengagement_id"), ("r.md", "# Agency rules check"), ("r.html", "<!doctype html>")])
 def test_the_output_extension_chooses_the_format(tmp_path: Path, name: str, starts: str) -> None:
     assert run(*FIXTURE_ARGS, "--output", str(tmp_path / name))[0] == 1
@@ -198,6 +202,7 @@ def test_a_column_map_error_names_the_sheet_row_of_the_header_and_the_header_as_
     assert code == 2 and "row 3: the column map names header(s) 'Suppliers' (for agency)" in err
 
 
+@pytest.mark.slow
 def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_findings_carry_their_dates(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": "E-1", "role": "advanced_practitioner", "notice_period_weeks": "1"},
             {**COMPLIANT, "engagement_id": "E-2", "role": "team_manager", "la_code": "E09000007"},
@@ -216,6 +221,7 @@ def test_the_workbook_lists_every_notice_reason_with_example_engagements_and_fin
     assert findings.filter(findings["engagement"] == "E-1").select(pl.col("start date", "end date").dt.date()).row(0) == (date(2025, 11, 3), date(2026, 4, 30))
 
 
+@pytest.mark.slow
 def test_a_cell_past_the_headers_last_column_rejects_its_row(tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(tmp_path / "export.xlsx")
     sheet = book.add_worksheet()
@@ -440,6 +446,7 @@ def test_an_opendocument_far_cell_is_measured_with_signed_repeats_and_in_covered
     assert code == 2 and "from its first cell to its last" in err, err
 
 
+@pytest.mark.slow
 def test_a_row_whose_only_cells_lie_past_the_header_is_rejected_not_lost(tmp_path: Path) -> None:
     beyond = xlsxwriter.utility.xl_rowcol_to_cell(2, len(COMPLIANT) + 1)
     book = one_row_workbook(tmp_path / "b.xlsx", lambda data, _: data.write_string(2, len(COMPLIANT) + 1, "E-2 SW100002 E10000016"))
