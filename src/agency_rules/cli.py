@@ -98,6 +98,15 @@ SheetName = Annotated[
 RulesetName = Annotated[
     str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
 ]
+ReportFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to this file instead of the terminal.",
+    ),
+]
 Overlays = Annotated[
     list[str], typer.Option("--overlay", metavar="NAME", help="Regional overlay (repeatable).")
 ]
@@ -375,15 +384,7 @@ def check(
             help="Report format (default: from the --output extension, else table).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to this file instead of the terminal.",
-        ),
-    ] = None,
+    output: ReportFile = None,
     fail_on: Annotated[
         FailOn,
         typer.Option(
@@ -951,15 +952,7 @@ def contract(
             help="Report format (default: from the --output extension, else table).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to this file instead of the terminal.",
-        ),
-    ] = None,
+    output: ReportFile = None,
     fail_on: Annotated[
         FailOn,
         typer.Option(
