@@ -145,3 +145,14 @@ def test_caps_overlays_contracts_and_history_take_one_value_as_well_as_a_list() 
 def test_other_types_for_those_options_are_refused_in_words(option: dict, says: str) -> None:
     with pytest.raises(InputError, match=re.escape(says)):
         agency_rules.check(FIXTURES / "engagements.csv", **option)
+
+
+def test_every_error_a_user_can_fix_is_one_family_for_a_python_caller(tmp_path: Path) -> None:
+    from agency_rules.errors import AgencyRulesError, RuleFileError, UsageError
+
+    assert issubclass(InputError, AgencyRulesError) and issubclass(RuleFileError, AgencyRulesError) and issubclass(UsageError, AgencyRulesError)
+    bad_caps = tmp_path / "caps.toml"
+    bad_caps.write_text("[[cap]]\nregion = 'Atlantis'\n", encoding="utf-8")
+    for call in (lambda: agency_rules.check(tmp_path / "missing.csv"), lambda: agency_rules.check(FIXTURES / "engagements.csv", caps=bad_caps)):
+        with pytest.raises(AgencyRulesError):
+            call()

@@ -9,7 +9,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "src" / "agency_rules"
 LAYERS = [
-    {"tomlfiles", "terms", "regions", "phrases", "shown", "version", "worker_ids"},
+    {"errors", "tomlfiles", "terms", "regions", "phrases", "shown", "version", "worker_ids"},
     {"inputs", "written"},
     {"engine"},
     {"report"},

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -26,12 +26,12 @@ from .board.summary import summarise
 from .columns_view import ColumnsView, view_columns
 from .engine.clauses import check_contracts
 from .engine.rulebook import find_caps, load_rules
+from .errors import AgencyRulesError, InputError
 from .explain import explain_rule, list_rules
 from .help_text import PlainCommand, PlainGroup
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
 from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
-from .inputs.files import InputError
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
@@ -42,7 +42,6 @@ from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_ta
 from .report import RenderOptions, headline, read_as, values_seen
 from .shown import quote
 from .terms import BREACH, UNKNOWN
-from .tomlfiles import RuleFileError
 from .version import __version__
 from .written import new_file_mode, refuse_overwriting, write_beside
 
@@ -70,6 +69,18 @@ app = typer.Typer(
     help="Check agency child and family social worker engagements against the national agency rules and regional MoUs.",
     epilog=EXAMPLES,
 )
+
+
+class Command(PlainCommand):
+    """Every error a user can fix, from any command, said in one place: one plain line, exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AgencyRulesError as error:
+            raise fail(str(error)) from None
+
+
 SHORT = {  # each command in a line of the top-level help
     "check": "Check engagements against the rules (the default command).",
     "rules": "List the rules, or explain one.",
@@ -311,7 +322,7 @@ def choices(members: Iterable[Enum]) -> str:
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXAMPLES,
     short_help=SHORT["check"],
-    cls=PlainCommand,
+    cls=Command,
 )
 def check(
     engagements: Annotated[
@@ -453,62 +464,55 @@ def check(
     output = (
         None if output is not None and str(output) == "-" else output
     )  # `-o -` is standard output, not a file named -
-    try:
-        refuse_overwriting(
-            [*engagements, history, *caps, waivers, column_map, config, *contracts], output
+    refuse_overwriting(
+        [*engagements, history, *caps, waivers, column_map, config, *contracts], output
+    )
+    output_format = report_format(output_format, output)
+    overridden = frozenset(
+        key
+        for key, value in (
+            ("history", history),
+            ("waivers", waivers),
+            ("column_map", column_map),
         )
-        output_format = report_format(output_format, output)
-        overridden = frozenset(
-            key
-            for key, value in (
-                ("history", history),
-                ("waivers", waivers),
-                ("column_map", column_map),
-            )
-            if value
+        if value
+    )
+    found = find_config(config, given=overridden)
+    settings = found[0] if found else ProjectConfig()
+    if found and config is None and not quiet:
+        Console(stderr=True, highlight=False).print(
+            printable(f"using project config {found[1]}"), markup=False
         )
-        found = find_config(config, given=overridden)
-        settings = found[0] if found else ProjectConfig()
-        if found and config is None and not quiet:
-            Console(stderr=True, highlight=False).print(
-                printable(f"using project config {found[1]}"), markup=False
-            )
-        options = Options(
-            history or settings.history,
-            ruleset or settings.ruleset or DEFAULT_RULESET,
-            list(dict.fromkeys([*settings.overlays, *overlay])),
-            [*settings.caps, *caps],
-            waivers or settings.waivers,
-            as_of,
-            column_map or settings.column_map,
-            found[1] if found else None,
-            sheet,
-            list(council),
-            list(agency),
-            list(rule),
-            list(dict.fromkeys([*settings.contracts, *contracts])),
-        )
-        read = [
-            *engagements,
-            options.history,
-            *options.caps,
-            options.waivers,
-            options.column_map,
-            options.config,
-            *options.contracts,
-            *(
-                Path(name)
-                for name in [options.ruleset, *options.overlays]
-                if name.endswith(".toml")
-            ),
-        ]
-        refuse_overwriting(
-            [path for path in read if isinstance(path, Path)], output
-        )  # what a found config names too
-        with progress(quiet) as on_stage:
-            report = run(list(engagements), options, on_stage)
-    except (InputError, RuleFileError) as error:
-        raise fail(str(error)) from None
+    options = Options(
+        history or settings.history,
+        ruleset or settings.ruleset or DEFAULT_RULESET,
+        list(dict.fromkeys([*settings.overlays, *overlay])),
+        [*settings.caps, *caps],
+        waivers or settings.waivers,
+        as_of,
+        column_map or settings.column_map,
+        found[1] if found else None,
+        sheet,
+        list(council),
+        list(agency),
+        list(rule),
+        list(dict.fromkeys([*settings.contracts, *contracts])),
+    )
+    read = [
+        *engagements,
+        options.history,
+        *options.caps,
+        options.waivers,
+        options.column_map,
+        options.config,
+        *options.contracts,
+        *(Path(name) for name in [options.ruleset, *options.overlays] if name.endswith(".toml")),
+    ]
+    refuse_overwriting(
+        [path for path in read if isinstance(path, Path)], output
+    )  # what a found config names too
+    with progress(quiet) as on_stage:
+        report = run(list(engagements), options, on_stage)
     to_terminal = output is None and output_format is Format.table
     color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = Console().width if to_terminal else 160
@@ -531,7 +535,7 @@ def check(
     raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
 
 
-@app.command(short_help=SHORT["rules"], cls=PlainCommand)
+@app.command(short_help=SHORT["rules"], cls=Command)
 def rules(
     rule_id: Annotated[
         str | None, typer.Argument(help="A rule id, e.g. COOL001, to explain.")
@@ -540,10 +544,7 @@ def rules(
     overlay: Overlays = [],
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
-    try:
-        loaded, overlays = load_rules(ruleset, list(overlay))
-    except RuleFileError as error:
-        raise fail(str(error)) from None
+    loaded, overlays = load_rules(ruleset, list(overlay))
     console = StdoutConsole(highlight=False, markup=False, soft_wrap=rule_id is not None)
     if rule_id is None:
         list_rules(console, loaded, overlays)
@@ -552,7 +553,7 @@ def rules(
         raise fail(f"no rule {rule_id} in {loaded.ruleset.id}; `agency-check rules` lists them")
 
 
-@app.command(short_help=SHORT["columns"], cls=PlainCommand)
+@app.command(short_help=SHORT["columns"], cls=Command)
 def columns(
     export: Annotated[
         Path | None,
@@ -578,15 +579,12 @@ def columns(
         raise fail(
             "name an export (agency-check columns FILE), a history file (--history FILE), or both"
         )
-    try:
-        loaded_map = load_column_map(column_map) if column_map else None
-        views = [
-            view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
-            for path, is_history in ((export, False), (history, True))
-            if path is not None
-        ]
-    except (InputError, RuleFileError) as error:
-        raise fail(str(error)) from None
+    loaded_map = load_column_map(column_map) if column_map else None
+    views = [
+        view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
+        for path, is_history in ((export, False), (history, True))
+        if path is not None
+    ]
     console = StdoutConsole(highlight=False)
     for view in views:
         show_columns(console, view)
@@ -648,7 +646,7 @@ def show_columns(console: Console, view: ColumnsView) -> None:
         )
 
 
-@app.command(short_help=SHORT["pseudonymise"], cls=PlainCommand)
+@app.command(short_help=SHORT["pseudonymise"], cls=Command)
 def pseudonymise(
     files: Annotated[
         list[Path] | None,
@@ -703,72 +701,69 @@ def pseudonymise(
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
-    try:
-        if new_key is not None:
-            if files or key_file or passphrase:
-                raise InputError(
-                    "--new-key makes a random key and stops; run again with --key-file to pseudonymise"
-                )
-            make_key(new_key)
-            if not quiet:
-                say.print(
-                    printable(
-                        f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"
-                    )
-                )
-            return
-        if not files or key_file is None or output_dir is None:
+    if new_key is not None:
+        if files or key_file or passphrase:
             raise InputError(
-                "give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)"
+                "--new-key makes a random key and stops; run again with --key-file to pseudonymise"
             )
-        if any(str(path) == "-" for path in files):
-            raise InputError(
-                "pseudonymise reads named files, not standard input: each output is named after its input"
-            )
-        for path in files:
-            if is_same_file(path, key_file):
-                raise InputError(
-                    f"{path}: is the --key-file, a key, not an export; its content is not shown"
-                )
-        targets = output_names(files, output_dir)
-        key = read_key(key_file, passphrase)
-        if passphrase:
-            say.print(
-                "warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
-                "others can guess; prefer a key made by agency-check pseudonymise --new-key"
-            )
-        if any(
-            key.is_relative_to(folder)
-            for key in (key_file.absolute(), key_file.resolve())
-            for folder in (output_dir.absolute(), output_dir.resolve())
-        ):  # the key, or a link to it, in the folder
-            say.print(
-                printable(
-                    f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
-                    "made to be shared; keep the key outside it, and outside any shared, synchronised or "
-                    "backed-up folder"
-                )
-            )
+        make_key(new_key)
         if not quiet:
             say.print(
-                f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)"
+                printable(
+                    f"wrote a new key to {new_key}, readable by you only; keep it where only the region's analysts can read it"
+                )
             )
-        mapping = load_column_map(column_map) if column_map else None
-        for target in targets:
-            refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
-        make_folder(output_dir, "--output-dir")
-        for target in targets:
-            refuse_existing(target, "--output-dir")
-        done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
-        write_new_files(
-            [(target, _csv_writer(result.frame)) for target, result in zip(targets, done)],
-            "--output-dir",
+        return
+    if not files or key_file is None or output_dir is None:
+        raise InputError(
+            "give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)"
         )
-        for path, target, result in zip(files, targets, done):
-            if not quiet:
-                say.print(printable(pseudonymised_words(path, target, result)))
-    except (InputError, RuleFileError) as error:
-        raise fail(str(error)) from None
+    if any(str(path) == "-" for path in files):
+        raise InputError(
+            "pseudonymise reads named files, not standard input: each output is named after its input"
+        )
+    for path in files:
+        if is_same_file(path, key_file):
+            raise InputError(
+                f"{path}: is the --key-file, a key, not an export; its content is not shown"
+            )
+    targets = output_names(files, output_dir)
+    key = read_key(key_file, passphrase)
+    if passphrase:
+        say.print(
+            "warning: --passphrase: a passphrase is weaker than a random key, since people choose words "
+            "others can guess; prefer a key made by agency-check pseudonymise --new-key"
+        )
+    if any(
+        key.is_relative_to(folder)
+        for key in (key_file.absolute(), key_file.resolve())
+        for folder in (output_dir.absolute(), output_dir.resolve())
+    ):  # the key, or a link to it, in the folder
+        say.print(
+            printable(
+                f"warning: the key {key_file} is inside --output-dir {output_dir}, whose files are "
+                "made to be shared; keep the key outside it, and outside any shared, synchronised or "
+                "backed-up folder"
+            )
+        )
+    if not quiet:
+        say.print(
+            f"key {fingerprint(key)} (a fingerprint, not the key: every council of the region should see the same)"
+        )
+    mapping = load_column_map(column_map) if column_map else None
+    for target in targets:
+        refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
+    make_folder(output_dir, "--output-dir")
+    for target in targets:
+        refuse_existing(target, "--output-dir")
+    done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
+    write_new_files(
+        [(target, _csv_writer(result.frame)) for target, result in zip(targets, done)],
+        "--output-dir",
+    )
+    for path, target, result in zip(files, targets, done):
+        if not quiet:
+            say.print(printable(pseudonymised_words(path, target, result)))
 
 
 def is_same_file(path: Path, other: Path) -> bool:
@@ -853,7 +848,7 @@ def produced_on() -> date:
         ) from None
 
 
-@app.command(short_help=SHORT["summary"], cls=PlainCommand)
+@app.command(short_help=SHORT["summary"], cls=Command)
 def summary(
     reports: Annotated[
         list[Path],
@@ -893,18 +888,15 @@ def summary(
     quiet: Quiet = False,
 ) -> None:
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
-    try:
-        chosen = report_format(output_format, output, BOARD_FORMATS)
-        if suppress_below < 3:
-            raise InputError(
-                "--suppress-below must be 3 or more: counts below it are hidden (the default, 5, hides 1 to 4), "
-                "and a hidden count of 1 to 1 would be no secret"
-            )
-        refuse_overwriting(list(reports), output)
-        kept, notes = read_reports(list(reports))
-        board = summarise(kept, notes, suppress_below, produced_on())
-    except (InputError, RuleFileError) as error:
-        raise fail(str(error)) from None
+    chosen = report_format(output_format, output, BOARD_FORMATS)
+    if suppress_below < 3:
+        raise InputError(
+            "--suppress-below must be 3 or more: counts below it are hidden (the default, 5, hides 1 to 4), "
+            "and a hidden count of 1 to 1 would be no secret"
+        )
+    refuse_overwriting(list(reports), output)
+    kept, notes = read_reports(list(reports))
+    board = summarise(kept, notes, suppress_below, produced_on())
     render = BOARD_RENDERERS[chosen.value]
     deliver(
         lambda handle: render(board, handle),
@@ -916,7 +908,7 @@ def summary(
 CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
 
 
-@app.command(short_help=SHORT["contract"], cls=PlainCommand)
+@app.command(short_help=SHORT["contract"], cls=Command)
 def contract(
     contracts: Annotated[
         list[Path],
@@ -965,22 +957,19 @@ def contract(
     quiet: Quiet = False,
 ) -> None:
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
-    try:
-        chosen = report_format(output_format, output, CONTRACT_FORMATS)
-        refuse_overwriting(
-            [
-                *contracts,
-                *caps,
-                *(Path(name) for name in [ruleset, *overlay] if name.endswith(".toml")),
-            ],
-            output,
-        )
-        loaded, overlays = load_rules(ruleset, list(overlay))
-        checked = check_contracts(
-            list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps])
-        )
-    except (InputError, RuleFileError) as error:
-        raise fail(str(error)) from None
+    chosen = report_format(output_format, output, CONTRACT_FORMATS)
+    refuse_overwriting(
+        [
+            *contracts,
+            *caps,
+            *(Path(name) for name in [ruleset, *overlay] if name.endswith(".toml")),
+        ],
+        output,
+    )
+    loaded, overlays = load_rules(ruleset, list(overlay))
+    checked = check_contracts(
+        list(contracts), loaded, overlays, load_caps([find_caps(path) for path in caps])
+    )
     render = CONTRACT_RENDERERS[chosen.value]
     names = [o.overlay.id for o in overlays]
     breaches = sum(c.count(BREACH) for c in checked)

@@ -27,6 +27,7 @@ from pydantic import (
     ValidationError,
 )
 
+from .errors import RuleFileError
 from .shown import excerpt
 from .terms import FIRST_DAY, LAST_DAY
 
@@ -109,10 +110,6 @@ ITEM_KEYS = {
     "waiver": ("engagement_id", "rule_id"),
     "rate": ("region", "role", "employment_model"),
 }
-
-
-class RuleFileError(Exception):
-    """A rules, overlay, caps, waivers or config file that cannot be used (exit 2)."""
 
 
 class Strict(BaseModel):

@@ -19,11 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
 from ..tomlfiles import digest
-
-
-class InputError(Exception):
-    """The file cannot be read at all (exit 2); bad rows are rejected instead."""
 
 
 @dataclass(frozen=True)
