@@ -494,6 +494,12 @@ def test_every_reason_a_reader_gives_has_a_code_in_the_catalogue_and_the_docs_ar
     codes = {code for c in (*ENGAGEMENT_COLUMNS, *HISTORY_COLUMNS) for _, code, _ in c.kind.reasons(pl.lit("x"))}
     codes |= {"missing-value", "cell-too-long", "cell-count", "ends-before-start", "duplicate-key"}
     assert codes <= set(REJECTION_CODES), codes - set(REJECTION_CODES)
+    from typing import get_args
+
+    from agency_rules.engine.notices import NoticeKind
+    from agency_rules.inputs.reasons import NOTICE_KINDS
+
+    assert set(get_args(NoticeKind)) == set(NOTICE_KINDS)  # every kind of notice is typed and catalogued
     spec = importlib.util.spec_from_file_location("make_error_docs", REPO / "tools" / "make_error_docs.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -22,6 +22,7 @@ from .engine.clauses import check_contracts
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
 from .engine.evaluation import Engine, Selection
+from .engine.notices import Notice, said_once
 from .engine.rulebook import (
     find_caps,
     find_overlay,
@@ -261,13 +262,12 @@ def run(
             )
         )
         evaluation.notices += [
-            {
-                "rule_id": rule_id,
-                "count": 1,
-                "kind": "unmatched_waiver",
-                "reasons": [],
-                "message": f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing",
-            }
+            said_once(
+                rule_id,
+                "unmatched_waiver",
+                1,
+                f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing",
+            )
             for engagement_id, rule_id in waivers
             if engagement_id not in known
         ]
@@ -365,7 +365,7 @@ def _refuse_twice(loaded: list[Loaded]) -> None:
 
 def _assumed_individual(
     loaded: list[Loaded], rules: list[str], selection: Selection
-) -> list[dict[str, Any]]:
+) -> list[Notice]:
     """An export without engagement_type has every engagement taken as individual, the data contract's default: said once
     per file, counting the engagements reported, since a project team's members would then pass the project-team rule unseen."""
     counts = {
@@ -376,14 +376,13 @@ def _assumed_individual(
         if "engagement_type" not in item.table.present
     }
     return [
-        {
-            "rule_id": rule_id,
-            "count": count,
-            "kind": "assumed_individual",
-            "reasons": [],
-            "message": f"{path} has no engagement_type column, so each was taken as individual (the default); "
+        said_once(
+            rule_id,
+            "assumed_individual",
+            count,
+            f"{path} has no engagement_type column, so each was taken as individual (the default); "
             "a project team's members pass only where the export says they are one",
-        }
+        )
         for path, count in counts.items()
         if count
         for rule_id in rules

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from .engine.evaluation import Evaluation
+from .engine.notices import Notice
 from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW
 from .inputs.files import InputFile
 from .inputs.reasons import REJECTION_CODES
@@ -120,7 +121,7 @@ class Report:
         return self.rejected_rows.select("file", "row").unique().height
 
     @property
-    def notices(self) -> list[dict[str, Any]]:
+    def notices(self) -> list[Notice]:
         return self.evaluation.notices
 
     def total(self, outcome: str) -> int:

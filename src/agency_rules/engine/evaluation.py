@@ -34,6 +34,7 @@ from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
 from .context import DAY, Context
 from .contract_book import with_contract_words, with_contracts
+from .notices import Notice, NoticeKind, NoticeReason
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_words, subject_to_regime
@@ -78,7 +79,7 @@ class Evaluation:
     def __init__(
         self,
         counts: dict[str, dict[str, int]],
-        notices: list[dict],
+        notices: list[Notice],
         engagements_with_breaches: int,
         rows: int,
         build: Callable[..., pl.DataFrame],
@@ -474,11 +475,11 @@ class Engine:
 
     def _reasons(
         self, done: pl.DataFrame, plan: Plan, counts: dict[str, int]
-    ) -> list[tuple[str, pl.LazyFrame]]:
+    ) -> list[tuple[NoticeKind, pl.LazyFrame]]:
         """Why a rule was not evaluated, and data warnings on passes: each reason with its count, most frequent first."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
-        sources = []
+        sources: list[tuple[NoticeKind, pl.Expr, pl.Expr]] = []
         if counts[NOT_EVALUATED]:
             sources.append(
                 (
@@ -510,10 +511,10 @@ class Engine:
         ]
 
 
-def notice(rule_id: str, kind: str, ranked: pl.DataFrame) -> dict:
+def notice(rule_id: str, kind: NoticeKind, ranked: pl.DataFrame) -> Notice:
     """A rule's reasons for not evaluating, or its data warnings, most frequent first; a warning names its engagements."""
     reasons = [
-        {"message": m, "count": int(n), "engagements": ids} for m, n, ids in ranked.iter_rows()
+        NoticeReason(message=m, count=int(n), engagements=ids) for m, n, ids in ranked.iter_rows()
     ]
     count = sum(r["count"] for r in reasons)
     named = reasons[0]["engagements"]

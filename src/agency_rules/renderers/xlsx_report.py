@@ -82,7 +82,9 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             ", ".join(reason.get("engagements", [])),
         )
         for n in report.notices
-        for reason in (n["reasons"] or [{"count": n["count"], "message": n["message"]}])
+        for reason in (
+            n["reasons"] or [{"count": n["count"], "message": n["message"], "engagements": []}]
+        )
     ]
     write_rows(
         book.add_worksheet("Notices"),
