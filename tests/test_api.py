@@ -156,3 +156,16 @@ def test_every_error_a_user_can_fix_is_one_family_for_a_python_caller(tmp_path: 
     for call in (lambda: agency_rules.check(tmp_path / "missing.csv"), lambda: agency_rules.check(FIXTURES / "engagements.csv", caps=bad_caps)):
         with pytest.raises(AgencyRulesError):
             call()
+
+
+def test_a_project_config_works_from_python_as_on_the_command_line(tmp_path: Path) -> None:
+    settings = tmp_path / "agency-rules.toml"
+    settings.write_text('ruleset = "statutory-2024"\noverlays = ["south-east"]\ncaps = ["caps.toml"]\n', encoding="utf-8")
+    (tmp_path / "caps.toml").write_bytes((FIXTURES / "caps.toml").read_bytes())
+    report = agency_rules.check(FIXTURES / "engagements.csv", config=settings)
+    assert report.ruleset == "statutory-2024" and report.overlays == ["south-east"]
+    assert {i.kind for i in report.inputs} >= {"caps", "config"}
+    _, out, _ = run(str(FIXTURES / "engagements.csv"), "--config", str(settings), "--format", "json")
+    assert json.loads(out)["summary"] == report.as_json()["summary"]
+    given = agency_rules.check(FIXTURES / "engagements.csv", config=settings, ruleset="consultation-2023")
+    assert given.ruleset == "consultation-2023"  # what is given replaces the config's ruleset, as on the command line

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,7 +33,7 @@ from .engine.rulebook import (
 )
 from .inputs.caps import load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
-from .inputs.config import ColumnMap, column_map_of, load_column_map
+from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
 from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import load_waivers
@@ -51,10 +51,11 @@ Source = str | Path | pl.DataFrame
 
 @dataclass
 class Options:
-    """The options of one check, as the command line takes them."""
+    """The settings of one check: given on the command line or to `check`, completed by a project config with
+    `with_config`, read by `run`. A ruleset of None is the default one, or the config's."""
 
     history: Source | None = None
-    ruleset: str = DEFAULT_RULESET
+    ruleset: str | None = None
     overlays: list[str] = field(default_factory=list)
     caps: list[Path] = field(default_factory=list)
     waivers: Path | None = None
@@ -67,6 +68,50 @@ class Options:
     rules: list[str] = field(default_factory=list)
     contracts: list[Path] = field(default_factory=list)
 
+    @property
+    def ruleset_name(self) -> str:
+        return self.ruleset or DEFAULT_RULESET
+
+    def with_config(
+        self, config: Path | None, folder: Path | None = None
+    ) -> tuple[Options, Path | None]:
+        """These settings completed by the project config (the one named, else `agency-rules.toml` in `folder`, if
+        any): a given ruleset, waivers, history or column map replaces the config's; overlays, caps and contracts
+        come after the config's, so a later caps file still replaces earlier entries. Also the config found by
+        itself, which a user should be told about (None when it was named or there is none)."""
+        given = frozenset(key for key in ("history", "waivers", "column_map") if getattr(self, key))
+        found = find_config(config, folder, given=given)
+        if found is None:
+            return self, None
+        file, path = found
+        completed = replace(
+            self,
+            history=self.history or file.history,
+            ruleset=self.ruleset or file.ruleset,
+            overlays=list(dict.fromkeys([*file.overlays, *self.overlays])),
+            caps=[*file.caps, *self.caps],
+            waivers=self.waivers or file.waivers,
+            column_map=self.column_map or file.column_map,
+            config=path,
+            contracts=list(dict.fromkeys([*file.contracts, *self.contracts])),
+        )
+        return completed, None if config is not None else path
+
+    def files(self) -> list[Path]:
+        """Every settings file these options name, which an output must never replace."""
+        named = [
+            self.history,
+            *self.caps,
+            self.waivers,
+            self.column_map,
+            self.config,
+            *self.contracts,
+        ]
+        named += [
+            Path(name) for name in [self.ruleset or "", *self.overlays] if name.endswith(".toml")
+        ]
+        return [path for path in named if isinstance(path, Path)]
+
 
 def _path(source: Source) -> Path | pl.DataFrame:
     return source if isinstance(source, pl.DataFrame) else Path(source)
@@ -76,7 +121,7 @@ def check(
     engagements: Source | Sequence[Source],
     *,
     history: Source | Sequence[Source] | None = None,
-    ruleset: str = DEFAULT_RULESET,
+    ruleset: str | None = None,
     overlays: str | Sequence[str] = (),
     caps: str | Path | Sequence[str | Path] = (),
     waivers: str | Path | None = None,
@@ -84,10 +129,12 @@ def check(
     column_map: str | Path | dict[str, str] | None = None,
     sheet: str | None = None,
     contracts: str | Path | Sequence[str | Path] = (),
+    config: str | Path | None = None,
 ) -> Report:
     """Check engagements (a CSV or workbook path, several paths checked as one run, or a polars DataFrame) against a ruleset and overlays.
 
-    `contracts` (files, or folders of them) links each engagement to the contract its `framework` names.
+    `contracts` (files, or folders of them) links each engagement to the contract its `framework` names;
+    `config` names a project config (`agency-rules.toml`) whose settings complete these, as on the command line.
     """
     day = parse_day(as_of) if isinstance(as_of, str) else as_of
     columns = (
@@ -107,24 +154,28 @@ def check(
             "history= takes one history file (a region's pooled leavers feed), not several; combine them into one"
         )
     options = Options(
-        histories[0] if histories else None,
-        ruleset,
-        [str(o) for o in _one_or_many("overlays", overlays, (str,), "an overlay's name or file")],
-        [
+        history=histories[0] if histories else None,
+        ruleset=ruleset,
+        overlays=[
+            str(o) for o in _one_or_many("overlays", overlays, (str,), "an overlay's name or file")
+        ],
+        caps=[
             Path(c)
             for c in _one_or_many(
                 "caps", caps, (str, Path), "a caps file or a shipped table's name"
             )
         ],
-        Path(waivers) if waivers else None,
-        day,
-        columns,
+        waivers=Path(waivers) if waivers else None,
+        as_of=day,
+        column_map=columns,
         sheet=sheet,
         contracts=[
             Path(c)
             for c in _one_or_many("contracts", contracts, (str, Path), "a contract file or folder")
         ],
     )
+    if config is not None:
+        options, _ = options.with_config(Path(config))
     given = (
         list(engagements)
         if isinstance(engagements, Sequence) and not isinstance(engagements, str)
@@ -195,7 +246,7 @@ def run(
         raise InputError(
             f"{repeated[0]}: the same file is given twice; each export is checked once"
         )
-    ruleset, overlays = load_rules(options.ruleset, options.overlays)
+    ruleset, overlays = load_rules(options.ruleset_name, options.overlays)
     cap_files = [find_caps(path) for path in options.caps]
     caps = load_caps(cap_files)
     contracts = (
@@ -208,7 +259,7 @@ def run(
         else options.column_map
     )
     settings = [
-        InputFile.setting(find_ruleset(options.ruleset), "ruleset", rules_dir()),
+        InputFile.setting(find_ruleset(options.ruleset_name), "ruleset", rules_dir()),
         *(
             InputFile.setting(find_overlay(name), "overlay", rules_dir())
             for name in options.overlays

@@ -31,7 +31,7 @@ from .explain import explain_rule, list_rules
 from .help_text import PlainCommand, PlainGroup
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
-from .inputs.config import CONFIG_NAME, ProjectConfig, find_config, load_column_map
+from .inputs.config import CONFIG_NAME, load_column_map
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
@@ -468,49 +468,26 @@ def check(
         [*engagements, history, *caps, waivers, column_map, config, *contracts], output
     )
     output_format = report_format(output_format, output)
-    overridden = frozenset(
-        key
-        for key, value in (
-            ("history", history),
-            ("waivers", waivers),
-            ("column_map", column_map),
-        )
-        if value
+    given = Options(
+        history=history,
+        ruleset=ruleset,
+        overlays=list(overlay),
+        caps=list(caps),
+        waivers=waivers,
+        as_of=as_of,
+        column_map=column_map,
+        sheet=sheet,
+        councils=list(council),
+        agencies=list(agency),
+        rules=list(rule),
+        contracts=list(contracts),
     )
-    found = find_config(config, given=overridden)
-    settings = found[0] if found else ProjectConfig()
-    if found and config is None and not quiet:
+    options, found = given.with_config(config)
+    if found is not None and not quiet:
         Console(stderr=True, highlight=False).print(
-            printable(f"using project config {found[1]}"), markup=False
+            printable(f"using project config {found}"), markup=False
         )
-    options = Options(
-        history or settings.history,
-        ruleset or settings.ruleset or DEFAULT_RULESET,
-        list(dict.fromkeys([*settings.overlays, *overlay])),
-        [*settings.caps, *caps],
-        waivers or settings.waivers,
-        as_of,
-        column_map or settings.column_map,
-        found[1] if found else None,
-        sheet,
-        list(council),
-        list(agency),
-        list(rule),
-        list(dict.fromkeys([*settings.contracts, *contracts])),
-    )
-    read = [
-        *engagements,
-        options.history,
-        *options.caps,
-        options.waivers,
-        options.column_map,
-        options.config,
-        *options.contracts,
-        *(Path(name) for name in [options.ruleset, *options.overlays] if name.endswith(".toml")),
-    ]
-    refuse_overwriting(
-        [path for path in read if isinstance(path, Path)], output
-    )  # what a found config names too
+    refuse_overwriting([*engagements, *options.files()], output)  # what a found config names too
     with progress(quiet) as on_stage:
         report = run(list(engagements), options, on_stage)
     to_terminal = output is None and output_format is Format.table
