@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agency_rules.engine.clauses import check_contract
+from agency_rules.engine.contract_check import check_contract
 from agency_rules.engine.rulebook import load_rules
 from agency_rules.inputs.caps import load_caps
 from agency_rules.inputs.contracts import load_contract

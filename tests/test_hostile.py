@@ -236,7 +236,7 @@ def test_one_worker_with_a_long_history_is_paired_only_with_the_roles_that_can_d
     rescan grew with their product)."""
     import polars as pl
 
-    from agency_rules.engine.vocabulary import _roles_that_may_decide
+    from agency_rules.engine.checks import _roles_that_may_decide
 
     n = 300
     starts = pl.date_range(pl.date(2001, 1, 15), pl.date(2025, 12, 15), "1mo", eager=True)[:n]
@@ -259,7 +259,7 @@ def test_every_invisible_or_control_character_is_shown_as_an_escape() -> None:
     separator character (bidirectional overrides, zero-width spaces, tag characters, line separators)."""
     import unicodedata
 
-    from agency_rules.renderers.plain import printable
+    from agency_rules.renderers.printable import printable
 
     hidden = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and chr(c) not in "\t\n"]
     assert len(hidden) > 200

@@ -9,13 +9,13 @@ from .conftest import REPO
 
 PACKAGE = REPO / "src" / "agency_rules"
 LAYERS = [
-    {"errors", "tomlfiles", "terms", "regions", "phrases", "shown", "version", "worker_ids"},
+    {"errors", "tomlfiles", "domain", "regions", "messages", "shown", "version", "worker_ids"},
     {"inputs", "written"},
     {"engine"},
     {"report"},
     {"board"},
     {"renderers"},
-    {"api", "explain", "columns_view", "pseudonyms"},
+    {"api", "rules_view", "columns_view", "pseudonyms"},
     {"cli", "help_text", "entry", "__main__", "__init__"},
 ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agency_rules import api
-from agency_rules.terms import REPORTED
+from agency_rules.domain import REPORTED
 
 from .conftest import CASES, COMPLIANT, FULL, write_csv
 

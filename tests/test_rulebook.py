@@ -129,7 +129,7 @@ def test_a_date_that_is_not_a_day_names_the_rule_and_the_date(tmp_path: Path) ->
 
 
 def test_every_check_kind_has_a_contract_side_or_says_why_and_every_parameter_has_its_words() -> None:
-    from agency_rules.engine.vocabulary import CHECKS, PARAMETER_WORDS
+    from agency_rules.engine.checks import CHECKS, PARAMETER_WORDS
 
     for name, kind in CHECKS.items():
         assert kind.clause or kind.rate_field or kind.no_contract_side, name
@@ -165,16 +165,16 @@ def test_a_check_kind_added_in_one_place_runs_for_engagements_and_contracts_or_i
     from dataclasses import replace
 
     from agency_rules import api
-    from agency_rules.engine import vocabulary
-    from agency_rules.engine.clauses import check_contract
+    from agency_rules.engine import checks
+    from agency_rules.engine.contract_check import check_contract
     from agency_rules.inputs.caps import load_caps
     from agency_rules.inputs.contracts import load_contract
 
     from .conftest import COMPLIANT, write_csv
     from .test_contracts import COMPLIANT_CLAUSES, HEADER
 
-    toy = replace(vocabulary.CHECKS["notice_period"])  # a new kind, registered once with both its sides
-    monkeypatch.setitem(vocabulary.CHECKS, "toy_notice", toy)
+    toy = replace(checks.CHECKS["notice_period"])  # a new kind, registered once with both its sides
+    monkeypatch.setitem(checks.CHECKS, "toy_notice", toy)
     ruleset = tmp_path / "toy.toml"
     ruleset.write_text(TOY_RULESET, encoding="utf-8")
     rows = [{**COMPLIANT, "engagement_id": "E-1", "notice_period_weeks": "5"}, {**COMPLIANT, "engagement_id": "E-2"}]
@@ -185,6 +185,6 @@ def test_a_check_kind_added_in_one_place_runs_for_engagements_and_contracts_or_i
     loaded, layered = load_rules(str(ruleset), [])
     found = check_contract(load_contract(contract), loaded, layered, load_caps([]))
     assert {(f.rule_id, f.item, f.outcome) for f in found if f.rule_id == "TOY001"} == {("TOY001", "clause notice_weeks", "breach")}
-    monkeypatch.setitem(vocabulary.CHECKS, "toy_notice", replace(toy, clause=None))
+    monkeypatch.setitem(checks.CHECKS, "toy_notice", replace(toy, clause=None))
     with pytest.raises(RuleFileError, match="check 'toy_notice' has no contract side"):
         load_rules(str(ruleset), [])

@@ -18,9 +18,9 @@ from typing import Any, TextIO
 
 import polars as pl
 
-from .engine.clauses import check_contracts
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
+from .engine.contract_check import check_contracts
 from .engine.evaluation import Engine, Selection
 from .engine.notices import Notice, said_once
 from .engine.rulebook import (

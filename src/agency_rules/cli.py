@@ -24,10 +24,10 @@ from .api import DEFAULT_RULESET, Options, run
 from .board.reports import read_reports
 from .board.summary import summarise
 from .columns_view import ColumnsView, view_columns
-from .engine.clauses import check_contracts
+from .domain import BREACH, UNKNOWN
+from .engine.contract_check import check_contracts
 from .engine.rulebook import find_caps, load_rules
 from .errors import AgencyRulesError, InputError
-from .explain import explain_rule, list_rules
 from .help_text import PlainCommand, PlainGroup
 from .inputs.caps import load_caps
 from .inputs.columns import parse_day
@@ -37,11 +37,11 @@ from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
 from .renderers import BOARD_RENDERERS, RENDERERS
 from .renderers.contract_report import CONTRACT_RENDERERS
-from .renderers.plain import printable
+from .renderers.printable import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
 from .report import RenderOptions, headline, read_as, values_seen
+from .rules_view import explain_rule, list_rules
 from .shown import quote
-from .terms import BREACH, UNKNOWN
 from .version import __version__
 from .written import new_file_mode, refuse_overwriting, write_beside
 

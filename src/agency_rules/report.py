@@ -10,15 +10,15 @@ from typing import Any
 
 import polars as pl
 
+from .domain import BREACH, ROLE_WORDS, UNKNOWN, WAIVED
 from .engine.evaluation import Evaluation
 from .engine.notices import Notice
 from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW
 from .inputs.files import InputFile
 from .inputs.reasons import REJECTION_CODES
-from .phrases import row_words
+from .messages import row_words
 from .regions import council_names
 from .shown import excerpt
-from .terms import BREACH, ROLE_WORDS, UNKNOWN, WAIVED
 from .version import __version__
 
 SCHEMA_VERSION = 1

@@ -27,9 +27,9 @@ from pydantic import (
     ValidationError,
 )
 
+from .domain import FIRST_DAY, LAST_DAY
 from .errors import RuleFileError
 from .shown import excerpt
-from .terms import FIRST_DAY, LAST_DAY
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE = 5 << 20

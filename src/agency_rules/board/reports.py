@@ -20,10 +20,10 @@ from typing import Annotated, Literal, cast
 import polars as pl
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ..domain import REPORTED, ROLES
 from ..inputs.files import InputError, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
-from ..terms import REPORTED, ROLES
 from ..worker_ids import without_worker_id, without_worker_ids
 
 FINDING_COLUMNS = {

@@ -14,10 +14,10 @@ from typing import cast
 
 import polars as pl
 
+from ..domain import BREACH, ROLE_WORDS, UNKNOWN
 from ..engine.rulebook import load_overlay, load_ruleset, rules_dir
 from ..engine.rulebook import rule_titles as titles_of
 from ..regions import council_names, region_by_code
-from ..terms import BREACH, ROLE_WORDS, UNKNOWN
 from ..tomlfiles import RuleFileError
 from .reports import CouncilReport
 from .suppression import SECONDARY, Cell, Grid, Shown, protect

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from ..domain import ROLES
 from ..inputs.caps import CAP_COLUMNS, CapTable
 from ..regions import NATIONAL, REGIONS
-from ..terms import ROLES
 
 E = pl.col
 REGION = pl.Enum([*REGIONS, NATIONAL])

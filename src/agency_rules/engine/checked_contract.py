@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..domain import BREACH, PASS, UNKNOWN
 from ..inputs.contracts import Contract, ContractFile, period_in_words
-from ..terms import BREACH, PASS, UNKNOWN
 
 
 @dataclass(frozen=True)

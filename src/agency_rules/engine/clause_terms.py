@@ -1,6 +1,6 @@
 """The contract side of each check: the clause a contract must carry for it, and its verdict on what the clause says.
 
-A check kind names its clause function beside its engagement expressions (`vocabulary.CHECKS`); the rule's parameters in
+A check kind names its clause function beside its engagement expressions (`checks.CHECKS`); the rule's parameters in
 force say what the clause must at least require. Silence is `unknown`, never a pass.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain import BREACH, PASS, UNKNOWN
 from ..inputs.contracts import Clauses
-from ..terms import BREACH, PASS, UNKNOWN
 
 Verdict = tuple[str, str, dict[str, Any]]
 ClauseCheck = Callable[[Clauses, dict[str, Any]], list[tuple[str, Verdict]]]

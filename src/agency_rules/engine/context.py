@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..inputs.caps import CapTable
-from ..phrases import phrase
+from ..messages import phrase
 from ..regions import region_by_code
 
 DAY = "__day"  # the day whose parameter values apply to an engagement (its start, or --as-of; never before the ruleset's start)

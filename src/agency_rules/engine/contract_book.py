@@ -18,8 +18,8 @@ from typing import Any
 
 import polars as pl
 
+from ..domain import BREACH, UNKNOWN
 from ..inputs.contracts import line_words, period_in_words, term_days
-from ..terms import BREACH, UNKNOWN
 from .checked_contract import CheckedContract
 from .context import ContractBook
 

@@ -1,7 +1,7 @@
 """Evaluation: every rule of the chosen ruleset and overlays over the whole engagements frame at once.
 
 Per rule: its parameters in force (columns), its scope (a three-valued expression), its check (an
-expression from the vocabulary), the regime's applicability and waivers give one outcome column.
+expression from its check kind (checks.py)), the regime's applicability and waivers give one outcome column.
 Counts come from the outcome columns; messages and evidence are evaluated only for the findings
 that are reported (breach, unknown, waived), and for the reasons a rule was not evaluated.
 """
@@ -15,11 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from ..inputs.columns import SOURCE_ROW
-from ..inputs.waivers import Waiver, missing_approvals
-from ..phrases import phrase
-from ..regions import council_names
-from ..terms import (
+from ..domain import (
     APPROVER_WORDS,
     BREACH,
     NOT_APPLICABLE,
@@ -30,15 +26,19 @@ from ..terms import (
     UNKNOWN,
     WAIVED,
 )
+from ..inputs.columns import SOURCE_ROW
+from ..inputs.waivers import Waiver, missing_approvals
+from ..messages import phrase
+from ..regions import council_names
 from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
+from .checks import CAP_CHECKS, CHECKS, Verdict
 from .context import DAY, Context
 from .contract_book import with_contract_words, with_contracts
 from .notices import Notice, NoticeKind, NoticeReason
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_words, subject_to_regime
-from .vocabulary import CAP_CHECKS, CHECKS, Verdict
 from .words import iso
 
 E = pl.col

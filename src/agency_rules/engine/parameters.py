@@ -17,11 +17,11 @@ from typing import Any
 
 import polars as pl
 
-from ..phrases import phrase
+from ..messages import phrase
 from ..regions import REGIONS
+from .checks import CHECKS, PARAMETER_WORDS
 from .context import DAY
 from .rulebook import DatedValue, Overlay, RuleSpec
-from .vocabulary import CHECKS, PARAMETER_WORDS
 
 
 @dataclass(frozen=True)

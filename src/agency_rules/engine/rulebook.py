@@ -1,6 +1,6 @@
 """The rule model: rulesets and overlays as declarative TOML, validated before anything runs.
 
-A rule names a check from a closed vocabulary (see vocabulary.CHECKS) and gives its parameters as
+A rule names a check from a closed vocabulary (see checks.CHECKS) and gives its parameters as
 dated values; nothing in a file is ever executed. Any unknown key, bad date, unknown check or
 missing parameter refuses the whole file, naming the file, the rule and the reason.
 """
@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..domain import ROLES
 from ..regions import REGIONS
-from ..terms import ROLES
 from ..tomlfiles import Day, RuleFileError, Strict, Words, load_model
-from .vocabulary import CHECKS
+from .checks import CHECKS
 
 
 class DatedValue(Strict):

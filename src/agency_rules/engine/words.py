@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..phrases import phrase
+from ..domain import ROLE_WORDS
+from ..messages import phrase
 from ..regions import descriptions
-from ..terms import ROLE_WORDS
 
 
 def day(value: pl.Expr) -> pl.Expr:

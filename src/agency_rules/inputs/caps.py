@@ -10,8 +10,8 @@ from typing import Literal
 import polars as pl
 from pydantic import Field, model_validator
 
+from ..domain import CAPPED_ROLES
 from ..regions import NATIONAL, REGIONS
-from ..terms import CAPPED_ROLES
 from ..tomlfiles import Amount, Day, RuleFileError, Strict, Words, load_model
 
 

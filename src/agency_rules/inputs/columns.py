@@ -13,9 +13,7 @@ from typing import Any, ClassVar, cast
 
 import polars as pl
 
-from ..phrases import phrase
-from ..regions import la_by_name, local_authorities, name_candidates, name_key
-from ..terms import (
+from ..domain import (
     EMPLOYMENT_MODELS,
     EMPLOYMENTS,
     ENGAGEMENT_TYPES,
@@ -24,6 +22,8 @@ from ..terms import (
     LEAVING_REASONS,
     ROLES,
 )
+from ..messages import phrase
+from ..regions import la_by_name, local_authorities, name_candidates, name_key
 
 MAX_CELL = 1000
 EXCERPT = 40

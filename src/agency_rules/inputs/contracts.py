@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 import polars as pl
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from ..domain import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
 from ..regions import REGIONS
-from ..terms import CAPPED_ROLES, EMPLOYMENT_MODELS, LEAVING_REASONS
 from ..tomlfiles import (
     Amount,
     Day,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..phrases import row_words
+from ..messages import row_words
 from ..regions import region_by_code
 from ..shown import is_key
 from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column

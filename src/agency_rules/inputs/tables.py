@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..phrases import phrase, row_words
+from ..messages import phrase, row_words
 from ..shown import ONE_CELL, quote
 from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Column, Day
 from .config import ColumnMap

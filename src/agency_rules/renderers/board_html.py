@@ -11,8 +11,8 @@ from typing import TextIO
 
 from ..board import charts
 from ..board.summary import TOTAL, BoardSummary, BoardTable
-from ..terms import BREACH
-from .plain import html_text as escape
+from ..domain import BREACH
+from .printable import html_text as escape
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2em auto;padding:0 1em;max-width:78em;color:#222;line-height:1.4}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..board.summary import TOTAL, BoardSummary
-from .plain import markdown_cell as cell
+from .printable import markdown_cell as cell
 
 
 def render(summary: BoardSummary, out: TextIO) -> None:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..board.summary import TOTAL, BoardSummary
-from .plain import printable
+from .printable import printable
 from .terminal import StdoutConsole, show_table
 
 

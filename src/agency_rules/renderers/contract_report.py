@@ -15,13 +15,13 @@ import xlsxwriter
 from rich.table import Table
 from rich.text import Text
 
+from ..domain import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..engine.checked_contract import CheckedContract, ClauseFinding
 from ..engine.clause_terms import said
-from ..terms import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..version import __version__
 from .csv_report import neutralise
-from .plain import markdown_cell as cell
-from .plain import printable
+from .printable import markdown_cell as cell
+from .printable import printable
 from .terminal import StdoutConsole, show_table
 from .xlsx_report import write_rows
 

@@ -8,7 +8,7 @@ from typing import TextIO
 
 import polars as pl
 
-from ..phrases import phrase
+from ..messages import phrase
 from ..report import RenderOptions, Report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..domain import OUTCOMES
 from ..report import (
     REJECTED_IN_WORDS,
     WHO_IN_WORDS,
@@ -15,8 +16,7 @@ from ..report import (
     rejection_lines,
     row_in_run,
 )
-from ..terms import OUTCOMES
-from .plain import markdown_cell as cell
+from .printable import markdown_cell as cell
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:

@@ -8,6 +8,7 @@ import polars as pl
 from rich.table import Table
 from rich.text import Text
 
+from ..domain import BREACH, OUTCOMES, UNKNOWN, WAIVED
 from ..report import (
     GROUP_COLUMNS,
     REJECTED_IN_WORDS,
@@ -21,8 +22,7 @@ from ..report import (
     row_in_run,
     where,
 )
-from ..terms import BREACH, OUTCOMES, UNKNOWN, WAIVED
-from .plain import printable
+from .printable import printable
 from .terminal import StdoutConsole, show_table
 
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}

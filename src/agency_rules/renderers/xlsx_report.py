@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from ..domain import OUTCOMES, ROLE_WORDS
 from ..inputs.columns import SOURCE_ROW
 from ..report import (
     REJECTED_IN_WORDS,
@@ -25,7 +26,6 @@ from ..report import (
     read_as,
     rejection_lines,
 )
-from ..terms import OUTCOMES, ROLE_WORDS
 
 MAX_ROWS = 1_048_576
 DATES = ("start_date", "end_date")

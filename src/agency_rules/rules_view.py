@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
-from .renderers.plain import printable
+from .renderers.printable import printable
 from .renderers.terminal import show_table
 
 

@@ -16,8 +16,8 @@ from typing import Any, cast
 
 import polars as pl
 
-from ..phrases import phrase
-from ..terms import BREACH, LEAVING_REASONS, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
+from ..domain import BREACH, LEAVING_REASONS, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
+from ..messages import phrase
 from . import clause_terms, words
 from .clause_terms import ClauseCheck
 from .context import DAY, Context

@@ -1,7 +1,7 @@
 """A contract checked against the same rules, parameters and caps as the engagements: its clauses and its rate card.
 
 Each rule's check names the clause that must carry it (`CheckKind.clause`, beside the engagement
-vocabulary): the rule's parameters in force, in each region the contract serves and on each day of
+checks.py): the rule's parameters in force, in each region the contract serves and on each day of
 its term where they change, say what the clause must at least require. A clause the contract is
 silent on is `unknown`; a rule with no value in force is `not_evaluated`. Each rate line is held
 against every cap entry in force during its period, both sides of a change; days no cap covers are
@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from ..domain import APPROVER_WORDS, BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..inputs.caps import CapTable
 from ..inputs.contracts import (
     Clauses,
@@ -30,14 +31,13 @@ from ..inputs.contracts import (
 )
 from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
-from ..terms import APPROVER_WORDS, BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from .checked_contract import CheckedContract, ClauseFinding
+from .checks import CHECKS
 from .clause_terms import Verdict, said
 from .context import Context
 from .evaluation import Engine, Selection
 from .parameters import change_days, layers_of, resolve
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run, shipped_overlays
-from .vocabulary import CHECKS
 
 
 def check_contracts(
