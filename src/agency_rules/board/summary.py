@@ -7,7 +7,6 @@ worker or engagement id.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -15,7 +14,7 @@ from typing import cast
 import polars as pl
 
 from ..domain import BREACH, ROLE_WORDS, UNKNOWN
-from ..engine.rulebook import load_overlay, load_ruleset, rules_dir
+from ..engine.rulebook import load_overlay, load_ruleset, shipped
 from ..engine.rulebook import rule_titles as titles_of
 from ..regions import council_names, region_by_code
 from ..tomlfiles import RuleFileError
@@ -439,8 +438,8 @@ def _with_change(table: BoardTable) -> BoardTable:
 
 def _shipped(kind: str, name: str, load):
     """A shipped ruleset or overlay by the name a report gives; None for a name that is not one (a file of one's own)."""
-    path = rules_dir() / kind / f"{name}.toml"
-    if not re.fullmatch(r"[a-z0-9-]{1,60}", name) or not path.is_file():
+    path = shipped(kind, name) if len(name) <= 60 else None
+    if path is None:
         return None
     try:
         return load(path)

@@ -217,15 +217,20 @@ def load_overlay(path: Path) -> Overlay:
     return load_model(path, Overlay, "change")
 
 
+def shipped(kind: str, name: str) -> Path | None:
+    """The shipped ruleset, overlay or cap table of that name (`rulesets`, `overlays`, `caps`), or None: a plain name
+    only, never a way out of the rules folder. The one place the shipped rules are found by name."""
+    path = rules_dir() / kind / f"{name}.toml"
+    return path if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) and path.is_file() else None
+
+
 def _named(kind: str, name: str) -> Path:
     """A shipped ruleset, overlay or cap table by name, or a path to one's file."""
     candidate = Path(name)
     if candidate.suffix == ".toml":
         return candidate
-    path = rules_dir() / kind / f"{name}.toml"
-    if (
-        not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or not path.exists()
-    ):  # a name, never a way out of the rules folder
+    path = shipped(kind, name)
+    if path is None:
         available = sorted(p.stem for p in (rules_dir() / kind).glob("*.toml"))
         raise RuleFileError(f"no {kind[:-1]} named '{name}'; available: {', '.join(available)}")
     return path
