@@ -93,6 +93,64 @@ class Evaluation:
         self._outcomes = outcomes  # la_code, agency and each rule's outcome, for every engagement reported on (columns of the evaluated frame)
         self._all: pl.DataFrame | None = None
 
+    @classmethod
+    def of_findings(
+        cls,
+        findings: pl.DataFrame,
+        counts: dict[str, dict[str, int]],
+        notices: list[Notice] | None = None,
+    ) -> Evaluation:
+        """An evaluation as plain data: findings already made (one row each, in FINDING_SCHEMA's columns), with the
+        counts they come from; what a renderer needs, with no engine behind it (a report read back, a literal one)."""
+        frame = findings.with_columns(
+            pl.struct("file", "engagement_id")
+            .rank("dense")
+            .cast(pl.Int64)
+            .sub(1)
+            .alias("__engagement")
+        ).sort("__engagement", "rule_id")
+        rows = int(frame["__engagement"].max() + 1) if frame.height else 0  # type: ignore[operator]
+
+        def build(
+            start: int,
+            length: int,
+            rule_id: str | None,
+            outcome: str | None,
+            limit: int,
+            by: str | None = None,
+        ) -> pl.DataFrame:
+            part = frame.filter(pl.col("__engagement").is_between(start, start + length - 1))
+            if rule_id is not None:
+                part = part.filter((pl.col("rule_id") == rule_id) & (pl.col("outcome") == outcome))
+            if limit > 0:
+                part = (
+                    part.filter(pl.int_range(pl.len()).over(by) < limit) if by else part.head(limit)
+                )
+            return part.drop("__engagement")
+
+        outcomes = (
+            frame.pivot(
+                "rule_id",
+                index=["__engagement", "la_code", "agency"],
+                values="outcome",
+                aggregate_function="first",
+            )
+            .rename(
+                {rule_id: f"{rule_id}.outcome" for rule_id in counts if rule_id in frame["rule_id"]}
+            )
+            .drop("__engagement")
+            if frame.height
+            else pl.DataFrame(schema={"la_code": pl.String, "agency": pl.String})
+        )
+        outcomes = outcomes.with_columns(  # a rule with no finding for an engagement was met by it
+            pl.col(f"{rule_id}.outcome").fill_null(PASS)
+            if f"{rule_id}.outcome" in outcomes.columns
+            else pl.lit(PASS).alias(f"{rule_id}.outcome")
+            for rule_id in counts
+        )
+        breached = frame.filter(pl.col("outcome") == BREACH)["__engagement"].n_unique()
+        return cls(counts, notices or [], breached, rows, build, outcomes)
+
     @property
     def outcomes(self) -> pl.DataFrame:
         """Every reported engagement's outcome of every rule (`RULE.outcome`), passes too, in the order they were checked."""
