@@ -18,8 +18,8 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
-import pytest
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -28,6 +28,7 @@ from agency_rules.board.reports import FINDING_COLUMNS, CouncilReport
 from agency_rules.board.summary import summarise
 from agency_rules.board.suppression import Grid, protect
 from agency_rules.renderers import board_json
+from agency_rules.report import RenderOptions
 
 from .conftest import CASES, examples
 from .test_cli import run
@@ -138,7 +139,7 @@ def a_report(rows: list[dict], checked: dict[str, int], place: int = 0) -> Counc
 
 def paper_of(reports: list[CouncilReport]) -> dict:
     out = io.StringIO()
-    board_json.render(summarise(reports, [], LEAST, date(2026, 1, 1)), out)
+    board_json.render(summarise(reports, [], LEAST, date(2026, 1, 1)), RenderOptions(), out)
     return json.loads(out.getvalue())
 
 

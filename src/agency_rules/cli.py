@@ -25,6 +25,7 @@ from .board.reports import read_reports
 from .board.summary import summarise
 from .columns_view import ColumnsView, view_columns
 from .domain import BREACH, UNKNOWN
+from .engine.checked_contract import ContractCheck
 from .engine.contract_check import check_contracts
 from .engine.rulebook import find_caps, load_rules
 from .errors import AgencyRulesError, InputError
@@ -35,8 +36,7 @@ from .inputs.config import CONFIG_NAME, load_column_map
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
-from .renderers import BOARD_RENDERERS, RENDERERS
-from .renderers.contract_report import CONTRACT_RENDERERS
+from .renderers import BOARD_RENDERERS, CONTRACT_RENDERERS, RENDERERS
 from .renderers.printable import printable
 from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
 from .report import RenderOptions, headline, read_as, values_seen
@@ -876,7 +876,7 @@ def summary(
     board = summarise(kept, notes, suppress_below, produced_on())
     render = BOARD_RENDERERS[chosen.value]
     deliver(
-        lambda handle: render(board, handle),
+        lambda handle: render(board, RenderOptions(), handle),
         output,
         None if quiet else f"board summary written to {output}: {len(kept)} report(s)",
     )
@@ -951,7 +951,9 @@ def contract(
     names = [o.overlay.id for o in overlays]
     breaches = sum(c.count(BREACH) for c in checked)
     deliver(
-        lambda handle: render(checked, loaded.ruleset.id, names, handle),
+        lambda handle: render(
+            ContractCheck(checked, loaded.ruleset.id, names), RenderOptions(), handle
+        ),
         output,
         None
         if quiet

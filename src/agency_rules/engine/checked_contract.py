@@ -80,3 +80,12 @@ class CheckedContract:
         if self.count(UNKNOWN):
             return f"complies as far as it says, but {self.count(UNKNOWN)} term(s) the rules need cannot be confirmed{unchecked}"
         return f"complies with every term the rules need{unchecked}"
+
+
+@dataclass(frozen=True)
+class ContractCheck:
+    """What `agency-check contract` reports: the contracts checked, against which ruleset and overlays."""
+
+    contracts: list[CheckedContract]
+    ruleset: str
+    overlays: list[str]

@@ -1,11 +1,13 @@
-"""One renderer per output format; each writes a Report (or, for boards, a BoardSummary) to a text stream."""
+"""One renderer per output format, one protocol for them all: a renderer writes what a command found (a check's Report,
+a ContractCheck, a BoardSummary) with the render options to a text stream. A new format is one new renderer here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from ..board.summary import BoardSummary
+from ..engine.checked_contract import ContractCheck
 from ..report import RenderOptions, Report
 from . import (
     board_html,
@@ -13,6 +15,7 @@ from . import (
     board_md,
     board_table,
     board_xlsx,
+    contract_report,
     csv_report,
     html_report,
     json_report,
@@ -21,9 +24,10 @@ from . import (
     xlsx_report,
 )
 
-Renderer = Callable[[Report, RenderOptions, TextIO], None]
+Found = TypeVar("Found")
+Renderer = Callable[[Found, RenderOptions, TextIO], None]
 
-RENDERERS: dict[str, Renderer] = {
+RENDERERS: dict[str, Renderer[Report]] = {
     "table": table_report.render,
     "json": json_report.render,
     "csv": csv_report.render,
@@ -32,12 +36,18 @@ RENDERERS: dict[str, Renderer] = {
     "xlsx": xlsx_report.render,
 }
 
-BoardRenderer = Callable[[BoardSummary, TextIO], None]
-
-BOARD_RENDERERS: dict[str, BoardRenderer] = {
+BOARD_RENDERERS: dict[str, Renderer[BoardSummary]] = {
     "table": board_table.render,
     "json": board_json.render,
     "md": board_md.render,
     "html": board_html.render,
     "xlsx": board_xlsx.render,
+}
+
+CONTRACT_RENDERERS: dict[str, Renderer[ContractCheck]] = {
+    "table": contract_report.render_table,
+    "json": contract_report.render_json,
+    "md": contract_report.render_md,
+    "csv": contract_report.render_csv,
+    "xlsx": contract_report.render_xlsx,
 }

@@ -12,6 +12,7 @@ from typing import TextIO
 from ..board import charts
 from ..board.summary import TOTAL, BoardSummary, BoardTable
 from ..domain import BREACH
+from ..report import RenderOptions
 from .printable import html_text as escape
 
 STYLE = """
@@ -60,7 +61,7 @@ def _figure(svg: str, caption: str, table_id: str) -> str:
     )
 
 
-def render(summary: BoardSummary, out: TextIO) -> None:
+def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     breaches = summary.table(f"{BREACH}_by_council_and_rule")
     quarters = summary.table("by_quarter")
     by_rule = summary.by_rule()

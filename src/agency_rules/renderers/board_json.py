@@ -6,10 +6,11 @@ import json
 from typing import TextIO
 
 from ..board.summary import BoardSummary
+from ..report import RenderOptions
 from ..version import __version__
 
 
-def render(summary: BoardSummary, out: TextIO) -> None:
+def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     document = {
         "schema_version": 1,
         "kind": "board_summary",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..board.summary import TOTAL, BoardSummary
+from ..report import RenderOptions
 from .printable import markdown_cell as cell
 
 
-def render(summary: BoardSummary, out: TextIO) -> None:
+def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     lines = [
         "# Agency rules: board summary",
         "",

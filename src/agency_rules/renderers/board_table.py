@@ -8,11 +8,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ..board.summary import TOTAL, BoardSummary
+from ..report import RenderOptions
 from .printable import printable
 from .terminal import StdoutConsole, show_table
 
 
-def render(summary: BoardSummary, out: TextIO) -> None:
+def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     console = StdoutConsole(
         file=out,
         highlight=False,

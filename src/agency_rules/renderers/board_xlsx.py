@@ -9,11 +9,12 @@ from typing import TextIO
 import xlsxwriter
 
 from ..board.summary import TOTAL, BoardSummary
+from ..report import RenderOptions
 
 CHANGE = re.compile(r"[+-][0-9]+|0")
 
 
-def render(summary: BoardSummary, out: TextIO) -> None:
+def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     out.flush()
     book = xlsxwriter.Workbook(
         out.buffer,

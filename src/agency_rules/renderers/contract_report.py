@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TextIO
 
 import xlsxwriter
@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
-from ..engine.checked_contract import CheckedContract, ClauseFinding
+from ..engine.checked_contract import CheckedContract, ClauseFinding, ContractCheck
 from ..engine.clause_terms import said
+from ..report import RenderOptions
 from ..version import __version__
 from .csv_report import neutralise
 from .printable import markdown_cell as cell
@@ -32,9 +33,8 @@ def _sorted(findings: list[ClauseFinding]) -> list[ClauseFinding]:
     return sorted(findings, key=lambda f: (ORDER.index(f.outcome), f.rule_id, f.item))
 
 
-def render_json(
-    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
-) -> None:
+def render_json(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
+    contracts, ruleset, overlays = check.contracts, check.ruleset, check.overlays
     document = {
         "schema_version": 1,
         "kind": "contract_check",
@@ -72,9 +72,8 @@ def render_json(
     out.write("\n")
 
 
-def render_md(
-    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
-) -> None:
+def render_md(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
+    contracts, ruleset, overlays = check.contracts, check.ruleset, check.overlays
     lines = [
         "# Contract check",
         "",
@@ -116,9 +115,8 @@ def render_md(
     out.write("\n".join(lines))
 
 
-def render_table(
-    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
-) -> None:
+def render_table(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
+    contracts, ruleset, overlays = check.contracts, check.ruleset, check.overlays
     console = StdoutConsole(
         file=out,
         highlight=False,
@@ -179,10 +177,9 @@ def _finding_lines(contracts: list[CheckedContract]) -> Iterator[list[str]]:
             yield [c.contract.reference, c.path, f.item, f.rule_id, f.outcome, f.message, evidence]
 
 
-def render_csv(
-    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
-) -> None:
+def render_csv(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
     """One line per finding, as the engagement CSV: UTF-8 with a BOM, evidence in words, formula cells neutralised."""
+    contracts = check.contracts
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FINDING_COLUMNS)
@@ -190,10 +187,9 @@ def render_csv(
         writer.writerow([neutralise(v) for v in line])
 
 
-def render_xlsx(
-    contracts: list[CheckedContract], ruleset: str, overlays: list[str], out: TextIO
-) -> None:
+def render_xlsx(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
     """A Contracts sheet (a line each, with its verdict and counts) and a Findings sheet, every cell from a file written as text."""
+    contracts, ruleset, overlays = check.contracts, check.ruleset, check.overlays
     out.flush()
     book = xlsxwriter.Workbook(
         out.buffer,
@@ -234,12 +230,3 @@ def render_xlsx(
         book.add_worksheet("Findings"), list(FINDING_COLUMNS), _finding_lines(contracts), bold
     )
     book.close()
-
-
-CONTRACT_RENDERERS: dict[str, Callable[[list[CheckedContract], str, list[str], TextIO], None]] = {
-    "table": render_table,
-    "md": render_md,
-    "json": render_json,
-    "csv": render_csv,
-    "xlsx": render_xlsx,
-}
