@@ -236,7 +236,7 @@ def test_one_worker_with_a_long_history_is_paired_only_with_the_roles_that_can_d
     rescan grew with their product)."""
     import polars as pl
 
-    from agency_rules.engine.checks import _roles_that_may_decide
+    from agency_rules.engine.checks.cooling_off import _roles_that_may_decide
 
     n = 300
     starts = pl.date_range(pl.date(2001, 1, 15), pl.date(2025, 12, 15), "1mo", eager=True)[:n]

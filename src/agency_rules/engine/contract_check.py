@@ -33,7 +33,7 @@ from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
 from .checked_contract import CheckedContract, ClauseFinding
 from .checks import CHECKS
-from .clause_terms import Verdict, said
+from .checks.kind import ClauseVerdict, said
 from .context import Context
 from .evaluation import Engine, Selection
 from .parameters import change_days, layers_of, resolve
@@ -170,7 +170,7 @@ def check_contract(
 
 def _clause_verdicts(
     spec: RuleSpec, layers, clauses: Clauses, day: date, region: str, floor: date
-) -> list[tuple[str, Verdict]]:
+) -> list[tuple[str, ClauseVerdict]]:
     resolution = resolve(layers, day, region, floor)
     if resolution.missing is not None:
         why = f" ({resolution.unset})" if resolution.unset else ""

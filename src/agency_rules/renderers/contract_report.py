@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ..domain import BREACH, NOT_APPLICABLE, NOT_EVALUATED, PASS, UNKNOWN
 from ..engine.checked_contract import CheckedContract, ClauseFinding, ContractCheck
-from ..engine.clause_terms import said
+from ..engine.checks import said
 from ..report import RenderOptions
 from ..version import __version__
 from .csv_report import neutralise
