@@ -82,3 +82,12 @@ def test_nothing_shipped_or_documented_points_outside_the_repository() -> None:
         text = path.read_text(encoding="utf-8")
         assert "rules.md" not in text and "../shared" not in text and "shared/domain" not in text, path
     assert (root / "docs" / "semantics.md").is_file()
+
+
+def test_every_package_under_src_is_installed() -> None:
+    """The wheel lists its packages (the shipped rules live outside src/), so a new subpackage must be listed too."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, found - listed
