@@ -169,3 +169,18 @@ def test_a_project_config_works_from_python_as_on_the_command_line(tmp_path: Pat
     assert json.loads(out)["summary"] == report.as_json()["summary"]
     given = agency_rules.check(FIXTURES / "engagements.csv", config=settings, ruleset="consultation-2023")
     assert given.ruleset == "consultation-2023"  # what is given replaces the config's ruleset, as on the command line
+
+
+def test_the_run_is_its_named_stages_and_each_can_be_run_alone() -> None:
+    from agency_rules.inputs.engagements import read_raw
+
+    options = api.Options(history=FIXTURES / "history.csv", caps=[FIXTURES / "caps.toml"])
+    sources = [FIXTURES / "engagements.csv"]
+    setup = api.set_up(sources, options)
+    assert setup.ruleset.ruleset.id == "consultation-2023" and [f.kind for f in setup.files] == ["ruleset", "caps"]
+    parsed = api.parse([read_raw(source, column_map=setup.column_map) for source in sources], setup, options)
+    assert (parsed.engagements.height, parsed.rejected.select("row").n_unique()) == (26, 5)
+    engine, evaluation, selection = api.evaluate(parsed, setup, options)
+    staged = api.assemble(parsed, setup, options, engine, evaluation, selection, {})
+    whole = api.run(sources, options)
+    assert staged.as_json()["summary"] == whole.as_json()["summary"] and set(whole.timings) == {"setup", "read", "parse", "rules"}

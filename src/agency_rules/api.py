@@ -18,12 +18,15 @@ from typing import Any, TextIO
 
 import polars as pl
 
+from .engine.checked_contract import CheckedContract
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
 from .engine.contract_check import check_contracts
-from .engine.evaluation import Engine, Selection
+from .engine.evaluation import Engine, Evaluation, Selection
 from .engine.notices import Notice, said_once
 from .engine.rulebook import (
+    Overlay,
+    Ruleset,
     find_caps,
     find_overlay,
     find_ruleset,
@@ -31,12 +34,12 @@ from .engine.rulebook import (
     rule_titles,
     rules_dir,
 )
-from .inputs.caps import load_caps
+from .inputs.caps import CapTable, load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
-from .inputs.engagements import Loaded, parse_engagements, read_history, read_raw
+from .inputs.engagements import Loaded, Raw, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
-from .inputs.waivers import load_waivers
+from .inputs.waivers import Waiver, load_waivers
 from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
@@ -219,25 +222,31 @@ NEXT_STAGE = {
 }
 
 
-def run(
-    sources: list[Source], options: Options, on_stage: Callable[[str], None] | None = None
-) -> Report:
-    """Load the rules and inputs, evaluate, and assemble the report; each stage's seconds go into `report.timings`.
+@dataclass(frozen=True)
+class Setup:
+    """Stage 1, the settings loaded: rules, caps, contracts, waivers and column map, and how the report names each file."""
 
-    `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal).
-    """
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-    tell = on_stage or (lambda _: None)
-    tell("loading the rules")
+    ruleset: Ruleset
+    overlays: list[Overlay]
+    caps: CapTable
+    contracts: list[CheckedContract] | None
+    waivers: dict[tuple[str, str], Waiver]
+    column_map: ColumnMap | None
+    files: list[InputFile]
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - clock
-        clock = now
-        tell(NEXT_STAGE[stage])
 
+@dataclass(frozen=True)
+class Parsed:
+    """Stages 2 and 3, the inputs read and parsed: each export's typed rows and rejections, and the history."""
+
+    loaded: list[Loaded]
+    history: Loaded | None
+    engagements: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+def set_up(sources: list[Source], options: Options) -> Setup:
+    """Stage 1: refuse an export given twice, load every settings file."""
     if not sources:
         raise InputError("no export given: name one or more files (or DataFrames) to check")
     paths = [str(s) for s in sources if not isinstance(s, pl.DataFrame)]
@@ -252,66 +261,72 @@ def run(
     contracts = (
         check_contracts(options.contracts, ruleset, overlays, caps) if options.contracts else None
     )
-    waivers = load_waivers(options.waivers) if options.waivers else {}
     column_map = (
         load_column_map(options.column_map)
         if isinstance(options.column_map, Path)
         else options.column_map
     )
-    settings = [
+    files = [
         InputFile.setting(find_ruleset(options.ruleset_name), "ruleset", rules_dir()),
         *(
             InputFile.setting(find_overlay(name), "overlay", rules_dir())
             for name in options.overlays
         ),
+        *(InputFile.setting(path, "caps", rules_dir()) for path in cap_files),
+        *(InputFile.setting(Path(c.path), "contract") for c in contracts or []),
+        *(
+            InputFile.setting(path, kind)
+            for path, kind in (
+                (options.waivers, "waivers"),
+                (options.column_map, "column_map"),
+                (options.config, "config"),
+            )
+            if isinstance(path, Path)
+        ),
     ]
-    settings += [InputFile.setting(path, "caps", rules_dir()) for path in cap_files]
-    settings += [InputFile.setting(Path(c.path), "contract") for c in contracts or []]
-    settings += [
-        InputFile.setting(path, kind)
-        for path, kind in (
-            (options.waivers, "waivers"),
-            (options.column_map, "column_map"),
-            (options.config, "config"),
-        )
-        if isinstance(path, Path)
-    ]
-    lap("setup")
-    raws = []
-    for source in sources:
-        raws.append(read_raw(_path(source), column_map=column_map, sheet=options.sheet))
-    lap("read")
-    loaded: list[Loaded] = [parse_engagements(raws.pop(0), column_map) for _ in sources]
+    waivers = load_waivers(options.waivers) if options.waivers else {}
+    return Setup(ruleset, overlays, caps, contracts, waivers, column_map, files)
+
+
+def parse(raws: list[Raw], setup: Setup, options: Options) -> Parsed:
+    """Stage 3: every cell parsed; an export given twice under other names refused; the history read."""
+    loaded = [parse_engagements(raw, setup.column_map) for raw in raws]
     _refuse_twice(loaded)
     history = (
-        read_history(_path(options.history), column_map) if options.history is not None else None
+        read_history(_path(options.history), setup.column_map)
+        if options.history is not None
+        else None
     )
     engagements = pl.concat([item.table.valid for item in loaded])
     rejected = pl.concat([item.table.errors for item in loaded])
-    lap("parse")
+    return Parsed(loaded, history, engagements, rejected)
+
+
+def evaluate(
+    parsed: Parsed, setup: Setup, options: Options
+) -> tuple[Engine, Evaluation, Selection]:
+    """Stage 4: the rules over every engagement, with past roles, caps and contracts; notices of waivers that match nothing."""
+    history = parsed.history
     _refuse_mixed_identifiers(
         [
-            *((item.info.path, item.table.valid) for item in loaded),
+            *((item.info.path, item.table.valid) for item in parsed.loaded),
             *([(history.info.path, history.table.valid)] if history else []),
         ]
     )
     roles = past_roles(
-        engagements, history.table.valid if history else None, pooled=len(sources) > 1
+        parsed.engagements, history.table.valid if history else None, pooled=len(parsed.loaded) > 1
     )
-    context = Context(
-        caps, roles, contracts=contract_book(contracts) if contracts is not None else None
-    )
-    selection = _selection(options, engagements, rejected, column_map)
-    engine = Engine(ruleset, overlays, context, waivers, options.as_of, selection)
-    evaluation = engine.evaluate(engagements)
-    if waivers:
-        named = pl.Series([engagement_id for engagement_id, _ in waivers], dtype=pl.String)
-        known = set(
-            named.filter(
-                named.is_in(engagements["engagement_id"].implode())
-                | named.is_in(rejected["engagement_id"].implode())
-            )
+    book = contract_book(setup.contracts) if setup.contracts is not None else None
+    context = Context(setup.caps, roles, contracts=book)
+    selection = _selection(options, parsed.engagements, parsed.rejected, setup.column_map)
+    engine = Engine(setup.ruleset, setup.overlays, context, setup.waivers, options.as_of, selection)
+    evaluation = engine.evaluate(parsed.engagements)
+    if setup.waivers:
+        named = pl.Series([engagement_id for engagement_id, _ in setup.waivers], dtype=pl.String)
+        found = named.is_in(parsed.engagements["engagement_id"].implode()) | named.is_in(
+            parsed.rejected["engagement_id"].implode()
         )
+        known = set(named.filter(found))
         evaluation.notices += [
             said_once(
                 rule_id,
@@ -319,10 +334,23 @@ def run(
                 1,
                 f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing",
             )
-            for engagement_id, rule_id in waivers
+            for engagement_id, rule_id in setup.waivers
             if engagement_id not in known
         ]
-    lap("rules")
+    return engine, evaluation, selection
+
+
+def assemble(
+    parsed: Parsed,
+    setup: Setup,
+    options: Options,
+    engine: Engine,
+    evaluation: Evaluation,
+    selection: Selection,
+    timings: dict[str, float],
+) -> Report:
+    """Stage 5: the report, with what the exports lack and which rules that leaves on less evidence."""
+    loaded, history = parsed.loaded, parsed.history
     present = set().union(*(item.table.present for item in loaded))
     reading = {
         column: [
@@ -333,29 +361,61 @@ def run(
     reading = {column: rules for column, rules in reading.items() if rules}
     evaluation.notices += _assumed_individual(loaded, reading.get("engagement_type", []), selection)
     return Report(
-        ruleset=ruleset.ruleset.id,
-        overlays=[o.overlay.id for o in overlays],
+        ruleset=setup.ruleset.ruleset.id,
+        overlays=[o.overlay.id for o in setup.overlays],
         as_of=options.as_of,
-        inputs=[item.info for item in loaded] + ([history.info] if history else []) + settings,
+        inputs=[item.info for item in loaded] + ([history.info] if history else []) + setup.files,
         rows_read=sum(item.table.rows_read for item in loaded),
-        rows_checked=engagements.height,
-        rejected_rows=rejected,
+        rows_checked=parsed.engagements.height,
+        rejected_rows=parsed.rejected,
         evaluation=evaluation,
-        rule_titles=rule_titles(ruleset, overlays),
+        rule_titles=rule_titles(setup.ruleset, setup.overlays),
         rejected_history_rows=history.table.errors if history else None,
         timings=timings,
-        pooled=len(sources) > 1,
+        pooled=len(loaded) > 1,
         missing_columns={
             column: reading[column]
             for column in OPTIONAL_COLUMNS
             if column not in present and column in reading
         },
         selection=selection.described,
-        checked_by_council=dict(engagements.group_by("la_code").len().iter_rows()),
+        checked_by_council=dict(parsed.engagements.group_by("la_code").len().iter_rows()),
         source_rows=any(
             SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]
         ),
     )
+
+
+def run(
+    sources: list[Source], options: Options, on_stage: Callable[[str], None] | None = None
+) -> Report:
+    """The run as its named stages (setup, read, parse, rules, then the report); each stage's seconds go into
+    `report.timings`. `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal)."""
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    tell = on_stage or (lambda _: None)
+    tell("loading the rules")
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+        tell(NEXT_STAGE[stage])
+
+    setup = set_up(sources, options)
+    lap("setup")
+    raws = [
+        read_raw(_path(source), column_map=setup.column_map, sheet=options.sheet)
+        for source in sources
+    ]
+    lap("read")
+    parsed = parse(raws, setup, options)
+    del raws
+    lap("parse")
+    engine, evaluation, selection = evaluate(parsed, setup, options)
+    lap("rules")
+    return assemble(parsed, setup, options, engine, evaluation, selection, timings)
 
 
 def write_json(report: Report, target: str | Path | TextIO) -> None:
