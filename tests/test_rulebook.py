@@ -134,8 +134,24 @@ def test_every_check_kind_has_a_contract_side_or_says_why_and_every_parameter_ha
     for name, kind in CHECKS.items():
         assert kind.clause or kind.rate_field or kind.no_contract_side, name
         assert not (kind.clause and kind.no_contract_side), name
+        assert bool(kind.clause) == bool(kind.clause_keys), f"{name}: a clause names the keys it reads"
         for parameter in kind.params:
             assert PARAMETER_WORDS.get(parameter), f"{name}.{parameter} has no words"
+
+
+def test_the_check_docs_are_generated_from_the_registry_with_each_clauses_accepted_values() -> None:
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("make_check_docs", REPO / "tools" / "make_check_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.document()
+    assert (REPO / "docs" / "checks.md").read_text(encoding="utf-8") == text
+    assert "- contract clause `notice_weeks`: a number from 0 to 52" in text
+    assert "- contract clause `cooling_off_exemptions`: a list of: resignation, redundancy" in text
+    assert "- contract rate lines: `pay_rate` of each line" in text
 
 
 TOY_RULESET = """

@@ -224,6 +224,7 @@ KINDS: dict[str, CheckKind] = {
         pay_cap,
         reads=("pay_rate", "employment_model"),
         clause=pay_cap_clause,
+        clause_keys=("expenses_not_to_exceed_cap",),
         rate_field="pay_rate",
     ),
     "agency_fee_cap": CheckKind(agency_fee_cap, reads=("agency_fee",), rate_field="agency_fee"),

@@ -281,5 +281,6 @@ KINDS: dict[str, CheckKind] = {
         {"months": WHOLE, "exempt_reasons": REASONS},
         ("previous_substantive_la", "previous_substantive_end", "previous_leaving_reason"),
         clause=cooling_off_clause,
+        clause_keys=("cooling_off_months", "cooling_off_exemptions"),
     ),
 }

@@ -149,8 +149,12 @@ KINDS: dict[str, CheckKind] = {
         {"min_years": NUMBER, "experience_in": ParamType(str, choices=("UK", "England"))},
         ("qualified_date", "pqe_years"),
         clause=binding,
+        clause_keys=("binds_supplier", "binds_second_tier"),
     ),
     "asye_completed": CheckKind(
-        asye_completed, reads=("asye_completed", "qualified_date"), clause=binding
+        asye_completed,
+        reads=("asye_completed", "qualified_date"),
+        clause=binding,
+        clause_keys=("binds_supplier", "binds_second_tier"),
     ),
 }

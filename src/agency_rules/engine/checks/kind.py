@@ -92,6 +92,9 @@ class CheckKind:
     reads: tuple[str, ...] = ()
     needs: str | None = None
     clause: ClauseCheck | None = None
+    clause_keys: tuple[
+        str, ...
+    ] = ()  # the contract file's [clauses] keys the clause reads, for the generated docs
     rate_field: str | None = None
     no_contract_side: str = ""
 

@@ -145,5 +145,6 @@ KINDS: dict[str, CheckKind] = {
         {"min_weeks": NUMBER, "reciprocal_required": FLAG, "shorter_la_notice_applies": FLAG},
         ("notice_period_weeks", "notice_reciprocal", "la_substantive_notice_weeks"),
         clause=notice_clause,
+        clause_keys=("notice_weeks", "notice_reciprocal"),
     ),
 }

@@ -133,5 +133,11 @@ KINDS: dict[str, CheckKind] = {
             "team_la_practice_control",
         ),
         clause=project_team_clause,
+        clause_keys=(
+            "project_teams.supplied",
+            "project_teams.workers_identified",
+            "project_teams.costs_itemised",
+            "project_teams.la_practice_control",
+        ),
     ),
 }

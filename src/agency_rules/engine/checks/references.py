@@ -153,10 +153,12 @@ KINDS: dict[str, CheckKind] = {
         {"min_count": WHOLE},
         ("reference_received", "references_count"),
         clause=references_clause,
+        clause_keys=("references.count", "references.practice_based"),
     ),
     "standard_reference": CheckKind(
         standard_reference,
         reads=("reference_standard_template", "end_date"),
         clause=standard_reference_clause,
+        clause_keys=("references.standard_template",),
     ),
 }
