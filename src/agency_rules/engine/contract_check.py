@@ -33,7 +33,7 @@ from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
 from .checked_contract import CheckedContract, ClauseFinding
 from .checks import CHECKS
-from .checks.kind import ClauseVerdict, said
+from .checks.kind import ClauseVerdict, clause_outcome, said
 from .context import Context
 from .evaluation import Engine, Selection
 from .parameters import change_days, layers_of, resolve
@@ -161,7 +161,7 @@ def check_contract(
     found[("procurement", "quarterly")] = ClauseFinding(
         carried_by,
         "clause quarterly_data_shared",
-        PASS if data else UNKNOWN if data is None else BREACH,
+        clause_outcome(data),
         f"the supplier shares the data for the quarterly return with the council: {said(data)}",
         {"quarterly_data_shared": data},
     )

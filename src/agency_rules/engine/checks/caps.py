@@ -17,6 +17,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
+    clause_outcome,
     said,
 )
 
@@ -211,7 +212,7 @@ def pay_cap_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, 
         (
             "expenses_not_to_exceed_cap",
             (
-                PASS if value else UNKNOWN if value is None else BREACH,
+                clause_outcome(value),
                 f"expenses are not used to take pay past a cap: {said(value)}",
                 {"expenses_not_to_exceed_cap": value},
             ),

@@ -19,6 +19,7 @@ from .kind import (
     ParamType,
     Verdict,
     choose,
+    clause_outcome,
 )
 
 E = pl.col
@@ -129,7 +130,7 @@ def binding(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, ClauseV
         ("binds_second_tier", "any second-tier supplier"),
     ):
         value = getattr(clauses, name)
-        outcome = PASS if value else UNKNOWN if value is None else BREACH
+        outcome = clause_outcome(value)
         found.append(
             (
                 name,

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import polars as pl
 
-from ...domain import LEAVING_REASONS
+from ...domain import BREACH, LEAVING_REASONS, PASS, UNKNOWN
 from ...inputs.contracts import Clauses
 from ..context import Context
 
@@ -121,3 +121,8 @@ def said(value: Any) -> str:
         if value is None
         else ("yes" if value is True else "no" if value is False else str(value))
     )
+
+
+def clause_outcome(value: bool | None) -> str:
+    """A yes/no clause: what the rules need (pass), its refusal (breach), or the contract's silence (unknown)."""
+    return PASS if value else UNKNOWN if value is None else BREACH

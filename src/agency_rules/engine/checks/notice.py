@@ -19,6 +19,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
+    clause_outcome,
 )
 
 E = pl.col
@@ -130,7 +131,7 @@ def notice_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, C
             (
                 "notice_reciprocal",
                 (
-                    PASS if mutual else UNKNOWN if mutual is None else BREACH,
+                    clause_outcome(mutual),
                     f"the notice {'binds' if mutual else 'does not bind' if mutual is False else 'is not said to bind'} both worker and council",
                     {"notice_reciprocal": mutual},
                 ),

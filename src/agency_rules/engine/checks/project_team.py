@@ -16,6 +16,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
+    clause_outcome,
     said,
 )
 
@@ -113,7 +114,7 @@ def project_team_clause(
             (
                 f"project_teams.{name}",
                 (
-                    PASS if value else UNKNOWN if value is None else BREACH,
+                    clause_outcome(value),
                     f"project teams with {words}: {said(value)}",
                     {name: value},
                 ),

@@ -18,6 +18,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
+    clause_outcome,
     said,
 )
 
@@ -123,7 +124,7 @@ def references_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[st
         (
             "references.practice_based",
             (
-                PASS if practice else UNKNOWN if practice is None else BREACH,
+                clause_outcome(practice),
                 f"references about the standard of practice: {said(practice)}",
                 {"practice_based": practice},
             ),
@@ -139,7 +140,7 @@ def standard_reference_clause(
         (
             "references.standard_template",
             (
-                PASS if template else UNKNOWN if template is None else BREACH,
+                clause_outcome(template),
                 f"a comprehensive reference on the standard template: {said(template)}",
                 {"standard_template": template},
             ),
