@@ -33,7 +33,7 @@ from ..inputs.files import InputError, digest
 from ..regions import NATIONAL, region_by_code
 from .checked_contract import CheckedContract, ClauseFinding
 from .checks import CHECKS
-from .checks.kind import ClauseVerdict, clause_outcome, said
+from .checks.kind import ClauseVerdict, yes_no_clause
 from .context import Context
 from .evaluation import Engine, Selection
 from .parameters import change_days, layers_of, resolve
@@ -154,16 +154,16 @@ def check_contract(
             message,
             {"cap_breach_sign_off": signed, "approvers": ruleset_approvers},
         )
-    data = contract.clauses.quarterly_data_shared
     carried_by = next(
         (r.id for r in ruleset.rule if r.check == "contract_compliant"), "procurement"
     )
+    clause, (outcome, message, evidence) = yes_no_clause(
+        "quarterly_data_shared",
+        contract.clauses.quarterly_data_shared,
+        "the supplier shares the data for the quarterly return with the council",
+    )
     found[("procurement", "quarterly")] = ClauseFinding(
-        carried_by,
-        "clause quarterly_data_shared",
-        clause_outcome(data),
-        f"the supplier shares the data for the quarterly return with the council: {said(data)}",
-        {"quarterly_data_shared": data},
+        carried_by, f"clause {clause}", outcome, message, evidence
     )
     return list(found.values())
 

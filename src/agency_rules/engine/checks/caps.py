@@ -17,8 +17,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
-    clause_outcome,
-    said,
+    yes_no_clause,
 )
 
 E = pl.col
@@ -207,15 +206,11 @@ def framework_fee_cap(
 
 def pay_cap_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[str, ClauseVerdict]]:
     """Beside the rate card: expenses may not take pay past a cap."""
-    value = clauses.expenses_not_to_exceed_cap
     return [
-        (
+        yes_no_clause(
             "expenses_not_to_exceed_cap",
-            (
-                clause_outcome(value),
-                f"expenses are not used to take pay past a cap: {said(value)}",
-                {"expenses_not_to_exceed_cap": value},
-            ),
+            clauses.expenses_not_to_exceed_cap,
+            "expenses are not used to take pay past a cap",
         )
     ]
 

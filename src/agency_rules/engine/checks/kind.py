@@ -126,3 +126,8 @@ def said(value: Any) -> str:
 def clause_outcome(value: bool | None) -> str:
     """A yes/no clause: what the rules need (pass), its refusal (breach), or the contract's silence (unknown)."""
     return PASS if value else UNKNOWN if value is None else BREACH
+
+
+def yes_no_clause(key: str, value: bool | None, words: str) -> tuple[str, ClauseVerdict]:
+    """A yes/no clause's finding, 'words: yes', with the clause's value as its evidence (under its last key)."""
+    return key, (clause_outcome(value), f"{words}: {said(value)}", {key.rsplit(".", 1)[-1]: value})

@@ -16,8 +16,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
-    clause_outcome,
-    said,
+    yes_no_clause,
 )
 
 E = pl.col
@@ -103,24 +102,14 @@ def project_team_clause(
                 ),
             )
         ]
-    found = []
-    for name, words in (
-        ("workers_identified", "every worker identified and approved by the council"),
-        ("costs_itemised", "costs itemised per worker"),
-        ("la_practice_control", "the council keeping control of practice"),
-    ):
-        value = getattr(teams, name)
-        found.append(
-            (
-                f"project_teams.{name}",
-                (
-                    clause_outcome(value),
-                    f"project teams with {words}: {said(value)}",
-                    {name: value},
-                ),
-            )
+    return [
+        yes_no_clause(f"project_teams.{name}", getattr(teams, name), f"project teams with {words}")
+        for name, words in (
+            ("workers_identified", "every worker identified and approved by the council"),
+            ("costs_itemised", "costs itemised per worker"),
+            ("la_practice_control", "the council keeping control of practice"),
         )
-    return found
+    ]
 
 
 KINDS: dict[str, CheckKind] = {

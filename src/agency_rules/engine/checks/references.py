@@ -18,8 +18,7 @@ from .kind import (
     Params,
     Verdict,
     choose,
-    clause_outcome,
-    said,
+    yes_no_clause,
 )
 
 E = pl.col
@@ -118,16 +117,12 @@ def references_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[st
             {"references": count, "min_count": need},
         )
     )
-    practice = given.practice_based
     return [
         ("references.count", verdict),
-        (
+        yes_no_clause(
             "references.practice_based",
-            (
-                clause_outcome(practice),
-                f"references about the standard of practice: {said(practice)}",
-                {"practice_based": practice},
-            ),
+            given.practice_based,
+            "references about the standard of practice",
         ),
     ]
 
@@ -135,15 +130,11 @@ def references_clause(clauses: Clauses, values: dict[str, Any]) -> list[tuple[st
 def standard_reference_clause(
     clauses: Clauses, values: dict[str, Any]
 ) -> list[tuple[str, ClauseVerdict]]:
-    template = clauses.references.standard_template
     return [
-        (
+        yes_no_clause(
             "references.standard_template",
-            (
-                clause_outcome(template),
-                f"a comprehensive reference on the standard template: {said(template)}",
-                {"standard_template": template},
-            ),
+            clauses.references.standard_template,
+            "a comprehensive reference on the standard template",
         )
     ]
 
