@@ -147,6 +147,20 @@ def test_rules_lists_and_explains() -> None:
     assert code == 0 and "2024-10-31" in out and "4" in out
     code, _, err = run("rules", "NOPE001")
     assert code == 2 and "no rule NOPE001" in err
+    code, out, _ = run("rules", "COOL001", "--overlay", "south-east", "--format", "json")
+    explained = json.loads(out)["explained"]
+    assert code == 0 and explained["id"] == "COOL001"
+    assert any(p["set_by"].startswith("overlay south-east") for p in explained["params"])
+    code, _, err = run("rules", "--format", "csv")
+    assert code == 2 and "this report comes as table, json" in err
+
+
+def test_columns_says_how_an_export_is_read_as_json(tmp_path: Path) -> None:
+    engagements = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    code, out, _ = run("columns", str(engagements), "--format", "json")
+    (view,) = json.loads(out)
+    assert code == 0 and view["file"].endswith("e.csv")
+    assert {"header": "engagement_id", "read_as": "engagement_id", "how": "read as is"} in view["headers"]
 
 
 @pytest.mark.slow

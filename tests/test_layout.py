@@ -12,10 +12,10 @@ LAYERS = [
     {"errors", "tomlfiles", "domain", "regions", "messages", "shown", "version", "worker_ids"},
     {"inputs", "written"},
     {"engine"},
-    {"report"},
+    {"report", "rules_view", "columns_view"},
     {"board"},
     {"renderers"},
-    {"api", "rules_view", "columns_view", "pseudonyms"},
+    {"api", "pseudonyms"},
     {"cli", "help_text", "entry", "__main__", "__init__"},
 ]
 

@@ -11,12 +11,14 @@ import json
 import polars as pl
 import pytest
 
+from agency_rules.columns_view import ColumnsView
 from agency_rules.domain import OUTCOMES
 from agency_rules.engine.evaluation import FINDING_SCHEMA, Evaluation
 from agency_rules.inputs.files import InputFile
 from agency_rules.inputs.tables import ERROR_SCHEMA
-from agency_rules.renderers import RENDERERS
+from agency_rules.renderers import COLUMNS_RENDERERS, RENDERERS, RULES_RENDERERS
 from agency_rules.report import RenderOptions, Report
+from agency_rules.rules_view import ParamValue, RuleExplanation, RuleRow, RulesView
 
 FINDINGS = [
     {"engagement_id": "E-1", "row": 2, "rule_id": "NOTICE001", "outcome": "breach", "severity": "breach",
@@ -85,3 +87,50 @@ def test_a_literal_report_groups_by_council_as_a_checked_one_does() -> None:
     RENDERERS["md"](literal_report(), RenderOptions(width=200, group_by="council"), out)
     text = out.getvalue()
     assert text.index("## Kent") < text.index("notice period of 4 weeks") < text.index("## Medway") < text.index("whether references")
+
+
+RULES = RulesView(
+    "national-2023", "Proposed national rules", "proposed", "DfE consultation 2023",
+    [RuleRow("NOTICE001", "Six weeks' notice", "Q7", "national-2023"),
+     RuleRow("COOL101", "Twelve months' cooling-off\x1b[31m", "MoU", "overlay west-midlands (West Midlands)")],
+)
+EXPLAINED = RuleExplanation(
+    "COOL001", "Cooling-off", "ruleset national-2023", "breach", "cooling_off", "3 months apart",
+    ["roles social_worker"], False, "", "Q6", "", ["director_of_childrens_services"],
+    [ParamValue("months", "3", "2024-01-01 (ruleset start)", "to 2025-09-30", "ruleset national-2023"),
+     ParamValue("months", "6", "2025-10-01", "open-ended", "overlay south-east, South East only")],
+)
+COLUMNS = ColumnsView(
+    "msp.csv", [("Worker Ref", "worker_id", "mapped by the column map"), ("Colour", "", "ignored: not a contract column")],
+    [("references_count", False, ["REF001"])], [("role", [("Snr SW", 3)])], [("agency", [("Northdown Ltd", 2)])], [], "utf-8",
+)
+
+
+def view(renderers: dict, found: object, name: str) -> str:
+    out = io.StringIO()
+    renderers[name](found, RenderOptions(width=200), out)
+    return out.getvalue()
+
+
+def test_the_rules_list_and_one_rule_are_drawn_from_literal_views() -> None:
+    listed = view(RULES_RENDERERS, RULES, "table")
+    assert "Six weeks' notice" in listed and "overlay west-midlands (West Midlands)" in listed
+    assert "\x1b" not in listed and "`agency-check rules RULE_ID` explains one rule." in listed
+    one = view(RULES_RENDERERS, RulesView("national-2023", "", "", "", [], EXPLAINED, ""), "table")
+    assert "months = 3  from 2024-01-01 (ruleset start), to 2025-09-30  (ruleset national-2023)" in one
+    assert "months = 6  from 2025-10-01, open-ended  (overlay south-east, South East only)" in one
+    assert "approval by: director_of_childrens_services" in one and "Applies to: roles social_worker" in one
+    document = json.loads(view(RULES_RENDERERS, RULES, "json"))
+    assert [r["id"] for r in document["rules"]] == ["NOTICE001", "COOL101"]
+    assert document["rules"][1]["title"].endswith("\x1b[31m") and document["explained"] is None
+
+
+def test_the_columns_view_is_drawn_from_a_literal_view() -> None:
+    text = " ".join(view(COLUMNS_RENDERERS, [COLUMNS], "table").split())
+    for words in ("How msp.csv will be read (UTF-8)", "Worker Ref", "mapped by the column map", "references_count", "REF001",
+                  "role: words nothing translates", "'Snr SW'", "agency: read as written", "'Northdown Ltd'"):
+        assert words in text, words
+    (document,) = json.loads(view(COLUMNS_RENDERERS, [COLUMNS], "json"))
+    assert document["headers"][0] == {"header": "Worker Ref", "read_as": "worker_id", "how": "mapped by the column map"}
+    assert document["missing"] == [{"column": "references_count", "required": False, "rules": ["REF001"]}]
+    assert document["unknown_values"] == [{"column": "role", "values": [{"value": "Snr SW", "rows": 3}]}]

@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from .api import DEFAULT_RULESET, Options, run
 from .board.reports import read_reports
 from .board.summary import summarise
-from .columns_view import ColumnsView, view_columns
+from .columns_view import view_columns
 from .domain import BREACH, UNKNOWN
 from .engine.checked_contract import ContractCheck
 from .engine.contract_check import check_contracts
@@ -36,10 +35,16 @@ from .inputs.config import CONFIG_NAME, load_column_map
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
-from .renderers import BOARD_RENDERERS, CONTRACT_RENDERERS, RENDERERS
+from .renderers import (
+    BOARD_RENDERERS,
+    COLUMNS_RENDERERS,
+    CONTRACT_RENDERERS,
+    RENDERERS,
+    RULES_RENDERERS,
+)
 from .renderers.printable import printable
-from .renderers.terminal import StdoutConsole, broken_pipe, drop_stdout, show_table
-from .report import RenderOptions, headline, read_as, values_seen
+from .renderers.terminal import broken_pipe, drop_stdout
+from .report import RenderOptions, headline
 from .rules_view import explain_rule, list_rules
 from .shown import quote
 from .version import __version__
@@ -512,6 +517,24 @@ def check(
     raise typer.Exit(report.exit_status(fail_on is FailOn.unknown))
 
 
+VIEW_FORMATS = (Format.table, Format.json)
+
+ViewFormat = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        parser=one_of(Format),
+        metavar=choices(VIEW_FORMATS),
+        help="table (default) or json.",
+    ),
+]
+
+
+def view_options() -> RenderOptions:
+    """The terminal's width (COLUMNS, else the terminal's own), as the check's table uses it."""
+    return RenderOptions(width=Console().width)
+
+
 @app.command(short_help=SHORT["rules"], cls=Command)
 def rules(
     rule_id: Annotated[
@@ -519,15 +542,19 @@ def rules(
     ] = None,
     ruleset: RulesetName = DEFAULT_RULESET,
     overlay: Overlays = [],
+    output_format: ViewFormat = None,
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
+    chosen = report_format(output_format, None, VIEW_FORMATS)
     loaded, overlays = load_rules(ruleset, list(overlay))
-    console = StdoutConsole(highlight=False, markup=False, soft_wrap=rule_id is not None)
-    if rule_id is None:
-        list_rules(console, loaded, overlays)
-        return
-    if not explain_rule(console, loaded, overlays, rule_id.upper()):
+    view = (
+        list_rules(loaded, overlays)
+        if rule_id is None
+        else explain_rule(loaded, overlays, rule_id.upper())
+    )
+    if view is None:
         raise fail(f"no rule {rule_id} in {loaded.ruleset.id}; `agency-check rules` lists them")
+    deliver(lambda out: RULES_RENDERERS[chosen.value](view, view_options(), out), None, None)
 
 
 @app.command(short_help=SHORT["columns"], cls=Command)
@@ -550,21 +577,21 @@ def columns(
     sheet: SheetName = None,
     ruleset: RulesetName = DEFAULT_RULESET,
     overlay: Overlays = [],
+    output_format: ViewFormat = None,
 ) -> None:
     """Show how an export's (or a history file's) headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
     if export is None and history is None:
         raise fail(
             "name an export (agency-check columns FILE), a history file (--history FILE), or both"
         )
+    chosen = report_format(output_format, None, VIEW_FORMATS)
     loaded_map = load_column_map(column_map) if column_map else None
     views = [
         view_columns(path, loaded_map, sheet, ruleset, list(overlay), history=is_history)
         for path, is_history in ((export, False), (history, True))
         if path is not None
     ]
-    console = StdoutConsole(highlight=False)
-    for view in views:
-        show_columns(console, view)
+    deliver(lambda out: COLUMNS_RENDERERS[chosen.value](views, view_options(), out), None, None)
     refused = [
         f"a check would refuse {view.label}: " + "; and ".join(view.problems)
         for view in views
@@ -572,55 +599,6 @@ def columns(
     ]
     if refused:
         raise fail("; ".join(refused))
-
-
-def show_columns(console: Console, view: ColumnsView) -> None:
-    read = f" ({read_as(view.encoding)})" if view.encoding else ""
-    console.print(Text(printable(f"How {view.label} will be read{read}"), style="bold"))
-    table = Table()
-    for name in ("header in the file", "read as", "how"):
-        table.add_column(name)
-    for header, target, how in view.headers:
-        table.add_row(
-            Text(printable(header)),
-            Text(target),
-            Text(printable(how), style="" if target else "yellow"),
-        )
-    show_table(console, table)
-    if view.missing:
-        missing = Table(title="Contract columns the file lacks")
-        for name in ("column", "needed", "rules that read it"):
-            missing.add_column(name)
-        for name, required, rules in view.missing:
-            missing.add_row(
-                name,
-                Text("required: no row can be checked", style="bold red")
-                if required
-                else "optional",
-                ", ".join(rules) or "-",
-            )
-        show_table(console, missing)
-    for name, values in view.unknown_values:
-        shown = values_seen(values, 12)
-        console.print(
-            Text(
-                printable(
-                    f"{name}: words nothing translates and the rules do not know, which would reject their rows: {shown}; "
-                    f"translate them in [values.{name}] of a column map"
-                ),
-                style="yellow",
-            )
-        )
-    for name, values in view.as_written:
-        shown = values_seen(values, 12)
-        console.print(
-            Text(
-                printable(
-                    f"{name}: read as written (no [values.{name}] entry translates them): {shown}; a column map may put "
-                    "them in the words contracts and waivers use"
-                )
-            )
-        )
 
 
 @app.command(short_help=SHORT["pseudonymise"], cls=Command)

@@ -1,50 +1,82 @@
-"""`agency-check rules`: the rules' own metadata, printed from the TOML, parameters by date."""
+"""`agency-check rules`: the rules' own metadata, from the TOML, parameters by date, as plain data a renderer shows."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from dataclasses import dataclass, field
 
-from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset, RuleSpec
-from .renderers.printable import printable
-from .renderers.terminal import show_table
+from .engine.rulebook import Applies, DatedValue, Overlay, Ruleset
 
 
-def list_rules(console: Console, ruleset: Ruleset, overlays: list[Overlay]) -> None:
+@dataclass(frozen=True)
+class RuleRow:
+    id: str
+    title: str
+    source: str
+    set_by: str  # the ruleset, and the overlay that changes it, or the overlay that adds it
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    param: str
+    value: str
+    start: str  # a day, or the ruleset's first day
+    to: str  # "to DAY" (inclusive) or "open-ended"
+    set_by: str
+
+
+@dataclass(frozen=True)
+class RuleExplanation:
+    id: str
+    title: str
+    origin: str  # the ruleset, or the overlay and its region
+    severity: str
+    check: str
+    requires: str
+    applies: list[str]  # empty: every engagement
+    contracts_only: bool
+    regime: str  # the ruleset's legacy/new regime in words, or ""
+    source: str
+    decision: str
+    waiver_approvers: list[str]
+    params: list[ParamValue]
+
+
+@dataclass(frozen=True)
+class RulesView:
+    ruleset: str
+    title: str
+    status: str
+    source: str
+    rules: list[RuleRow]
+    explained: RuleExplanation | None = None  # `agency-check rules RULE_ID`
+    hint: str = field(default="`agency-check rules RULE_ID` explains one rule.")
+
+
+def list_rules(ruleset: Ruleset, overlays: list[Overlay]) -> RulesView:
     header = ruleset.ruleset
-    console.print(
-        Text.assemble(
-            (printable(header.id), "bold"),
-            printable(f": {header.title}\n{header.status}\nSource: {header.source}"),
-        )
-    )
-    table = Table()
-    for name in ("id", "title", "source", "set by"):
-        table.add_column(name)
     changed = {c.rule: o.overlay.id for o in overlays for c in o.change}
-    for rule in ruleset.rule:
-        set_by = (
+    rows = [
+        RuleRow(
+            rule.id,
+            rule.title,
+            rule.source,
             header.id
             + (f" + {changed[rule.id]}" if rule.id in changed else "")
-            + (" (runs only with --contracts)" if rule.needs == "contracts" else "")
+            + (" (runs only with --contracts)" if rule.needs == "contracts" else ""),
         )
-        table.add_row(*map(printable, (rule.id, rule.title, rule.source, set_by)))
-    for overlay in overlays:
-        for rule in overlay.rule:
-            table.add_row(
-                *map(
-                    printable,
-                    (
-                        rule.id,
-                        rule.title,
-                        rule.source,
-                        f"overlay {overlay.overlay.id} ({overlay.overlay.region})",
-                    ),
-                )
-            )
-    show_table(console, table)
-    console.print("`agency-check rules RULE_ID` explains one rule.")
+        for rule in ruleset.rule
+    ]
+    rows += [
+        RuleRow(
+            rule.id,
+            rule.title,
+            rule.source,
+            f"overlay {overlay.overlay.id} ({overlay.overlay.region})",
+        )
+        for overlay in overlays
+        for rule in overlay.rule
+    ]
+    return RulesView(header.id, header.title, header.status, header.source, rows)
 
 
 def _applies_words(applies: Applies) -> list[str]:
@@ -85,14 +117,16 @@ def _applies_words(applies: Applies) -> list[str]:
     return words
 
 
-def _value_line(item: DatedValue, floor: str, set_by: str) -> list[str]:
+def _value(item: DatedValue, param: str, floor: str, set_by: str) -> ParamValue:
     start = item.from_.isoformat() if item.from_ else f"{floor} (ruleset start)"
     value = item.value if item.unset is None else f"no figure: {item.unset}"
-    return [start, f"to {item.to.isoformat()}" if item.to else "open-ended", str(value), set_by]
+    to = f"to {item.to.isoformat()}" if item.to else "open-ended"
+    return ParamValue(param, str(value), start, to, set_by)
 
 
-def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], rule_id: str) -> bool:
-    found: tuple[RuleSpec, str] | None = None
+def explain_rule(ruleset: Ruleset, overlays: list[Overlay], rule_id: str) -> RulesView | None:
+    """One rule as the ruleset and overlays set it; None when neither has it."""
+    found = None
     for rule in ruleset.rule:
         if rule.id == rule_id:
             found = (rule, f"ruleset {ruleset.ruleset.id}")
@@ -101,50 +135,39 @@ def explain_rule(console: Console, ruleset: Ruleset, overlays: list[Overlay], ru
             if rule.id == rule_id:
                 found = (rule, f"overlay {overlay.overlay.id} ({overlay.overlay.region} only)")
     if found is None:
-        return False
+        return None
     rule, origin = found
-    console.print(
-        Text.assemble(
-            (rule.id, "bold"),
-            printable(f" {rule.title}  "),
-            (printable(f"({origin}, severity {rule.severity}, check {rule.check})"), "dim"),
-        )
-    )
-    console.print(printable(f"Requires: {rule.requires}"))
-    applies = _applies_words(rule.applies)
-    console.print("Applies to: " + ("; ".join(applies) if applies else "every engagement"))
-    if rule.needs == "contracts":
-        console.print(
-            "Runs only when contracts are given (--contracts FILE_OR_FOLDER); otherwise it is left out of the run."
-        )
     header = ruleset.ruleset
+    regime = ""
     if header.applicability:
         a = header.applicability
-        console.print(
-            f"Regime: engagements offered on or after {a.new_offered_from.isoformat()}, "
-            f"and earlier ones still running on {a.legacy_running_on.isoformat()}; others are not_applicable."
-        )
-    console.print(printable(f"Source: {rule.source}"))
-    if rule.decision:
-        console.print(printable(f"Decision: {rule.decision}"))
-    if rule.waiver_approvers:
-        console.print(
-            "A breach may be waived with approval by: " + ", ".join(rule.waiver_approvers)
+        regime = (
+            f"engagements offered on or after {a.new_offered_from.isoformat()}, "
+            f"and earlier ones still running on {a.legacy_running_on.isoformat()}; "
+            "others are not_applicable"
         )
     floor = header.effective_from.isoformat()
-    if not rule.params:
-        console.print("Parameters: none.")
-        return True
-    console.print(
-        "Parameters by date (the value in force on an engagement's start date applies; 'to' is inclusive):"
-    )
+    params = []
     for name, values in rule.params.items():
-        lines = [_value_line(item, floor, origin) for item in values]
+        params += [_value(item, name, floor, origin) for item in values]
         for overlay in overlays:
             for change in overlay.change:
                 if change.rule == rule.id and change.param == name:
                     where = f"overlay {overlay.overlay.id}, {overlay.overlay.region} only"
-                    lines += [_value_line(item, floor, where) for item in change.values]
-        for start, to, value, set_by in lines:
-            console.print(printable(f"  {name} = {value}  from {start}, {to}  ({set_by})"))
-    return True
+                    params += [_value(item, name, floor, where) for item in change.values]
+    explained = RuleExplanation(
+        rule.id,
+        rule.title,
+        origin,
+        rule.severity,
+        rule.check,
+        rule.requires,
+        _applies_words(rule.applies),
+        rule.needs == "contracts",
+        regime,
+        rule.source,
+        rule.decision or "",
+        list(rule.waiver_approvers),
+        params,
+    )
+    return RulesView(header.id, header.title, header.status, header.source, [], explained, "")

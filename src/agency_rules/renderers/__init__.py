@@ -1,5 +1,5 @@
 """One renderer per output format, one protocol for them all: a renderer writes what a command found (a check's Report,
-a ContractCheck, a BoardSummary) with the render options to a text stream. A new format is one new renderer here."""
+a ContractCheck, a BoardSummary, the `rules` or `columns` view) with the render options to a text stream. A new format is one new renderer here."""
 
 from __future__ import annotations
 
@@ -7,20 +7,25 @@ from collections.abc import Callable
 from typing import TextIO, TypeVar
 
 from ..board.summary import BoardSummary
+from ..columns_view import ColumnsView
 from ..engine.checked_contract import ContractCheck
 from ..report import RenderOptions, Report
+from ..rules_view import RulesView
 from . import (
     board_html,
     board_json,
     board_md,
     board_table,
     board_xlsx,
+    columns_table,
     contract_report,
     csv_report,
     html_report,
     json_report,
     markdown_report,
+    rules_table,
     table_report,
+    view_json,
     xlsx_report,
 )
 
@@ -50,4 +55,14 @@ CONTRACT_RENDERERS: dict[str, Renderer[ContractCheck]] = {
     "md": contract_report.render_md,
     "csv": contract_report.render_csv,
     "xlsx": contract_report.render_xlsx,
+}
+
+RULES_RENDERERS: dict[str, Renderer[RulesView]] = {
+    "table": rules_table.render,
+    "json": view_json.render_rules,
+}
+
+COLUMNS_RENDERERS: dict[str, Renderer[list[ColumnsView]]] = {
+    "table": columns_table.render,
+    "json": view_json.render_columns,
 }
