@@ -278,7 +278,7 @@ def test_a_waiver_for_an_engagement_not_in_the_run_is_reported(tmp_path: Path) -
                        'approved_by = { director_of_childrens_services = "A. Name", chief_executive = "B. Name" }\n', encoding="utf-8")
     code, out, _ = run(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), "--waivers", str(waivers), "--format", "json")
     [unmatched] = [n for n in json.loads(out)["notices"] if n["kind"] == "unmatched_waiver"]
-    assert unmatched["rule_id"] == "CAP001" and "E-999 matches no engagement" in unmatched["message"]
+    assert unmatched["rule_id"] == "CAP001" and "engagement 'E-999' matches no engagement" in unmatched["message"]
 
 
 @pytest.mark.slow
@@ -301,7 +301,7 @@ def test_cap_and_waiver_messages_read_as_words(tmp_path: Path) -> None:
     code, out, _ = run(str(write_csv(tmp_path / "e.csv", rows)), "--caps", str(caps), "--waivers", str(waivers), "--format", "json")
     messages = {f["rule_id"]: f["message"] for f in json.loads(out)["findings"]}
     assert messages["CAP001"] == "Pay of £31.00 an hour is above the PAYE pay cap of £30.00 (South East, social worker)"
-    assert messages["NOTICE001"].endswith("; a waiver is on file, but this rule cannot be waived")
+    assert messages["NOTICE001"].endswith("; the waiver on file does not count: this rule cannot be waived")
 
 
 def test_a_run_tells_each_stage_as_it_begins_and_the_terminal_spinner_stays_off_the_page(tmp_path: Path, monkeypatch) -> None:

@@ -39,7 +39,7 @@ from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, r
 from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
 from .inputs.engagements import Loaded, Raw, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
-from .inputs.waivers import Waiver, load_waivers
+from .inputs.waivers import NONE, SignOffs, load_waivers
 from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
@@ -230,7 +230,7 @@ class Setup:
     overlays: list[Overlay]
     caps: CapTable
     contracts: list[CheckedContract] | None
-    waivers: dict[tuple[str, str], Waiver]
+    sign_offs: SignOffs
     column_map: ColumnMap | None
     files: list[InputFile]
 
@@ -284,8 +284,8 @@ def set_up(sources: list[Source], options: Options) -> Setup:
             if isinstance(path, Path)
         ),
     ]
-    waivers = load_waivers(options.waivers) if options.waivers else {}
-    return Setup(ruleset, overlays, caps, contracts, waivers, column_map, files)
+    sign_offs = load_waivers(options.waivers) if options.waivers else NONE
+    return Setup(ruleset, overlays, caps, contracts, sign_offs, column_map, files)
 
 
 def parse(raws: list[Raw], setup: Setup, options: Options) -> Parsed:
@@ -303,7 +303,7 @@ def parse(raws: list[Raw], setup: Setup, options: Options) -> Parsed:
 
 
 def evaluate(
-    parsed: Parsed, setup: Setup, options: Options
+    parsed: Parsed, setup: Setup, options: Options, reference_day: date | None = None
 ) -> tuple[Engine, Evaluation, Selection]:
     """Stage 4: the rules over every engagement, with past roles, caps and contracts; notices of waivers that match nothing."""
     history = parsed.history
@@ -319,25 +319,51 @@ def evaluate(
     book = contract_book(setup.contracts) if setup.contracts is not None else None
     context = Context(setup.caps, roles, contracts=book)
     selection = _selection(options, parsed.engagements, parsed.rejected, setup.column_map)
-    engine = Engine(setup.ruleset, setup.overlays, context, setup.waivers, options.as_of, selection)
+    engine = Engine(
+        setup.ruleset,
+        setup.overlays,
+        context,
+        setup.sign_offs,
+        options.as_of,
+        selection,
+        reference_day or options.as_of or date.today(),
+    )
     evaluation = engine.evaluate(parsed.engagements)
-    if setup.waivers:
-        named = pl.Series([engagement_id for engagement_id, _ in setup.waivers], dtype=pl.String)
-        found = named.is_in(parsed.engagements["engagement_id"].implode()) | named.is_in(
-            parsed.rejected["engagement_id"].implode()
-        )
-        known = set(named.filter(found))
-        evaluation.notices += [
+    evaluation.notices += _unmatched_sign_offs(setup.sign_offs, engine, parsed.rejected)
+    return engine, evaluation, selection
+
+
+def _unmatched_sign_offs(
+    sign_offs: SignOffs, engine: Engine, rejected: pl.DataFrame
+) -> list[Notice]:
+    """A waiver or explanation that selects no engagement of the run, or names a rule the run does not have, does
+    nothing: said once each, so a misspelt id or an expired file is seen."""
+    entries = [("waiver", w) for w in sign_offs.waivers] + [
+        ("explanation", e) for e in sign_offs.explanations
+    ]
+    rejected_ids = set(rejected["engagement_id"].drop_nulls().to_list())
+    notices = []
+    for index, (kind, entry) in enumerate(entries):
+        does = "waives" if kind == "waiver" else "explains"
+        if index in engine.matched.no_rule:
+            why = f"names rule {entry.rule_id}, which this run does not check"
+        elif index in engine.matched.unmatched:
+            why = (
+                "selects only a rejected row"
+                if entry.engagement_id in rejected_ids
+                else "matches no engagement in this run"
+            )
+        else:
+            continue
+        notices.append(
             said_once(
-                rule_id,
+                entry.rule_id,
                 "unmatched_waiver",
                 1,
-                f"the waiver for engagement {engagement_id} matches no engagement in this run, so it waives nothing",
+                f"the {kind} {entry.described()} {why}, so it {does} nothing",
             )
-            for engagement_id, rule_id in setup.waivers
-            if engagement_id not in known
-        ]
-    return engine, evaluation, selection
+        )
+    return notices
 
 
 def assemble(

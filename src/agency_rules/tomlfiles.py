@@ -107,7 +107,8 @@ Flag = Annotated[bool, BeforeValidator(_a_flag)]
 Whole = Annotated[int, BeforeValidator(_a_whole_number)]
 ITEM_KEYS = {
     "cap": ("region", "role", "effective_from"),
-    "waiver": ("engagement_id", "rule_id"),
+    "waiver": ("rule_id", "engagement_id", "worker_id", "agency", "la_code", "framework"),
+    "explanation": ("rule_id", "engagement_id", "worker_id", "agency", "la_code", "framework"),
     "rate": ("region", "role", "employment_model"),
 }
 

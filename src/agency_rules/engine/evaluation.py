@@ -8,7 +8,6 @@ that are reported (breach, unknown, waived), and for the reasons a rule was not 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,7 +15,6 @@ from datetime import date
 import polars as pl
 
 from ..domain import (
-    APPROVER_WORDS,
     BREACH,
     NOT_APPLICABLE,
     NOT_EVALUATED,
@@ -27,7 +25,7 @@ from ..domain import (
     WAIVED,
 )
 from ..inputs.columns import SOURCE_ROW
-from ..inputs.waivers import Waiver, missing_approvals
+from ..inputs.waivers import NONE, SignOffs
 from ..messages import phrase
 from ..regions import council_names
 from ..tomlfiles import RuleFileError
@@ -39,6 +37,7 @@ from .notices import Notice, NoticeKind, NoticeReason
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_words, subject_to_regime
+from .signoffs import NOTHING, Matched, match_sign_offs
 from .words import iso
 
 E = pl.col
@@ -243,15 +242,20 @@ class Engine:
         ruleset: Ruleset,
         overlays: list[Overlay],
         context: Context,
-        waivers: dict[tuple[str, str], Waiver] | None = None,
+        sign_offs: SignOffs = NONE,
         as_of: date | None = None,
         selection: Selection | None = None,
+        reference_day: date | None = None,
     ) -> None:
+        """`as_of` reads every parameter on that day instead of each engagement's start; `reference_day` is the day
+        waivers are judged on (their approval and expiry)."""
         self.ruleset = ruleset
         self.overlays = overlays
         self.context = context
-        self.waivers = waivers or {}
+        self.sign_offs = sign_offs
+        self.matched: Matched = NOTHING
         self.as_of = as_of
+        self.reference_day = reference_day
         self.floor = ruleset.ruleset.effective_from
         self.rules = rules_in_run(
             ruleset,
@@ -291,9 +295,15 @@ class Engine:
                 subject_to_regime(self.ruleset.ruleset.applicability).alias(SUBJECT),
             )
             .collect()
-            .lazy()
         )
-        frame = base
+        if self.reference_day is not None:
+            self.matched = match_sign_offs(
+                base,
+                self.sign_offs,
+                {spec.id: spec.waiver_approvers for spec, _, _ in self.rules},
+                self.reference_day,
+            )
+        frame = base.lazy()
         if self.uses_caps:
             existing = any(
                 spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules
@@ -301,7 +311,7 @@ class Engine:
             frame = with_caps(frame, self.context.caps, existing)
         if self.uses_contracts and self.context.contracts is not None:
             frame = with_contracts(frame, self.context.contracts)
-        return frame, replace(self.context, engagements=base)
+        return frame, replace(self.context, engagements=base.lazy())
 
     def _plans(self, frame: pl.LazyFrame, context: Context) -> tuple[pl.LazyFrame, list[Plan]]:
         """Each selected rule's verdict, scope and outcome as expressions over the frame (with the columns its check adds)."""
@@ -322,14 +332,10 @@ class Engine:
                 .then(pl.lit(UNKNOWN))
                 .otherwise(verdict.outcome)
             ).cast(OUTCOME)
-            valid = [
-                key[0]
-                for key, w in self.waivers.items()
-                if key[1] == spec.id and not missing_approvals(w, spec.waiver_approvers)
-            ]
-            if valid:
+            valid = self.matched.waived.get(spec.id)
+            if valid is not None and valid.len():
                 outcome = (
-                    pl.when((outcome == BREACH) & E("engagement_id").is_in(valid))
+                    pl.when((outcome == BREACH) & E("__i").is_in(valid.implode()))
                     .then(pl.lit(WAIVED, OUTCOME))
                     .otherwise(outcome)
                 )
@@ -463,15 +469,22 @@ class Engine:
             .struct.json_encode()
             .str.strip_suffix("}")
         )
-        suffix, extra = self._waiver_words(spec)
-        signed = outcome.is_in([BREACH, WAIVED])
-        if suffix:
-            message = message + pl.when(signed).then(
-                E("engagement_id").replace_strict(suffix, default="")
-            ).otherwise(pl.lit(""))
-            evidence = evidence + pl.when(signed).then(
-                E("engagement_id").replace_strict(extra, default="")
-            ).otherwise(pl.lit(""))
+        words = self.matched.words.get(spec.id)
+        if words is not None:
+            rows = rows.join(words.lazy(), on="__i", how="left")
+            signed = outcome.is_in([BREACH, WAIVED])
+            message = phrase(
+                "{}{}{}",
+                message,
+                pl.when(signed).then(E("waiver_message").fill_null("")).otherwise(pl.lit("")),
+                E("explained_message").fill_null(""),
+            )
+            evidence = phrase(
+                "{}{}{}",
+                evidence,
+                pl.when(signed).then(E("waiver_evidence").fill_null("")).otherwise(pl.lit("")),
+                E("explained_evidence").fill_null(""),
+            )
         evidence = phrase(
             '{},"parameters":{},"parameters_as_of":"{}"}',
             evidence,
@@ -499,37 +512,6 @@ class Engine:
             E("__i"),
             pl.lit(order).alias("__order"),
         )
-
-    def _waiver_words(self, spec: RuleSpec) -> tuple[dict[str, str], dict[str, str]]:
-        """Per engagement with a waiver for this rule: the words added to its message, and the JSON added to its evidence."""
-        suffix: dict[str, str] = {}
-        extra: dict[str, str] = {}
-        for (engagement_id, rule_id), waiver in self.waivers.items():
-            if rule_id != spec.id:
-                continue
-            missing = missing_approvals(waiver, spec.waiver_approvers)
-            record = {
-                "approved_by": waiver.approved_by,
-                "approved_on": waiver.approved_on.isoformat(),
-                "reason": waiver.reason,
-                "reference": waiver.reference,
-            }
-            if missing:
-                lacking = " and ".join(APPROVER_WORDS.get(m, m.replace("_", " ")) for m in missing)
-                suffix[engagement_id] = (
-                    f"; the waiver on file lacks approval by {lacking}"
-                    if spec.waiver_approvers
-                    else "; a waiver is on file, but this rule cannot be waived"
-                )
-                extra[engagement_id] = ',"waiver_not_valid":' + json.dumps(
-                    {**record, "missing_approval": missing}, ensure_ascii=False
-                )
-            else:
-                suffix[engagement_id] = (
-                    f"; waived on {waiver.approved_on.strftime('%-d %b %Y')} by {', '.join(waiver.approved_by.values())}"
-                )
-                extra[engagement_id] = ',"waiver":' + json.dumps(record, ensure_ascii=False)
-        return suffix, extra
 
     def _reasons(
         self, done: pl.DataFrame, plan: Plan, counts: dict[str, int]

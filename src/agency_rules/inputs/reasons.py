@@ -36,6 +36,6 @@ REJECTION_CODES: dict[str, str] = {
 NOTICE_KINDS: dict[str, str] = {
     "not_evaluated": "a rule could not be evaluated for some engagements (no cap, no figure in force), with why and for how many",
     "data_warning": "records that pass but look wrong (recorded experience longer than the time since qualifying)",
-    "unmatched_waiver": "a waiver that matches no engagement in the run",
+    "unmatched_waiver": "a waiver or explanation that selects no engagement of the run, or names a rule it does not check",
     "assumed_individual": "an export without engagement_type: each engagement taken as individual",
 }
