@@ -40,6 +40,7 @@ from .inputs.config import ColumnMap, column_map_of, find_config, load_column_ma
 from .inputs.engagements import Loaded, Raw, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import NONE, SignOffs, load_waivers
+from .quarterly import Quarter, QuarterlyReturn, draft_returns
 from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
@@ -303,7 +304,11 @@ def parse(raws: list[Raw], setup: Setup, options: Options) -> Parsed:
 
 
 def evaluate(
-    parsed: Parsed, setup: Setup, options: Options, reference_day: date | None = None
+    parsed: Parsed,
+    setup: Setup,
+    options: Options,
+    reference_day: date | None = None,
+    within: pl.Expr | None = None,
 ) -> tuple[Engine, Evaluation, Selection]:
     """Stage 4: the rules over every engagement, with past roles, caps and contracts; notices of waivers that match nothing."""
     history = parsed.history
@@ -319,6 +324,9 @@ def evaluate(
     book = contract_book(setup.contracts) if setup.contracts is not None else None
     context = Context(setup.caps, roles, contracts=book)
     selection = _selection(options, parsed.engagements, parsed.rejected, setup.column_map)
+    if within is not None:  # a quarterly return's assignments
+        picked = within if selection.engagements is None else selection.engagements & within
+        selection = replace(selection, engagements=picked)
     engine = Engine(
         setup.ruleset,
         setup.overlays,
@@ -417,6 +425,45 @@ def run(
 ) -> Report:
     """The run as its named stages (setup, read, parse, rules, then the report); each stage's seconds go into
     `report.timings`. `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal)."""
+    return _run(sources, options, on_stage)[0]
+
+
+def draft_return(
+    sources: list[Source],
+    options: Options,
+    quarter: Quarter,
+    on_stage: Callable[[str], None] | None = None,
+) -> QuarterlyReturn:
+    """The quarterly return of each council of the exports: the check over the assignments active in the quarter,
+    waivers judged on its last day. A pseudonymised export is refused: the DfE asks for registration numbers."""
+    report, parsed, selection = _run(
+        sources, options, on_stage, quarter.last, quarter.active(), refuse=_refuse_pseudonyms
+    )
+    picked = quarter.active() if selection.engagements is None else selection.engagements
+    team_recorded = any("engagement_type" in item.table.present for item in parsed.loaded)
+    return draft_returns(report, parsed.engagements.filter(picked), quarter, team_recorded)
+
+
+def _refuse_pseudonyms(parsed: Parsed) -> None:
+    for item in parsed.loaded:
+        pseudonymised = SOURCE_ROW in item.table.present or bool(
+            item.table.valid["worker_id"].str.starts_with("P-").any()
+        )
+        if pseudonymised:
+            raise InputError(
+                f"{item.info.path}: its workers are regional pseudonyms (P-...); the DfE return asks for "
+                "registration numbers, so draft it from the council's own export"
+            )
+
+
+def _run(
+    sources: list[Source],
+    options: Options,
+    on_stage: Callable[[str], None] | None = None,
+    reference_day: date | None = None,
+    within: pl.Expr | None = None,
+    refuse: Callable[[Parsed], None] | None = None,
+) -> tuple[Report, Parsed, Selection]:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     tell = on_stage or (lambda _: None)
@@ -438,10 +485,13 @@ def run(
     lap("read")
     parsed = parse(raws, setup, options)
     del raws
+    if refuse is not None:
+        refuse(parsed)
     lap("parse")
-    engine, evaluation, selection = evaluate(parsed, setup, options)
+    engine, evaluation, selection = evaluate(parsed, setup, options, reference_day, within)
     lap("rules")
-    return assemble(parsed, setup, options, engine, evaluation, selection, timings)
+    report = assemble(parsed, setup, options, engine, evaluation, selection, timings)
+    return report, parsed, selection
 
 
 def write_json(report: Report, target: str | Path | TextIO) -> None:

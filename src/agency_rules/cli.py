@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .api import DEFAULT_RULESET, Options, run
+from .api import DEFAULT_RULESET, Options, draft_return, run
 from .board.reports import read_reports
 from .board.summary import summarise
 from .columns_view import view_columns
@@ -35,11 +35,13 @@ from .inputs.config import CONFIG_NAME, load_column_map
 from .pseudonyms import Pseudonymised, fingerprint, read_key
 from .pseudonyms import new_key as make_key
 from .pseudonyms import pseudonymise as pseudonymise_file
+from .quarterly import parse_quarter
 from .renderers import (
     BOARD_RENDERERS,
     COLUMNS_RENDERERS,
     CONTRACT_RENDERERS,
     RENDERERS,
+    RETURN_RENDERERS,
     RULES_RENDERERS,
 )
 from .renderers.printable import printable
@@ -93,6 +95,7 @@ SHORT = {  # each command in a line of the top-level help
     "pseudonymise": "Replace registration numbers by regional pseudonyms.",
     "summary": "Combine councils' reports into a board summary.",
     "contract": "Check contracts' terms and rate cards.",
+    "return": "Draft the DfE quarterly agency data return.",
 }
 COMMANDS = tuple(SHORT)
 EXIT_ERROR = 2
@@ -113,6 +116,50 @@ SheetName = Annotated[
 ]
 RulesetName = Annotated[
     str, typer.Option("--ruleset", metavar="NAME", help="consultation-2023 or statutory-2024.")
+]
+HistoryFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        metavar="FILE",
+        help="Past roles of workers (history.csv), for cooling-off.",
+    ),
+]
+RulesetChoice = Annotated[
+    str | None,
+    typer.Option(
+        "--ruleset",
+        metavar="NAME",
+        help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).",
+    ),
+]
+OverlayNames = Annotated[
+    list[str],
+    typer.Option(
+        "--overlay",
+        metavar="NAME",
+        help="Regional overlay: london, south-east, west-midlands (repeatable).",
+    ),
+]
+CapsFiles = Annotated[
+    list[Path],
+    typer.Option(
+        "--caps",
+        metavar="FILE",
+        help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.",
+    ),
+]
+WaiversFile = Annotated[
+    Path | None,
+    typer.Option("--waivers", metavar="FILE", help="Waivers and explanations file (TOML)."),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).",
+    ),
 ]
 ReportFile = Annotated[
     Path | None,
@@ -339,41 +386,11 @@ def check(
         ),
     ],
     sheet: SheetName = None,
-    history: Annotated[
-        Path | None,
-        typer.Option(
-            "--history",
-            metavar="FILE",
-            help="Past roles of workers (history.csv), for cooling-off.",
-        ),
-    ] = None,
-    ruleset: Annotated[
-        str | None,
-        typer.Option(
-            "--ruleset",
-            metavar="NAME",
-            help="consultation-2023 (default) or statutory-2024 (or a path to a ruleset .toml).",
-        ),
-    ] = None,
-    overlay: Annotated[
-        list[str],
-        typer.Option(
-            "--overlay",
-            metavar="NAME",
-            help="Regional overlay: london, south-east, west-midlands (repeatable).",
-        ),
-    ] = [],
-    caps: Annotated[
-        list[Path],
-        typer.Option(
-            "--caps",
-            metavar="FILE",
-            help="Caps file (TOML), or a shipped table by name (london-2016); repeatable, later files replace earlier entries.",
-        ),
-    ] = [],
-    waivers: Annotated[
-        Path | None, typer.Option("--waivers", metavar="FILE", help="Waivers file (TOML).")
-    ] = None,
+    history: HistoryFile = None,
+    ruleset: RulesetChoice = None,
+    overlay: OverlayNames = [],
+    caps: CapsFiles = [],
+    waivers: WaiversFile = None,
     contracts: Annotated[
         list[Path],
         typer.Option(
@@ -388,7 +405,7 @@ def check(
             "--as-of",
             parser=as_of_day,
             metavar="DAY",
-            help="Use the parameter values in force on this day for every engagement.",
+            help="Use the parameter values in force on this day for every engagement, and judge waivers on it (default: today).",
         ),
     ] = None,
     output_format: Annotated[
@@ -420,14 +437,7 @@ def check(
         ),
     ] = 20,
     column_map: ColumnMapFile = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).",
-        ),
-    ] = None,
+    config: ConfigFile = None,
     timings: Annotated[
         bool,
         typer.Option(
@@ -861,6 +871,83 @@ def summary(
 
 
 CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
+
+
+RETURN_FORMATS = (Format.md, Format.json, Format.csv, Format.xlsx)
+
+
+@app.command("return", short_help=SHORT["return"], cls=Command)
+def quarterly_return(
+    engagements: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The council's engagements export(s): CSV or workbook; one return per council in them.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ],
+    quarter: Annotated[
+        str,
+        typer.Option(
+            "--quarter",
+            metavar="YYYY-Qn",
+            help="The calendar quarter, e.g. 2025-Q3 (July to September 2025).",
+            show_default=False,
+        ),
+    ],
+    sheet: SheetName = None,
+    history: HistoryFile = None,
+    ruleset: RulesetChoice = None,
+    overlay: OverlayNames = [],
+    caps: CapsFiles = [],
+    waivers: WaiversFile = None,
+    column_map: ColumnMapFile = None,
+    config: ConfigFile = None,
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(RETURN_FORMATS),
+            help="Return format (default: from the --output extension, else md).",
+        ),
+    ] = None,
+    output: ReportFile = None,
+    quiet: Quiet = False,
+) -> None:
+    """Draft the DfE quarterly agency data return of each council in the export(s): the assignments active in the quarter, compliance with each rule, explanations, cap breaches with their sign-off, agencies, and the monthly cost. Waivers are judged on the quarter's last day. Exit 0 when drafted, 3 when some rows were rejected (they are listed in the return)."""
+    try:
+        period = parse_quarter(quarter)
+    except ValueError as error:
+        raise fail(f"--quarter {error}") from None
+    output = None if output is not None and str(output) == "-" else output
+    chosen = report_format(output_format, output, RETURN_FORMATS)
+    chosen = Format.md if chosen is Format.table else chosen
+    refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
+    given = Options(
+        history=history,
+        ruleset=ruleset,
+        overlays=list(overlay),
+        caps=list(caps),
+        waivers=waivers,
+        column_map=column_map,
+        sheet=sheet,
+    )
+    options, found = given.with_config(config)
+    if found is not None and not quiet:
+        Console(stderr=True, highlight=False).print(
+            printable(f"using project config {found}"), markup=False
+        )
+    refuse_overwriting([*engagements, *options.files()], output)
+    with progress(quiet) as on_stage:
+        drafted = draft_return(list(engagements), options, period, on_stage)
+    councils = ", ".join(r.council for r in drafted.returns) or "no council"
+    deliver(
+        lambda handle: RETURN_RENDERERS[chosen.value](drafted, RenderOptions(), handle),
+        output,
+        None if quiet else f"return for {period.label} written to {output}: {councils}",
+    )
+    raise typer.Exit(3 if drafted.rejected_rows else 0)
 
 
 @app.command(short_help=SHORT["contract"], cls=Command)

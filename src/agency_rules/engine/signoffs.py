@@ -150,7 +150,7 @@ def _waiver_words(
                 _day(day),
                 pl.when(ended.is_null())
                 .then(pl.lit("is still running"))
-                .otherwise(phrase("ran to {}", ended.dt.to_string("%-d %b %Y"))),
+                .otherwise(phrase("ends after it, on {}", ended.dt.to_string("%-d %b %Y"))),
             )
         )
     )

@@ -423,6 +423,7 @@ MONEY = Number(pl.Float64, "pounds per hour", MAX_MONEY, pounds=True)
 YEARS = Number(pl.Float64, "years", 70)
 WEEKS = Number(pl.Float64, "weeks", 520)
 COUNT = Number(pl.Int64, "a count", 100, whole=True)
+HOURS = Number(pl.Float64, "hours a week", 168)
 ROW_NUMBER = Number(pl.Int64, "a row number", 1e9, whole=True)
 # Written by `agency-check pseudonymise`: the row of the council's own file each row came from, for findings to name.
 SOURCE_ROW = "source_row"
@@ -491,6 +492,7 @@ ENGAGEMENT_COLUMNS = (
     Column("agency_fee", MONEY),
     Column("framework_fee", MONEY),
     Column("expenses_per_hour", MONEY),
+    Column("hours_per_week", HOURS),
     Column("previous_substantive_la", LaCode(pl.String)),
     Column("previous_substantive_end", DAY),
     Column("previous_leaving_reason", Choice(pl.String, LEAVING_REASONS)),

@@ -1,5 +1,5 @@
 """One renderer per output format, one protocol for them all: a renderer writes what a command found (a check's Report,
-a ContractCheck, a BoardSummary, the `rules` or `columns` view) with the render options to a text stream. A new format is one new renderer here."""
+a ContractCheck, a BoardSummary, a QuarterlyReturn, the `rules` or `columns` view) with the render options to a text stream. A new format is one new renderer here."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TextIO, TypeVar
 from ..board.summary import BoardSummary
 from ..columns_view import ColumnsView
 from ..engine.checked_contract import ContractCheck
+from ..quarterly import QuarterlyReturn
 from ..report import RenderOptions, Report
 from ..rules_view import RulesView
 from . import (
@@ -23,6 +24,7 @@ from . import (
     html_report,
     json_report,
     markdown_report,
+    return_report,
     rules_table,
     table_report,
     view_json,
@@ -65,4 +67,11 @@ RULES_RENDERERS: dict[str, Renderer[RulesView]] = {
 COLUMNS_RENDERERS: dict[str, Renderer[list[ColumnsView]]] = {
     "table": columns_table.render,
     "json": view_json.render_columns,
+}
+
+RETURN_RENDERERS: dict[str, Renderer[QuarterlyReturn]] = {
+    "json": return_report.render_json,
+    "csv": return_report.render_csv,
+    "md": return_report.render_md,
+    "xlsx": return_report.render_xlsx,
 }
