@@ -4,11 +4,13 @@ the monthly cost, and each format; expected figures worked out by hand."""
 from __future__ import annotations
 
 import csv
+from importlib import resources
 import io
 import json
 from pathlib import Path
 
 import fastexcel
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -212,3 +214,12 @@ def test_the_command_refuses_what_it_cannot_do(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(app, [*FIXTURE_ARGS, *args])
     assert result.exit_code == 2 and words in result.stderr and "Traceback" not in result.output
+
+
+def test_the_json_return_is_valid_against_its_schema_and_the_schema_can_refuse() -> None:
+    schema = json.loads(resources.files("agency_rules").joinpath("schemas/quarterly_return.schema.json").read_text("utf-8"))
+    document = json.loads(rendered("json"))
+    jsonschema.validate(document, schema)
+    document["returns"][0]["assignments"][0]["worker_id"] = "P-0a0a0a0a0a0a0a0a0a0a"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
