@@ -27,8 +27,9 @@ Q4 = Quarter(2025, 4)  # 1 Oct to 31 Dec 2025
 SIGNED = 'approved_by = { director_of_childrens_services = "A. Name", chief_executive = "B. Name" }\n'
 
 
-def drafted(tmp_path: Path, rows: list[dict[str, str]], waivers: str = "", caps: bool = True, quarter: Quarter = Q4):
-    options = Options(ruleset="statutory-2024")
+def drafted(tmp_path: Path, rows: list[dict[str, str]], waivers: str = "", caps: bool = True, quarter: Quarter = Q4,
+            default_ruleset: bool = False):
+    options = Options(ruleset=None if default_ruleset else "statutory-2024")
     if caps:
         (tmp_path / "caps.toml").write_text('[[cap]]\nregion = "South East"\nrole = "social_worker"\neffective_from = 2024-01-01\n'
                                             'pay_rate = 30.00\nsource = "test"\n', encoding="utf-8")
@@ -70,9 +71,11 @@ def test_a_waiver_is_judged_on_the_quarters_last_day(tmp_path: Path, expires: st
     assert cap["approvers"] == {"director_of_childrens_services": "A. Name", "chief_executive": "B. Name"}
     (compliance,) = [c for c in council.compliance if c["rule_id"] == "CAP001"]
     assert (compliance["waived"], compliance["breach"]) == ((1, 0) if signed_off else (0, 1))
-    assert [e["source"] for e in council.explanations] == (["waiver"] if signed_off else [])
+    (explained,) = council.explanations
+    assert explained["source"] == "waiver" and explained["text"].startswith("Court work")
     if not signed_off:
         assert cap["why_not_signed_off"].startswith("it expired on 30 Dec 2025 (judged on 31 Dec 2025)")
+        assert "(the waiver does not count: it expired on 30 Dec 2025" in explained["text"]
 
 
 def test_an_explanation_reaches_the_return(tmp_path: Path) -> None:
@@ -130,8 +133,17 @@ def test_one_return_per_council(tmp_path: Path) -> None:
 
 
 def test_a_pseudonymised_export_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="regional pseudonyms"):
-        drafted(tmp_path, [{"worker_id": "P-" + "0a" * 10}])
+    with pytest.raises(InputError, match=r"row 3 holds a regional pseudonym \(P-0a0a"):
+        drafted(tmp_path, [{}, {"worker_id": "P-" + "0a" * 10}])
+    with pytest.raises(InputError, match="source_row column, which only `agency-check pseudonymise` writes"):
+        drafted(tmp_path, [{"source_row": "4"}])
+
+
+def test_the_return_uses_the_statutory_rules_unless_told_and_a_council_without_assignments_makes_a_nil_return(
+        tmp_path: Path) -> None:
+    returns = drafted(tmp_path, [{}, {"la_code": "Medway", "start_date": "2026-02-02"}], caps=False, default_ruleset=True)
+    assert [(r.council, len(r.assignments)) for r in returns.returns] == [("Medway", 0), ("Kent", 1)]
+    assert returns.ruleset == "statutory-2024"
 
 
 def fixture_return():

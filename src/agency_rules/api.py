@@ -48,6 +48,7 @@ from .shown import quote
 from .tomlfiles import closest
 from .written import new_file_mode, refuse_overwriting, write_beside
 
+RETURN_RULESET = "statutory-2024"
 DEFAULT_RULESET = "consultation-2023"
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
 Source = str | Path | pl.DataFrame
@@ -436,23 +437,38 @@ def draft_return(
 ) -> QuarterlyReturn:
     """The quarterly return of each council of the exports: the check over the assignments active in the quarter,
     waivers judged on its last day. A pseudonymised export is refused: the DfE asks for registration numbers."""
+    if options.ruleset is None:  # the return is a statutory duty: its rules by default
+        options = replace(options, ruleset=RETURN_RULESET)
     report, parsed, selection = _run(
         sources, options, on_stage, quarter.last, quarter.active(), refuse=_refuse_pseudonyms
     )
     picked = quarter.active() if selection.engagements is None else selection.engagements
+    councils = selection.councils or tuple(parsed.engagements["la_code"].unique())
     team_recorded = any("engagement_type" in item.table.present for item in parsed.loaded)
-    return draft_returns(report, parsed.engagements.filter(picked), quarter, team_recorded)
+    return draft_returns(
+        report,
+        parsed.engagements.filter(picked),
+        quarter,
+        team_recorded,
+        sorted(councils),
+    )
 
 
 def _refuse_pseudonyms(parsed: Parsed) -> None:
     for item in parsed.loaded:
-        pseudonymised = SOURCE_ROW in item.table.present or bool(
-            item.table.valid["worker_id"].str.starts_with("P-").any()
+        valid = item.table.valid
+        pseudonyms = valid.filter(pl.col("worker_id").str.starts_with("P-"))
+        why = (
+            f"row {pseudonyms['row'][0]} holds a regional pseudonym ({pseudonyms['worker_id'][0]})"
+            if pseudonyms.height
+            else "it has a source_row column, which only `agency-check pseudonymise` writes"
+            if SOURCE_ROW in item.table.present
+            else ""
         )
-        if pseudonymised:
+        if why:
             raise InputError(
-                f"{item.info.path}: its workers are regional pseudonyms (P-...); the DfE return asks for "
-                "registration numbers, so draft it from the council's own export"
+                f"{item.info.path}: {why}; the DfE return asks for registration numbers, so draft "
+                "it from the council's own export"
             )
 
 
@@ -689,4 +705,5 @@ def _selection(
         tuple(r.upper() for r in options.rules),
         pl.all_horizontal(picks) if picks else None,
         described,
+        tuple(codes),
     )

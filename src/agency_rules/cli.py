@@ -161,6 +161,14 @@ ConfigFile = Annotated[
         help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).",
     ),
 ]
+Councils = Annotated[
+    list[str],
+    typer.Option(
+        "--council",
+        metavar="NAME",
+        help="Report only this council's engagements (ONS code or name; repeatable).",
+    ),
+]
 ReportFile = Annotated[
     Path | None,
     typer.Option(
@@ -446,14 +454,7 @@ def check(
         ),
     ] = False,
     quiet: Quiet = False,
-    council: Annotated[
-        list[str],
-        typer.Option(
-            "--council",
-            metavar="NAME",
-            help="Report only this council's engagements (ONS code or name; repeatable).",
-        ),
-    ] = [],
+    council: Councils = [],
     agency: Annotated[
         list[str],
         typer.Option(
@@ -876,7 +877,19 @@ CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xls
 RETURN_FORMATS = (Format.md, Format.json, Format.csv, Format.xlsx)
 
 
-@app.command("return", short_help=SHORT["return"], cls=Command)
+RETURN_EXAMPLES = """\b
+Examples:
+  agency-check return export.csv --quarter 2025-Q3 --caps caps.toml --waivers waivers.toml
+  agency-check return export.xlsx --quarter 2025-Q3 --column-map map.toml -o return-2025-Q3.xlsx
+
+\b
+Exit status:
+  0  the return drafted, every row read
+  2  could not run: a usage error, or a file that cannot be read
+  3  the return drafted, but some rows were rejected (the return lists them)"""
+
+
+@app.command("return", short_help=SHORT["return"], cls=Command, epilog=RETURN_EXAMPLES)
 def quarterly_return(
     engagements: Annotated[
         list[Path],
@@ -897,12 +910,20 @@ def quarterly_return(
     ],
     sheet: SheetName = None,
     history: HistoryFile = None,
-    ruleset: RulesetChoice = None,
+    ruleset: Annotated[
+        str | None,
+        typer.Option(
+            "--ruleset",
+            metavar="NAME",
+            help="statutory-2024 (default: the return is a statutory duty) or consultation-2023.",
+        ),
+    ] = None,
     overlay: OverlayNames = [],
     caps: CapsFiles = [],
     waivers: WaiversFile = None,
     column_map: ColumnMapFile = None,
     config: ConfigFile = None,
+    council: Councils = [],
     output_format: Annotated[
         Format | None,
         typer.Option(
@@ -915,7 +936,7 @@ def quarterly_return(
     output: ReportFile = None,
     quiet: Quiet = False,
 ) -> None:
-    """Draft the DfE quarterly agency data return of each council in the export(s): the assignments active in the quarter, compliance with each rule, explanations, cap breaches with their sign-off, agencies, and the monthly cost. Waivers are judged on the quarter's last day. Exit 0 when drafted, 3 when some rows were rejected (they are listed in the return)."""
+    """Draft the DfE quarterly agency data return of each council in the export(s): the assignments active in the quarter, compliance with each rule, explanations, cap breaches with their sign-off, agencies, and the monthly cost. Waivers are judged on the quarter's last day."""
     try:
         period = parse_quarter(quarter)
     except ValueError as error:
@@ -932,6 +953,7 @@ def quarterly_return(
         waivers=waivers,
         column_map=column_map,
         sheet=sheet,
+        councils=list(council),
     )
     options, found = given.with_config(config)
     if found is not None and not quiet:
@@ -942,11 +964,24 @@ def quarterly_return(
     with progress(quiet) as on_stage:
         drafted = draft_return(list(engagements), options, period, on_stage)
     councils = ", ".join(r.council for r in drafted.returns) or "no council"
+    rejected = len(drafted.rejected_rows)
+    said = (f"; {rejected} row(s) rejected" if rejected else "") + (
+        f"; {len(drafted.notices)} notice(s)" if drafted.notices else ""
+    )
     deliver(
         lambda handle: RETURN_RENDERERS[chosen.value](drafted, RenderOptions(), handle),
         output,
-        None if quiet else f"return for {period.label} written to {output}: {councils}",
+        None
+        if quiet
+        else f"return for {period.label} ({drafted.ruleset}) written to {output}: {councils}{said}",
     )
+    if output is None and chosen is Format.csv and said and not quiet:
+        Console(stderr=True, highlight=False).print(
+            printable(
+                f"the CSV holds the assignment data only{said}: the md, json or xlsx return lists them"
+            ),
+            markup=False,
+        )
     raise typer.Exit(3 if drafted.rejected_rows else 0)
 
 

@@ -50,7 +50,7 @@ def _about(param: Any) -> str:
     if shown:
         default = getattr(param.default, "value", param.default)
         words += f" (default: {default})"
-    if param.required and param.param_type_name == "argument":
+    if param.required:
         words += " (required)"
     return words
 

@@ -228,6 +228,16 @@ def _from_findings(
                     "source": "waiver",
                 }
             )
+        refused = evidence.get("waiver_not_valid")
+        if refused:
+            explanations.append(
+                {
+                    "rule_id": f["rule_id"],
+                    "engagement_id": f["engagement_id"],
+                    "text": f"{refused['reason']} (the waiver does not count: {refused['why']})",
+                    "source": "waiver",
+                }
+            )
         explanations += [
             {
                 "rule_id": f["rule_id"],
@@ -265,6 +275,7 @@ def _agencies(outcomes: pl.DataFrame) -> list[dict[str, Any]]:
         .agg(
             pl.len().alias("engagements"),
             *((E(c) == BREACH).sum().alias(c.removesuffix(".outcome")) for c in rules),
+            *((E(c) == WAIVED).sum().alias("waived " + c.removesuffix(".outcome")) for c in rules),
         )
         .sort("agency", nulls_last=True)
     )
@@ -277,16 +288,25 @@ def _agencies(outcomes: pl.DataFrame) -> list[dict[str, Any]]:
                 for c in rules
                 if row[c.removesuffix(".outcome")]
             },
+            "waived": {
+                c.removesuffix(".outcome"): row["waived " + c.removesuffix(".outcome")]
+                for c in rules
+                if row["waived " + c.removesuffix(".outcome")]
+            },
         }
         for row in grouped.iter_rows(named=True)
     ]
 
 
 def draft_returns(
-    report: Report, active: pl.DataFrame, quarter: Quarter, team_recorded: bool
+    report: Report,
+    active: pl.DataFrame,
+    quarter: Quarter,
+    team_recorded: bool,
+    councils: list[str],
 ) -> QuarterlyReturn:
-    """The returns of every council with an assignment in the quarter, from the check's report over those assignments
-    (`active`, the typed engagements, in the report's order)."""
+    """The return of each of `councils` (a council with no assignment in the quarter makes a nil return), from the
+    check's report over the assignments active in the quarter (`active`, the typed engagements)."""
     document = report.as_json()
     findings = document["findings"]
     outcomes = report.evaluation.outcomes
@@ -295,7 +315,7 @@ def draft_returns(
         n["rule_id"]: n["message"] for n in report.notices if n["kind"] == "not_evaluated"
     }
     returns = []
-    for code in sorted(active["la_code"].unique().to_list()):
+    for code in councils:
         mine = active.filter(E("la_code") == code)
         own = outcomes.filter(E("la_code") == code)
         pay = {

@@ -222,6 +222,7 @@ class Selection:
     rules: tuple[str, ...] = ()
     engagements: pl.Expr | None = None
     described: str = ""
+    councils: tuple[str, ...] = ()  # the LA codes --council names
 
 
 @dataclass(frozen=True)

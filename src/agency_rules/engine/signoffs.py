@@ -79,6 +79,8 @@ def _waiver_table(waivers: list[tuple[int, Waiver]], approvers: list[str]) -> pl
             if not approvers
             else "it lacks approval by "
             + " and ".join(APPROVER_WORDS.get(m, m.replace("_", " ")) for m in missing)
+            + f" (it names {', '.join(waiver.approved_by)}; the rule's approvers are "
+            + f"{', '.join(approvers)})"
             if missing
             else None
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..shown import excerpt, quote
 from ..tomlfiles import Day, Name, RuleFileError, Strict, Words, load_model
@@ -27,6 +27,11 @@ class Selected(Strict):
     agency: Words | None = None
     la_code: Words | None = None
     framework: Words | None = None
+
+    @field_validator("rule_id")
+    @classmethod
+    def _upper(cls, rule_id: str) -> str:
+        return rule_id.strip().upper()  # as `agency-check rules cap001` reads it
 
     @model_validator(mode="after")
     def _selects(self) -> Selected:

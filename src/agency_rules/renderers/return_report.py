@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, TextIO
 
 import xlsxwriter
@@ -146,14 +147,27 @@ def render_md(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -> 
             f"**{len(drafted.rejected_rows)} row(s) could not be read and are in no return below:**",
             "",
             *(
-                f"- {cell(r.get('file') or drafted.inputs[0]['path'])} row {r['row']}: "
+                f"- {cell(r.get('file') or drafted.inputs[0]['path'])} row {r['row']}"
+                + (f" (engagement {cell(r['engagement_id'])})" if r.get("engagement_id") else "")
+                + ": "
                 + cell("; ".join(f"{e['column']}: {e['message']}" for e in r["errors"]))
                 for r in drafted.rejected_rows
             ),
             "",
         ]
+    if drafted.notices:
+        lines += [
+            "**Notices of the run** (rules not evaluated, waivers and explanations that do nothing):",
+            "",
+            *(f"- {cell(n['rule_id'])}: {cell(n['message'])}" for n in drafted.notices),
+            "",
+        ]
+    if not drafted.returns:
+        lines += ["No council's engagement was read, so there is no return.", ""]
     for r in drafted.returns:
         lines += [f"## {cell(r.council)} ({cell(r.la_code)})", "", "### Assignment data", ""]
+        if not r.assignments:
+            lines += [f"No assignment was active in {q.label}: a nil return.", ""]
         lines += _md_table(
             [heading for _, heading, _ in ASSIGNMENT_COLUMNS[2:-1]],
             [
@@ -198,12 +212,13 @@ def render_md(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -> 
         )  # fmt: skip
         lines += [f"### Agencies ({GUIDANCE['agencies']})", ""]
         lines += _md_table(
-            ["agency", "assignments", "breaches by rule"],
+            ["agency", "assignments", "breaches by rule", "waived by rule"],
             [
                 [
                     a["agency"] or "(not recorded)",
                     a["engagements"],
                     ", ".join(f"{rule} {n}" for rule, n in a["breaches"].items()) or "none",
+                    ", ".join(f"{rule} {n}" for rule, n in a["waived"].items()) or "none",
                 ]
                 for a in r.agencies
             ],
@@ -224,10 +239,14 @@ def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    pounds = book.add_format({"num_format": "#,##0.00"})
     sheet = book.add_worksheet("Assignment data")
-    write_rows(sheet, [h for _, h, _ in ASSIGNMENT_COLUMNS], _workbook_rows(drafted), bold)
-    for c, (_, _, guidance) in enumerate(ASSIGNMENT_COLUMNS):
+    write_rows(sheet, [h for _, h, _ in ASSIGNMENT_COLUMNS], _workbook_rows(drafted, day), bold)
+    for c, (key, heading, guidance) in enumerate(ASSIGNMENT_COLUMNS):
         sheet.write_comment(0, c, f"Guidance field: {guidance}")
+        if key in ("pay_rate", "start_date", "end_date"):
+            sheet.set_column(c, c, max(14, len(heading) + 2), pounds if key == "pay_rate" else None)
     _general(book.add_worksheet("General data"), drafted, bold)
     cost = book.add_worksheet("Monthly cost")
     write_rows(
@@ -241,6 +260,7 @@ def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -
         bold,
     )  # fmt: skip
     cost.write_comment(0, 3, f"Guidance field: {GUIDANCE['monthly_cost']}. {COST_FORMULA}.")
+    cost.set_column(3, 3, 16, pounds)
     write_rows(
         book.add_worksheet("Rejected rows"),
         ["file", "row", "engagement", "column", "value", "reason"],
@@ -268,7 +288,6 @@ def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -
         ("quarter", f"{q.label}: {q.first.isoformat()} to {q.last.isoformat()}"),
         ("ruleset", drafted.ruleset),
         ("overlays", ", ".join(drafted.overlays) or "none"),
-        ("waivers judged on", q.last.isoformat()),
         *((k.replace("_", " "), str(v)) for k, v in drafted.summary.items()),
         *((f"input: {i['kind']}", f"{i['path']} (sha256 {i['sha256']})") for i in drafted.inputs),
         *((f"column: {h}", g) for _, h, g in ASSIGNMENT_COLUMNS),
@@ -282,16 +301,24 @@ def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -
     book.close()
 
 
-def _workbook_rows(drafted: QuarterlyReturn) -> Iterator[list[Any]]:
+MODEL_WORDS = {"umbrella": "umbrella company", "ltd": "limited company", "paye": "PAYE"}
+
+
+def _workbook_rows(drafted: QuarterlyReturn, day: Any) -> Iterator[list[Any]]:
+    """Words as a reader says them (role types, employment models, yes/no), and dates as date cells."""
     for row in _assignment_rows(drafted.returns):
-        yield [
-            ROLE_WORDS.get(v, v)
-            if key == "role"
-            else ("yes" if v else "no")
-            if isinstance(v, bool)
-            else v
-            for (key, _, _), v in zip(ASSIGNMENT_COLUMNS, row)
-        ]
+        cells = []
+        for (key, _, _), v in zip(ASSIGNMENT_COLUMNS, row):
+            if key == "role":
+                v = ROLE_WORDS.get(v, v)
+            elif key == "employment_model" and v is not None:
+                v = MODEL_WORDS.get(v, v)
+            elif isinstance(v, bool):
+                v = "yes" if v else "no"
+            elif key in ("start_date", "end_date") and v is not None:
+                v = (datetime.fromisoformat(v), day)
+            cells.append(v)
+        yield cells
 
 
 def _general(sheet: Any, drafted: QuarterlyReturn, bold: Any) -> None:
@@ -324,10 +351,11 @@ def _general(sheet: Any, drafted: QuarterlyReturn, bold: Any) -> None:
         ),
         (
             "agencies",
-            ["council", "agency", "assignments", "breaches by rule"],
+            ["council", "agency", "assignments", "breaches by rule", "waived by rule"],
             [
                 [r.council, a["agency"] or "(not recorded)", a["engagements"],
-                 ", ".join(f"{rule} {n}" for rule, n in a["breaches"].items()) or "none"]
+                 ", ".join(f"{rule} {n}" for rule, n in a["breaches"].items()) or "none",
+                 ", ".join(f"{rule} {n}" for rule, n in a["waived"].items()) or "none"]
                 for r in drafted.returns for a in r.agencies
             ],
         ),
