@@ -12,7 +12,7 @@ LAYERS = [
     {"errors", "tomlfiles", "domain", "regions", "messages", "shown", "version", "worker_ids"},
     {"inputs", "written"},
     {"engine"},
-    {"report", "rules_view", "columns_view", "quarterly"},
+    {"report", "rules_view", "columns_view", "quarterly", "explained", "report_diff"},
     {"board"},
     {"renderers"},
     {"api", "pseudonyms"},

@@ -34,6 +34,7 @@ from .engine.rulebook import (
     rule_titles,
     rules_dir,
 )
+from .explained import Explained, explained
 from .inputs.caps import CapTable, load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
@@ -415,6 +416,11 @@ def assemble(
         },
         selection=selection.described,
         checked_by_council=dict(parsed.engagements.group_by("la_code").len().iter_rows()),
+        checked=(
+            parsed.engagements
+            if selection.engagements is None
+            else parsed.engagements.filter(selection.engagements)
+        ).select("file", "engagement_id"),
         source_rows=any(
             SOURCE_ROW in item.table.present for item in [*loaded, *([history] if history else [])]
         ),
@@ -426,7 +432,7 @@ def run(
 ) -> Report:
     """The run as its named stages (setup, read, parse, rules, then the report); each stage's seconds go into
     `report.timings`. `on_stage` hears, in words, each stage as it begins (the command line shows it on a terminal)."""
-    return _run(sources, options, on_stage)[0]
+    return _run(sources, options, on_stage).report
 
 
 def draft_return(
@@ -439,9 +445,10 @@ def draft_return(
     waivers judged on its last day. A pseudonymised export is refused: the DfE asks for registration numbers."""
     if options.ruleset is None:  # the return is a statutory duty: its rules by default
         options = replace(options, ruleset=RETURN_RULESET)
-    report, parsed, selection = _run(
+    checked = _run(
         sources, options, on_stage, quarter.last, quarter.active(), refuse=_refuse_pseudonyms
     )
+    report, parsed, selection = checked.report, checked.parsed, checked.selection
     picked = quarter.active() if selection.engagements is None else selection.engagements
     councils = selection.councils or tuple(parsed.engagements["la_code"].unique())
     team_recorded = any("engagement_type" in item.table.present for item in parsed.loaded)
@@ -451,6 +458,59 @@ def draft_return(
         quarter,
         team_recorded,
         sorted(councils),
+    )
+
+
+def explain_engagement(
+    sources: list[Source],
+    options: Options,
+    engagement_id: str,
+    file: str | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Explained:
+    """Every rule of the run for one engagement, passes and not-applicables too, each with why (`--file` picks the file
+    of a pooled run whose id is in several). The outcomes are the check's: the same run, narrowed to this engagement."""
+    wanted = engagement_id.strip()
+    found: list[str] = []
+
+    def pick(parsed: Parsed) -> None:
+        rows = parsed.engagements.filter(pl.col("engagement_id") == wanted)
+        files = rows["file"].unique(maintain_order=True).to_list()
+        if file is not None:
+            files = [f for f in files if f == file or Path(f).name == file]
+        if not files:
+            raise InputError(_no_such_engagement(wanted, file, parsed))
+        if len(files) > 1:
+            raise InputError(
+                f"engagement {quote(wanted)} is in {len(files)} files ({', '.join(files)}); "
+                "name one with --file"
+            )
+        found.append(files[0])
+
+    def chosen() -> pl.Expr:
+        return (pl.col("engagement_id") == wanted) & (pl.col("file") == found[0])
+
+    checked = _run(sources, options, on_stage, within=None, refuse=pick)
+    rows = checked.engine.explain(checked.parsed.engagements, chosen())
+    return explained(rows, checked.report)
+
+
+def _no_such_engagement(wanted: str, file: str | None, parsed: Parsed) -> str:
+    """No engagement of that id: a rejected row of it, else the ids nearest it."""
+    rejected = parsed.rejected.filter(pl.col("engagement_id") == wanted)
+    if rejected.height:
+        first = rejected.row(0, named=True)
+        return (
+            f"engagement {quote(wanted)} is in a rejected row ({first['file']} row {first['row']}: "
+            f"{first['column']}: {first['message']}), so no rule was checked for it"
+        )
+    ids = parsed.engagements["engagement_id"].unique().sort().to_list()
+    near = [i for i in ids if wanted.lower() in i.lower()][:5] or (
+        [match] if (match := closest(wanted, ids)) else []
+    )
+    where = f" of {file}" if file else ""
+    return f"no engagement {quote(wanted)} among the {len(ids)} engagements{where} checked" + (
+        f"; did you mean {', '.join(map(quote, near))}?" if near else ""
     )
 
 
@@ -479,7 +539,7 @@ def _run(
     reference_day: date | None = None,
     within: pl.Expr | None = None,
     refuse: Callable[[Parsed], None] | None = None,
-) -> tuple[Report, Parsed, Selection]:
+) -> Checked:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     tell = on_stage or (lambda _: None)
@@ -507,7 +567,17 @@ def _run(
     engine, evaluation, selection = evaluate(parsed, setup, options, reference_day, within)
     lap("rules")
     report = assemble(parsed, setup, options, engine, evaluation, selection, timings)
-    return report, parsed, selection
+    return Checked(report, parsed, selection, engine)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A run's report with what it was made from, for the commands built on a check (return, explain)."""
+
+    report: Report
+    parsed: Parsed
+    selection: Selection
+    engine: Engine
 
 
 def write_json(report: Report, target: str | Path | TextIO) -> None:

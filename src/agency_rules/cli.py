@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .api import DEFAULT_RULESET, Options, draft_return, run
+from .api import DEFAULT_RULESET, Options, draft_return, explain_engagement, run
 from .board.reports import read_reports
 from .board.summary import summarise
 from .columns_view import view_columns
@@ -40,6 +40,8 @@ from .renderers import (
     BOARD_RENDERERS,
     COLUMNS_RENDERERS,
     CONTRACT_RENDERERS,
+    DIFF_RENDERERS,
+    EXPLAIN_RENDERERS,
     RENDERERS,
     RETURN_RENDERERS,
     RULES_RENDERERS,
@@ -47,6 +49,7 @@ from .renderers import (
 from .renderers.printable import printable
 from .renderers.terminal import broken_pipe, drop_stdout
 from .report import RenderOptions, headline
+from .report_diff import compare
 from .rules_view import explain_rule, list_rules
 from .shown import quote
 from .version import __version__
@@ -96,6 +99,8 @@ SHORT = {  # each command in a line of the top-level help
     "summary": "Combine councils' reports into a board summary.",
     "contract": "Check contracts' terms and rate cards.",
     "return": "Draft the DfE quarterly agency data return.",
+    "explain": "Say why each rule gave one engagement its outcome.",
+    "diff": "Compare two check reports: what changed.",
 }
 COMMANDS = tuple(SHORT)
 EXIT_ERROR = 2
@@ -167,6 +172,14 @@ Councils = Annotated[
         "--council",
         metavar="NAME",
         help="Report only this council's engagements (ONS code or name; repeatable).",
+    ),
+]
+ContractFiles = Annotated[
+    list[Path],
+    typer.Option(
+        "--contracts",
+        metavar="FILE_OR_DIR",
+        help="Contract files (TOML), or folders of them: each engagement is held against the contract its framework names (repeatable).",
     ),
 ]
 ReportFile = Annotated[
@@ -349,6 +362,17 @@ def as_of_day(value: object) -> date:
         raise typer.BadParameter(str(error)) from None
 
 
+AsOfDay = Annotated[
+    date | None,
+    typer.Option(
+        "--as-of",
+        parser=as_of_day,
+        metavar="DAY",
+        help="Use the parameter values in force on this day for every engagement, and judge waivers on it (default: today).",
+    ),
+]
+
+
 def whole_number(value: object) -> int:
     if isinstance(value, int):
         return value
@@ -399,23 +423,8 @@ def check(
     overlay: OverlayNames = [],
     caps: CapsFiles = [],
     waivers: WaiversFile = None,
-    contracts: Annotated[
-        list[Path],
-        typer.Option(
-            "--contracts",
-            metavar="FILE_OR_DIR",
-            help="Contract files (TOML), or folders of them: each engagement is held against the contract its framework names (repeatable).",
-        ),
-    ] = [],
-    as_of: Annotated[
-        date | None,
-        typer.Option(
-            "--as-of",
-            parser=as_of_day,
-            metavar="DAY",
-            help="Use the parameter values in force on this day for every engagement, and judge waivers on it (default: today).",
-        ),
-    ] = None,
+    contracts: ContractFiles = [],
+    as_of: AsOfDay = None,
     output_format: Annotated[
         Format | None,
         typer.Option(
@@ -872,6 +881,144 @@ def summary(
 
 
 CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xlsx)
+
+
+DIFF_FORMATS = (Format.table, Format.json, Format.md, Format.csv)
+
+
+@app.command(short_help=SHORT["diff"], cls=Command)
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The earlier check report (JSON).", metavar="OLD.json")
+    ],
+    new: Annotated[Path, typer.Argument(help="The later check report (JSON).", metavar="NEW.json")],
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(DIFF_FORMATS),
+            help="Format (default: from the --output extension, else table).",
+        ),
+    ] = None,
+    output: ReportFile = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            parser=whole_number,
+            metavar="N",
+            help="Changes shown in the table (0 = all).",
+        ),
+    ] = 50,
+    quiet: Quiet = False,
+) -> None:
+    """Compare two check reports (another ruleset, overlays, caps, waivers, or next quarter's export) engagement by engagement and rule by rule: newly breaching, no longer breaching, newly unknown, no longer unknown, waiver changes, and engagements only in one. Exit 1 when something newly breaches, else 0."""
+    output = None if output is not None and str(output) == "-" else output
+    chosen = report_format(output_format, output, DIFF_FORMATS)
+    refuse_overwriting([old, new], output)
+    changed = compare(old, new)
+    to_terminal = output is None and chosen is Format.table
+    layout = RenderOptions(
+        limit=limit,
+        color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        width=Console().width if to_terminal else 160,
+    )
+    deliver(
+        lambda handle: DIFF_RENDERERS[chosen.value](changed, layout, handle),
+        output,
+        None if quiet else f"diff written to {output}: {len(changed.changes)} change(s)",
+    )
+    raise typer.Exit(1 if changed.newly_breaching else 0)
+
+
+EXPLAIN_FORMATS = (Format.table, Format.json, Format.md)
+
+
+@app.command(short_help=SHORT["explain"], cls=Command)
+def explain(
+    engagements: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The engagements export(s) the check reads: CSV or workbook.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ],
+    engagement: Annotated[
+        str,
+        typer.Option(
+            "--engagement",
+            metavar="ID",
+            help="The engagement to explain, by its engagement_id.",
+            show_default=False,
+        ),
+    ],
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            metavar="FILE",
+            help="The file the engagement is in, where its id is in several files of a pooled run.",
+        ),
+    ] = None,
+    sheet: SheetName = None,
+    history: HistoryFile = None,
+    ruleset: RulesetChoice = None,
+    overlay: OverlayNames = [],
+    caps: CapsFiles = [],
+    waivers: WaiversFile = None,
+    contracts: ContractFiles = [],
+    as_of: AsOfDay = None,
+    column_map: ColumnMapFile = None,
+    config: ConfigFile = None,
+    output_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            parser=one_of(Format),
+            metavar=choices(EXPLAIN_FORMATS),
+            help="Format (default: from the --output extension, else table).",
+        ),
+    ] = None,
+    output: ReportFile = None,
+    quiet: Quiet = False,
+) -> None:
+    """Explain one engagement: every rule of the run with its outcome and why (the scope decision, each parameter in force with the day it took effect and the file that set it, the values compared, any exemption, contradiction, waiver or explanation). The outcomes are the check's with the same options."""
+    output = None if output is not None and str(output) == "-" else output
+    chosen = report_format(output_format, output, EXPLAIN_FORMATS)
+    refuse_overwriting(
+        [*engagements, history, *caps, waivers, column_map, config, *contracts], output
+    )
+    given = Options(
+        history=history,
+        ruleset=ruleset,
+        overlays=list(overlay),
+        caps=list(caps),
+        waivers=waivers,
+        as_of=as_of,
+        column_map=column_map,
+        sheet=sheet,
+        contracts=list(contracts),
+    )
+    options, found = given.with_config(config)
+    if found is not None and not quiet:
+        Console(stderr=True, highlight=False).print(
+            printable(f"using project config {found}"), markup=False
+        )
+    refuse_overwriting([*engagements, *options.files()], output)
+    with progress(quiet) as on_stage:
+        why = explain_engagement(list(engagements), options, engagement, file, on_stage)
+    to_terminal = output is None and chosen is Format.table
+    layout = RenderOptions(
+        color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        width=Console().width if to_terminal else 160,
+    )
+    deliver(
+        lambda handle: EXPLAIN_RENDERERS[chosen.value](why, layout, handle),
+        output,
+        None if quiet else f"explanation of {engagement} written to {output}",
+    )
 
 
 RETURN_FORMATS = (Format.md, Format.json, Format.csv, Format.xlsx)

@@ -101,6 +101,9 @@ class Report:
     checked_by_council: dict[str, int] = field(
         default_factory=dict
     )  # engagements checked per LA code: a board's denominators
+    checked: pl.DataFrame | None = (
+        None  # file, engagement_id of each engagement the report covers, for `diff`
+    )
     source_rows: bool = False  # an input was written by pseudonymise: its rows name the council's own (`source_row`)
 
     @property
@@ -221,7 +224,16 @@ class Report:
             )
             if self.rejected_history_rows is not None
             else [],
+            "checked_engagements": self.checked_engagements(),
         }
+
+    def checked_engagements(self) -> list[dict[str, Any]]:
+        """Each export's engagement ids the report covers (passes too), so two reports can be compared engagement by
+        engagement: one entry per file, in the run's order."""
+        if self.checked is None:
+            return []
+        grouped = self.checked.group_by("file", maintain_order=True).agg(pl.col("engagement_id"))
+        return [{"file": f, "engagement_ids": ids} for f, ids in grouped.iter_rows()]
 
 
 IN_MEMORY = 250_000  # findings as Python dicts: about 3 KB each, so 750 MB at most; a larger report goes to a file

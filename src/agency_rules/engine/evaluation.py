@@ -36,7 +36,7 @@ from .contract_book import with_contract_words, with_contracts
 from .notices import Notice, NoticeKind, NoticeReason
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
-from .scope import in_scope, scope_words, subject_to_regime
+from .scope import in_scope, scope_decision, scope_words, subject_to_regime
 from .signoffs import NOTHING, Matched, match_sign_offs
 from .words import iso
 
@@ -362,6 +362,20 @@ class Engine:
         ]
         return pl.concat(pl.collect_all(parts)) if parts else pl.DataFrame()
 
+    def explain(self, engagements: pl.DataFrame, pick: pl.Expr) -> pl.DataFrame:
+        """Every selected rule's outcome for the rows `pick` selects, passes and not-applicables too, each with why:
+        the finding's message and evidence, or the scope or configuration that kept the rule from it."""
+        frame, plans = self._plans(*self._frame(engagements))
+        done = (
+            frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
+            .filter(pick)
+            .collect()
+        )
+        parts = [self._findings(done, order, plan, every=True) for order, plan in enumerate(plans)]
+        if not parts:
+            return pl.DataFrame(schema=FINDING_SCHEMA)
+        return pl.concat(pl.collect_all(parts)).sort("__i", "__order").drop("__i", "__order")
+
     def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
         frame, plans = self._plans(*self._frame(engagements))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
@@ -444,12 +458,16 @@ class Engine:
         only: str | None = None,
         limit: int = 0,
         by: str | None = None,
+        every: bool = False,
     ) -> pl.LazyFrame:
         """One rule's reported findings (or only those of one outcome, the first `limit` if > 0, of each value of `by` if
-        given), messages and evidence built for those alone."""
+        given; or, `every`, each row's outcome whatever it is, with why it is not applicable or not evaluated), messages
+        and evidence built for those alone."""
         spec = plan.spec
         outcome = E(f"{spec.id}.outcome")
-        rows = done.lazy().filter(outcome == only if only else outcome.is_in(REPORTED))
+        rows = done.lazy()
+        if not every:
+            rows = rows.filter(outcome == only if only else outcome.is_in(REPORTED))
         if limit > 0:
             rows = rows.filter(pl.int_range(pl.len()).over(by) < limit) if by else rows.head(limit)
         message = plan.verdict.message
@@ -463,6 +481,28 @@ class Engine:
                         scope_words(spec.applies),
                     )
                 )
+                .otherwise(message)
+            )
+        if every:
+            message = (
+                pl.when(outcome == NOT_APPLICABLE)
+                .then(
+                    phrase(
+                        "not applicable: {}",
+                        pl.coalesce(
+                            scope_decision(
+                                spec.applies, plan.region, self.ruleset.ruleset.applicability
+                            ),
+                            pl.lit("outside the rule's scope"),
+                        ),
+                    )
+                )
+                .when(outcome == NOT_EVALUATED)
+                .then(phrase("not evaluated: {}", pl.coalesce(plan.parameters.unresolved, message)))
+                .when(
+                    outcome == PASS
+                )  # a check words its breach; a pass meets what the rule requires
+                .then(self._met(plan))
                 .otherwise(message)
             )
         evidence = (
@@ -512,6 +552,20 @@ class Engine:
             E(SOURCE_ROW),
             E("__i"),
             pl.lit(order).alias("__order"),
+        )
+
+    @staticmethod
+    def _met(plan: Plan) -> pl.Expr:
+        """A pass in words: a check words its breach, so a pass says what the rule requires, and any data warning."""
+        met = pl.lit(f"meets the rule: {plan.spec.requires.rstrip('.')}")
+        if plan.verdict.warning is None:
+            return met
+        return phrase(
+            "{}{}",
+            met,
+            pl.when(plan.verdict.warning.is_not_null())
+            .then(phrase("; note: {}", plan.verdict.warning))
+            .otherwise(pl.lit("")),
         )
 
     def _reasons(

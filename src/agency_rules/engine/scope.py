@@ -6,8 +6,11 @@ Kleene logic combines them: false if any is false, else null if any is null, els
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
+from ..messages import phrase
 from .rulebook import Applicability, Applies
 from .words import assignment_of_months
 
@@ -76,3 +79,132 @@ def subject_to_regime(applicability: Applicability | None) -> pl.Expr:
         | end.is_null()
         | (end >= applicability.legacy_running_on)
     )
+
+
+def _day(value: pl.Expr) -> pl.Expr:
+    return value.dt.to_string("%-d %b %Y").fill_null("not recorded")
+
+
+def scope_decision(
+    applies: Applies, region: str | None, applicability: Applicability | None
+) -> pl.Expr:
+    """Why a rule does not apply to an engagement, in words: the first condition that fails (the regime first), or null
+    where every condition holds or the data cannot tell. `agency-check explain` says it beside `not_applicable`."""
+    reasons: list[tuple[pl.Expr, pl.Expr]] = []
+    if applicability is not None:
+        reasons.append(
+            (
+                ~subject_to_regime(applicability),
+                phrase(
+                    "a legacy engagement (offered on {}, before {}) that ended on {}, before {}: the "
+                    "statutory rules do not reach it",
+                    _day(offered()),
+                    applicability.new_offered_from.strftime("%-d %b %Y"),
+                    _day(E("end_date")),
+                    applicability.legacy_running_on.strftime("%-d %b %Y"),
+                ),
+            )
+        )
+    if region is not None:
+        reasons.append(
+            (
+                E("region") != region,
+                phrase("an overlay rule for {} only; the engagement is in {}", region, E("region")),
+            )
+        )
+    if applies.qualified_on_or_after is not None:
+        reasons.append(
+            (
+                E("qualified_date") < applies.qualified_on_or_after,
+                phrase(
+                    "the worker qualified on {}, before {}",
+                    _day(E("qualified_date")),
+                    applies.qualified_on_or_after.strftime("%-d %b %Y"),
+                ),
+            )
+        )
+    if applies.qualified_overseas is not None:
+        reasons.append(
+            (
+                E("qualified_overseas") != applies.qualified_overseas,
+                pl.lit(
+                    "the worker qualified in the UK"
+                    if applies.qualified_overseas
+                    else "the worker qualified outside the UK"
+                ),
+            )
+        )
+    if applies.engagement_type is not None:
+        reasons.append(
+            (
+                E("engagement_type") != applies.engagement_type,
+                phrase(
+                    "the engagement is of type {}, not {}",
+                    E("engagement_type"),
+                    applies.engagement_type,
+                ),
+            )
+        )
+    if applies.offered_on_or_after is not None:
+        reasons.append(
+            (
+                offered() < applies.offered_on_or_after,
+                phrase(
+                    "offered on {}, before {}",
+                    _day(offered()),
+                    applies.offered_on_or_after.strftime("%-d %b %Y"),
+                ),
+            )
+        )
+    if applies.started_on_or_after is not None:
+        started = E("start_date") < applies.started_on_or_after
+        reasons.append(
+            (
+                started & ~E("cap.existing").fill_null(False)
+                if applies.earlier_if_running_on_caps_existing_from
+                else started,
+                phrase(
+                    "started on {}, before {}{}",
+                    _day(E("start_date")),
+                    applies.started_on_or_after.strftime("%-d %b %Y"),
+                    " (and no caps file's existing_from reaches it)"
+                    if applies.earlier_if_running_on_caps_existing_from
+                    else "",
+                ),
+            )
+        )
+    if applies.min_assignment_months is not None:
+        reasons.append(
+            (
+                ~assignment_of_months(
+                    E("start_date"), E("end_date"), applies.min_assignment_months
+                ),
+                phrase(
+                    "an assignment shorter than {} months ({} to {})",
+                    str(applies.min_assignment_months),
+                    _day(E("start_date")),
+                    _day(E("end_date")),
+                ),
+            )
+        )
+    if applies.roles is not None:
+        reasons.append(
+            (
+                ~E("role").is_in(list(applies.roles)),
+                phrase("the role {} is not one the rule covers", E("role")),
+            )
+        )
+    if applies.framework == "named":
+        reasons.append((E("framework").is_null(), pl.lit("no framework is recorded")))
+    if applies.framework == "among_contracts":
+        reasons.append(
+            (~E("contract.found"), pl.lit("its framework names none of the contracts given"))
+        )
+    if not reasons:
+        return pl.lit(None, pl.String)
+    chain: Any = pl.when(reasons[0][0].fill_null(False)).then(
+        reasons[0][1]
+    )  # Then, then ChainedThen
+    for condition, words in reasons[1:]:
+        chain = chain.when(condition.fill_null(False)).then(words)
+    return chain.otherwise(pl.lit(None, pl.String))

@@ -1,5 +1,5 @@
 """One renderer per output format, one protocol for them all: a renderer writes what a command found (a check's Report,
-a ContractCheck, a BoardSummary, a QuarterlyReturn, the `rules` or `columns` view) with the render options to a text stream. A new format is one new renderer here."""
+a ContractCheck, a BoardSummary, a QuarterlyReturn, an engagement Explained, a ReportDiff, the `rules` or `columns` view) with the render options to a text stream. A new format is one new renderer here."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import TextIO, TypeVar
 from ..board.summary import BoardSummary
 from ..columns_view import ColumnsView
 from ..engine.checked_contract import ContractCheck
+from ..explained import Explained
 from ..quarterly import QuarterlyReturn
 from ..report import RenderOptions, Report
+from ..report_diff import ReportDiff
 from ..rules_view import RulesView
 from . import (
     board_html,
@@ -21,6 +23,8 @@ from . import (
     columns_table,
     contract_report,
     csv_report,
+    diff_report,
+    explain_report,
     html_report,
     json_report,
     markdown_report,
@@ -74,4 +78,17 @@ RETURN_RENDERERS: dict[str, Renderer[QuarterlyReturn]] = {
     "csv": return_report.render_csv,
     "md": return_report.render_md,
     "xlsx": return_report.render_xlsx,
+}
+
+EXPLAIN_RENDERERS: dict[str, Renderer[Explained]] = {
+    "table": explain_report.render_table,
+    "json": explain_report.render_json,
+    "md": explain_report.render_md,
+}
+
+DIFF_RENDERERS: dict[str, Renderer[ReportDiff]] = {
+    "table": diff_report.render_table,
+    "json": diff_report.render_json,
+    "md": diff_report.render_md,
+    "csv": diff_report.render_csv,
 }
