@@ -73,6 +73,7 @@ class Options:
     agencies: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     contracts: list[Path] = field(default_factory=list)
+    horizon: int | None = None  # days after the reference day to list upcoming events in
 
     @property
     def ruleset_name(self) -> str:
@@ -132,6 +133,7 @@ def check(
     caps: str | Path | Sequence[str | Path] = (),
     waivers: str | Path | None = None,
     as_of: date | str | None = None,
+    horizon: int | None = None,
     column_map: str | Path | dict[str, str] | None = None,
     sheet: str | None = None,
     contracts: str | Path | Sequence[str | Path] = (),
@@ -173,6 +175,7 @@ def check(
         ],
         waivers=Path(waivers) if waivers else None,
         as_of=day,
+        horizon=horizon,
         column_map=columns,
         sheet=sheet,
         contracts=[
@@ -337,6 +340,7 @@ def evaluate(
         options.as_of,
         selection,
         reference_day or options.as_of or date.today(),
+        options.horizon,
     )
     evaluation = engine.evaluate(parsed.engagements)
     evaluation.notices += _unmatched_sign_offs(setup.sign_offs, engine, parsed.rejected)
@@ -416,6 +420,9 @@ def assemble(
         },
         selection=selection.described,
         checked_by_council=dict(parsed.engagements.group_by("la_code").len().iter_rows()),
+        upcoming=evaluation.upcoming,
+        reference_day=engine.reference_day,
+        horizon=options.horizon,
         checked=(
             parsed.engagements
             if selection.engagements is None

@@ -475,6 +475,15 @@ def check(
     rule: Annotated[
         list[str], typer.Option("--rule", metavar="ID", help="Report only this rule (repeatable).")
     ] = [],
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon",
+            parser=whole_number,
+            metavar="DAYS",
+            help="Also list the dated events of the next DAYS days from --as-of (else today) that need no new data: waivers expiring, caps changing, legacy engagements coming under the statutory rules, cooling-off windows closing.",
+        ),
+    ] = None,
     group_by: Annotated[
         GroupBy | None,
         typer.Option(
@@ -506,6 +515,7 @@ def check(
         agencies=list(agency),
         rules=list(rule),
         contracts=list(contracts),
+        horizon=horizon,
     )
     options, found = given.with_config(config)
     if found is not None and not quiet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -101,9 +101,12 @@ class Report:
     checked_by_council: dict[str, int] = field(
         default_factory=dict
     )  # engagements checked per LA code: a board's denominators
-    checked: pl.DataFrame | None = (
-        None  # file, engagement_id of each engagement the report covers, for `diff`
-    )
+    # file, engagement_id of each engagement the report covers, for `diff`
+    checked: pl.DataFrame | None = None
+    # events inside --horizon (date, kind, engagement_id, rule_id, message, file), soonest first
+    upcoming: pl.DataFrame | None = None
+    reference_day: date | None = None  # the day waivers and upcoming events are judged from
+    horizon: int | None = None  # days after the reference day the upcoming events cover
     source_rows: bool = False  # an input was written by pseudonymise: its rows name the council's own (`source_row`)
 
     @property
@@ -225,7 +228,40 @@ class Report:
             if self.rejected_history_rows is not None
             else [],
             "checked_engagements": self.checked_engagements(),
+            **({"upcoming": self.upcoming_records()} if self.upcoming is not None else {}),
         }
+
+    def upcoming_heading(self) -> str:
+        """'Upcoming, 3 Dec 2026 to 3 Mar 2027 (90 days): 2 event(s)', for every human format."""
+        if self.upcoming is None or self.reference_day is None or self.horizon is None:
+            return ""
+        last = self.reference_day + timedelta(days=self.horizon)
+        return (
+            f"Upcoming, {self.reference_day:%-d %b %Y} to {last:%-d %b %Y} ({self.horizon} days): "
+            f"{self.upcoming.height} event(s)"
+        )
+
+    def upcoming_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(date, kind in words, engagement, rule, message) of each upcoming event, soonest first."""
+        if self.upcoming is None:
+            return []
+        return [
+            (d.isoformat(), UPCOMING_WORDS.get(kind, kind), engagement, rule or "", message)
+            for d, kind, engagement, rule, message in self.upcoming.select(
+                "date", "kind", "engagement_id", "rule_id", "message"
+            ).iter_rows()
+        ]
+
+    def upcoming_records(self) -> list[dict[str, Any]]:
+        """The upcoming events as the JSON has them, soonest first."""
+        if self.upcoming is None:
+            return []
+        return [
+            {**row, "date": row["date"].isoformat()}
+            for row in self.upcoming.select(
+                "date", "kind", "engagement_id", "rule_id", "message", "file"
+            ).iter_rows(named=True)
+        ]
 
     def checked_engagements(self) -> list[dict[str, Any]]:
         """Each export's engagement ids the report covers (passes too), so two reports can be compared engagement by
@@ -235,6 +271,13 @@ class Report:
         grouped = self.checked.group_by("file", maintain_order=True).agg(pl.col("engagement_id"))
         return [{"file": f, "engagement_ids": ids} for f, ids in grouped.iter_rows()]
 
+
+UPCOMING_WORDS = {
+    "waiver_expiring": "waiver expiring",
+    "cap_changing": "cap changing",
+    "statutory_rules_apply": "statutory rules apply",
+    "cooling_off_closing": "cooling-off closing",
+}
 
 IN_MEMORY = 250_000  # findings as Python dicts: about 3 KB each, so 750 MB at most; a larger report goes to a file
 

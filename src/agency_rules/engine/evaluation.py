@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -38,6 +38,13 @@ from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
 from .scope import in_scope, scope_decision, scope_words, subject_to_regime
 from .signoffs import NOTHING, Matched, match_sign_offs
+from .upcoming import (
+    UPCOMING_SCHEMA,
+    caps_changing,
+    cooling_off_closing,
+    statutory_rules_apply,
+    waivers_expiring,
+)
 from .words import iso
 
 E = pl.col
@@ -91,6 +98,9 @@ class Evaluation:
         self._build = build
         self._outcomes = outcomes  # la_code, agency and each rule's outcome, for every engagement reported on (columns of the evaluated frame)
         self._all: pl.DataFrame | None = None
+        self.upcoming: pl.DataFrame | None = (
+            None  # events inside the horizon, when one was asked for
+        )
 
     @classmethod
     def of_findings(
@@ -247,6 +257,7 @@ class Engine:
         as_of: date | None = None,
         selection: Selection | None = None,
         reference_day: date | None = None,
+        horizon: int | None = None,
     ) -> None:
         """`as_of` reads every parameter on that day instead of each engagement's start; `reference_day` is the day
         waivers are judged on (their approval and expiry)."""
@@ -257,6 +268,9 @@ class Engine:
         self.matched: Matched = NOTHING
         self.as_of = as_of
         self.reference_day = reference_day
+        self.horizon = (
+            horizon  # days after the reference day to look for upcoming events; None: none
+        )
         self.floor = ruleset.ruleset.effective_from
         self.rules = rules_in_run(
             ruleset,
@@ -439,7 +453,41 @@ class Engine:
             .select("la_code", "agency", *(f"{p.spec.id}.outcome" for p in plans))
             .collect()
         )
-        return Evaluation(counts, notices, breached, done.height, build, outcomes)
+        evaluation = Evaluation(counts, notices, breached, done.height, build, outcomes)
+        evaluation.upcoming = self._upcoming(done, plans)
+        return evaluation
+
+    def _upcoming(self, done: pl.DataFrame, plans: list[Plan]) -> pl.DataFrame | None:
+        """Dated events from the reference day to `horizon` days after it, soonest first; None without a horizon."""
+        if self.horizon is None or self.reference_day is None:
+            return None
+        first, last = self.reference_day, self.reference_day + timedelta(days=self.horizon)
+        parts = [statutory_rules_apply(done, self.ruleset.ruleset.applicability, first, last)]
+        for plan in plans:
+            rule_id = plan.spec.id
+            words = self.matched.words.get(rule_id)
+            if words is not None:
+                waived = done.filter(E(f"{rule_id}.outcome") == WAIVED)
+                expiring = waivers_expiring(waived, rule_id, words)
+                parts.append(expiring.filter(E("date").is_between(first, last)))
+            if plan.spec.check == "pay_cap" and self.context.caps:
+                parts.append(caps_changing(done, self.context.caps, rule_id, first, last))
+            if "allowed_from" in plan.verdict.evidence:
+                allowed = done.select(plan.verdict.evidence["allowed_from"]).to_series()
+                parts.append(
+                    cooling_off_closing(
+                        done.with_columns(allowed.alias("__allowed_text")),
+                        rule_id,
+                        E("__allowed_text"),
+                        first,
+                        last,
+                    )
+                )
+        return (
+            pl.concat([p.select(list(UPCOMING_SCHEMA)).cast(UPCOMING_SCHEMA) for p in parts])
+            .sort("date", "__i", "kind", "rule_id", nulls_last=True)
+            .drop("__i")
+        )
 
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's and their contract's words, where a rule looked them up."""

@@ -168,6 +168,7 @@ def _waiver_words(
     return judged_rows.select(
         "__i",
         "counts",
+        "expires_on",
         pl.when(E("counts"))
         .then(E("signed"))
         .otherwise(phrase("; the waiver on file does not count: {}", E("why")))
@@ -238,10 +239,12 @@ def match_sign_offs(
         signed = (
             _waiver_words(own, engagements, waivers, needed, day)
             if waivers
-            else pl.DataFrame(schema={"__i": pl.UInt32, "counts": pl.Boolean})
+            else pl.DataFrame(
+                schema={"__i": pl.UInt32, "counts": pl.Boolean, "expires_on": pl.Date}
+            )
         )
         waived[rule_id] = signed.filter(E("counts"))["__i"]
-        frame = signed.drop("counts")
+        frame = signed
         if texts:
             frame = frame.join(_explained_words(own, texts), on="__i", how="full", coalesce=True)
         words[rule_id] = frame.with_columns(

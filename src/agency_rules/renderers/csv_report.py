@@ -35,6 +35,16 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         writer.writerow([neutralise(value) for value in cells])
     for cells in _rejections(report):
         writer.writerow([neutralise(value) for value in cells])
+    for day, kind, engagement, rule, message in report.upcoming_rows():
+        line = dict.fromkeys(report.finding_fields, "")
+        line.update(
+            engagement_id=engagement,
+            rule_id=rule,
+            outcome="upcoming",
+            message=f"{day}: {message}",
+            evidence=f"event: {kind}; date: {day}",
+        )
+        writer.writerow([neutralise(value) for value in line.values()])
 
 
 def _rejections(report: Report) -> Iterator[list[Any]]:

@@ -75,5 +75,11 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         )
         parts += [_row(list(r)) for r in rejected.iter_rows()]
         parts.append("</table>")
+    if report.upcoming is not None:
+        parts.append(f"<h2>{escape(report.upcoming_heading())}</h2>")
+        if report.upcoming.height:
+            parts.append("<table>" + _row(["date", "event", "engagement", "rule", "what"], "th"))
+            parts += [_row(list(row)) for row in report.upcoming_rows()]
+            parts.append("</table>")
     parts.append("</body></html>")
     out.write("\n".join(parts) + "\n")

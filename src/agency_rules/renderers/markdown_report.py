@@ -78,4 +78,11 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
             lines.append(
                 f"| {cell(row)} | {cell(engagement)} | {cell(column)} | {cell(value)} | {cell(message)} |"
             )
+    if report.upcoming is not None:
+        lines += ["", f"## {cell(report.upcoming_heading())}", ""]
+        if report.upcoming.height:
+            lines += ["| date | event | engagement | rule | what |", "|---|---|---|---|---|"]
+            lines += [
+                "| " + " | ".join(cell(v) for v in row) + " |" for row in report.upcoming_rows()
+            ]
     out.write("\n".join(lines) + "\n")

@@ -142,6 +142,15 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
                 rejected, options.limit, row_in_run(report.pooled, report.source_rows)
             )
             show_table(console, table)
+    if report.upcoming is not None:
+        console.print(Text(printable(report.upcoming_heading()), style="bold"))
+        if report.upcoming.height:
+            upcoming = Table()
+            for name in ("date", "event", "engagement", "rule", "what"):
+                upcoming.add_column(name)
+            for row in report.upcoming_rows():
+                upcoming.add_row(*(Text(printable(v)) for v in row))
+            show_table(console, upcoming)
 
 
 def _rejected_table(rejected: pl.DataFrame, limit: int, row_named: pl.Expr) -> Table:

@@ -92,6 +92,15 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         iter(notices),
         bold,
     )
+    if report.upcoming is not None:
+        upcoming = book.add_worksheet("Upcoming")
+        write_rows(
+            upcoming,
+            ["date", "event", "engagement", "rule", "what"],
+            iter(report.upcoming_rows()),
+            bold,
+        )
+        upcoming.set_column(4, 4, 100)
     book.close()
 
 

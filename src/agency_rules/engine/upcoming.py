@@ -1,0 +1,170 @@
+"""What comes next without new data: dated events from the reference day to `horizon` days after it (both included),
+soonest first.
+
+- `waiver_expiring`: a waiver that counts today expires, and the engagement runs past its expiry;
+- `cap_changing`: a cap table's next entry for a running engagement's region (else national) and role starts, with
+  whether its pay is above the new cap (it stays judged against the cap in force on its start day, unless a caps
+  file's `existing_from` reaches it);
+- `statutory_rules_apply`: a legacy engagement (offered before the statutory rules) still running on the day full
+  compliance begins comes under them;
+- `cooling_off_closing`: the cooling-off window an engagement breaches closes: a start on that day would not breach.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ..domain import BREACH
+from ..inputs.caps import CapTable
+from ..messages import phrase
+from ..regions import NATIONAL
+from .rulebook import Applicability
+from .words import day, money, role
+
+E = pl.col
+
+UPCOMING_SCHEMA = pl.Schema(
+    {
+        "date": pl.Date,
+        "kind": pl.String,
+        "engagement_id": pl.String,
+        "rule_id": pl.String,
+        "message": pl.String,
+        "file": pl.String,
+        "__i": pl.UInt32,
+    }
+)
+
+
+def _running_on(when: pl.Expr) -> pl.Expr:
+    return (E("start_date") < when) & (E("end_date").is_null() | (E("end_date") >= when))
+
+
+def waivers_expiring(done: pl.DataFrame, rule_id: str, words: pl.DataFrame) -> pl.DataFrame:
+    """`words`: the rule's sign-offs per engagement (`counts`, `expires_on` of the waiver cited)."""
+    rows = done.join(words.filter(E("counts") & E("expires_on").is_not_null()), on="__i")
+    return rows.filter(E("end_date").is_null() | (E("end_date") > E("expires_on"))).select(
+        E("expires_on").alias("date"),
+        pl.lit("waiver_expiring").alias("kind"),
+        "engagement_id",
+        pl.lit(rule_id).alias("rule_id"),
+        phrase(
+            "the waiver of {} for this engagement expires on {}; from the next day its breach stands "
+            "unless the waiver is renewed",
+            pl.lit(rule_id),
+            day(E("expires_on")),
+        ).alias("message"),
+        "file",
+        "__i",
+    )
+
+
+def caps_changing(
+    done: pl.DataFrame, caps: CapTable, rule_id: str, first: date, last: date
+) -> pl.DataFrame:
+    """Each cap entry starting inside the window, against the engagements of its region (else national) and role
+    running into it."""
+    table = caps.periods()
+    starting = table.filter(E("first").is_between(first, last)).select(
+        "region",
+        "role",
+        "first",
+        E("cap.pay_rate").alias("next.pay"),
+        E("cap.pay_rate_paye").alias("next.paye"),
+    )
+    if starting.is_empty():
+        return pl.DataFrame(schema=UPCOMING_SCHEMA)
+    regional = table.select("region", "role").unique().with_columns(pl.lit(True).alias("__own"))
+    rows = (
+        done.join(regional, on=["region", "role"], how="left")
+        .with_columns(
+            pl.when(E("__own")).then(E("region")).otherwise(pl.lit(NATIONAL)).alias("cap_region")
+        )
+        .join(starting.rename({"region": "cap_region"}), on=["cap_region", "role"])
+        .filter(_running_on(E("first")))
+    )
+    paye = (E("employment_model") == "paye") & E("next.paye").is_not_null()
+    limit = pl.when(paye).then(E("next.paye")).otherwise(E("next.pay"))
+    compared = (
+        pl.when(E("pay_rate").is_null() | limit.is_null())
+        .then(pl.lit(""))
+        .when(E("pay_rate") > limit)
+        .then(phrase("; this engagement's pay of £{} is above it", money(E("pay_rate"))))
+        .when((E("employment_model") == "paye") & E("next.paye").is_null())
+        .then(
+            pl.lit("")
+        )  # PAYE pay within the umbrella cap, and no PAYE cap: not known (docs/semantics.md)
+        .otherwise(phrase("; this engagement's pay of £{} is within it", money(E("pay_rate"))))
+    )
+    return rows.select(
+        E("first").alias("date"),
+        pl.lit("cap_changing").alias("kind"),
+        "engagement_id",
+        pl.lit(rule_id).alias("rule_id"),
+        phrase(
+            "on {} the pay cap for a {} ({}) becomes {}{}; a running engagement stays judged against "
+            "the cap in force on its start day unless a caps file's existing_from reaches it",
+            day(E("first")),
+            role(E("role")),
+            E("cap_region"),
+            pl.when(limit.is_null())
+            .then(pl.lit("uncapped"))
+            .otherwise(phrase("£{}", money(limit))),
+            compared,
+        ).alias("message"),
+        "file",
+        "__i",
+    )
+
+
+def statutory_rules_apply(
+    done: pl.DataFrame, applicability: Applicability | None, first: date, last: date
+) -> pl.DataFrame:
+    if applicability is None or not first <= applicability.legacy_running_on <= last:
+        return pl.DataFrame(schema=UPCOMING_SCHEMA)
+    on = applicability.legacy_running_on
+    offered = pl.coalesce(E("offer_date"), E("start_date"))
+    rows = done.filter(
+        (offered < applicability.new_offered_from)
+        & (E("end_date").is_null() | (E("end_date") >= on))
+    )
+    return rows.select(
+        pl.lit(on).alias("date"),
+        pl.lit("statutory_rules_apply").alias("kind"),
+        "engagement_id",
+        pl.lit(None, pl.String).alias("rule_id"),
+        phrase(
+            "on {} this legacy engagement (offered on {}) comes under the statutory rules, as it is "
+            "still running",
+            on.strftime("%-d %b %Y"),
+            day(offered),
+        ).alias("message"),
+        "file",
+        "__i",
+    )
+
+
+def cooling_off_closing(
+    done: pl.DataFrame, rule_id: str, allowed_from: pl.Expr, first: date, last: date
+) -> pl.DataFrame:
+    """`allowed_from`: the rule's evidence expression for the first day a start would not breach (ISO text)."""
+    outcome = E(f"{rule_id}.outcome")
+    rows = done.filter(outcome == BREACH).with_columns(
+        allowed_from.str.to_date(strict=False).alias("__allowed")
+    )
+    return rows.filter(E("__allowed").is_between(first, last)).select(
+        E("__allowed").alias("date"),
+        pl.lit("cooling_off_closing").alias("kind"),
+        "engagement_id",
+        pl.lit(rule_id).alias("rule_id"),
+        phrase(
+            "the cooling-off window this engagement breaches closes on {}: a start on that day or "
+            "later would not breach {}",
+            day(E("__allowed")),
+            pl.lit(rule_id),
+        ).alias("message"),
+        "file",
+        "__i",
+    )
