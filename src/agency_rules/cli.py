@@ -337,6 +337,31 @@ def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
         ) from None
 
 
+def settled(
+    engagements: list[Path], given: Options, config: Path | None, output: Path | None, quiet: bool
+) -> Options:
+    """A run's settings: an output that would replace an input refused, then completed by the project config (said
+    on stderr when found by itself), and refused again for what the config names."""
+    refuse_overwriting([*engagements, *given.files(), config], output)
+    options, found = given.with_config(config)
+    if found is not None and not quiet:
+        Console(stderr=True, highlight=False).print(
+            printable(f"using project config {found}"), markup=False
+        )
+    refuse_overwriting([*engagements, *options.files()], output)
+    return options
+
+
+def layout_for(output: Path | None, chosen: Format, **more: Any) -> RenderOptions:
+    """Colour and the terminal's width for a table on the terminal; a fixed width for a file or a pipe's other formats."""
+    to_terminal = output is None and chosen is Format.table
+    return RenderOptions(
+        color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        width=Console().width if to_terminal else 160,
+        **more,
+    )
+
+
 def deliver(write: Callable[[TextIO], None], output: Path | None, announce: str | None) -> None:
     """A report to standard output (a reader that stops early is not this run's failure), or to a file, whole, then announced."""
     if output is None:
@@ -498,9 +523,6 @@ def check(
     output = (
         None if output is not None and str(output) == "-" else output
     )  # `-o -` is standard output, not a file named -
-    refuse_overwriting(
-        [*engagements, history, *caps, waivers, column_map, config, *contracts], output
-    )
     output_format = report_format(output_format, output)
     given = Options(
         history=history,
@@ -517,20 +539,12 @@ def check(
         contracts=list(contracts),
         horizon=horizon,
     )
-    options, found = given.with_config(config)
-    if found is not None and not quiet:
-        Console(stderr=True, highlight=False).print(
-            printable(f"using project config {found}"), markup=False
-        )
-    refuse_overwriting([*engagements, *options.files()], output)  # what a found config names too
+    options = settled(engagements, given, config, output, quiet)
     with progress(quiet) as on_stage:
         report = run(list(engagements), options, on_stage)
-    to_terminal = output is None and output_format is Format.table
-    color = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = Console().width if to_terminal else 160
     render = RENDERERS[output_format.value]
-    layout = RenderOptions(
-        limit=limit, color=color, width=width, group_by=group_by.value if group_by else None
+    layout = layout_for(
+        output, output_format, limit=limit, group_by=group_by.value if group_by else None
     )
     started = time.perf_counter()
     deliver(
@@ -928,12 +942,7 @@ def diff(
     chosen = report_format(output_format, output, DIFF_FORMATS)
     refuse_overwriting([old, new], output)
     changed = compare(old, new)
-    to_terminal = output is None and chosen is Format.table
-    layout = RenderOptions(
-        limit=limit,
-        color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
-        width=Console().width if to_terminal else 160,
-    )
+    layout = layout_for(output, chosen, limit=limit)
     deliver(
         lambda handle: DIFF_RENDERERS[chosen.value](changed, layout, handle),
         output,
@@ -997,9 +1006,6 @@ def explain(
     """Explain one engagement: every rule of the run with its outcome and why (the scope decision, each parameter in force with the day it took effect and the file that set it, the values compared, any exemption, contradiction, waiver or explanation). The outcomes are the check's with the same options."""
     output = None if output is not None and str(output) == "-" else output
     chosen = report_format(output_format, output, EXPLAIN_FORMATS)
-    refuse_overwriting(
-        [*engagements, history, *caps, waivers, column_map, config, *contracts], output
-    )
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1011,19 +1017,10 @@ def explain(
         sheet=sheet,
         contracts=list(contracts),
     )
-    options, found = given.with_config(config)
-    if found is not None and not quiet:
-        Console(stderr=True, highlight=False).print(
-            printable(f"using project config {found}"), markup=False
-        )
-    refuse_overwriting([*engagements, *options.files()], output)
+    options = settled(engagements, given, config, output, quiet)
     with progress(quiet) as on_stage:
         why = explain_engagement(list(engagements), options, engagement, file, on_stage)
-    to_terminal = output is None and chosen is Format.table
-    layout = RenderOptions(
-        color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
-        width=Console().width if to_terminal else 160,
-    )
+    layout = layout_for(output, chosen)
     deliver(
         lambda handle: EXPLAIN_RENDERERS[chosen.value](why, layout, handle),
         output,
@@ -1101,7 +1098,6 @@ def quarterly_return(
     output = None if output is not None and str(output) == "-" else output
     chosen = report_format(output_format, output, RETURN_FORMATS)
     chosen = Format.md if chosen is Format.table else chosen
-    refuse_overwriting([*engagements, history, *caps, waivers, column_map, config], output)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1112,12 +1108,7 @@ def quarterly_return(
         sheet=sheet,
         councils=list(council),
     )
-    options, found = given.with_config(config)
-    if found is not None and not quiet:
-        Console(stderr=True, highlight=False).print(
-            printable(f"using project config {found}"), markup=False
-        )
-    refuse_overwriting([*engagements, *options.files()], output)
+    options = settled(engagements, given, config, output, quiet)
     with progress(quiet) as on_stage:
         drafted = draft_return(list(engagements), options, period, on_stage)
     councils = ", ".join(r.council for r in drafted.returns) or "no council"
