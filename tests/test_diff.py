@@ -39,7 +39,8 @@ def test_the_two_regimes_over_the_fixtures_differ_exactly_where_their_outcomes_d
                 if before.get(k, ABSENT) != after.get(k, ABSENT)}
     diff = compare(old, new)
     assert {(c.file, c.engagement_id, c.rule_id): (c.before, c.after) for c in diff.changes} == expected
-    assert diff.settings == ["ruleset: consultation-2023 -> statutory-2024"]
+    assert diff.settings == ["ruleset: consultation-2023 -> statutory-2024",
+                             "rules checked only in the old report: ASYE001, CAP002, CAP003, INTL001, REF002"]
     assert diff.only_in_old == [] and diff.only_in_new == [] and diff.matched_by == "file and engagement id"
     for rule, by in diff.counts.items():
         assert by["newly_breaching"] == sum(1 for (_, _, r), (b, a) in expected.items() if r == rule and a == "breach")

@@ -35,12 +35,33 @@ def test_a_breach_says_what_was_compared_and_each_parameter_with_its_day_and_fil
         "value": 6, "in_force_from": "2023-02-02", "to": None, "set_by": "ruleset consultation-2023"}
 
 
-def test_a_pass_says_what_the_rule_requires_and_every_rule_of_the_run_is_there(tmp_path: Path) -> None:
+def test_a_pass_says_the_rule_is_met_and_every_rule_of_the_run_is_there(tmp_path: Path) -> None:
     rules = why(tmp_path, {})
     assert list(rules) == ["PQE001", "ASYE001", "INTL001", "COOL001", "NOTICE001", "REF001", "REF002",
                            "CAP001", "CAP002", "CAP003", "PROJ001"]
     assert rules["NOTICE001"]["outcome"] == "pass"
-    assert rules["NOTICE001"]["why"].startswith("meets the rule: ")
+    assert rules["NOTICE001"]["why"].startswith("meets the rule (the values compared and the parameters")
+
+
+@pytest.mark.parametrize("row, words", [
+    ({"previous_substantive_la": "E06000035", "previous_substantive_end": "2025-08-03", "previous_leaving_reason": "resignation"},
+     "left Medway (South East) on 3 Aug 2025; the 3-month cooling-off allowed agency work in the region from 3 Nov 2025, "
+     "on or before the start on 3 Nov 2025"),
+    ({"previous_substantive_la": "E06000035", "previous_substantive_end": "2025-08-04", "previous_leaving_reason": "redundancy"},
+     "but the worker left by redundancy, which is exempt"),
+    ({}, "no substantive role of the worker ending before the start in the same region (or LA) is recorded"),
+])
+def test_a_cooling_off_pass_says_which_role_and_why(tmp_path: Path, row: dict[str, str], words: str) -> None:
+    rule = why(tmp_path, row)["COOL001"]
+    assert rule["outcome"] == "pass" and words in rule["why"]
+    if row:
+        assert rule["evidence"]["previous_role"]["la"] == "Medway (South East)"
+
+
+def test_a_cooling_off_pass_under_an_overlay_says_its_months(tmp_path: Path) -> None:
+    row = {"previous_substantive_la": "E06000035", "previous_substantive_end": "2025-05-03", "previous_leaving_reason": "resignation"}
+    rule = why(tmp_path, row, overlays=["south-east"])["COOL001"]
+    assert rule["outcome"] == "pass" and "the 6-month cooling-off allowed agency work in the region from 3 Nov 2025" in rule["why"]
 
 
 def test_not_applicable_says_the_scope_decision(tmp_path: Path) -> None:
@@ -91,7 +112,7 @@ def test_a_waived_finding_says_who_signed_it_and_one_that_does_not_count_says_wh
 
 
 def test_an_id_in_no_file_is_refused_with_near_ids_and_one_in_several_needs_its_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"no engagement 'E-02' .*did you mean 'E-020'"):
+    with pytest.raises(InputError, match=r"no engagement 'E-02' .*did you mean 'E-002', 'E-020'"):
         explain_engagement([FIXTURES / "engagements.csv"], Options(), "E-02")
     a = write_csv(tmp_path / "a.csv", [COMPLIANT])
     b = write_csv(tmp_path / "b.csv", [{**COMPLIANT, "notice_period_weeks": "2"}])
@@ -99,6 +120,10 @@ def test_an_id_in_no_file_is_refused_with_near_ids_and_one_in_several_needs_its_
         explain_engagement([a, b], Options(), "E-1")
     chosen = explain_engagement([a, b], Options(), "E-1", file="b.csv")
     assert {r["rule_id"]: r["outcome"] for r in chosen.rules}["NOTICE001"] == "breach"
+    with pytest.raises(InputError, match=r"--file 'c.csv': no such file in this run"):
+        explain_engagement([a, b], Options(), "E-1", file="c.csv")
+    with pytest.raises(InputError, match="--engagement is empty"):
+        explain_engagement([a], Options(), " ")
     with pytest.raises(InputError, match="is in a rejected row"):
         explain_engagement([write_csv(tmp_path / "c.csv", [{**COMPLIANT, "start_date": "31/02/2025"}])], Options(), "E-1")
 

@@ -98,3 +98,28 @@ def test_events_come_soonest_first_after_the_findings_in_every_format(tmp_path: 
         text = CliRunner().invoke(app, [*args, "--format", name]).stdout
         assert text.index("COOL001") < text.rindex("cooling-off closing" if name != "csv" else "upcoming"), name
     assert "Upcoming, 1 Jan 2026 to 1 May 2026 (120 days): 3 event(s)" in CliRunner().invoke(app, [*args, "--format", "md"]).stdout
+
+
+def test_the_window_is_recorded_even_without_events_and_a_horizon_past_ten_years_is_refused(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [COMPLIANT])
+    args = ["check", str(export), "--as-of", "2026-01-01", "--horizon", "10"]
+    document = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    assert document["upcoming_window"] == {"from": "2026-01-01", "to": "2026-01-11"} and document["upcoming"] == []
+    lines = CliRunner().invoke(app, [*args, "--format", "csv"]).stdout.splitlines()
+    assert "Upcoming, 1 Jan 2026 to 11 Jan 2026 (10 days): 0 event(s)" in lines[-1]
+    for days in ("3661", "99999999999", "-1"):
+        result = CliRunner().invoke(app, ["check", str(export), "--horizon", days])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_the_workbook_has_an_upcoming_sheet_with_date_cells(tmp_path: Path) -> None:
+    import fastexcel
+
+    (tmp_path / "caps.toml").write_text(CAPS, encoding="utf-8")
+    export = write_csv(tmp_path / "e.csv", [{**COMPLIANT, **LEFT}])
+    target = tmp_path / "r.xlsx"
+    CliRunner().invoke(app, ["check", str(export), "--ruleset", "statutory-2024", "--as-of", "2026-01-01",
+                             "--horizon", "30", "-o", str(target), "-q"])
+    sheet = fastexcel.read_excel(target).load_sheet("Upcoming").to_polars()
+    assert sheet.columns == ["date", "event", "engagement", "rule", "what", "file"]
+    assert str(sheet["date"][0])[:10] == "2026-01-15" and sheet["event"][0] == "cooling-off closing"

@@ -478,21 +478,31 @@ def explain_engagement(
     """Every rule of the run for one engagement, passes and not-applicables too, each with why (`--file` picks the file
     of a pooled run whose id is in several). The outcomes are the check's: the same run, narrowed to this engagement."""
     wanted = engagement_id.strip()
+    if not wanted:
+        raise InputError("--engagement is empty: give an engagement_id of the export")
     found: list[str] = []
 
     def pick(parsed: Parsed) -> None:
-        rows = parsed.engagements.filter(pl.col("engagement_id") == wanted)
-        files = rows["file"].unique(maintain_order=True).to_list()
+        files = parsed.engagements["file"].unique(maintain_order=True).to_list()
         if file is not None:
-            files = [f for f in files if f == file or Path(f).name == file]
-        if not files:
-            raise InputError(_no_such_engagement(wanted, file, parsed))
-        if len(files) > 1:
+            named = [f for f in files if f == file or Path(f).name == file]
+            if not named:
+                raise InputError(
+                    f"--file {quote(file)}: no such file in this run; its files are {', '.join(files)}"
+                )
+            files = named
+        rows = parsed.engagements.filter(
+            (pl.col("engagement_id") == wanted) & pl.col("file").is_in(files)
+        )
+        holding = rows["file"].unique(maintain_order=True).to_list()
+        if not holding:
+            raise InputError(_no_such_engagement(wanted, file, parsed, files))
+        if len(holding) > 1:
             raise InputError(
-                f"engagement {quote(wanted)} is in {len(files)} files ({', '.join(files)}); "
+                f"engagement {quote(wanted)} is in {len(holding)} files ({', '.join(holding)}); "
                 "name one with --file"
             )
-        found.append(files[0])
+        found.append(holding[0])
 
     def chosen() -> pl.Expr:
         return (pl.col("engagement_id") == wanted) & (pl.col("file") == found[0])
@@ -502,8 +512,9 @@ def explain_engagement(
     return explained(rows, checked.report)
 
 
-def _no_such_engagement(wanted: str, file: str | None, parsed: Parsed) -> str:
-    """No engagement of that id: a rejected row of it, else the ids nearest it."""
+def _no_such_engagement(wanted: str, file: str | None, parsed: Parsed, files: list[str]) -> str:
+    """No engagement of that id: a rejected row of it, else the ids nearest it (the same digits, a part of it, or the
+    closest spelling)."""
     rejected = parsed.rejected.filter(pl.col("engagement_id") == wanted)
     if rejected.height:
         first = rejected.row(0, named=True)
@@ -511,8 +522,18 @@ def _no_such_engagement(wanted: str, file: str | None, parsed: Parsed) -> str:
             f"engagement {quote(wanted)} is in a rejected row ({first['file']} row {first['row']}: "
             f"{first['column']}: {first['message']}), so no rule was checked for it"
         )
-    ids = parsed.engagements["engagement_id"].unique().sort().to_list()
-    near = [i for i in ids if wanted.lower() in i.lower()][:5] or (
+    ids = (
+        parsed.engagements.filter(pl.col("file").is_in(files))["engagement_id"]
+        .unique()
+        .sort()
+        .to_list()
+    )
+    digits = "".join(ch for ch in wanted if ch.isdigit()).lstrip("0")
+
+    def same_digits(other: str) -> bool:
+        return bool(digits) and "".join(ch for ch in other if ch.isdigit()).lstrip("0") == digits
+
+    near = [i for i in ids if same_digits(i) or wanted.lower() in i.lower()][:5] or (
         [match] if (match := closest(wanted, ids)) else []
     )
     where = f" of {file}" if file else ""

@@ -407,6 +407,16 @@ def whole_number(value: object) -> int:
     return int(text)
 
 
+MAX_HORIZON = 3660  # ten years of days: further than any cap table or waiver looks
+
+
+def horizon_days(value: object) -> int:
+    days = whole_number(value)
+    if days > MAX_HORIZON:
+        raise typer.BadParameter(f"{days} days is more than {MAX_HORIZON} (ten years)")
+    return days
+
+
 def one_of(kind: type[E]) -> Callable[[object], E]:
     """Parses an option into its enum; typer's own check words a refusal as a Python 'Value error'."""
     names = ", ".join(member.value for member in kind)
@@ -504,7 +514,7 @@ def check(
         int | None,
         typer.Option(
             "--horizon",
-            parser=whole_number,
+            parser=horizon_days,
             metavar="DAYS",
             help="Also list the dated events of the next DAYS days from --as-of (else today) that need no new data: waivers expiring, caps changing, legacy engagements coming under the statutory rules, cooling-off windows closing.",
         ),
@@ -910,7 +920,20 @@ CONTRACT_FORMATS = (Format.table, Format.md, Format.json, Format.csv, Format.xls
 DIFF_FORMATS = (Format.table, Format.json, Format.md, Format.csv)
 
 
-@app.command(short_help=SHORT["diff"], cls=Command)
+DIFF_EXAMPLES = """\b
+Examples:
+  agency-check export.csv -o before.json && agency-check export.csv --ruleset statutory-2024 -o after.json
+  agency-check diff before.json after.json
+  agency-check diff q3.json q4.json --format csv -o changes.csv
+
+\b
+Exit status:
+  0  nothing newly breaches
+  1  something newly breaches
+  2  could not run: a usage error, or a file that is not a check report"""
+
+
+@app.command(short_help=SHORT["diff"], cls=Command, epilog=DIFF_EXAMPLES)
 def diff(
     old: Annotated[
         Path, typer.Argument(help="The earlier check report (JSON).", metavar="OLD.json")
@@ -937,7 +960,7 @@ def diff(
     ] = 50,
     quiet: Quiet = False,
 ) -> None:
-    """Compare two check reports (another ruleset, overlays, caps, waivers, or next quarter's export) engagement by engagement and rule by rule: newly breaching, no longer breaching, newly unknown, no longer unknown, waiver changes, and engagements only in one. Exit 1 when something newly breaches, else 0."""
+    """Compare two check reports (another ruleset, overlays, caps, waivers, or next quarter's export) engagement by engagement and rule by rule: newly breaching, no longer breaching, newly unknown, no longer unknown, waiver changes, and engagements only in one."""
     output = None if output is not None and str(output) == "-" else output
     chosen = report_format(output_format, output, DIFF_FORMATS)
     refuse_overwriting([old, new], output)
@@ -954,7 +977,18 @@ def diff(
 EXPLAIN_FORMATS = (Format.table, Format.json, Format.md)
 
 
-@app.command(short_help=SHORT["explain"], cls=Command)
+EXPLAIN_EXAMPLES = """\b
+Examples:
+  agency-check explain export.csv --engagement E-17 --history history.csv --caps caps.toml
+  agency-check explain kent.csv medway.csv --engagement A-1 --file medway.csv --format md
+
+\b
+Exit status:
+  0  explained
+  2  could not run: a usage error, a file that cannot be read, or no such engagement"""
+
+
+@app.command(short_help=SHORT["explain"], cls=Command, epilog=EXPLAIN_EXAMPLES)
 def explain(
     engagements: Annotated[
         list[Path],

@@ -228,8 +228,19 @@ class Report:
             if self.rejected_history_rows is not None
             else [],
             "checked_engagements": self.checked_engagements(),
-            **({"upcoming": self.upcoming_records()} if self.upcoming is not None else {}),
+            **(
+                {"upcoming_window": self.upcoming_window(), "upcoming": self.upcoming_records()}
+                if self.upcoming is not None
+                else {}
+            ),
         }
+
+    def upcoming_window(self) -> dict[str, str]:
+        """The days the upcoming events were looked for in, both included."""
+        if self.reference_day is None or self.horizon is None:
+            return {}
+        last = self.reference_day + timedelta(days=self.horizon)
+        return {"from": self.reference_day.isoformat(), "to": last.isoformat()}
 
     def upcoming_heading(self) -> str:
         """'Upcoming, 3 Dec 2026 to 3 Mar 2027 (90 days): 2 event(s)', for every human format."""
@@ -241,14 +252,14 @@ class Report:
             f"{self.upcoming.height} event(s)"
         )
 
-    def upcoming_rows(self) -> list[tuple[str, str, str, str, str]]:
-        """(date, kind in words, engagement, rule, message) of each upcoming event, soonest first."""
+    def upcoming_rows(self) -> list[tuple[date, str, str, str, str, str]]:
+        """(date, kind in words, engagement, rule, message, file) of each upcoming event, soonest first."""
         if self.upcoming is None:
             return []
         return [
-            (d.isoformat(), UPCOMING_WORDS.get(kind, kind), engagement, rule or "", message)
-            for d, kind, engagement, rule, message in self.upcoming.select(
-                "date", "kind", "engagement_id", "rule_id", "message"
+            (d, UPCOMING_WORDS.get(kind, kind), engagement, rule or "", message, file)
+            for d, kind, engagement, rule, message, file in self.upcoming.select(
+                "date", "kind", "engagement_id", "rule_id", "message", "file"
             ).iter_rows()
         ]
 

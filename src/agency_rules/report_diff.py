@@ -55,7 +55,12 @@ class _Checked(_Loose):
     engagement_ids: list[str]
 
 
+class _Summary(_Loose):
+    by_rule: dict[str, dict[str, int]] = {}
+
+
 class _Report(_Loose):
+    summary: _Summary = _Summary()
     ruleset: str
     overlays: list[str]
     as_of: str | None = None
@@ -125,10 +130,17 @@ class ReportDiff:
 def read_report(path: Path) -> _Report:
     try:
         data = json.loads(read_bounded(path).decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{path}: not a JSON report of agency-check ({error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(
+            f"{path}: not a JSON report of agency-check (write one with --format json)"
+        ) from None
     if not isinstance(data, dict) or "findings" not in data or "summary" not in data:
-        raise InputError(f"{path}: not a check report of agency-check (no summary and findings)")
+        kind = data.get("kind") if isinstance(data, dict) else None
+        raise InputError(
+            f"{path}: not a check report of agency-check"
+            + (f" but a {str(kind).replace('_', ' ')}" if kind else "")
+            + "; diff compares two reports of `agency-check FILE --format json`"
+        )
     try:
         return _Report.model_validate(data)
     except ValidationError as error:
@@ -165,6 +177,12 @@ def _settings(old: _Report, new: _Report) -> list[str]:
         said.append(
             f"overlays: {', '.join(old.overlays) or 'none'} -> {', '.join(new.overlays) or 'none'}"
         )
+    only_old = sorted(set(old.summary.by_rule) - set(new.summary.by_rule))
+    only_new = sorted(set(new.summary.by_rule) - set(old.summary.by_rule))
+    if only_old:
+        said.append(f"rules checked only in the old report: {', '.join(only_old)}")
+    if only_new:
+        said.append(f"rules checked only in the new report: {', '.join(only_new)}")
     if old.as_of != new.as_of:
         said.append(f"as of: {old.as_of or 'each start date'} -> {new.as_of or 'each start date'}")
     kinds = sorted({i.kind for i in [*old.inputs, *new.inputs]})
@@ -259,7 +277,12 @@ def compare(old_path: Path, new_path: Path) -> ReportDiff:
         [(files.get(k, k[0]), k[1]) for k in only_old],
         [(files.get(k, k[0]), k[1]) for k in only_new],
         matched_by,
-        [
+        (
+            ["the two reports are the same file: nothing can have changed"]
+            if old_path.resolve() == new_path.resolve()
+            else []
+        )
+        + [
             f"{quote(str(path))} lists no checked engagements (a report of an earlier version), so an "
             "engagement in only one report cannot be told from one with no finding"
             for path, report in ((old_path, old), (new_path, new))

@@ -604,8 +604,15 @@ class Engine:
 
     @staticmethod
     def _met(plan: Plan) -> pl.Expr:
-        """A pass in words: a check words its breach, so a pass says what the rule requires, and any data warning."""
-        met = pl.lit(f"meets the rule: {plan.spec.requires.rstrip('.')}")
+        """A pass in words: the check's own where it words its passes, else that the rule is met (the rule's fixed wording
+        would contradict an overlay's value); and any data warning."""
+        met = (
+            pl.lit(
+                "meets the rule (the values compared and the parameters in force are in the evidence)"
+            )
+            if plan.verdict.passed is None
+            else phrase("meets the rule: {}", plan.verdict.passed)
+        )
         if plan.verdict.warning is None:
             return met
         return phrase(

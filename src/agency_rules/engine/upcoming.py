@@ -136,8 +136,9 @@ def statutory_rules_apply(
         "engagement_id",
         pl.lit(None, pl.String).alias("rule_id"),
         phrase(
-            "on {} this legacy engagement (offered on {}) comes under the statutory rules, as it is "
-            "still running",
+            "on {} full compliance begins: this legacy engagement (offered on {}) must meet the "
+            "statutory rules from that day, as it is recorded as still running then (the check "
+            "already holds it to them)",
             on.strftime("%-d %b %Y"),
             day(offered),
         ).alias("message"),

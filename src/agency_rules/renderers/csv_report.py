@@ -35,15 +35,20 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         writer.writerow([neutralise(value) for value in cells])
     for cells in _rejections(report):
         writer.writerow([neutralise(value) for value in cells])
-    for day, kind, engagement, rule, message in report.upcoming_rows():
+    for day, kind, engagement, rule, message, file in report.upcoming_rows():
         line = dict.fromkeys(report.finding_fields, "")
         line.update(
             engagement_id=engagement,
             rule_id=rule,
             outcome="upcoming",
-            message=f"{day}: {message}",
-            evidence=f"event: {kind}; date: {day}",
+            message=f"{day.isoformat()}: {message}",
+            evidence=f"event: {kind}; date: {day.isoformat()}",
+            file=file,
         )
+        writer.writerow([neutralise(value) for value in line.values()])
+    if report.upcoming is not None and not report.upcoming.height:
+        line = dict.fromkeys(report.finding_fields, "")
+        line.update(outcome="upcoming", message=report.upcoming_heading())
         writer.writerow([neutralise(value) for value in line.values()])
 
 

@@ -39,6 +39,13 @@ def _lines(diff: ReportDiff) -> list[str]:
     return lines
 
 
+def _only_in(diff: ReportDiff) -> list[tuple[str, str, str]]:
+    """(which report, engagement, file) of each engagement only one report covered."""
+    return [("old", e, f) for f, e in diff.only_in_old] + [
+        ("new", e, f) for f, e in diff.only_in_new
+    ]
+
+
 def _where(change_only: str | None) -> str:
     return {"old": " (only in the old report)", "new": " (only in the new report)"}.get(
         change_only or "", ""
@@ -82,6 +89,13 @@ def render_table(diff: ReportDiff, options: RenderOptions, out: TextIO) -> None:
         hidden = len(diff.changes) - len(diff.changes[: options.limit or None])
         if hidden:
             console.print(f"... and {hidden} more change(s) (--limit 0 shows all)")
+    if _only_in(diff):
+        only = Table(title="Engagements only in one report", title_justify="left")
+        for heading in ("only in", "engagement", "file"):
+            only.add_column(heading)
+        for row in _only_in(diff)[: options.limit or None]:
+            only.add_row(*map(printable, row))
+        show_table(console, only)
 
 
 def render_md(diff: ReportDiff, options: RenderOptions, out: TextIO) -> None:
@@ -100,6 +114,9 @@ def render_md(diff: ReportDiff, options: RenderOptions, out: TextIO) -> None:
             f"{cell(c.after)} | {cell(c.file)} |"
             for c in diff.changes
         ]
+    if _only_in(diff):
+        lines += ["", "| only in | engagement | file |", "|---|---|---|"]
+        lines += [f"| {cell(w)} | {cell(e)} | {cell(f)} |" for w, e, f in _only_in(diff)]
     out.write("\n".join(lines) + "\n")
 
 
@@ -124,4 +141,8 @@ def render_csv(diff: ReportDiff, options: RenderOptions, out: TextIO) -> None:
                 " ".join(c.directions),
                 c.only_in or "",
             )
+        )
+    for which, engagement, file in _only_in(diff):
+        writer.writerow(
+            neutralise(v) for v in (file, engagement, "", "", "", f"only_in_{which}", which)
         )

@@ -60,10 +60,10 @@ def render_table(found: Explained, options: RenderOptions, out: TextIO) -> None:
 def render_md(found: Explained, options: RenderOptions, out: TextIO) -> None:
     who, run = _heading(found)
     lines = [f"# Why: {cell(who)}", "", cell(run) + ".", ""]
-    lines += ["| rule | outcome | why | evidence |", "|---|---|---|---|"]
+    lines += ["| rule | outcome | why | evidence | source |", "|---|---|---|---|---|"]
     lines += [
         f"| {cell(r['rule_id'])} | {cell(r['outcome'])} | {cell(r['why'])} | "
-        f"{cell(evidence_text(json.dumps(r['evidence'])))} |"
+        f"{cell(evidence_text(json.dumps(r['evidence'])))} | {cell(r['source'])} |"
         for r in found.rules
     ]
     out.write("\n".join(lines) + "\n")

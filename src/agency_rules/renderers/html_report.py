@@ -78,7 +78,9 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     if report.upcoming is not None:
         parts.append(f"<h2>{escape(report.upcoming_heading())}</h2>")
         if report.upcoming.height:
-            parts.append("<table>" + _row(["date", "event", "engagement", "rule", "what"], "th"))
+            parts.append(
+                "<table>" + _row(["date", "event", "engagement", "rule", "what", "file"], "th")
+            )
             parts += [_row(list(row)) for row in report.upcoming_rows()]
             parts.append("</table>")
     parts.append("</body></html>")

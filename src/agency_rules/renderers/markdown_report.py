@@ -81,7 +81,10 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     if report.upcoming is not None:
         lines += ["", f"## {cell(report.upcoming_heading())}", ""]
         if report.upcoming.height:
-            lines += ["| date | event | engagement | rule | what |", "|---|---|---|---|---|"]
+            lines += [
+                "| date | event | engagement | rule | what | file |",
+                "|---|---|---|---|---|---|",
+            ]
             lines += [
                 "| " + " | ".join(cell(v) for v in row) + " |" for row in report.upcoming_rows()
             ]

@@ -146,7 +146,7 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
         console.print(Text(printable(report.upcoming_heading()), style="bold"))
         if report.upcoming.height:
             upcoming = Table()
-            for name in ("date", "event", "engagement", "rule", "what"):
+            for name in ("date", "event", "engagement", "rule", "what", "file"):
                 upcoming.add_column(name)
             for row in report.upcoming_rows():
                 upcoming.add_row(*(Text(printable(v)) for v in row))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, TextIO
 
 import xlsxwriter
@@ -94,13 +94,14 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     )
     if report.upcoming is not None:
         upcoming = book.add_worksheet("Upcoming")
-        write_rows(
-            upcoming,
-            ["date", "event", "engagement", "rule", "what"],
-            iter(report.upcoming_rows()),
-            bold,
+        when = book.add_format({"num_format": "yyyy-mm-dd"})
+        rows = (
+            [(datetime.combine(row[0], time()), when), *row[1:]] for row in report.upcoming_rows()
         )
+        write_rows(upcoming, ["date", "event", "engagement", "rule", "what", "file"], rows, bold)
         upcoming.set_column(4, 4, 100)
+        if not report.upcoming.height:
+            upcoming.write_string(1, 0, report.upcoming_heading())
     book.close()
 
 

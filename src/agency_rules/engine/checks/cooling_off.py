@@ -24,6 +24,9 @@ from .kind import (
 E = pl.col
 
 
+UNKNOWN_KINDS = ["no_end", "no_la", "no_reason"]
+
+
 def cooling_off(
     frame: pl.LazyFrame, p: Params, ctx: Context, prefix: str
 ) -> tuple[pl.LazyFrame, Verdict]:
@@ -53,20 +56,25 @@ def cooling_off(
         ),
         (end.is_null(), None),
         (region.is_null() & (start < allowed), "no_la"),
-        (region.is_null() | (region != E("region")), None),
-        (
-            (start >= allowed) | E("exempt").list.contains(E("leaving_reason")).fill_null(False),
-            None,
-        ),
+        (region.is_not_null() & (region != E("region")), None),
+        (start >= allowed, "clear"),
+        (E("exempt").list.contains(E("leaving_reason")).fill_null(False), "exempt"),
         (E("leaving_reason").is_null(), "no_reason"),
         otherwise="breach",
+    )
+    rank = (
+        pl.when(E("kind") == "breach")
+        .then(pl.lit(0, pl.Int8))
+        .when(E("kind").is_in(UNKNOWN_KINDS))
+        .then(pl.lit(1, pl.Int8))
+        .otherwise(pl.lit(2, pl.Int8))
     )
     found = (
         pairs.with_columns(kind.alias("kind"), allowed.alias("allowed_from"))
         .filter(E("kind").is_not_null())
         .sort(
             [
-                (E("kind") != "breach"),
+                rank,
                 "own",
                 "end_date",
                 "la_code",
@@ -112,7 +120,7 @@ def cooling_off(
         words.day(c("allowed_from")),
     )
     outcome = choose(
-        (c("kind") == "breach", BREACH), (c("kind").is_not_null(), UNKNOWN), otherwise=PASS
+        (c("kind") == "breach", BREACH), (c("kind").is_in(UNKNOWN_KINDS), UNKNOWN), otherwise=PASS
     )
     message = choose(
         (
@@ -140,6 +148,32 @@ def cooling_off(
             months,
         ),
     )
+    passed = choose(
+        (
+            c("kind") == "exempt",
+            phrase(
+                "{}, but the worker left by {}, which is exempt",
+                story,
+                words.spaced(c("leaving_reason")),
+            ),
+        ),
+        (
+            c("kind") == "clear",
+            phrase(
+                "left {} on {}; the {}-month cooling-off allowed agency work in the region from {}, "
+                "on or before the start on {}",
+                words.la(c("la_code")).fill_null("an LA not recorded"),
+                words.day(c("end_date")),
+                months,
+                words.day(c("allowed_from")),
+                words.day(E("start_date")),
+            ),
+        ),
+        otherwise=pl.lit(
+            "no substantive role of the worker ending before the start in the same region (or LA) is "
+            "recorded"
+        ),
+    )
     evidence = {
         "previous_role": pl.struct(
             words.la(c("la_code")).alias("la"),
@@ -154,7 +188,7 @@ def cooling_off(
         "allowed_from": words.iso(c("allowed_from")),
         "exempt_reasons": exempt,
     }
-    return frame, Verdict(outcome, message, evidence)
+    return frame, Verdict(outcome, message, evidence, passed=passed)
 
 
 def _roles_that_may_decide(

@@ -28,6 +28,9 @@ class Verdict:
     message: pl.Expr
     evidence: dict[str, pl.Expr]
     warning: pl.Expr | None = None
+    passed: pl.Expr | None = (
+        None  # a pass in words, where the check says more than that the rule is met
+    )
 
 
 @dataclass(frozen=True)
