@@ -30,6 +30,7 @@ def outcomes(path: Path) -> dict[tuple[str, str, str], str]:
     return {(f["file"], f["engagement_id"], f["rule_id"]): f["outcome"] for f in json.loads(path.read_text())["findings"]}
 
 
+@pytest.mark.slow
 def test_the_two_regimes_over_the_fixtures_differ_exactly_where_their_outcomes_do(tmp_path: Path) -> None:
     args = [str(FIXTURES / "engagements.csv"), "--history", str(FIXTURES / "history.csv"), "--caps", str(FIXTURES / "caps.toml")]
     old = report(tmp_path, "old.json", *args)

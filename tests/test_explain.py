@@ -64,6 +64,7 @@ def test_a_cooling_off_pass_under_an_overlay_says_its_months(tmp_path: Path) -> 
     assert rule["outcome"] == "pass" and "the 6-month cooling-off allowed agency work in the region from 3 Nov 2025" in rule["why"]
 
 
+@pytest.mark.slow
 def test_not_applicable_says_the_scope_decision(tmp_path: Path) -> None:
     rules = why(tmp_path, {})
     assert rules["PQE001"]["why"] == "not applicable: the worker qualified on 1 Jul 2015, before 1 Apr 2024"
@@ -98,6 +99,7 @@ def test_an_unknown_says_what_is_not_recorded(tmp_path: Path) -> None:
     assert rules["ASYE001"]["outcome"] == "unknown" and "not recorded" in rules["ASYE001"]["why"]
 
 
+@pytest.mark.slow
 def test_a_waived_finding_says_who_signed_it_and_one_that_does_not_count_says_why(tmp_path: Path) -> None:
     (tmp_path / "caps.toml").write_text('[[cap]]\nregion = "South East"\nrole = "social_worker"\neffective_from = 2024-01-01\n'
                                         'pay_rate = 30.00\nsource = "test"\n', encoding="utf-8")
@@ -111,6 +113,7 @@ def test_a_waived_finding_says_who_signed_it_and_one_that_does_not_count_says_wh
     assert late["CAP001"]["outcome"] == "breach" and "it expired on 31 Jan 2026" in late["CAP001"]["why"]
 
 
+@pytest.mark.slow
 def test_an_id_in_no_file_is_refused_with_near_ids_and_one_in_several_needs_its_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no engagement 'E-02' .*did you mean 'E-002', 'E-020'"):
         explain_engagement([FIXTURES / "engagements.csv"], Options(), "E-02")
@@ -147,6 +150,7 @@ def test_its_outcomes_are_the_checks_for_every_rule_on_the_fixtures() -> None:
         assert totals == {rule: {o: n for o, n in counts.items() if n} for rule, counts in report.counts.items()}
 
 
+@pytest.mark.slow
 def test_the_command_writes_each_format(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     args = ["explain", "fixtures/engagements.csv", "--engagement", "E-002", "--history", "fixtures/history.csv"]

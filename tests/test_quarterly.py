@@ -187,6 +187,7 @@ def test_the_markdown_names_each_council_and_the_cost_formula() -> None:
     assert "x hours a week / 5 x the weekdays" in text
 
 
+@pytest.mark.slow
 def test_the_workbook_reads_back_with_its_sheets_and_headings(tmp_path: Path) -> None:
     path = tmp_path / "return.xlsx"
     with path.open("w", encoding="utf-8") as out:
@@ -228,6 +229,7 @@ def test_the_command_refuses_what_it_cannot_do(monkeypatch: pytest.MonkeyPatch, 
     assert result.exit_code == 2 and words in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_the_json_return_is_valid_against_its_schema_and_the_schema_can_refuse() -> None:
     schema = json.loads(resources.files("agency_rules").joinpath("schemas/quarterly_return.schema.json").read_text("utf-8"))
     document = json.loads(rendered("json"))

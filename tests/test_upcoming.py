@@ -85,6 +85,7 @@ def test_a_cooling_off_window_closing_for_a_breach(tmp_path: Path, horizon: int,
     assert [(e["date"], e["rule_id"]) for e in found] == ([("2026-01-15", "COOL001")] if seen else [])
 
 
+@pytest.mark.slow
 def test_events_come_soonest_first_after_the_findings_in_every_format(tmp_path: Path) -> None:
     row = {**OVER, **LEFT}
     found = events(tmp_path, row, "2026-01-01", 120, WAIVER)
@@ -112,6 +113,7 @@ def test_the_window_is_recorded_even_without_events_and_a_horizon_past_ten_years
         assert result.exit_code == 2 and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_the_workbook_has_an_upcoming_sheet_with_date_cells(tmp_path: Path) -> None:
     import fastexcel
 
