@@ -134,3 +134,15 @@ def test_the_columns_view_is_drawn_from_a_literal_view() -> None:
     assert document["headers"][0] == {"header": "Worker Ref", "read_as": "worker_id", "how": "mapped by the column map"}
     assert document["missing"] == [{"column": "references_count", "required": False, "rules": ["REF001"]}]
     assert document["unknown_values"] == [{"column": "role", "values": [{"value": "Snr SW", "rows": 3}]}]
+
+
+def test_every_registered_renderer_is_there_and_takes_what_was_found_the_options_and_a_stream() -> None:
+    import inspect
+
+    from agency_rules import renderers
+
+    registries = [v for v in vars(renderers).values() if isinstance(v, renderers.Registry)]
+    assert len(registries) == 8
+    for registry in registries:
+        for name in registry:
+            assert list(inspect.signature(registry[name]).parameters)[1:] == ["options", "out"], name

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 import polars as pl
 
+from .domain import DEFAULT_RULESET, RETURN_RULESET
 from .engine.checked_contract import CheckedContract
 from .engine.context import Context, past_roles
 from .engine.contract_book import contract_book
@@ -49,8 +50,6 @@ from .shown import quote
 from .tomlfiles import closest
 from .written import new_file_mode, refuse_overwriting, write_beside
 
-RETURN_RULESET = "statutory-2024"
-DEFAULT_RULESET = "consultation-2023"
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
 Source = str | Path | pl.DataFrame
 

@@ -19,23 +19,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .api import DEFAULT_RULESET, Options, draft_return, explain_engagement, run
-from .board.reports import read_reports
-from .board.summary import summarise
-from .columns_view import view_columns
-from .domain import BREACH, UNKNOWN
-from .engine.checked_contract import ContractCheck
-from .engine.contract_check import check_contracts
-from .engine.rulebook import find_caps, load_rules
+from .domain import BREACH, DEFAULT_RULESET, UNKNOWN
 from .errors import AgencyRulesError, InputError
 from .help_text import PlainCommand, PlainGroup
-from .inputs.caps import load_caps
-from .inputs.columns import parse_day
-from .inputs.config import CONFIG_NAME, load_column_map
-from .pseudonyms import Pseudonymised, fingerprint, read_key
-from .pseudonyms import new_key as make_key
-from .pseudonyms import pseudonymise as pseudonymise_file
-from .quarterly import parse_quarter
 from .renderers import (
     BOARD_RENDERERS,
     COLUMNS_RENDERERS,
@@ -48,15 +34,16 @@ from .renderers import (
 )
 from .renderers.printable import printable
 from .renderers.terminal import broken_pipe, drop_stdout
-from .report import RenderOptions, headline
-from .report_diff import compare
-from .rules_view import explain_rule, list_rules
 from .shown import quote
 from .version import __version__
 from .written import new_file_mode, refuse_overwriting, write_beside
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from .api import Options
+    from .pseudonyms import Pseudonymised
+    from .report import RenderOptions
 
 EXAMPLES = """\b
 Examples:
@@ -163,7 +150,7 @@ ConfigFile = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help=f"Project config file (default: {CONFIG_NAME} in this folder, if there is one).",
+        help="Project config file (default: agency-rules.toml in this folder, if there is one).",
     ),
 ]
 Councils = Annotated[
@@ -354,6 +341,8 @@ def settled(
 
 def layout_for(output: Path | None, chosen: Format, **more: Any) -> RenderOptions:
     """Colour and the terminal's width for a table on the terminal; a fixed width for a file or a pipe's other formats."""
+    from .report import RenderOptions
+
     to_terminal = output is None and chosen is Format.table
     return RenderOptions(
         color=to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
@@ -379,6 +368,8 @@ def deliver(write: Callable[[TextIO], None], output: Path | None, announce: str 
 
 
 def as_of_day(value: object) -> date:
+    from .inputs.columns import parse_day
+
     if isinstance(value, date):
         return value
     try:
@@ -530,6 +521,9 @@ def check(
     ] = None,
 ) -> None:
     """Check an engagements export, CSV or workbook (the default command: `agency-check engagements.csv`)."""
+    from .api import Options, run
+    from .report import headline
+
     output = (
         None if output is not None and str(output) == "-" else output
     )  # `-o -` is standard output, not a file named -
@@ -586,6 +580,8 @@ ViewFormat = Annotated[
 
 def view_options() -> RenderOptions:
     """The terminal's width (COLUMNS, else the terminal's own), as the check's table uses it."""
+    from .report import RenderOptions
+
     return RenderOptions(width=Console().width)
 
 
@@ -599,6 +595,9 @@ def rules(
     output_format: ViewFormat = None,
 ) -> None:
     """List the rules of a ruleset and overlays, or explain one: what it requires, its source, its parameters by date."""
+    from .engine.rulebook import load_rules
+    from .rules_view import explain_rule, list_rules
+
     chosen = report_format(output_format, None, VIEW_FORMATS)
     loaded, overlays = load_rules(ruleset, list(overlay))
     view = (
@@ -634,6 +633,9 @@ def columns(
     output_format: ViewFormat = None,
 ) -> None:
     """Show how an export's (or a history file's) headers and values will be read, which contract columns it lacks, and which rules those leave without data."""
+    from .columns_view import view_columns
+    from .inputs.config import load_column_map
+
     if export is None and history is None:
         raise fail(
             "name an export (agency-check columns FILE), a history file (--history FILE), or both"
@@ -709,6 +711,11 @@ def pseudonymise(
     ] = False,
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
+    from .inputs.config import load_column_map
+    from .pseudonyms import fingerprint, read_key
+    from .pseudonyms import new_key as make_key
+    from .pseudonyms import pseudonymise as pseudonymise_file
+
     say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
     if new_key is not None:
         if files or key_file or passphrase:
@@ -897,6 +904,10 @@ def summary(
     quiet: Quiet = False,
 ) -> None:
     """Combine councils' JSON reports into a board summary that names no worker: by council and rule, agency, role and quarter."""
+    from .board.reports import read_reports
+    from .board.summary import summarise
+    from .report import RenderOptions
+
     chosen = report_format(output_format, output, BOARD_FORMATS)
     if suppress_below < 3:
         raise InputError(
@@ -961,6 +972,8 @@ def diff(
     quiet: Quiet = False,
 ) -> None:
     """Compare two check reports (another ruleset, overlays, caps, waivers, or next quarter's export) engagement by engagement and rule by rule: newly breaching, no longer breaching, newly unknown, no longer unknown, waiver changes, and engagements only in one."""
+    from .report_diff import compare
+
     output = None if output is not None and str(output) == "-" else output
     chosen = report_format(output_format, output, DIFF_FORMATS)
     refuse_overwriting([old, new], output)
@@ -1038,6 +1051,8 @@ def explain(
     quiet: Quiet = False,
 ) -> None:
     """Explain one engagement: every rule of the run with its outcome and why (the scope decision, each parameter in force with the day it took effect and the file that set it, the values compared, any exemption, contradiction, waiver or explanation). The outcomes are the check's with the same options."""
+    from .api import Options, explain_engagement
+
     output = None if output is not None and str(output) == "-" else output
     chosen = report_format(output_format, output, EXPLAIN_FORMATS)
     given = Options(
@@ -1125,6 +1140,10 @@ def quarterly_return(
     quiet: Quiet = False,
 ) -> None:
     """Draft the DfE quarterly agency data return of each council in the export(s): the assignments active in the quarter, compliance with each rule, explanations, cap breaches with their sign-off, agencies, and the monthly cost. Waivers are judged on the quarter's last day."""
+    from .api import Options, draft_return
+    from .quarterly import parse_quarter
+    from .report import RenderOptions
+
     try:
         period = parse_quarter(quarter)
     except ValueError as error:
@@ -1216,6 +1235,12 @@ def contract(
     quiet: Quiet = False,
 ) -> None:
     """Check contracts' terms and rate cards against the rules, overlays and caps, before signing or renewing."""
+    from .engine.checked_contract import ContractCheck
+    from .engine.contract_check import check_contracts
+    from .engine.rulebook import find_caps, load_rules
+    from .inputs.caps import load_caps
+    from .report import RenderOptions
+
     chosen = report_format(output_format, output, CONTRACT_FORMATS)
     refuse_overwriting(
         [

@@ -46,3 +46,6 @@ WAIVED = "waived"
 NOT_EVALUATED = "not_evaluated"
 OUTCOMES = (PASS, BREACH, UNKNOWN, NOT_APPLICABLE, WAIVED, NOT_EVALUATED)
 REPORTED = (BREACH, UNKNOWN, WAIVED)
+
+DEFAULT_RULESET = "consultation-2023"  # the data contract's default
+RETURN_RULESET = "statutory-2024"  # the quarterly return's: a duty of the statutory guidance

@@ -1,13 +1,19 @@
 """`agency-check`'s entry point: Ctrl-C, SIGTERM or SIGHUP while the tool is still loading end it quietly, before the
-command line (and polars with it) is imported; from then on `cli.main` says what was interrupted."""
+command line is imported; from then on `cli.main` says what was interrupted. `--version` alone loads nothing else."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:  # said before the command line and its libraries load
+        from .version import __version__
+
+        print(f"agency-check {__version__}")
+        return
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(
             signum, lambda number, _frame: os._exit(128 + number)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO, cast
 
-from .inputs.files import InputError
+from .errors import InputError
 
 
 def write_beside(target: Path, write: Callable[[TextIO], None], mode: int) -> Path:

@@ -9,14 +9,17 @@ time zone), a number as `34.5`. Rows are numbered as in the sheet, and rows abov
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import fastexcel
 import polars as pl
 
 from ..shown import excerpt, quote
 from .files import InputError
 from .records import BLANK, FIELDS, MOST_COLUMNS, ROW, Records, cell
 from .sheet_xml import MOST_MERGES, SheetXml, measured
+
+if TYPE_CHECKING:
+    import fastexcel
 
 MAGIC = (
     b"PK\x03\x04",
@@ -34,6 +37,9 @@ def sheet_names(label: str, raw: bytes) -> list[str]:
 
 
 def _reader(label: str, raw: bytes) -> fastexcel.ExcelReader:
+    """calamine is imported only here, when a workbook is read: a CSV run never loads it."""
+    import fastexcel
+
     try:
         return fastexcel.read_excel(raw)
     except (

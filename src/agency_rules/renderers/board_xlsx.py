@@ -6,20 +6,15 @@ import re
 from datetime import datetime, time
 from typing import TextIO
 
-import xlsxwriter
-
 from ..board.summary import TOTAL, BoardSummary
 from ..report import RenderOptions
+from .xlsx_report import new_workbook
 
 CHANGE = re.compile(r"[+-][0-9]+|0")
 
 
 def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
-    out.flush()
-    book = xlsxwriter.Workbook(
-        out.buffer,
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    book = new_workbook(out)
     book.set_properties(
         {
             "title": "Agency rules: board summary",

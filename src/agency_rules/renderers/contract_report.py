@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterator
 from typing import TextIO
 
-import xlsxwriter
 from rich.table import Table
 from rich.text import Text
 
@@ -24,7 +23,7 @@ from .csv_report import neutralise
 from .printable import markdown_cell as cell
 from .printable import printable
 from .terminal import StdoutConsole, show_table
-from .xlsx_report import write_rows
+from .xlsx_report import new_workbook, write_rows
 
 ORDER = (BREACH, UNKNOWN, NOT_EVALUATED, PASS, NOT_APPLICABLE)
 
@@ -190,11 +189,7 @@ def render_csv(check: ContractCheck, options: RenderOptions, out: TextIO) -> Non
 def render_xlsx(check: ContractCheck, options: RenderOptions, out: TextIO) -> None:
     """A Contracts sheet (a line each, with its verdict and counts) and a Findings sheet, every cell from a file written as text."""
     contracts, ruleset, overlays = check.contracts, check.ruleset, check.overlays
-    out.flush()
-    book = xlsxwriter.Workbook(
-        out.buffer,
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    book = new_workbook(out)
     bold = book.add_format({"bold": True})
     summary = [
         [

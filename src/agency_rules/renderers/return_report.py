@@ -9,14 +9,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-import xlsxwriter
-
 from ..domain import APPROVER_WORDS, OUTCOMES, ROLE_WORDS
 from ..quarterly import CouncilReturn, QuarterlyReturn
 from ..report import RenderOptions
 from .csv_report import neutralise
 from .printable import markdown_cell as cell
-from .xlsx_report import write_rows
+from .xlsx_report import new_workbook, write_rows
 
 # Each column of the assignment data: its heading, and the field of the statutory guidance's data section it answers.
 ASSIGNMENT_COLUMNS = (
@@ -233,11 +231,7 @@ def render_md(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -> 
 
 def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -> None:
     """Assignment data, General data, Monthly cost, Rejected rows and Notes sheets; every text cell written as text."""
-    out.flush()
-    book = xlsxwriter.Workbook(
-        out.buffer,
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    book = new_workbook(out)
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     pounds = book.add_format({"num_format": "#,##0.00"})

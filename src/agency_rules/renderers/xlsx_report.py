@@ -10,10 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import date, datetime, time
-from typing import Any, TextIO
-
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import OUTCOMES, ROLE_WORDS
 from ..inputs.columns import SOURCE_ROW
@@ -26,6 +23,10 @@ from ..report import (
     read_as,
     rejection_lines,
 )
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 MAX_ROWS = 1_048_576
 DATES = ("start_date", "end_date")
@@ -54,16 +55,7 @@ WIDTHS = {
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     """Writes to the binary stream under `out` (an output file; the command line refuses a workbook on the terminal)."""
-    out.flush()
-    book = xlsxwriter.Workbook(
-        out.buffer,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = new_workbook(out, constant_memory=True)
     bold = book.add_format({"bold": True})
     _summary(book.add_worksheet("Summary"), report, bold)
     _findings(book, report, bold)
@@ -105,6 +97,24 @@ def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     book.close()
 
 
+def new_workbook(out: TextIO, constant_memory: bool = False) -> Workbook:
+    """A workbook written to the binary stream under `out` (an output file; the command line refuses a workbook on the
+    terminal), where no text becomes a formula, a link or a number. xlsxwriter is imported only here, when a workbook
+    is written."""
+    import xlsxwriter
+
+    out.flush()
+    return xlsxwriter.Workbook(
+        out.buffer,
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
 def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 7, 14)
@@ -143,7 +153,7 @@ def _summary(sheet: Worksheet, report: Report, bold: Any) -> None:
             )
 
 
-def _findings(book: xlsxwriter.Workbook, report: Report, bold: Any) -> None:
+def _findings(book: Workbook, report: Report, bold: Any) -> None:
     """Engagement dates as Excel dates, so HR can sort and filter by them. The rule's severity is left out: beside an
     `unknown` outcome, "breach" reads as the finding's verdict."""
     fields = tuple(name for name in report.finding_fields if name != "severity")
