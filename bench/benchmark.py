@@ -8,7 +8,16 @@ in this same run, each the median of --runs runs:
   RSS, sampled every 20 ms), with the seconds of each stage it reports (setup, read, parse,
   rules, report; the rest of the wall time is Python starting and importing);
 - DuckDB: CSV load and hand-written SQL for the core rules, breaches written as JSON: the
-  baseline an analyst would reach for.
+  baseline an analyst would reach for;
+- the shared DuckDB baseline (`../shared/bench/duckdb_baseline.py`, or --baseline PATH), run on the
+  same data in its own process: it writes only rule and engagement per breach, so it is a floor,
+  not an equal;
+- a fresh process importing polars and reading the engagements file with it: the floor for any
+  polars tool, which the council-sized run and `agency-check --version` are held against.
+
+Then, for the fixed cost of a run, `agency_rules.check` of a one-row file in this process (the
+median of 20 after a warm-up), and the start-up of `agency-check --version` and `-h` in fresh
+processes. Every ratio is of figures measured in this same run.
 
 With --contracts, each size is also checked with `--contracts` (synthetic framework contracts, two
 of each region's three frameworks), and the extra time and memory are printed beside the plain check.
@@ -204,6 +213,44 @@ def duckdb_seconds(data: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def shared_baseline_seconds(script: Path, data: Path, out: Path) -> float:
+    """The shared DuckDB baseline in its own process: the seconds it prints (its own timing, CSV load included)."""
+    result = subprocess.run(
+        [sys.executable, str(script), str(data / "engagements.csv"), str(data / "history.csv"), str(data / "caps.toml"), str(out)],
+        capture_output=True, text=True, check=True,
+    )
+    return float(result.stdout.split()[-1].rstrip("s"))
+
+
+def polars_read_seconds(path: Path) -> float:
+    """A fresh process that imports polars and reads the file: what any polars tool pays before its own work."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import polars; polars.read_csv({str(path)!r}, infer_schema=False)"], check=True)
+    return time.perf_counter() - start
+
+
+def process_seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def one_row_seconds(data: Path, runs: int = 20) -> float:
+    """`agency_rules.check` of a one-row export in this process (history and caps too): the fixed cost of a run."""
+    from agency_rules import check
+
+    lines = (data / "engagements.csv").read_text(encoding="utf-8").splitlines()
+    one = data / "one-row.csv"
+    one.write_text(lines[0] + "\n" + lines[1] + "\n", encoding="utf-8")
+    check(one, caps=data / "caps.toml")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check(one, caps=data / "caps.toml")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def breach_counts(report: Path) -> dict[str, int]:
     """The summary, which comes before the findings: read without the findings, which for all-breach are gigabytes."""
     head = b""
@@ -227,6 +274,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path("/tmp/agency-bench"))
     parser.add_argument("--contracts", action="store_true", help="also time each check with --contracts")
+    parser.add_argument("--baseline", type=Path, default=ROOT.parent / "shared" / "bench" / "duckdb_baseline.py",
+                        help="the shared DuckDB baseline script (skipped if absent)")
     args = parser.parse_args()
     rows = []
     linked = []
@@ -243,7 +292,13 @@ def main() -> None:
         peak = max(p for _, p, _, _ in checks)
         stages = {stage: statistics.median(c[3].get(stage, 0.0) for c in checks) for stage in STAGES}
         duck = statistics.median(duckdb_seconds(data, data / "duckdb.json") for _ in range(args.runs))
-        rows.append((size, count, wall, peak, reader, duck, stages))
+        shared = (
+            statistics.median(shared_baseline_seconds(args.baseline, data, data / "shared-duckdb.json") for _ in range(args.runs))
+            if args.baseline.exists()
+            else float("nan")
+        )
+        floor = statistics.median(polars_read_seconds(data / "engagements.csv") for _ in range(args.runs))
+        rows.append((size, count, wall, peak, reader, duck, stages, shared, floor))
         if args.contracts:
             runs = [timed_command([*agency_check(data, data / "report-contracts.json"), "--contracts", str(data / "contracts")]) for _ in range(args.runs)]
             if not {status for _, _, status, _ in runs} <= {0, 1, 3}:
@@ -252,18 +307,31 @@ def main() -> None:
                            statistics.median(r[3].get("rules", 0.0) for r in runs), stages["rules"]))
         agree = breach_counts(report) == duckdb_breach_counts(data / "duckdb.json")
         print(f"measured {size}: breach counts by rule {'agree' if agree else 'DIFFER'} with DuckDB's", file=sys.stderr, flush=True)
-    print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}")
-    for size, count, wall, peak, reader, duck, _ in rows:
-        print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {wall / reader:>6.2f} {duck:>9.2f} {wall / duck:>8.2f}")
+    print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}"
+          f" {'shared s':>9} {'x shared':>8} {'polars read s':>13} {'x polars':>8}")
+    for size, count, wall, peak, reader, duck, _, shared, floor in rows:
+        print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {wall / reader:>6.2f} {duck:>9.2f} {wall / duck:>8.2f}"
+              f" {shared:>9.2f} {wall / shared:>8.2f} {floor:>13.2f} {wall / floor:>8.2f}")
     print()
     print(f"{'size':<9} " + " ".join(f"{stage + ' s':>9}" for stage in STAGES) + f" {'start-up s':>10}")
-    for size, _, wall, _, _, _, stages in rows:
+    for size, _, wall, _, _, _, stages, _, _ in rows:
         print(f"{size:<9} " + " ".join(f"{stages[stage]:>9.2f}" for stage in STAGES) + f" {wall - sum(stages.values()):>10.2f}")
     if linked:
         print()
         print(f"{'size':<9} {'check s':>8} {'+contracts s':>12} {'x':>5} {'peak MiB':>9} {'+contracts MiB':>14} {'rules s':>8} {'+contracts rules s':>18}")
         for size, wall, peak, with_wall, with_peak, with_rules, rules in linked:
             print(f"{size:<9} {wall:>8.2f} {with_wall:>12.2f} {with_wall / wall:>5.2f} {peak / 2**20:>9.0f} {with_peak / 2**20:>14.0f} {rules:>8.2f} {with_rules:>18.2f}")
+    first = dataset(args.data, args.sizes[0], args.seed)
+    floor = statistics.median(polars_read_seconds(first / "engagements.csv") for _ in range(max(args.runs, 5)))
+    agency = str(Path(sys.executable).with_name("agency-check"))
+    version = statistics.median(process_seconds([agency, "--version"]) for _ in range(max(args.runs, 5)))
+    usage = statistics.median(process_seconds([agency, "-h"]) for _ in range(max(args.runs, 5)))
+    one = one_row_seconds(first)
+    print()
+    print(f"start-up and fixed cost (reference: a fresh process importing polars and reading {args.sizes[0]}'s file, {floor:.3f} s)")
+    print(f"  agency-check --version   {version:.3f} s  {version / floor:.2f}x")
+    print(f"  agency-check -h          {usage:.3f} s  {usage / floor:.2f}x")
+    print(f"  one row, in process      {one * 1000:.1f} ms")
     scaling = [row for row in rows if not {"workers", "all_breach"} & set(SIZES[row[0]])]
     for (small, n1, t1, *_), (big, n2, t2, *_) in zip(scaling, scaling[1:]):
         print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")

@@ -117,8 +117,6 @@ def test_output_naming_an_input_is_refused_and_the_input_is_untouched(tmp_path: 
 
 
 def test_a_failed_write_leaves_the_previous_report_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agency_rules import renderers
-
     path = write_csv(tmp_path / "e.csv", [COMPLIANT])
     report = tmp_path / "report.json"
     report.write_text("previous report")
@@ -127,7 +125,7 @@ def test_a_failed_write_leaves_the_previous_report_whole(tmp_path: Path, monkeyp
         out.write("{partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(renderers.RENDERERS, "json", broken)
+    monkeypatch.setattr("agency_rules.renderers.json_report.render", broken)
     code, _, err = run(str(path), "--format", "json", "--output", str(report))
     assert code == 2 and "No space left on device" in err and "unchanged" in err
     assert report.read_text() == "previous report"

@@ -527,7 +527,6 @@ def check(
     output = (
         None if output is not None and str(output) == "-" else output
     )  # `-o -` is standard output, not a file named -
-    output_format = report_format(output_format, output)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -544,6 +543,7 @@ def check(
         horizon=horizon,
     )
     options = settled(engagements, given, config, output, quiet)
+    output_format = report_format(output_format, output)
     with progress(quiet) as on_stage:
         report = run(list(engagements), options, on_stage)
     render = RENDERERS[output_format.value]
@@ -1054,7 +1054,6 @@ def explain(
     from .api import Options, explain_engagement
 
     output = None if output is not None and str(output) == "-" else output
-    chosen = report_format(output_format, output, EXPLAIN_FORMATS)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1067,6 +1066,7 @@ def explain(
         contracts=list(contracts),
     )
     options = settled(engagements, given, config, output, quiet)
+    chosen = report_format(output_format, output, EXPLAIN_FORMATS)
     with progress(quiet) as on_stage:
         why = explain_engagement(list(engagements), options, engagement, file, on_stage)
     layout = layout_for(output, chosen)
@@ -1149,8 +1149,6 @@ def quarterly_return(
     except ValueError as error:
         raise fail(f"--quarter {error}") from None
     output = None if output is not None and str(output) == "-" else output
-    chosen = report_format(output_format, output, RETURN_FORMATS)
-    chosen = Format.md if chosen is Format.table else chosen
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1162,6 +1160,8 @@ def quarterly_return(
         councils=list(council),
     )
     options = settled(engagements, given, config, output, quiet)
+    chosen = report_format(output_format, output, RETURN_FORMATS)
+    chosen = Format.md if chosen is Format.table else chosen
     with progress(quiet) as on_stage:
         drafted = draft_return(list(engagements), options, period, on_stage)
     councils = ", ".join(r.council for r in drafted.returns) or "no council"
