@@ -7,6 +7,7 @@ before its start, or a key used by an earlier row. Rows read = valid rows + reje
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -158,6 +159,14 @@ def bad_of(name: str) -> str:
     return f"bad:{name}"
 
 
+@functools.cache
+def _decoders(column: Column) -> tuple[pl.Expr, pl.Expr]:
+    """A column's value and bad-flag expressions over a frame of its stripped `text` (and `value`), built once a process:
+    building a date's expression costs more than running it on a council's distinct dates."""
+    text = pl.col("text")
+    return column.value(text).alias("value"), column.bad(text, pl.col("value")).alias("bad")
+
+
 def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]:
     """Expressions for a column's values and bad flags over the records frame, where the column is `name`.
 
@@ -168,11 +177,9 @@ def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]
 
     def decoded(cells: pl.Series) -> pl.DataFrame:
         """Value and bad flag of each cell, the text stripped once and the value computed once (expressions are not shared)."""
-        text = pl.col("text")
-        frame = (
-            cells.str.strip_chars().to_frame("text").with_columns(column.value(text).alias("value"))
-        )
-        return frame.with_columns(column.bad(text, pl.col("value")).alias("bad"))
+        value, bad = _decoders(column)
+        frame = cells.str.strip_chars().to_frame("text").with_columns(value)
+        return frame.with_columns(bad)
 
     if isinstance(raw.dtype, pl.Categorical):
         table, index = decoded(raw.dtype.categories.to_series()), pl.col(name).to_physical()
