@@ -219,7 +219,7 @@ def shared_baseline_seconds(script: Path, data: Path, out: Path) -> float:
         [sys.executable, str(script), str(data / "engagements.csv"), str(data / "history.csv"), str(data / "caps.toml"), str(out)],
         capture_output=True, text=True, check=True,
     )
-    return float(result.stdout.split()[-1].rstrip("s"))
+    return float(result.stdout.split()[0])
 
 
 def polars_read_seconds(path: Path) -> float:

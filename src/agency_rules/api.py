@@ -14,15 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import polars as pl
 
 from .domain import DEFAULT_RULESET, RETURN_RULESET
-from .engine.checked_contract import CheckedContract
 from .engine.context import Context, past_roles
-from .engine.contract_book import contract_book
-from .engine.contract_check import check_contracts
 from .engine.evaluation import Engine, Evaluation, Selection
 from .engine.notices import Notice, said_once
 from .engine.rulebook import (
@@ -35,14 +32,12 @@ from .engine.rulebook import (
     rule_titles,
     rules_dir,
 )
-from .explained import Explained, explained
 from .inputs.caps import CapTable, load_caps
 from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
 from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
 from .inputs.engagements import Loaded, Raw, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
 from .inputs.waivers import NONE, SignOffs, load_waivers
-from .quarterly import Quarter, QuarterlyReturn, draft_returns
 from .regions import council_names
 from .renderers import json_report
 from .report import RenderOptions, Report
@@ -51,6 +46,13 @@ from .tomlfiles import closest
 from .written import new_file_mode, refuse_overwriting, write_beside
 
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
+if TYPE_CHECKING:
+    from .engine.checked_contract import CheckedContract
+    from .engine.context import ContractBook
+    from .explained import Explained
+    from .quarterly import Quarter, QuarterlyReturn
+
+
 Source = str | Path | pl.DataFrame
 
 
@@ -264,7 +266,9 @@ def set_up(sources: list[Source], options: Options) -> Setup:
     cap_files = [find_caps(path) for path in options.caps]
     caps = load_caps(cap_files)
     contracts = (
-        check_contracts(options.contracts, ruleset, overlays, caps) if options.contracts else None
+        _checked_contracts(options.contracts, ruleset, overlays, caps)
+        if options.contracts
+        else None
     )
     column_map = (
         load_column_map(options.column_map)
@@ -291,6 +295,21 @@ def set_up(sources: list[Source], options: Options) -> Setup:
     ]
     sign_offs = load_waivers(options.waivers) if options.waivers else NONE
     return Setup(ruleset, overlays, caps, contracts, sign_offs, column_map, files)
+
+
+def _checked_contracts(
+    paths: list[Path], ruleset: Ruleset, overlays: list[Overlay], caps: CapTable
+) -> list[CheckedContract]:
+    """The contract check is loaded only for a run that names contracts: its models cost a run without them 0.1 s."""
+    from .engine.contract_check import check_contracts
+
+    return check_contracts(paths, ruleset, overlays, caps)
+
+
+def _contract_book(contracts: list[CheckedContract]) -> ContractBook:
+    from .engine.contract_book import contract_book
+
+    return contract_book(contracts)
 
 
 def parse(raws: list[Raw], setup: Setup, options: Options) -> Parsed:
@@ -325,7 +344,7 @@ def evaluate(
     roles = past_roles(
         parsed.engagements, history.table.valid if history else None, pooled=len(parsed.loaded) > 1
     )
-    book = contract_book(setup.contracts) if setup.contracts is not None else None
+    book = _contract_book(setup.contracts) if setup.contracts is not None else None
     context = Context(setup.caps, roles, contracts=book)
     selection = _selection(options, parsed.engagements, parsed.rejected, setup.column_map)
     if within is not None:  # a quarterly return's assignments
@@ -458,6 +477,8 @@ def draft_return(
     picked = quarter.active() if selection.engagements is None else selection.engagements
     councils = selection.councils or tuple(parsed.engagements["la_code"].unique())
     team_recorded = any("engagement_type" in item.table.present for item in parsed.loaded)
+    from .quarterly import draft_returns
+
     return draft_returns(
         report,
         parsed.engagements.filter(picked),
@@ -508,6 +529,8 @@ def explain_engagement(
 
     checked = _run(sources, options, on_stage, within=None, refuse=pick)
     rows = checked.engine.explain(checked.parsed.engagements, chosen())
+    from .explained import explained
+
     return explained(rows, checked.report)
 
 

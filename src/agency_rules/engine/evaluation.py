@@ -32,7 +32,6 @@ from ..tomlfiles import RuleFileError
 from .cap_lookup import with_cap_words, with_caps
 from .checks import CAP_CHECKS, CHECKS, Verdict
 from .context import DAY, Context
-from .contract_book import with_contract_words, with_contracts
 from .notices import Notice, NoticeKind, NoticeReason
 from .parameters import Parameters, layers_of, parameters
 from .rulebook import Overlay, Ruleset, RuleSpec, rules_in_run
@@ -325,6 +324,10 @@ class Engine:
             )
             frame = with_caps(frame, self.context.caps, existing)
         if self.uses_contracts and self.context.contracts is not None:
+            from .contract_book import (
+                with_contracts,  # only a run with contracts loads their models
+            )
+
             frame = with_contracts(frame, self.context.contracts)
         return frame, replace(self.context, engagements=base.lazy())
 
@@ -492,11 +495,13 @@ class Engine:
     def _worded(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """Rows with their cap's and their contract's words, where a rule looked them up."""
         rows = with_cap_words(rows, self.context.caps) if self.uses_caps else rows
-        return (
-            with_contract_words(rows, self.context.contracts)
-            if self.uses_contracts and self.context.contracts is not None
-            else rows
-        )
+        if not self.uses_contracts or self.context.contracts is None:
+            return rows
+        from .contract_book import (
+            with_contract_words,
+        )  # only a run with contracts loads their models
+
+        return with_contract_words(rows, self.context.contracts)
 
     def _findings(
         self,
