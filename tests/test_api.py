@@ -158,6 +158,7 @@ def test_every_error_a_user_can_fix_is_one_family_for_a_python_caller(tmp_path: 
             call()
 
 
+@pytest.mark.slow
 def test_a_project_config_works_from_python_as_on_the_command_line(tmp_path: Path) -> None:
     settings = tmp_path / "agency-rules.toml"
     settings.write_text('ruleset = "statutory-2024"\noverlays = ["south-east"]\ncaps = ["caps.toml"]\n', encoding="utf-8")
@@ -171,6 +172,7 @@ def test_a_project_config_works_from_python_as_on_the_command_line(tmp_path: Pat
     assert given.ruleset == "consultation-2023"  # what is given replaces the config's ruleset, as on the command line
 
 
+@pytest.mark.slow
 def test_the_run_is_its_named_stages_and_each_can_be_run_alone() -> None:
     from agency_rules.inputs.engagements import read_raw
 

@@ -72,6 +72,7 @@ def test_next_quarters_export_is_matched_by_id_and_new_engagements_are_said(tmp_
     assert any(s.startswith("engagements: q3.csv -> q4.csv") for s in diff.settings)
 
 
+@pytest.mark.slow
 def test_the_command_exits_1_only_when_something_newly_breaches_and_writes_each_format(tmp_path: Path) -> None:
     good = report(tmp_path, "good.json", str(write_csv(tmp_path / "e.csv", [COMPLIANT])))
     bad = report(tmp_path, "bad.json", str(write_csv(tmp_path / "f.csv", [{**COMPLIANT, "notice_period_weeks": "2"}])))

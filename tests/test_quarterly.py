@@ -174,12 +174,14 @@ def cost_of(council: dict, month: str) -> float:
     return next(m["cost"] for m in council["monthly_cost"] if m["month"] == month)
 
 
+@pytest.mark.slow
 def test_the_csv_is_the_assignment_data_one_line_each() -> None:
     lines = list(csv.DictReader(io.StringIO(rendered("csv"))))
     assert [line["engagement_id"] for line in lines] == ["M-1", "M-2", "K-1", "K-2", "K-4", "K-5"]
     assert lines[0]["worker_id"] == "SW200006" and lines[0]["project_team"] == "false"
 
 
+@pytest.mark.slow
 def test_the_markdown_names_each_council_and_the_cost_formula() -> None:
     text = rendered("md")
     assert text.index("## Medway") < text.index("## Kent")
@@ -211,6 +213,7 @@ FIXTURE_ARGS = ["return", "fixtures/return/engagements.csv", "--quarter", "2025-
                 "--caps", "fixtures/caps.toml", "--waivers", "fixtures/return/waivers.toml"]
 
 
+@pytest.mark.slow
 def test_the_command_drafts_the_return_and_exits_3_for_the_rejected_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(app, [*FIXTURE_ARGS, "--format", "json"])

@@ -26,11 +26,13 @@ def schema(name: str) -> dict:
     [str(FIXTURES / "region" / "kent.csv"), str(FIXTURES / "region" / "medway.csv"), "--council", "Kent", "--overlay", "south-east"],
     [str(FIXTURES / "msp-export.xlsx"), "--column-map", str(FIXTURES / "msp-column-map.toml")],
 ])
+@pytest.mark.slow
 def test_every_check_report_is_valid_against_the_report_schema(args: list[str]) -> None:
     _, out, _ = run(*args, "--format", "json")
     jsonschema.validate(json.loads(out), schema("report"))
 
 
+@pytest.mark.slow
 def test_a_report_with_rejected_rows_codes_and_notices_is_valid_and_the_schema_can_refuse(tmp_path: Path) -> None:
     rows = [{**COMPLIANT, "engagement_id": f"E-{i}", "start_date": "31/02/2025"} for i in range(3)]
     rows += [{k: v for k, v in {**COMPLIANT, "engagement_id": "E-9"}.items()}]
@@ -43,6 +45,7 @@ def test_a_report_with_rejected_rows_codes_and_notices_is_valid_and_the_schema_c
         jsonschema.validate(document, schema("report"))
 
 
+@pytest.mark.slow
 def test_the_contract_check_and_the_board_summary_are_valid_against_their_schemas(tmp_path: Path) -> None:
     _, out, _ = run("contract", str(FIXTURES / "contracts"), "--caps", str(FIXTURES / "contract-caps.toml"), "--format", "json")
     jsonschema.validate(json.loads(out), schema("contract_check"))

@@ -101,6 +101,7 @@ def test_events_come_soonest_first_after_the_findings_in_every_format(tmp_path: 
     assert "Upcoming, 1 Jan 2026 to 1 May 2026 (120 days): 3 event(s)" in CliRunner().invoke(app, [*args, "--format", "md"]).stdout
 
 
+@pytest.mark.slow
 def test_the_window_is_recorded_even_without_events_and_a_horizon_past_ten_years_is_refused(tmp_path: Path) -> None:
     export = write_csv(tmp_path / "e.csv", [COMPLIANT])
     args = ["check", str(export), "--as-of", "2026-01-01", "--horizon", "10"]
