@@ -14,7 +14,7 @@ from ..report_diff import DIRECTIONS, ReportDiff
 from .csv_report import neutralise
 from .printable import markdown_cell as cell
 from .printable import printable
-from .terminal import StdoutConsole, show_table
+from .terminal import report_console, show_table
 
 HEADINGS = [
     "+breach",
@@ -53,14 +53,7 @@ def _where(change_only: str | None) -> str:
 
 
 def render_table(diff: ReportDiff, options: RenderOptions, out: TextIO) -> None:
-    console = StdoutConsole(
-        file=out,
-        force_terminal=options.color,
-        no_color=not options.color,
-        width=options.width,
-        highlight=False,
-        soft_wrap=True,
-    )
+    console = report_console(out, options)
     console.print(Text("Agency rules: what changed", style="bold"))
     for line in _lines(diff):
         console.print(Text(printable(line)))

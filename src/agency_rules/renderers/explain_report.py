@@ -12,7 +12,7 @@ from ..explained import Explained
 from ..report import RenderOptions, evidence_text
 from .printable import markdown_cell as cell
 from .printable import printable
-from .terminal import StdoutConsole
+from .terminal import report_console
 
 STYLE = {"breach": "bold red", "unknown": "yellow", "waived": "cyan", "pass": "green"}
 
@@ -31,14 +31,7 @@ def _heading(found: Explained) -> tuple[str, str]:
 
 
 def render_table(found: Explained, options: RenderOptions, out: TextIO) -> None:
-    console = StdoutConsole(
-        file=out,
-        force_terminal=options.color,
-        no_color=not options.color,
-        width=options.width,
-        highlight=False,
-        soft_wrap=True,
-    )
+    console = report_console(out, options)
     who, run = _heading(found)
     console.print(Text(printable(who), style="bold"))
     console.print(Text(printable(run)))

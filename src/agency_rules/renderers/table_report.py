@@ -23,7 +23,7 @@ from ..report import (
     where,
 )
 from .printable import printable
-from .terminal import StdoutConsole, show_table
+from .terminal import report_console, show_table
 
 STYLE = {BREACH: "bold red", UNKNOWN: "yellow", WAIVED: "cyan", "pass": "green"}
 
@@ -32,14 +32,7 @@ GROUPS_SHOWN = 50  # councils or agencies drawn in the terminal when grouped; th
 
 
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
-    console = StdoutConsole(
-        file=out,
-        force_terminal=options.color,
-        no_color=not options.color,
-        width=options.width,
-        highlight=False,
-        soft_wrap=True,
-    )
+    console = report_console(out, options)
     overlays = ", ".join(report.overlays) or "none"
     as_of = f", parameters as of {report.as_of.isoformat()}" if report.as_of else ""
     console.print(

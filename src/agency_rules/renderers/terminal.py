@@ -9,11 +9,15 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, RenderableType
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from ..report import RenderOptions
 
 
 def broken_pipe(error: OSError) -> bool:
@@ -36,6 +40,19 @@ class StdoutConsole(Console):
     def on_broken_pipe(self) -> None:
         drop_stdout()
         self.quiet = True
+
+
+def report_console(out: TextIO, options: RenderOptions) -> StdoutConsole:
+    """The console a report is drawn on: colour only where asked (a terminal), the width given, no markup guessed from
+    the text, long lines wrapped rather than cut."""
+    return StdoutConsole(
+        file=out,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def show_table(console: Console, table: Table) -> None:
