@@ -166,8 +166,9 @@ class Report:
             return 3
         return 0
 
-    def as_json(self, findings: bool = True) -> dict[str, Any]:
-        """The data contract's JSON report, field for field (without the findings list, for a renderer that streams them)."""
+    def as_json(self, findings: bool = True, checked: bool = True) -> dict[str, Any]:
+        """The data contract's JSON report, field for field (without the findings list or the checked engagements, for a
+        renderer that streams them)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "agency-rules", "version": __version__},
@@ -227,7 +228,7 @@ class Report:
             )
             if self.rejected_history_rows is not None
             else [],
-            "checked_engagements": self.checked_engagements(),
+            "checked_engagements": self.checked_engagements() if checked else None,
             **(
                 {"upcoming_window": self.upcoming_window(), "upcoming": self.upcoming_records()}
                 if self.upcoming is not None
@@ -277,10 +278,20 @@ class Report:
     def checked_engagements(self) -> list[dict[str, Any]]:
         """Each export's engagement ids the report covers (passes too), so two reports can be compared engagement by
         engagement: one entry per file, in the run's order."""
-        if self.checked is None:
-            return []
-        grouped = self.checked.group_by("file", maintain_order=True).agg(pl.col("engagement_id"))
-        return [{"file": f, "engagement_ids": ids} for f, ids in grouped.iter_rows()]
+        found: list[dict[str, Any]] = json.loads(self.checked_engagements_json())
+        return found
+
+    def checked_engagements_json(self) -> str:
+        """The same list as JSON text, encoded by polars: a million ids as Python strings cost the report 0.2 s."""
+        if self.checked is None or self.checked.is_empty():
+            return "[]"
+        encoded = (
+            self.checked.group_by("file", maintain_order=True)
+            .agg(pl.col("engagement_id").alias("engagement_ids"))
+            .select(pl.struct("file", "engagement_ids").struct.json_encode())
+            .to_series()
+        )
+        return "[" + ",".join(encoded) + "]"
 
 
 UPCOMING_WORDS = {

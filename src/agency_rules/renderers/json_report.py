@@ -28,9 +28,12 @@ def finding_lines(findings: pl.DataFrame, fields: tuple[str, ...]) -> pl.Series:
 def render(report: Report, options: RenderOptions, out: TextIO) -> None:
     """The whole report but the findings is encoded once; the findings go out a slice at a time, written by polars, never as one string."""
     marker = f"findings-{secrets.token_hex(8)}"
-    document = report.as_json(findings=False)
+    checked = f"checked-{secrets.token_hex(8)}"
+    document = report.as_json(findings=False, checked=False)
     document["findings"] = marker
+    document["checked_engagements"] = checked
     head, tail = json.dumps(document, ensure_ascii=False).split(json.dumps(marker), 1)
+    tail = tail.replace(json.dumps(checked), report.checked_engagements_json(), 1)
     out.write(head + "[")
     binary = getattr(out, "buffer", None)
     first = True
