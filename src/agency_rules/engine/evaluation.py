@@ -471,21 +471,12 @@ class Engine:
             words = self.matched.words.get(rule_id)
             if words is not None:
                 waived = done.filter(E(f"{rule_id}.outcome") == WAIVED)
-                expiring = waivers_expiring(waived, rule_id, words)
-                parts.append(expiring.filter(E("date").is_between(first, last)))
+                parts.append(waivers_expiring(waived, rule_id, words, first, last))
             if plan.spec.check == "pay_cap" and self.context.caps:
                 parts.append(caps_changing(done, self.context.caps, rule_id, first, last))
             if "allowed_from" in plan.verdict.evidence:
-                allowed = done.select(plan.verdict.evidence["allowed_from"]).to_series()
-                parts.append(
-                    cooling_off_closing(
-                        done.with_columns(allowed.alias("__allowed_text")),
-                        rule_id,
-                        E("__allowed_text"),
-                        first,
-                        last,
-                    )
-                )
+                allowed = plan.verdict.evidence["allowed_from"]
+                parts.append(cooling_off_closing(done, rule_id, allowed, first, last))
         return (
             pl.concat([p.select(list(UPCOMING_SCHEMA)).cast(UPCOMING_SCHEMA) for p in parts])
             .sort("date", "__i", "kind", "rule_id", nulls_last=True)

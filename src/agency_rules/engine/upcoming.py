@@ -42,23 +42,37 @@ def _running_on(when: pl.Expr) -> pl.Expr:
     return (E("start_date") < when) & (E("end_date").is_null() | (E("end_date") >= when))
 
 
-def waivers_expiring(done: pl.DataFrame, rule_id: str, words: pl.DataFrame) -> pl.DataFrame:
-    """`words`: the rule's sign-offs per engagement (`counts`, `expires_on` of the waiver cited)."""
-    rows = done.join(words.filter(E("counts") & E("expires_on").is_not_null()), on="__i")
-    return rows.filter(E("end_date").is_null() | (E("end_date") > E("expires_on"))).select(
-        E("expires_on").alias("date"),
-        pl.lit("waiver_expiring").alias("kind"),
+def _events(
+    rows: pl.DataFrame, when: pl.Expr, kind: str, rule_id: str | None, message: pl.Expr
+) -> pl.DataFrame:
+    """Rows as events: the day, the kind, the engagement, the rule and the words, in UPCOMING_SCHEMA's columns."""
+    return rows.select(
+        when.alias("date"),
+        pl.lit(kind).alias("kind"),
         "engagement_id",
-        pl.lit(rule_id).alias("rule_id"),
-        phrase(
-            "the waiver of {} for this engagement expires on {}; from the next day its breach stands "
-            "unless the waiver is renewed",
-            pl.lit(rule_id),
-            day(E("expires_on")),
-        ).alias("message"),
+        pl.lit(rule_id, pl.String).alias("rule_id"),
+        message.alias("message"),
         "file",
         "__i",
     )
+
+
+def waivers_expiring(
+    done: pl.DataFrame, rule_id: str, words: pl.DataFrame, first: date, last: date
+) -> pl.DataFrame:
+    """`done`: the engagements the rule's waiver waives; `words`: its sign-offs per engagement (`counts`, `expires_on`
+    of the waiver cited)."""
+    expires = E("expires_on")
+    rows = done.join(words.filter(E("counts") & expires.is_not_null()), on="__i").filter(
+        expires.is_between(first, last) & (E("end_date").is_null() | (E("end_date") > expires))
+    )
+    message = phrase(
+        "the waiver of {} for this engagement expires on {}; from the next day its breach stands "
+        "unless the waiver is renewed",
+        pl.lit(rule_id),
+        day(expires),
+    )
+    return _events(rows, expires, "waiver_expiring", rule_id, message)
 
 
 def caps_changing(
@@ -98,25 +112,16 @@ def caps_changing(
         )  # PAYE pay within the umbrella cap, and no PAYE cap: not known (docs/semantics.md)
         .otherwise(phrase("; this engagement's pay of £{} is within it", money(E("pay_rate"))))
     )
-    return rows.select(
-        E("first").alias("date"),
-        pl.lit("cap_changing").alias("kind"),
-        "engagement_id",
-        pl.lit(rule_id).alias("rule_id"),
-        phrase(
-            "on {} the pay cap for a {} ({}) becomes {}{}; a running engagement stays judged against "
-            "the cap in force on its start day unless a caps file's existing_from reaches it",
-            day(E("first")),
-            role(E("role")),
-            E("cap_region"),
-            pl.when(limit.is_null())
-            .then(pl.lit("uncapped"))
-            .otherwise(phrase("£{}", money(limit))),
-            compared,
-        ).alias("message"),
-        "file",
-        "__i",
+    message = phrase(
+        "on {} the pay cap for a {} ({}) becomes {}{}; a running engagement stays judged against "
+        "the cap in force on its start day unless a caps file's existing_from reaches it",
+        day(E("first")),
+        role(E("role")),
+        E("cap_region"),
+        pl.when(limit.is_null()).then(pl.lit("uncapped")).otherwise(phrase("£{}", money(limit))),
+        compared,
     )
+    return _events(rows, E("first"), "cap_changing", rule_id, message)
 
 
 def statutory_rules_apply(
@@ -130,21 +135,14 @@ def statutory_rules_apply(
         (offered < applicability.new_offered_from)
         & (E("end_date").is_null() | (E("end_date") >= on))
     )
-    return rows.select(
-        pl.lit(on).alias("date"),
-        pl.lit("statutory_rules_apply").alias("kind"),
-        "engagement_id",
-        pl.lit(None, pl.String).alias("rule_id"),
-        phrase(
-            "on {} full compliance begins: this legacy engagement (offered on {}) must meet the "
-            "statutory rules from that day, as it is recorded as still running then (the check "
-            "already holds it to them)",
-            on.strftime("%-d %b %Y"),
-            day(offered),
-        ).alias("message"),
-        "file",
-        "__i",
+    message = phrase(
+        "on {} full compliance begins: this legacy engagement (offered on {}) must meet the "
+        "statutory rules from that day, as it is recorded as still running then (the check "
+        "already holds it to them)",
+        on.strftime("%-d %b %Y"),
+        day(offered),
     )
+    return _events(rows, pl.lit(on), "statutory_rules_apply", None, message)
 
 
 def cooling_off_closing(
@@ -155,17 +153,16 @@ def cooling_off_closing(
     rows = done.filter(outcome == BREACH).with_columns(
         allowed_from.str.to_date(strict=False).alias("__allowed")
     )
-    return rows.filter(E("__allowed").is_between(first, last)).select(
-        E("__allowed").alias("date"),
-        pl.lit("cooling_off_closing").alias("kind"),
-        "engagement_id",
-        pl.lit(rule_id).alias("rule_id"),
-        phrase(
-            "the cooling-off window this engagement breaches closes on {}: a start on that day or "
-            "later would not breach {}",
-            day(E("__allowed")),
-            pl.lit(rule_id),
-        ).alias("message"),
-        "file",
-        "__i",
+    message = phrase(
+        "the cooling-off window this engagement breaches closes on {}: a start on that day or "
+        "later would not breach {}",
+        day(E("__allowed")),
+        pl.lit(rule_id),
+    )
+    return _events(
+        rows.filter(E("__allowed").is_between(first, last)),
+        E("__allowed"),
+        "cooling_off_closing",
+        rule_id,
+        message,
     )
