@@ -43,6 +43,7 @@ def test_a_pass_says_the_rule_is_met_and_every_rule_of_the_run_is_there(tmp_path
     assert rules["NOTICE001"]["why"].startswith("meets the rule (the values compared and the parameters")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row, words", [
     ({"previous_substantive_la": "E06000035", "previous_substantive_end": "2025-08-03", "previous_leaving_reason": "resignation"},
      "left Medway (South East) on 3 Aug 2025; the 3-month cooling-off allowed agency work in the region from 3 Nov 2025, "
@@ -58,6 +59,7 @@ def test_a_cooling_off_pass_says_which_role_and_why(tmp_path: Path, row: dict[st
         assert rule["evidence"]["previous_role"]["la"] == "Medway (South East)"
 
 
+@pytest.mark.slow
 def test_a_cooling_off_pass_under_an_overlay_says_its_months(tmp_path: Path) -> None:
     row = {"previous_substantive_la": "E06000035", "previous_substantive_end": "2025-05-03", "previous_leaving_reason": "resignation"}
     rule = why(tmp_path, row, overlays=["south-east"])["COOL001"]
