@@ -46,7 +46,6 @@ import tomllib
 from pathlib import Path
 
 import polars as pl
-
 from generate import SIZES, generate, write_contracts
 
 ROOT = Path(__file__).resolve().parents[1]

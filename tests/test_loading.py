@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from agency_rules.inputs.columns import FLAG, Kind, WorkerId
+from agency_rules.inputs.config import column_map_of
 from agency_rules.inputs.engagements import parse_engagements, read_history, read_raw
 from agency_rules.inputs.files import InputError
 from agency_rules.inputs.records import BLANK
-from agency_rules.inputs.config import column_map_of
 from agency_rules.report import rejected_as_dicts
 
 from .conftest import COMPLIANT, write_csv

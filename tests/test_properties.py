@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, example, given, settings
 from dateutil.relativedelta import relativedelta
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from agency_rules import api

@@ -4,9 +4,9 @@ the monthly cost, and each format; expected figures worked out by hand."""
 from __future__ import annotations
 
 import csv
-from importlib import resources
 import io
 import json
+from importlib import resources
 from pathlib import Path
 
 import fastexcel

@@ -3,7 +3,6 @@ day, on both sides of every boundary; worked out by hand from the contract."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

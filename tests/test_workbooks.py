@@ -7,9 +7,9 @@ import json
 import re
 import shutil
 import zipfile
-from xml.sax.saxutils import escape
 from datetime import date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import fastexcel
 import polars as pl

@@ -8,13 +8,14 @@ report.rejected_rows   # polars DataFrame, one row per reason a row was rejected
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar
 
 import polars as pl
 
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
 
 
 Source = str | Path | pl.DataFrame
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -582,6 +585,19 @@ def _refuse_pseudonyms(parsed: Parsed) -> None:
             )
 
 
+def in_memory(function: Callable[P, R]) -> Callable[P, R]:
+    """Every query of a run on polars' in-memory engine: the streaming engine it picks by default costs about 0.5 ms more
+    a query (a one-row run 87 -> 62 ms) and was slower on a million rows too (4.4 s against 5.6 s, same report)."""
+
+    @functools.wraps(function)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with pl.Config(engine_affinity="in-memory"):
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
+@in_memory
 def _run(
     sources: list[Source],
     options: Options,
@@ -630,6 +646,7 @@ class Checked:
     engine: Engine
 
 
+@in_memory
 def write_json(report: Report, target: str | Path | TextIO) -> None:
     """The data contract's JSON report written to a path or an open text file a slice of findings at a time: a report
     of any size in bounded memory, where `report.as_json()` holds every finding as a Python dict."""

@@ -18,6 +18,9 @@ def main() -> None:
         signal.signal(
             signum, lambda number, _frame: os._exit(128 + number)
         )  # nothing is written yet: nothing to clean up
+    os.environ.setdefault(
+        "POLARS_ENGINE_AFFINITY", "in-memory"
+    )  # as api.in_memory does for a check, for every command (a board summary, a contract check) too
     from .cli import main as run
 
     run()

@@ -116,7 +116,7 @@ ITEM_KEYS = {
 class Strict(BaseModel):
     """Unknown keys are errors, values are frozen: a file says exactly what it means or is refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 _DIGESTS: dict[Path, str] = {}

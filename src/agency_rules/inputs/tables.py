@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from ..messages import phrase, row_words
 from ..shown import ONE_CELL, quote
-from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Column, Day
+from .columns import EXCERPT, MAX_CELL, SOURCE_ROW, Column, Day, Kind
 from .config import ColumnMap
 from .files import InputError
 from .records import BLANK, FIELDS, FIRST_ROW, ROW, Records, cell
 
 FIRST = "__first"
 FIRST_SOURCE = "__first_source"
+TIMED = "__timed"
+_MIDNIGHT = r"[ T](?:0{1,2}:00(?::00(?:\.0+)?)?|12:00(?::00)? ?[Aa]\.?[Mm]\.?)$"  # a workbook's date cell, or a portal's bare date
 ERROR_SCHEMA = {
     "row": pl.Int64,
     "engagement_id": pl.String,
@@ -160,46 +162,116 @@ def bad_of(name: str) -> str:
 
 
 @functools.cache
-def _decoders(column: Column) -> tuple[pl.Expr, pl.Expr]:
-    """A column's value and bad-flag expressions over a frame of its stripped `text` (and `value`), built once a process:
-    building a date's expression costs more than running it on a council's distinct dates."""
+def _readers(kind: Kind) -> list[list[pl.Expr]]:
+    """A kind's reading of a frame of distinct `raw` cells, in stages so the reading is computed once and not copied
+    into the expressions that use it; built once a process, as building a date's expression costs more than running it
+    on a council's distinct dates."""
     text = pl.col("text")
-    return column.value(text).alias("value"), column.bad(text, pl.col("value")).alias("bad")
-
-
-def decode(raw: pl.Series, column: Column, name: str) -> tuple[pl.Expr, pl.Expr]:
-    """Expressions for a column's values and bad flags over the records frame, where the column is `name`.
-
-    A categorical column is decoded once per distinct value and gathered by code; a text column of
-    few distinct values likewise by its distinct values; an identifier column cell by cell, except
-    the cells already in canonical form, which are their own value.
-    """
-
-    def decoded(cells: pl.Series) -> pl.DataFrame:
-        """Value and bad flag of each cell, the text stripped once and the value computed once (expressions are not shared)."""
-        value, bad = _decoders(column)
-        frame = cells.str.strip_chars().to_frame("text").with_columns(value)
-        return frame.with_columns(bad)
-
-    if isinstance(raw.dtype, pl.Categorical):
-        table, index = decoded(raw.dtype.categories.to_series()), pl.col(name).to_physical()
-        return pl.lit(table["value"]).gather(index), pl.lit(table["bad"]).gather(index)
-    if column.kind.canonical:
-        plain = raw.str.contains(column.kind.canonical)
-        others = (~plain).arg_true()
-        table = decoded(raw.gather(others))
-        value = raw.cast(column.kind.dtype).scatter(others, table["value"])
-        return pl.lit(value), pl.lit(
-            pl.repeat(False, raw.len(), eager=True).scatter(others, table["bad"])
+    last = [
+        kind.unreadable(text, pl.col("reading")).alias("unreadable"),
+        (text == "").alias("blank"),
+    ]
+    if isinstance(kind, Day):
+        last.append(
+            (text.str.contains(":", literal=True) & ~text.str.contains(_MIDNIGHT)).alias("timed")
         )
-    if column.distinct or raw.len() == 0:
-        return column.decode(pl.col(name).str.strip_chars())
-    values = raw.unique()
-    table = decoded(values)
-    index = pl.col(name).replace_strict(
-        values, pl.int_range(values.len(), dtype=pl.UInt32, eager=True), return_dtype=pl.UInt32
-    )
-    return pl.lit(table["value"]).gather(index), pl.lit(table["bad"]).gather(index)
+    return [
+        [pl.col("raw").str.strip_chars().alias("text")],
+        [kind.reading(text).alias("reading")],
+        last,
+    ]
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Where a contract column's cells are (`name` in the records frame; None when the file lacks the column, whose cells
+    are then all blank) and, for a categorical column, its categories."""
+
+    column: Column
+    name: str | None
+    categories: pl.Series | None
+
+    def keys(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """The column's distinct cells that need reading (all but those already in their kind's canonical form); for a
+        categorical column its categories, in order, so a cell's row among them is its physical code."""
+        if self.name is None:
+            return pl.LazyFrame({"raw": [""]})
+        if self.categories is not None:
+            return pl.LazyFrame({"raw": self.categories})
+        cells = pl.col(self.name)
+        if self.column.kind.canonical:
+            cells = cells.filter(~cells.str.contains(self.column.kind.canonical))
+        return frame.select(cells.unique().alias("raw"))
+
+    def index(self, keys: pl.Series, start: int) -> pl.Expr:
+        """Each cell's row in its kind's table of readings, where this column's `keys` begin at `start`; null for a cell
+        in canonical form, which is its own value."""
+        if self.name is None:
+            return pl.lit(start, pl.UInt32)
+        if self.categories is not None:
+            return pl.col(self.name).to_physical() + pl.lit(start, pl.UInt32)
+        rows = pl.int_range(start, start + keys.len(), dtype=pl.UInt32)
+        if self.column.kind.canonical:
+            return pl.col(self.name).replace_strict(pl.lit(keys), rows, default=None)
+        return pl.col(self.name).replace_strict(pl.lit(keys), rows)
+
+
+@dataclass(frozen=True)
+class _Decoding:
+    """Every column's cells located in its kind's table of readings (`indexes`, added to the records frame first), then
+    each column's value and bad flag, and for each row how many of its dates carried a time of day (None when none did)."""
+
+    indexes: list[pl.Expr]
+    values: list[pl.Expr]
+    flags: list[pl.Expr]
+    timed: pl.Expr | None
+
+
+def decode(frame: pl.DataFrame, cells: Sequence[_Cells]) -> _Decoding:
+    """The distinct cells of all the columns of one kind (the five date columns, say) are read together, in one query for
+    all kinds, each column's after the last's; each cell then finds its reading by its row in its kind's table."""
+    kinds: dict[Kind, list[_Cells]] = {}
+    for c in cells:
+        kinds.setdefault(c.column.kind, []).append(c)
+    lazy = frame.lazy()
+    queries = []
+    for kind, group in kinds.items():
+        query = pl.concat(
+            [
+                c.keys(lazy).with_columns(pl.lit(i, pl.UInt32).alias("part"))
+                for i, c in enumerate(group)
+            ]
+        )
+        for stage in _readers(kind):
+            query = query.with_columns(stage)
+        queries.append(query)
+    decoding = _Decoding([], [], [], None)
+    timed: list[pl.Expr] = []
+    for (kind, group), table in zip(kinds.items(), pl.collect_all(queries)):
+        starts = (
+            table["part"].search_sorted(pl.Series(range(len(group) + 1), dtype=pl.UInt32)).to_list()
+        )
+        for i, c in enumerate(group):
+            keys = table["raw"].slice(starts[i], starts[i + 1] - starts[i])
+            decoding.indexes.append(c.index(keys, starts[i]).alias(_index(c.column.name)))
+            where = pl.col(_index(c.column.name))
+            reading = pl.lit(table["reading"]).gather(where)
+            unreadable = pl.lit(table["unreadable"]).gather(where)
+            blank = pl.lit(table["blank"]).gather(where)
+            if (
+                c.name is not None and kind.canonical
+            ):  # a canonical cell is its own value, read and not blank
+                reading = pl.when(where.is_null()).then(pl.col(c.name)).otherwise(reading)
+                unreadable, blank = unreadable.fill_null(False), blank.fill_null(False)
+            decoding.values.append(c.column.typed(reading, blank).alias(c.column.name))
+            decoding.flags.append(c.column.rejected(unreadable, blank).alias(bad_of(c.column.name)))
+            if c.name is not None and "timed" in table.columns and table["timed"].any():
+                timed.append(pl.lit(table["timed"]).gather(where) & reading.is_not_null())
+    return replace(decoding, timed=pl.sum_horizontal(timed) if timed else None)
+
+
+def _index(name: str) -> str:
+    return f"__index:{name}"
 
 
 def later_duplicates(values: pl.Series) -> pl.Series:
@@ -233,26 +305,32 @@ def parse_table(
         records.no_header(),
     )
     frame = records.frame.filter(~pl.col(BLANK)) if records.frame[BLANK].any() else records.frame
-    values: list[pl.Expr] = []
-    flags: list[pl.Expr] = [(pl.col(FIELDS) != records.width).alias(bad_of("cells"))]
     words = column_map.values if column_map else {}
     mapped = [translated(frame[cell(where[name])], words[name]) for name in words if name in where]
     if mapped:
         frame = frame.with_columns(mapped)
-    for c in columns:
-        value, bad = (
-            decode(frame[cell(where[c.name])], c, cell(where[c.name]))
+    decoding = decode(
+        frame,
+        [
+            _Cells(c, cell(where[c.name]), _categories(frame[cell(where[c.name])]))
             if c.name in where
-            else c.decode(pl.lit("", pl.String))
-        )
-        values.append(value.alias(c.name))
-        flags.append(bad.alias(bad_of(c.name)))
-    both = frame.select(pl.col(ROW).alias("row"), *values, *flags)
-    timed = sum(
-        _timed(frame[cell(where[c.name])], both[c.name])
-        for c in columns
-        if isinstance(c.kind, Day) and c.name in where
+            else _Cells(c, None, None)
+            for c in columns
+        ],
     )
+    both = (
+        frame.lazy()
+        .with_columns(decoding.indexes)
+        .select(
+            pl.col(ROW).alias("row"),
+            *decoding.values,
+            (pl.col(FIELDS) != records.width).alias(bad_of("cells")),
+            *decoding.flags,
+            *([] if decoding.timed is None else [decoding.timed.alias(TIMED)]),
+        )
+        .collect(optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
+    )
+    timed = 0 if decoding.timed is None else int(both[TIMED].sum())
     table = both.select("row", *(c.name for c in columns))
     marks = both.select(pl.col(bad_of("cells")), *(bad_of(c.name) for c in columns))
     del both
@@ -318,21 +396,8 @@ def parse_table(
     return Table(valid, errors, frame.height, frozenset(where), timed)
 
 
-_MIDNIGHT = r"[ T](?:0{1,2}:00(?::00(?:\.0+)?)?|12:00(?::00)? ?[Aa]\.?[Mm]\.?)$"  # a workbook's date cell, or a portal's bare date
-
-
-def _timed(raw: pl.Series, value: pl.Series) -> int:
-    """How many cells of a date column were read as a day though they carried a time other than midnight (a categorical's
-    words looked at once)."""
-
-    def carried(text: pl.Series) -> pl.Series:
-        return text.str.contains(":", literal=True) & ~text.str.contains(_MIDNIGHT)
-
-    if isinstance(raw.dtype, pl.Categorical):
-        timed = carried(raw.dtype.categories.to_series()).gather(raw.to_physical())
-    else:
-        timed = carried(raw)
-    return int((timed & value.is_not_null()).sum())
+def _categories(cells: pl.Series) -> pl.Series | None:
+    return cells.dtype.categories.to_series() if isinstance(cells.dtype, pl.Categorical) else None
 
 
 def _errors(
