@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -120,8 +120,8 @@ class Strict(BaseModel):
 
 
 _DIGESTS: dict[Path, str] = {}
-_MODELS: dict[tuple[Path, type[BaseModel], str], BaseModel] = {}
-MODELS_KEPT = 64
+_TOML: dict[tuple[Path, str], dict[str, Any]] = {}
+TOML_KEPT = 64
 
 
 def digest(path: Path) -> str:
@@ -285,18 +285,17 @@ def describe_validation(
 def load_model(path: Path, model: type[M], kind: str) -> M:
     """Read a TOML file into a strict model; every problem is reported with the file and the item's id.
 
-    The model read from the same bytes of the same file is kept for the process: a notebook or a test checking export
-    after export with one ruleset and caps file paid 8 ms of TOML parsing a check."""
+    The TOML read from the same bytes of the same file is kept for the process (a notebook or a test checking export
+    after export with one ruleset and caps file paid 8 ms of parsing a check); it is validated each time, as what is
+    valid depends on the checks the code defines."""
     text = _text(path)
-    key = (path.resolve(), model, _DIGESTS[path.resolve()])
-    if key in _MODELS:
-        return cast(M, _MODELS[key])
-    data = _parsed(path, text)
+    key = (path.resolve(), _DIGESTS[path.resolve()])
+    if key not in _TOML:
+        if len(_TOML) >= TOML_KEPT:
+            _TOML.clear()
+        _TOML[key] = _parsed(path, text)
+    data = _TOML[key]
     try:
-        loaded = model.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise RuleFileError(describe_validation(path, data, error, kind, model)) from None
-    if len(_MODELS) >= MODELS_KEPT:
-        _MODELS.clear()
-    _MODELS[key] = loaded
-    return loaded
