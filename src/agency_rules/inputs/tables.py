@@ -247,10 +247,15 @@ def decode(frame: pl.DataFrame, cells: Sequence[_Cells]) -> _Decoding:
         queries.append(query)
     decoding = _Decoding([], [], [], None)
     timed: list[pl.Expr] = []
-    for (kind, group), table in zip(kinds.items(), pl.collect_all(queries)):
-        starts = (
-            table["part"].search_sorted(pl.Series(range(len(group) + 1), dtype=pl.UInt32)).to_list()
-        )
+    tables = pl.collect_all(queries)
+    every_start = pl.select(  # where each column's keys begin in its kind's table, and where the last one's end
+        pl.lit(table["part"])
+        .search_sorted(pl.Series(range(len(group) + 1), dtype=pl.UInt32))
+        .implode()
+        .alias(str(k))
+        for k, (table, group) in enumerate(zip(tables, kinds.values()))
+    ).row(0)
+    for (kind, group), table, starts in zip(kinds.items(), tables, every_start):
         for i, c in enumerate(group):
             keys = table["raw"].slice(starts[i], starts[i + 1] - starts[i])
             decoding.indexes.append(c.index(keys, starts[i]).alias(_index(c.column.name)))
