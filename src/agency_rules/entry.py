@@ -21,6 +21,10 @@ def main() -> None:
     os.environ.setdefault(
         "POLARS_ENGINE_AFFINITY", "in-memory"
     )  # as api.in_memory does for a check, for every command (a board summary, a contract check) too
+    os.environ.setdefault(  # read by polars' allocator as it loads: memory a stage frees goes back within 0.2 s, not 10 s,
+        "_RJEM_MALLOC_CONF",  # so the next stage does not stand on top of it (a million-row run's peak 1,032 -> 939 MiB)
+        "dirty_decay_ms:200,muzzy_decay_ms:0",
+    )
     from .cli import main as run
 
     run()

@@ -18,7 +18,9 @@ def phrase(template: str, *values: pl.Expr | str) -> pl.Expr:
     parts: list[pl.Expr] = []
     for text, value in zip(pieces, [*values, None]):
         if text:
-            parts.append(pl.lit(text))  # a str is a String literal; naming the type costs a Series (8 us, 200 a check)
+            parts.append(
+                pl.lit(text)
+            )  # a str is a String literal; naming the type costs a Series (8 us, 200 a check)
         if value is not None:
             parts.append(value if isinstance(value, pl.Expr) else pl.lit(value))
     return pl.concat_str(parts)
