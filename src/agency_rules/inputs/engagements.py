@@ -137,7 +137,8 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
     headers found". A file whose first row that is not blank is a single hex or base64 key, or a text file of one line
     naming none of the `names` (a passphrase with commas in it; never a workbook's sheet), is refused, unshown."""
     first = [h.strip() for h in records.header if h.strip()]
-    rows = records.frame[(~records.frame[BLANK]).arg_true().head(2)]  # not a filtered copy of a million rows
+    # the first two rows that are not blank, found without a filtered copy of a million rows
+    rows = records.frame[(~records.frame[BLANK]).arg_true().head(2)]
     if not first and rows.height:
         first = [
             c.strip()
