@@ -62,6 +62,7 @@ TERM_WORDS = (
 )
 AMOUNTS = ("rate.pay_rate", "rate.agency_fee", "rate.framework_fee")
 COMBINATION = ["contract.index", "region", "role", "employment_model", "start_date"]
+KEYS = ("framework", "la_code", "region", "role", "employment_model")
 
 
 def reference_key(reference: pl.Expr) -> pl.Expr:
@@ -139,20 +140,14 @@ def with_contracts(frame: pl.LazyFrame, book: ContractBook) -> pl.LazyFrame:
     """Adds `contract.found`, `contract.serves`, `contract.index`, the term's days and the contract's outcome; `rate.found`, `rate.index` and
     the rate line's amounts."""
     terms = book.terms.lazy()
-    keyed = frame.select(
-        "__i",
-        "framework",
-        "la_code",
-        "region",
-        E("role").cast(pl.String),
-        E("employment_model").cast(pl.String),
-        "start_date",
+    keyed = frame.select(  # joined on as categories: a million rows' text, copied by each join, cost 0.2 s and 100 MiB
+        "__i", *(E(c).cast(pl.String).cast(pl.Categorical) for c in KEYS), "start_date"
     )
     named = (
         keyed.select("framework")
         .unique()
         .drop_nulls()
-        .with_columns(reference_key(E("framework")).alias("contract.key"))
+        .with_columns(reference_key(E("framework").cast(pl.String)).alias("contract.key"))
         .join(
             terms.select(
                 "contract.key",
@@ -178,8 +173,8 @@ def with_contracts(frame: pl.LazyFrame, book: ContractBook) -> pl.LazyFrame:
             "contract.index",
             "la_code",
             (
-                E("contract.councils").list.contains(E("la_code"))
-                | E("contract.regions").list.contains(E("region"))
+                E("contract.councils").list.contains(E("la_code").cast(pl.String))
+                | E("contract.regions").list.contains(E("region").cast(pl.String))
             ).alias("contract.serves"),
         )
     )
@@ -190,7 +185,12 @@ def with_contracts(frame: pl.LazyFrame, book: ContractBook) -> pl.LazyFrame:
         keyed.select(COMBINATION)
         .unique()
         .drop_nulls("contract.index")
-        .join(book.rates.lazy().drop("rate.line"), on=COMBINATION[:-1])
+        .join(
+            book.rates.lazy()
+            .drop("rate.line")
+            .with_columns(E(c).cast(pl.Categorical) for c in COMBINATION[1:-1]),
+            on=COMBINATION[:-1],
+        )
         .filter(in_force)
         .select(*COMBINATION, "rate.index", *AMOUNTS)
     )

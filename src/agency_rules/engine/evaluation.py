@@ -317,18 +317,21 @@ class Engine:
                 {spec.id: spec.waiver_approvers for spec, _, _ in self.rules},
                 self.reference_day,
             )
+        # each look-up's result is attached before the next is planned: the checks' plans built on the look-ups' plans,
+        # not on their results, ran parts of them twice or three times (a million rows: the rules 1.03 -> 0.86 s, and
+        # 1.81 -> 0.95 s with contracts)
         frame = base.lazy()
         if self.uses_caps:
             existing = any(
                 spec.applies.earlier_if_running_on_caps_existing_from for spec, _, _ in self.rules
             )
-            frame = with_caps(frame, self.context.caps, existing)
+            frame = with_caps(frame, self.context.caps, existing).collect().lazy()
         if self.uses_contracts and self.context.contracts is not None:
             from .contract_book import (
                 with_contracts,  # only a run with contracts loads their models
             )
 
-            frame = with_contracts(frame, self.context.contracts)
+            frame = with_contracts(frame, self.context.contracts).collect().lazy()
         return frame, replace(self.context, engagements=base.lazy())
 
     def _plans(self, frame: pl.LazyFrame, context: Context) -> tuple[pl.LazyFrame, list[Plan]]:
