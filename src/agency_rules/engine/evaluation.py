@@ -347,7 +347,7 @@ class Engine:
             outcome = (
                 pl.when(~E(SUBJECT) | ~scope)
                 .then(pl.lit(NOT_APPLICABLE))
-                .when(params.unresolved.is_not_null())
+                .when(params.lacking)
                 .then(pl.lit(NOT_EVALUATED))
                 .when(scope.is_null() & (verdict.outcome == BREACH))
                 .then(pl.lit(UNKNOWN))
@@ -399,7 +399,9 @@ class Engine:
     def evaluate(self, engagements: pl.DataFrame) -> Evaluation:
         frame, plans = self._plans(*self._frame(engagements))
         frame = frame.with_columns(p.outcome.alias(f"{p.spec.id}.outcome") for p in plans)
-        done = frame.collect()
+        # without common-subexpression caching: the cached parts of every rule's outcome, held until the last is done,
+        # were 190 MiB of a million-row run's peak, and saved 0.1 s of its 4.5 s
+        done = frame.collect(optimizations=pl.QueryOptFlags(comm_subexpr_elim=False))
         if self.selection.engagements is not None:
             done = done.filter(self.selection.engagements)
         counts = {}

@@ -151,6 +151,7 @@ class Parameters:
     values: dict[str, pl.Expr]
     evidence: pl.Expr
     unresolved: pl.Expr
+    lacking: pl.Expr  # whether `unresolved` says something: asked of every row, where the words are built for a few
 
 
 def parameters(spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> Parameters:
@@ -194,4 +195,6 @@ def parameters(spec: RuleSpec, layers: dict[str, list[Layer]], floor: date) -> P
             )
         )
     )
-    return Parameters(values, chain(lambda r: r.evidence or "{}", pl.String), reason)
+    return Parameters(
+        values, chain(lambda r: r.evidence or "{}", pl.String), reason, missing.is_not_null()
+    )
