@@ -186,3 +186,13 @@ def test_the_run_is_its_named_stages_and_each_can_be_run_alone() -> None:
     staged = api.assemble(parsed, setup, options, engine, evaluation, selection, {})
     whole = api.run(sources, options)
     assert staged.as_json()["summary"] == whole.as_json()["summary"] and set(whole.timings) == {"setup", "read", "parse", "rules"}
+
+
+def test_a_check_leaves_the_sessions_engine_affinity_as_it_was() -> None:
+    """The check runs its queries on the in-memory engine, whatever the session chose, and gives the same report."""
+    plain = agency_rules.check(REPO / "fixtures" / "engagements.csv", caps=[REPO / "fixtures" / "caps.toml"])
+    with pl.Config(engine_affinity="streaming"):
+        streaming = agency_rules.check(REPO / "fixtures" / "engagements.csv", caps=[REPO / "fixtures" / "caps.toml"])
+        assert pl.Config.state(if_set=True).get("POLARS_ENGINE_AFFINITY") == "streaming"
+    assert streaming.counts == plain.counts
+    assert streaming.findings.equals(plain.findings)

@@ -88,3 +88,12 @@ def test_overlaps_within_a_file_are_found_in_any_order(tmp_path: Path, entries: 
             load_caps([path])
     else:
         assert len(load_caps([path])) == 3
+
+
+def test_a_caps_file_changed_between_two_checks_of_one_process_is_read_again(tmp_path: Path) -> None:
+    """A file's parsed text is kept for the process by its bytes' digest, so an edit between two runs is seen."""
+    path = caps_file(tmp_path, "caps.toml", {"pay": 35})
+    first = cap_for(load_caps([path]), "South East", "social_worker", date(2025, 5, 1))
+    caps_file(tmp_path, "caps.toml", {"pay": 36})
+    second = cap_for(load_caps([path]), "South East", "social_worker", date(2025, 5, 1))
+    assert (first["pay_rate"], second["pay_rate"]) == (35, 36)

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from agency_rules.entry import ALLOCATOR, POLARS_ALLOCATOR, tune_polars
+
 from .conftest import REPO
 
 HEAVY = ("polars", "fastexcel", "xlsxwriter", "matplotlib", "scipy")
@@ -41,3 +43,23 @@ def test_each_command_loads_only_what_it_needs(args: list[str], allowed: set[str
 @pytest.mark.slow
 def test_a_workbook_loads_the_workbook_reader_and_only_then() -> None:
     assert "fastexcel" in imported("fixtures/msp-export.xlsx", "--column-map", "fixtures/msp-column-map.toml")
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({}, ALLOCATOR),
+    ({"_RJEM_MALLOC_CONF": ""}, ALLOCATOR),
+    ({"_RJEM_MALLOC_CONF": POLARS_ALLOCATOR}, ALLOCATOR),  # polars' own default, passed down by a parent that imported it
+    ({"_RJEM_MALLOC_CONF": "dirty_decay_ms:0"}, "dirty_decay_ms:0"),  # the user's own
+])
+def test_the_allocator_gives_memory_back_soon_unless_the_user_said_otherwise(given: dict[str, str], expected: str) -> None:
+    environ = dict(given)
+    tune_polars(environ)
+    assert environ["_RJEM_MALLOC_CONF"] == expected
+
+
+def test_every_command_runs_on_the_in_memory_engine_unless_the_user_chose_one() -> None:
+    unset: dict[str, str] = {}
+    tune_polars(unset)
+    chosen = {"POLARS_ENGINE_AFFINITY": "streaming"}
+    tune_polars(chosen)
+    assert (unset["POLARS_ENGINE_AFFINITY"], chosen["POLARS_ENGINE_AFFINITY"]) == ("in-memory", "streaming")

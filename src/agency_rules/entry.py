@@ -6,12 +6,21 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import MutableMapping
 
 # Read by polars' allocator as polars loads: memory a stage frees goes back to the system within 0.2 s, not the 0.5-1.5 s
 # polars sets, so the next stage does not stand on what the last one freed (a million-row run's peak 1,040 -> 880 MiB).
 # Set unless the user set it; polars' own value, passed down by a parent process that imported polars, is not the user's.
 ALLOCATOR = "dirty_decay_ms:200,muzzy_decay_ms:0"
 POLARS_ALLOCATOR = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def tune_polars(environ: MutableMapping[str, str]) -> None:
+    """Settings polars reads as it loads, so set before it does: its in-memory engine for every command (as
+    `api.in_memory` does for a check) and the allocator's, each unless the user set it."""
+    environ.setdefault("POLARS_ENGINE_AFFINITY", "in-memory")
+    if environ.get("_RJEM_MALLOC_CONF", "") in ("", POLARS_ALLOCATOR):
+        environ["_RJEM_MALLOC_CONF"] = ALLOCATOR
 
 
 def main() -> None:
@@ -24,11 +33,7 @@ def main() -> None:
         signal.signal(
             signum, lambda number, _frame: os._exit(128 + number)
         )  # nothing is written yet: nothing to clean up
-    os.environ.setdefault(
-        "POLARS_ENGINE_AFFINITY", "in-memory"
-    )  # as api.in_memory does for a check, for every command (a board summary, a contract check) too
-    if os.environ.get("_RJEM_MALLOC_CONF", "") in ("", POLARS_ALLOCATOR):
-        os.environ["_RJEM_MALLOC_CONF"] = ALLOCATOR
+    tune_polars(os.environ)
     from .cli import main as run
 
     run()
