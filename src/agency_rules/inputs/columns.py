@@ -505,13 +505,6 @@ class Column:
         """The typed value of stripped text: null where blank (unless the column has a default), too long or unreadable."""
         return self.typed(self.kind.reading(text), text == "")
 
-    def decode(self, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-        """(value, bad) of stripped text, as one expression each."""
-        reading = self.kind.reading(text)
-        return self.typed(reading, text == ""), self.rejected(
-            self.kind.unreadable(text, reading), text == ""
-        )
-
 
 ENGAGEMENT_COLUMNS = (
     Column("engagement_id", NAME, required=True, distinct=True),
