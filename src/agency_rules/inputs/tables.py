@@ -256,6 +256,7 @@ def decode(frame: pl.DataFrame, cells: Sequence[_Cells]) -> _Decoding:
         for k, (table, group) in enumerate(zip(tables, kinds.values()))
     ).row(0)
     for (kind, group), table, starts in zip(kinds.items(), tables, every_start):
+        any_timed = "timed" in table.columns and bool(table["timed"].any())
         for i, c in enumerate(group):
             keys = table["raw"].slice(starts[i], starts[i + 1] - starts[i])
             decoding.indexes.append(c.index(keys, starts[i]).alias(_index(c.column.name)))
@@ -263,14 +264,13 @@ def decode(frame: pl.DataFrame, cells: Sequence[_Cells]) -> _Decoding:
             reading = pl.lit(table["reading"]).gather(where)
             unreadable = pl.lit(table["unreadable"]).gather(where)
             blank = pl.lit(table["blank"]).gather(where)
-            if (
-                c.name is not None and kind.canonical
-            ):  # a canonical cell is its own value, read and not blank
+            # a canonical cell is not in the table: it is its own value, read and not blank
+            if c.name is not None and kind.canonical:
                 reading = pl.when(where.is_null()).then(pl.col(c.name)).otherwise(reading)
                 unreadable, blank = unreadable.fill_null(False), blank.fill_null(False)
             decoding.values.append(c.column.typed(reading, blank).alias(c.column.name))
             decoding.flags.append(c.column.rejected(unreadable, blank).alias(bad_of(c.column.name)))
-            if c.name is not None and "timed" in table.columns and table["timed"].any():
+            if c.name is not None and any_timed:
                 timed.append(pl.lit(table["timed"]).gather(where) & reading.is_not_null())
     return replace(decoding, timed=pl.sum_horizontal(timed) if timed else None)
 
