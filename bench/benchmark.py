@@ -30,6 +30,8 @@ memory at once grows with their number (the peak column shows whether it does).
 
     pip install -e '.[bench]'
     python bench/benchmark.py [--sizes council region national stress one-worker all-breach] [--runs 3] [--data /tmp/agency-bench] [--contracts]
+
+Without --sizes, the four sizes of the growth lines (council, region, national, stress); the two hostile ones take minutes.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ import polars as pl
 from generate import SIZES, generate, write_contracts
 
 ROOT = Path(__file__).resolve().parents[1]
+SCALING = [size for size, spec in SIZES.items() if not {"workers", "all_breach"} & set(spec)]
 STAGES = ("setup", "read", "parse", "rules", "report")
 # The processes measured may keep Python's compiled bytecode, as an installed tool's is kept: pip compiles it at install,
 # and Python caches it on first import. A machine that forbids it (PYTHONDONTWRITEBYTECODE) compiles every module of the
@@ -273,7 +276,8 @@ def duckdb_breach_counts(path: Path) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--sizes", nargs="+", default=SCALING, choices=list(SIZES),
+                        help="default: the four sizes of the growth lines; one-worker and all-breach (minutes) only when named")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path("/tmp/agency-bench"))
@@ -281,6 +285,12 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=ROOT.parent / "shared" / "bench" / "duckdb_baseline.py",
                         help="the shared DuckDB baseline script (skipped if absent)")
     args = parser.parse_args()
+    if args.runs < 3:
+        print(f"{args.runs} run(s) a figure: single runs vary by tens of percent on a busy machine; --runs 3 gives medians",
+              file=sys.stderr)
+    if not args.baseline.exists():
+        print(f"the shared DuckDB baseline {args.baseline} is not there: its columns are left empty (--baseline PATH)",
+              file=sys.stderr)
     rows = []
     linked = []
     warm = dataset(args.data, args.sizes[0], args.seed)  # one untimed run first, which compiles and caches the bytecode
@@ -316,8 +326,11 @@ def main() -> None:
     print(f"{'size':<9} {'rows':>9} {'check s':>8} {'peak MiB':>9} {'rows/s':>9} {'csv.reader s':>12} {'x csv':>6} {'duckdb s':>9} {'x duckdb':>8}"
           f" {'shared s':>9} {'x shared':>8} {'polars read s':>13} {'x polars':>8}")
     for size, count, wall, peak, reader, duck, _, shared, floor in rows:
-        print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {wall / reader:>6.2f} {duck:>9.2f} {wall / duck:>8.2f}"
-              f" {shared:>9.2f} {wall / shared:>8.2f} {floor:>13.2f} {wall / floor:>8.2f}")
+        # a ratio to a time too short to measure, or to a baseline not run, is no figure
+        by_reader = f"{wall / reader:>6.2f}" if reader >= 0.01 else f"{'-':>6}"
+        shared_s, by_shared = (f"{shared:>9.2f}", f"{wall / shared:>8.2f}") if shared == shared else (f"{'-':>9}", f"{'-':>8}")
+        print(f"{size:<9} {count:>9,} {wall:>8.2f} {peak / 2**20:>9.0f} {count / wall:>9,.0f} {reader:>12.2f} {by_reader} {duck:>9.2f} {wall / duck:>8.2f}"
+              f" {shared_s} {by_shared} {floor:>13.2f} {wall / floor:>8.2f}")
     print()
     print(f"{'size':<9} " + " ".join(f"{stage + ' s':>9}" for stage in STAGES) + f" {'start-up s':>10}")
     for size, _, wall, _, _, _, stages, _, _ in rows:
@@ -338,7 +351,7 @@ def main() -> None:
     print(f"  agency-check --version   {version:.3f} s  {version / floor:.2f}x")
     print(f"  agency-check -h          {usage:.3f} s  {usage / floor:.2f}x")
     print(f"  one row, in process      {one * 1000:.1f} ms")
-    scaling = [row for row in rows if not {"workers", "all_breach"} & set(SIZES[row[0]])]
+    scaling = [row for row in rows if row[0] in SCALING]
     for (small, n1, t1, *_), (big, n2, t2, *_) in zip(scaling, scaling[1:]):
         print(f"growth {small} -> {big}: {n2 / n1:.1f}x rows in {t2 / t1:.1f}x time")
 

@@ -282,3 +282,12 @@ def test_column_map_file_maps_headers_and_a_broken_one_is_refused(tmp_path: Path
     bad.write_text('columns = "engagement_id"\n')
     code, _, err = run(str(path), "--column-map", str(bad))
     assert code == 2 and str(bad) in err
+
+
+def test_a_report_written_to_a_file_is_announced_on_one_line_whatever_the_width(tmp_path: Path) -> None:
+    """In a log (stderr not a terminal) a line broken at 80 columns would break mid-sentence."""
+    output = tmp_path / ("a-folder-name-long-enough-to-push-the-line-past-eighty-columns" * 2) / "report.json"
+    output.parent.mkdir()
+    code, _, err = run(*FIXTURE_ARGS, "--format", "json", "--output", str(output))
+    announced = [line for line in err.splitlines() if "report written to" in line]
+    assert code == 1 and len(announced) == 1 and announced[0].rstrip().endswith("waived finding(s)"), err

@@ -332,7 +332,7 @@ def settled(
     refuse_overwriting([*engagements, *given.files(), config], output)
     options, found = given.with_config(config)
     if found is not None and not quiet:
-        Console(stderr=True, highlight=False).print(
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
             printable(f"using project config {found}"), markup=False
         )
     refuse_overwriting([*engagements, *options.files()], output)
@@ -364,7 +364,10 @@ def deliver(write: Callable[[TextIO], None], output: Path | None, announce: str 
         return
     write_atomically(output, write)
     if announce:
-        Console(stderr=True, highlight=False).print(printable(announce), markup=False)
+        # one line, whatever the width: in a log, a line broken at 80 columns breaks mid-sentence
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            printable(announce), markup=False
+        )
 
 
 def as_of_day(value: object) -> date:
