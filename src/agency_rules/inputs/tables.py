@@ -1,7 +1,7 @@
 """Records → a typed frame of valid rows and a frame of every reason for every rejected row.
 
-Headers are matched case-insensitively (after an optional column map); each contract column is
-parsed by its expression; a row is rejected for any bad cell, a wrong number of cells, an end
+Headers are matched case-insensitively (after an optional column map); the contract columns are
+parsed by their kind's expression, once per distinct cell of all the columns of that kind; a row is rejected for any bad cell, a wrong number of cells, an end
 before its start, or a key used by an earlier row. Rows read = valid rows + rejected rows.
 """
 
