@@ -205,10 +205,12 @@ def test_separate_reports_say_that_cooling_off_across_them_went_unchecked(tmp_pa
     kent = engagements(tmp_path, "kent", KENT, breaches=6, clean=1)
     medway = engagements(tmp_path, "medway", MEDWAY, breaches=6, clean=1)
     separate = board(str(report(tmp_path, kent)), str(report(tmp_path, medway)))
-    assert any("cooling-off across the councils of different reports was not checked" in note for note in separate["notes"])
+    note = next(note for note in separate["notes"] if "checked separately" in note)
+    assert "cooling-off was checked across the councils of one report, not across reports" in note
+    assert "kent.json: Kent" in note and "medway.json: Medway" in note, note  # which councils each report pooled
     pooled = tmp_path / "pooled.json"
     run(str(kent), str(medway), "--output", str(pooled), "--quiet")
-    assert not any("was not checked" in note for note in board(str(pooled))["notes"])
+    assert not any("checked separately" in note for note in board(str(pooled))["notes"])
 
 
 @pytest.mark.slow
@@ -216,7 +218,7 @@ def test_every_format_names_each_rule_with_its_title_and_region_total(tmp_path: 
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     rules = {r["rule_id"]: r for r in board(str(kent))["rules"]}
     assert rules["NOTICE001"] == {"rule_id": "NOTICE001", "title": "Six weeks' reciprocal notice", "breaches": 7,
-                                  "evaluated_for": "every engagement"}
+                                  "evaluated_for": "every engagement it applies to"}
     for fmt in ("table", "md", "html"):
         code, out, _ = run("summary", str(kent), "--format", fmt)
         out = html.unescape(out) if fmt == "html" else out
@@ -298,7 +300,7 @@ def test_a_rule_evaluated_for_no_engagement_says_so_and_is_never_a_zero(tmp_path
     assert code == 0 and "| CAP001 |" in out and "not evaluated" in out and "not known, not zero" in out
 
 
-@pytest.mark.parametrize("breaches, clean, said", [(7, 1, "Kent (South East), engagements starting 2025 Q4 to 2025 Q4: 8 engagements checked; 7 breaches; 0 unknown"),
+@pytest.mark.parametrize("breaches, clean, said", [(7, 1, "Kent (South East), breaches and unknowns on engagements starting 2025 Q4 to 2025 Q4: 8 engagements checked; 7 breaches; 0 unknown"),
                                                  (2, 1, "fewer than 5 engagements checked; fewer than 5 breaches")])
 def test_the_preamble_says_the_engagements_checked_as_the_paper_publishes_them(tmp_path: Path, breaches: int, clean: int, said: str) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=breaches, clean=clean))
@@ -332,3 +334,50 @@ def test_a_contract_check_given_as_a_report_is_named_for_what_it_is(tmp_path: Pa
     run("contract", str(REPO / "fixtures" / "contracts"), "--ruleset", "statutory-2024", "--format", "json", "-o", str(checked))
     code, _, err = run("summary", str(checked))
     assert code == 2 and "this is a contract check" in err and "damaged" not in err
+
+
+@pytest.mark.slow
+def test_a_rule_not_applicable_to_any_engagement_and_not_evaluated_for_the_rest_is_not_evaluated(tmp_path: Path) -> None:
+    """Four engagements a cap cannot be checked for and four it does not apply to: it was evaluated for none of them, so
+    'not evaluated', though fewer engagements were not evaluated than were checked."""
+    rows = [{**COMPLIANT, "engagement_id": f"e-{i}", "worker_id": f"SW{710000 + i}", "la_code": KENT,
+             "start_date": "2024-06-03" if i < 4 else "2025-11-03", "end_date": "2024-09-30" if i < 4 else ""}
+            for i in range(8)]  # four ended before the statutory rules applied; no cap table for the other four
+    kent = report(tmp_path, write_csv(tmp_path / "kent.csv", rows), "--ruleset", "statutory-2024")
+    counts = json.loads(kent.read_text())["summary"]["by_rule"]
+    assert (counts["CAP001"]["not_applicable"], counts["CAP001"]["not_evaluated"]) == (4, 4)  # what the test stands on
+    rules = {r["rule_id"]: r for r in board(str(kent))["rules"]}
+    assert rules["CAP001"]["breaches"] == "not evaluated"
+    for rule, found in rules.items():
+        evaluated = sum(counts[rule].get(o, 0) for o in ("pass", "breach", "unknown", "waived"))
+        if evaluated == 0 and counts[rule].get("not_evaluated", 0):
+            assert found["breaches"] == "not evaluated" and found["evaluated_for"] == "no engagement", rule
+        elif evaluated == 0:
+            assert found["breaches"] == 0 and found["evaluated_for"].startswith("none: it applies to no"), rule
+        else:
+            assert found["evaluated_for"].endswith("it applies to"), rule
+
+
+@pytest.mark.slow
+def test_a_hidden_change_between_quarters_is_said_in_words_not_as_a_count_of_five_or_more(tmp_path: Path) -> None:
+    first = engagements(tmp_path, "kent", KENT, breaches=6, clean=1, start="2025-08-04")
+    second = engagements(tmp_path, "medway", MEDWAY, breaches=2, clean=1, start="2025-11-03")
+    summary = board(str(report(tmp_path, first)), str(report(tmp_path, second)))
+    quarters = rows_of(summary, "by_quarter")
+    assert quarters["2025 Q4"][0] == "<5" and quarters["2025 Q4"][-1] == "hidden", quarters
+    assert all(cells[-1] != "*" for cells in quarters.values())
+
+
+@pytest.mark.slow
+def test_a_summary_of_an_export_with_no_engagement_counts_zeros_and_hides_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text(",".join(COMPLIANT) + "\n", encoding="utf-8")
+    paper = board(str(report(tmp_path, empty)))
+    opening = paper["notes"][0]
+    assert opening.startswith("No council: 0 engagements checked; 0 breaches; 0 unknown outcomes"), opening
+    assert {r["breaches"] for r in paper["rules"]} <= {0, "not evaluated"}
+
+
+def test_the_paper_warns_against_publishing_it_beside_an_overlapping_one(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
+    assert any("Do not publish this paper beside another" in note for note in board(str(kent))["notes"])

@@ -132,6 +132,7 @@ class CouncilReport:
     not_evaluated: dict[
         str, int
     ]  # each rule's engagements checked that it could not evaluate (a cap not configured)
+    not_applicable: dict[str, int]  # each rule's engagements checked that it does not apply to
     checked_by_council: dict[str, int]
     findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
@@ -284,9 +285,10 @@ def _read(path: Path, place: int) -> CouncilReport:
         {**i.model_dump(), "path": without_worker_id(i.path)} for i in report.inputs
     ]  # a file named after a worker
     by_council = {code: n.rows_checked for code, n in report.summary.by_council.items()}
-    not_evaluated = {
-        rule: counts.get("not_evaluated", 0) for rule, counts in report.summary.by_rule.items()
-    }
+    not_evaluated, not_applicable = (
+        {rule: counts.get(outcome, 0) for rule, counts in report.summary.by_rule.items()}
+        for outcome in ("not_evaluated", "not_applicable")
+    )
     return CouncilReport(
         without_worker_id(str(path)),
         hashlib.sha256(data).hexdigest(),
@@ -298,6 +300,7 @@ def _read(path: Path, place: int) -> CouncilReport:
         report.summary.rows_rejected,
         list(report.summary.by_rule),
         not_evaluated,
+        not_applicable,
         by_council,
         findings.with_columns(pl.lit(place).alias("report")),
         rejected,

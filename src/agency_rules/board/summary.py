@@ -26,6 +26,7 @@ NOT_READABLE = "council not readable"
 OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
 NOT_EVALUATED = "not evaluated"
 WITHHELD_MARK = "withheld"
+HIDDEN_CHANGE = "hidden"
 WITHHELD = "Not published: no hiding of single counts could keep a small count in this table from being worked out, so it is withheld whole."
 EXPENDABLE = {
     "by_role": 5,
@@ -91,8 +92,13 @@ class BoardSummary:
         return f"fewer than {self.least} {noun}" if shown else f"{noun}: not published"
 
     def region_total(self, key: str) -> Shown | None:
-        rows = self.table(key).rows
-        return rows[-1][1][-1] if rows else None
+        table = self.table(key)
+        return table.rows[-1][1][-1] if table.rows else self._none_or_withheld(table)
+
+    @staticmethod
+    def _none_or_withheld(table: BoardTable) -> Shown | None:
+        """What a table without rows publishes: 0 where there was nothing to count, None (not published) where it is withheld."""
+        return None if table.note == WITHHELD else 0
 
     def scope(self) -> str:
         """Which councils, of which regions, and which quarters the paper covers."""
@@ -109,8 +115,13 @@ class BoardSummary:
             else f"{len(councils)} councils"
         )
         quarters = [label for label, _ in self.table("by_quarter").rows if label != TOTAL]
-        period = f", engagements starting {quarters[0]} to {quarters[-1]}" if quarters else ""
-        return f"{named or 'No council'} ({', '.join(self.regions)}){period}"
+        period = (
+            f", breaches and unknowns on engagements starting {quarters[0]} to {quarters[-1]}"
+            if quarters
+            else ""
+        )  # the quarters of the findings: a report does not say when the engagements without one started
+        where = f"{named} ({', '.join(self.regions)})" if named else "No council"
+        return where + period
 
     def by_rule(self) -> BoardTable:
         """The region's breaches by rule: the council table's total row, with each rule's title; a rule evaluated for no
@@ -127,22 +138,27 @@ class BoardSummary:
                     rule,
                     [
                         self.rule_titles.get(rule, ""),
-                        NOT_EVALUATED if scope == "no" else totals.get(rule, WITHHELD_MARK),
-                        f"{scope} engagement{'s' if scope == 'some' else ''}",
+                        NOT_EVALUATED
+                        if scope == "no"
+                        else totals.get(rule, WITHHELD_MARK if table.note == WITHHELD else 0),
+                        EVALUATED_FOR[scope],
                     ],
                 )
                 for rule, scope in self.evaluated.items()
             ],
             note=""
-            if set(self.evaluated.values()) <= {"every"}
+            if set(self.evaluated.values()) <= {"every", "none"}
             else "A rule is not evaluated for an engagement when the reports give it no configuration (a cap's value, say):"
             " its breaches there are not known, not zero.",
         )
 
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
-        rows = self.table("rows_by_council").rows
-        checked = self.in_words(rows[-1][1][0] if rows else None, "engagements checked")
+        councils = self.table("rows_by_council")
+        checked = self.in_words(
+            councils.rows[-1][1][0] if councils.rows else self._none_or_withheld(councils),
+            "engagements checked",
+        )
         terms = (
             "; ".join(
                 f"{self.overlay_titles.get(o, o)}, for its region's councils" for o in self.overlays
@@ -163,6 +179,9 @@ class BoardSummary:
             f" and overall are shown unless they are themselves below {self.least}, or a region is too small to protect a count"
             " otherwise. Counts are of findings: one engagement may breach several rules.",
             "Quarters are calendar quarters of the engagement's start (Q1 = January to March).",
+            "Do not publish this paper beside another that counts an overlapping set of the same findings (the region with"
+            " and without one council, or two periods that share a quarter): the difference of their totals can give a"
+            " hidden count away. Each paper protects its own counts, not those of two papers together.",
             *self.notes,
         ]
 
@@ -228,12 +247,17 @@ def summarise(
             " engagement once per report.",
         ]
     if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
+        names = council_names()
+        pools = "; ".join(
+            f"{r.path}: {', '.join(sorted(names.get(c, c) for c in r.checked_by_council)) or 'no council'}"
+            for r in reports
+        )
         notes = [
             *notes,
             "These reports were checked separately, so a worker who left one council's permanent staff and was engaged"
             " through an agency by another council inside the cooling-off period is found only where one report pooled both"
-            " councils' exports (agency-check a.csv b.csv --format json): cooling-off across the councils of different"
-            " reports was not checked.",
+            " councils' exports (agency-check a.csv b.csv --format json): cooling-off was checked across the councils of"
+            f" one report, not across reports. The councils of each report: {pools}.",
         ]
     evaluated = _evaluated(reports)
     rules = [
@@ -343,13 +367,26 @@ def summarise(
 
 
 def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:
-    """Each rule, in the reports' order: evaluated for 'every', 'some' or 'no' engagement checked."""
+    """Each rule, in the reports' order: evaluated for 'every' or 'some' engagement it applies to, for 'no' engagement
+    (none could be: its breaches are not known), or for 'none' because it applies to no engagement checked (its 0 is
+    a true 0). An engagement a rule does not apply to is not one it was evaluated for."""
     scopes = {}
     for rule in dict.fromkeys(rule for r in reports for rule in r.rules):
         missed = sum(r.not_evaluated.get(rule, 0) for r in reports)
-        checked = sum(r.rows_checked for r in reports if rule in r.rules)
-        scopes[rule] = "every" if missed == 0 else "no" if missed >= checked else "some"
+        outside = sum(r.not_applicable.get(rule, 0) for r in reports)
+        evaluated = sum(r.rows_checked for r in reports if rule in r.rules) - missed - outside
+        scopes[rule] = (
+            ("some" if missed else "every") if evaluated > 0 else "no" if missed else "none"
+        )
     return scopes
+
+
+EVALUATED_FOR = {
+    "every": "every engagement it applies to",
+    "some": "some engagements it applies to",
+    "no": "no engagement",
+    "none": "none: it applies to no engagement checked",
+}
 
 
 def _limits(drafts: list[_Draft]) -> list[tuple[list[Cell], Cell]]:
@@ -423,7 +460,9 @@ def _with_change(table: BoardTable) -> BoardTable:
         elif isinstance(cells[0], int) and isinstance(previous, int):
             change = f"{cells[0] - previous:+d}" if cells[0] != previous else "0"
         else:
-            change = "*"
+            change = (
+                HIDDEN_CHANGE  # not '*', which is a count of 5 or more: a change can be any number
+            )
         previous = cells[0]
         rows.append((label, [*cells, change]))
     return BoardTable(
