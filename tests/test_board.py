@@ -381,3 +381,12 @@ def test_a_summary_of_an_export_with_no_engagement_counts_zeros_and_hides_nothin
 def test_the_paper_warns_against_publishing_it_beside_an_overlapping_one(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     assert any("Do not publish this paper beside another" in note for note in board(str(kent))["notes"])
+
+
+@pytest.mark.slow
+def test_the_html_charts_say_how_a_hidden_count_is_drawn(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=2, clean=1))
+    code, out, _ = run("summary", str(kent), "--format", "html")
+    text = html.unescape(out)
+    assert code == 0 and "a hidden count (<5 or *) has no bar, only its mark" in text
+    assert "a quarter whose count is hidden is a grey band" in text

@@ -186,7 +186,9 @@ def trend(title: str, labels: list[str], values: list[Shown]) -> str:
         points,
         marker="o" if len(labels) <= 4 * TICKS else "",
         color=BAR_COLOUR,
-        label="breaches",
+        label="breaches"
+        if any(isinstance(v, int) for v in values)
+        else None,  # no line drawn, none named
     )
     named: set[str] = set()
     for x, value in enumerate(values):

@@ -54,10 +54,11 @@ def _table(table: BoardTable, id_: str) -> str:
     )
 
 
-def _figure(svg: str, caption: str, table_id: str) -> str:
+def _figure(svg: str, caption: str, table_id: str, hidden: str = "") -> str:
+    """A chart with its caption: what it draws, how it shows a hidden count (`hidden`), and the table that gives the figures."""
     return (
         f"<figure aria-describedby='{table_id}'>{svg}<figcaption class='small'>{escape(caption)}: "
-        "the table beside or below gives the same figures.</figcaption></figure>"
+        f"{escape(hidden)}the table beside or below gives the same figures.</figcaption></figure>"
     )
 
 
@@ -82,6 +83,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
                 ),
                 by_rule.title,
                 "t-by-rule",
+                f"a hidden count (<{summary.least} or *) has no bar, only its mark; ",
             ),
             _table(by_rule, "t-by-rule"),
             "</div>",
@@ -103,8 +105,10 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
                     [q for q, _ in shown],
                     [v for _, v in shown],
                 ),
-                quarters.title,
+                "Breaches by quarter of engagement start",
                 "t-quarters",
+                "a quarter whose count is hidden is a grey band, its mark named in the legend; the table below also"
+                " gives the unknown outcomes; ",
             ),
             _table(quarters, "t-quarters"),
         ]
