@@ -390,3 +390,14 @@ def test_the_html_charts_say_how_a_hidden_count_is_drawn(tmp_path: Path) -> None
     text = html.unescape(out)
     assert code == 0 and "a hidden count (<5 or *) has no bar, only its mark" in text
     assert "a quarter whose count is hidden is a grey band" in text
+
+
+@pytest.mark.slow
+def test_the_paper_says_which_columns_an_export_lacked_and_which_rules_read_them(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in {**COMPLIANT, "engagement_id": f"e-{i}", "worker_id": f"SW{720000 + i}", "la_code": KENT}.items()
+             if k != "engagement_type"} for i in range(6)]
+    kent = report(tmp_path, write_csv(tmp_path / "kent.csv", rows))
+    note = next(note for note in board(str(kent))["notes"] if "lacked columns" in note)
+    assert "kent.json lacks" in note and "engagement_type" in note and "PROJ001" in note, note
+    with_type = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=5))
+    assert not any("engagement_type" in note for note in board(str(with_type))["notes"])

@@ -133,7 +133,7 @@ def a_report(rows: list[dict], checked: dict[str, int], place: int = 0) -> Counc
     findings = pl.DataFrame(rows, schema=FINDING_COLUMNS, orient="row").with_columns(pl.lit(place).alias("report"))
     inputs = [{"path": f"export-{place}.csv", "sha256": f"{place:064x}", "kind": "engagements"}]
     total = sum(checked.values())
-    return CouncilReport(f"report-{place}.json", f"{place:064x}", "consultation-2023", [], inputs, total, total, 0, RULES, {}, {}, checked,
+    return CouncilReport(f"report-{place}.json", f"{place:064x}", "consultation-2023", [], inputs, total, total, 0, RULES, {}, {}, checked, {},
                          findings, pl.DataFrame({"la_code": []}, schema={"la_code": pl.String}))
 
 

@@ -94,6 +94,13 @@ class _Checked(_Strict):
     rows_checked: Count
 
 
+class _Missing(_Strict):
+    column: Annotated[
+        str, Field(pattern=r"^[a-z_]{1,40}$")
+    ]  # a contract column's name, never a file's text
+    rules: list[RuleId]
+
+
 class _Summary(_Strict):
     rows_read: Count
     rows_checked: Count
@@ -114,6 +121,7 @@ class _Report(_Strict):
     summary: _Summary
     findings: list[_Finding]
     rejected_rows: list[_Rejected]
+    missing_columns: list[_Missing] = []
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,9 @@ class CouncilReport:
     ]  # each rule's engagements checked that it could not evaluate (a cap not configured)
     not_applicable: dict[str, int]  # each rule's engagements checked that it does not apply to
     checked_by_council: dict[str, int]
+    missing_columns: dict[
+        str, list[str]
+    ]  # each contract column its exports lacked: the rules that read it
     findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
 
@@ -302,6 +313,7 @@ def _read(path: Path, place: int) -> CouncilReport:
         not_evaluated,
         not_applicable,
         by_council,
+        {m.column: list(m.rules) for m in report.missing_columns},
         findings.with_columns(pl.lit(place).alias("report")),
         rejected,
     )

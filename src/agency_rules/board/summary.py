@@ -259,6 +259,19 @@ def summarise(
             " councils' exports (agency-check a.csv b.csv --format json): cooling-off was checked across the councils of"
             f" one report, not across reports. The councils of each report: {pools}.",
         ]
+    lacking = [r for r in reports if r.missing_columns]
+    if lacking:
+        notes = [
+            *notes,
+            "Some exports lacked columns the rules read, so those rules' outcomes there rest on what a missing value means"
+            " (an engagement type taken as individual, a value not recorded as unknown): "
+            + "; ".join(
+                f"{r.path} lacks {', '.join(r.missing_columns)} (read by"
+                f" {', '.join(sorted({rule for rules in r.missing_columns.values() for rule in rules}))})"
+                for r in lacking
+            )
+            + ".",
+        ]
     evaluated = _evaluated(reports)
     rules = [
         rule for rule, scope in evaluated.items() if scope != "no"
