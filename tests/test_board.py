@@ -401,3 +401,9 @@ def test_the_paper_says_which_columns_an_export_lacked_and_which_rules_read_them
     assert "kent.json lacks" in note and "engagement_type" in note and "PROJ001" in note, note
     with_type = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=5))
     assert not any("engagement_type" in note for note in board(str(with_type))["notes"])
+
+
+def test_the_paper_names_the_rulesets_title_so_proposals_are_not_read_as_guidance_in_force(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
+    said = board(str(kent))["notes"][1]
+    assert "under ruleset consultation-2023 (DfE consultation proposals (2023))" in said, said

@@ -79,6 +79,7 @@ class BoardSummary:
         str, str
     ]  # each shipped overlay's title ('South East Memorandum of Understanding')
     regions: list[str]  # the regions of the councils counted
+    ruleset_title: str = ""  # 'DfE consultation proposals (2023)': a board should know proposals from guidance in force
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
@@ -168,7 +169,8 @@ class BoardSummary:
         return [
             f"{self.scope()}: {checked}; {self.in_words(self.region_total(f'{BREACH}_by_council_and_rule'), 'breaches')};"
             f" {self.in_words(self.region_total(f'{UNKNOWN}_by_council_and_rule'), 'unknown outcomes')}.",
-            f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset};"
+            f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
+            f"{f' ({self.ruleset_title})' if self.ruleset_title else ''};"
             f" regional terms: {terms}.",
             f"Marks: <{self.least} is a count from 1 to {self.least - 1}; * is a count of {self.least} or more, hidden so that no"
             " small count can be worked out from the rest; 0 is none.",
@@ -362,7 +364,7 @@ def summarise(
     ]
     tables[-1] = _with_change(tables[-1])
     overlays = sorted({o for r in reports for o in r.overlays})
-    titles, overlay_titles = rule_titles(reports[0].ruleset, overlays)
+    titles, overlay_titles, ruleset_title = rule_titles(reports[0].ruleset, overlays)
     regions = sorted({region_by_code()[code] for code in codes})
     return BoardSummary(
         produced,
@@ -376,6 +378,7 @@ def summarise(
         evaluated,
         overlay_titles,
         regions,
+        ruleset_title,
     )
 
 
@@ -499,9 +502,9 @@ def _shipped(kind: str, name: str, load):
         return None
 
 
-def rule_titles(ruleset: str, overlays: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Each rule's title as the check words it (with what the overlays change in it), and each overlay's title, from the
-    shipped files of these names; a name that is not a shipped file gives none."""
+def rule_titles(ruleset: str, overlays: list[str]) -> tuple[dict[str, str], dict[str, str], str]:
+    """Each rule's title as the check words it (with what the overlays change in it), each overlay's title and the
+    ruleset's, from the shipped files of these names; a name that is not a shipped file gives none."""
     loaded = {
         name: overlay
         for name in overlays
@@ -509,4 +512,8 @@ def rule_titles(ruleset: str, overlays: list[str]) -> tuple[dict[str, str], dict
     }
     rules = _shipped("rulesets", ruleset, load_ruleset)
     titles = titles_of(rules, list(loaded.values())) if rules is not None else {}
-    return titles, {name: overlay.overlay.title for name, overlay in loaded.items()}
+    return (
+        titles,
+        {name: overlay.overlay.title for name, overlay in loaded.items()},
+        rules.ruleset.title if rules is not None else "",
+    )
