@@ -407,3 +407,31 @@ def test_the_paper_names_the_rulesets_title_so_proposals_are_not_read_as_guidanc
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
     said = board(str(kent))["notes"][1]
     assert "under ruleset consultation-2023 (DfE consultation proposals (2023))" in said, said
+
+
+def test_a_report_whose_findings_name_a_council_its_counts_lack_is_refused_in_words(tmp_path: Path) -> None:
+    """Two findings of one rule at Kent, while summary.by_council names only Medway: refused naming Kent, not an internal error."""
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=2, clean=0))
+    damaged = json.loads(kent.read_text())
+    damaged["summary"]["by_council"] = {MEDWAY: {"rows_checked": 2}}
+    kent.write_text(json.dumps(damaged))
+    code, _, err = run("summary", str(kent))
+    assert code == 2 and KENT in err and "internal error" not in err and "Traceback" not in err, err
+
+
+def test_a_report_far_over_the_limit_is_refused_without_being_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import agency_rules.board.reports as reports
+    from agency_rules.inputs.files import read_bounded
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(200 << 20)  # sparse: 200 MiB of nothing
+    reads: list[int] = []
+
+    def counted(path: Path, most: int) -> bytes:
+        reads.append(len(data := read_bounded(path, most)))
+        return data
+
+    monkeypatch.setattr(reports, "read_bounded", counted)
+    code, _, err = run("summary", str(big))
+    assert code == 2 and "larger than 64 MiB" in err and reads == [(64 << 20) + 1], (reads, err)

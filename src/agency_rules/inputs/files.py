@@ -133,12 +133,19 @@ def _first_invalid(raw: bytes) -> int:
     return 0
 
 
-def read_bounded(path: Path) -> bytes:
-    """Read once, at most MAX_INPUT bytes: a device that never ends, or a folder, is refused rather than read;
-    standard input and a FIFO must finish arriving within INPUT_SECONDS."""
+def _read_some(path: Path, size: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def read_bounded(path: Path, most: int = MAX_INPUT) -> bytes:
+    """Read once, at most `most` bytes and one more (the caller refuses a longer file in its own words; longer than
+    MAX_INPUT is refused here): a device that never ends, or a folder, is refused rather than read; standard input and a
+    FIFO must finish arriving within INPUT_SECONDS."""
+    most = min(most, MAX_INPUT)
     try:
         if str(path) == "-":
-            raw = _within_time(path, lambda: sys.stdin.buffer.read(MAX_INPUT + 1))
+            raw = _within_time(path, lambda: sys.stdin.buffer.read(most + 1))
         else:
             mode = path.stat().st_mode
             if stat.S_ISDIR(mode):
@@ -146,10 +153,10 @@ def read_bounded(path: Path) -> bytes:
             if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
                 raise InputError(f"{path}: is a device, not an export file")
             if stat.S_ISFIFO(mode):
-                raw = _within_time(path, lambda: path.read_bytes()[: MAX_INPUT + 1])
+                raw = _within_time(path, lambda: _read_some(path, most + 1))
             else:
                 with path.open("rb") as handle:
-                    raw = handle.read(MAX_INPUT + 1)
+                    raw = handle.read(most + 1)
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
     if len(raw) > MAX_INPUT:
