@@ -435,3 +435,14 @@ def test_a_report_far_over_the_limit_is_refused_without_being_read_whole(tmp_pat
     monkeypatch.setattr(reports, "read_bounded", counted)
     code, _, err = run("summary", str(big))
     assert code == 2 and "larger than 64 MiB" in err and reads == [(64 << 20) + 1], (reads, err)
+
+
+@pytest.mark.parametrize("command", ["summary", "contract"])
+def test_output_dash_is_standard_output_for_the_summary_and_the_contract_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if command == "summary":
+        args = [str(report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1)))]
+    else:
+        args = [str(REPO / "fixtures" / "contracts"), "--caps", str(REPO / "fixtures" / "contract-caps.toml")]
+    code, out, _ = run(command, *args, "--format", "json", "-o", "-")
+    assert code in (0, 1) and json.loads(out) and not (tmp_path / "-").exists()

@@ -203,6 +203,11 @@ SUFFIXES = {
 }
 
 
+def to_file(output: Path | None) -> Path | None:
+    """The file a report goes to: `-o -` is standard output, as for every command, not a file named -."""
+    return None if output is not None and str(output) == "-" else output
+
+
 def report_format(
     chosen: Format | None, output: Path | None, offered: tuple[Format, ...] = tuple(Format)
 ) -> Format:
@@ -527,9 +532,7 @@ def check(
     from .api import Options, run
     from .report import headline
 
-    output = (
-        None if output is not None and str(output) == "-" else output
-    )  # `-o -` is standard output, not a file named -
+    output = to_file(output)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -911,6 +914,7 @@ def summary(
     from .board.summary import summarise
     from .report import RenderOptions
 
+    output = to_file(output)
     chosen = report_format(output_format, output, BOARD_FORMATS)
     if suppress_below < 3:
         raise InputError(
@@ -977,7 +981,7 @@ def diff(
     """Compare two check reports (another ruleset, overlays, caps, waivers, or next quarter's export) engagement by engagement and rule by rule: newly breaching, no longer breaching, newly unknown, no longer unknown, waiver changes, and engagements only in one."""
     from .report_diff import compare
 
-    output = None if output is not None and str(output) == "-" else output
+    output = to_file(output)
     chosen = report_format(output_format, output, DIFF_FORMATS)
     refuse_overwriting([old, new], output)
     changed = compare(old, new)
@@ -1056,7 +1060,7 @@ def explain(
     """Explain one engagement: every rule of the run with its outcome and why (the scope decision, each parameter in force with the day it took effect and the file that set it, the values compared, any exemption, contradiction, waiver or explanation). The outcomes are the check's with the same options."""
     from .api import Options, explain_engagement
 
-    output = None if output is not None and str(output) == "-" else output
+    output = to_file(output)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1151,7 +1155,7 @@ def quarterly_return(
         period = parse_quarter(quarter)
     except ValueError as error:
         raise fail(f"--quarter {error}") from None
-    output = None if output is not None and str(output) == "-" else output
+    output = to_file(output)
     given = Options(
         history=history,
         ruleset=ruleset,
@@ -1244,6 +1248,7 @@ def contract(
     from .inputs.caps import load_caps
     from .report import RenderOptions
 
+    output = to_file(output)
     chosen = report_format(output_format, output, CONTRACT_FORMATS)
     refuse_overwriting(
         [
