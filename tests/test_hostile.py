@@ -286,7 +286,8 @@ HUGE = "H" * 2_000_000  # the audit's 2 MB header name
 ])
 def test_a_header_is_never_echoed_whole(tmp_path: Path, header: str, command: list[str]) -> None:
     path = tmp_path / "e.csv"
-    path.write_text(header + "\nE-1,SW100001,E10000016,social_worker,2025-05-01,x,y\n", encoding="utf-8")
+    rows = "".join(f"E-{i},SW10000{i},E10000016,social_worker,2025-05-01,x,y\n" for i in range(1, 5))
+    path.write_text(header + "\n" + rows, encoding="utf-8")  # enough rows not to be taken for a passphrase
     if command == ["pseudonymise"]:
         key = tmp_path / "region.key"
         assert run("pseudonymise", "--new-key", str(key))[0] == 0
@@ -300,8 +301,9 @@ TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 
 
 def test_a_header_that_looks_like_a_key_or_token_is_named_not_shown(tmp_path: Path) -> None:
+    """In a file long enough to be an export (a shorter one naming no column is not shown at all)."""
     path = tmp_path / "e.csv"
-    path.write_text(f"Assignment Ref,{TOKEN},{'ab12' * 16}\nA1,x,y\n", encoding="utf-8")
+    path.write_text(f"Assignment Ref,{TOKEN},{'ab12' * 16}\n" + "A1,x,y\n" * 4, encoding="utf-8")
     for command in ([], ["columns"]):
         code, out, err = run(*command, str(path))
         assert code == 2 and "'Assignment Ref'" in out + err and "(not shown: it looks like a key)" in out + err
