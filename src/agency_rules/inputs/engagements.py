@@ -132,39 +132,31 @@ def _refuse_a_web_page(source: Path, data: bytes) -> None:
         )
 
 
-SHORT_TEXT = 4  # lines below the first of a text file that may be a passphrase: an export that names no column has more
-
-
 def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
     """A key or passphrase file given as an export (`agency-check region.key`) would have its text printed as "the
-    headers found". A file whose first row that is not blank is a single hex or base64 key, or a text file of a few
-    lines whose first names none of the `names` (a passphrase with commas in it, on one line or several; never a
-    workbook's sheet), is refused, unshown."""
+    headers found". A file whose first row that is not blank is a single hex or base64 key, or a text file of one line
+    naming none of the `names` (a passphrase with commas in it; never a workbook's sheet), is refused, unshown."""
     first = [h.strip() for h in records.header if h.strip()]
-    written = (~records.frame[BLANK]).arg_true()
-    # the first rows that are not blank, found without a filtered copy of a million rows
-    rows = records.frame[written.head(2)]
-    below = written.len()
+    # the first two rows that are not blank, found without a filtered copy of a million rows
+    rows = records.frame[(~records.frame[BLANK]).arg_true().head(2)]
     if not first and rows.height:
         first = [
             c.strip()
             for c in rows.select(cell(i) for i in range(records.width)).row(0)
             if c.strip()
         ]
-        below -= 1
+        rows = rows.tail(-1)
     if len(first) == 1 and is_key(first[0]):
         raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
     if (
         first
-        and (
-            below == 0 or (len(first) > 1 and below < SHORT_TEXT)
-        )  # a first row of one cell is never shown
+        and not rows.height
         and not {h.lower() for h in first} & names
         and records.sheet is None
     ):
         raise InputError(
-            f"{label}: {below + 1} line(s) whose first names no column of an export: the first row must be the header "
-            "row; the lines are not shown, since they may be a key or a passphrase given by mistake"
+            f"{label}: one line that names no column of an export, and no rows below it: the first row must be the "
+            "header row; the line is not shown, since it may be a key or a passphrase given by mistake"
         )
 
 
