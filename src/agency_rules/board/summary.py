@@ -248,8 +248,8 @@ def summarise(
             " exports that overlap): each is counted once, under the last report given; engagements checked count such an"
             " engagement once per report.",
         ]
+    names = council_names()
     if len(reports) > 1 and len({code for r in reports for code in r.checked_by_council}) > 1:
-        names = council_names()
         pools = "; ".join(
             f"{r.path}: {', '.join(sorted(names.get(c, c) for c in r.checked_by_council)) or 'no council'}"
             for r in reports
@@ -278,7 +278,6 @@ def summarise(
     rules = [
         rule for rule, scope in evaluated.items() if scope != "no"
     ]  # a column of zeros not evaluated would read as none found
-    names = council_names()
     checked: dict[str, int] = {}
     for r in reports:
         for code, n in r.checked_by_council.items():
