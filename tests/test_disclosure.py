@@ -74,24 +74,48 @@ def audit(paper: dict) -> list[str]:
             for label in labels:
                 lines.append([(name(table, label, c), 1) for c in columns[:-1]] + [(name(table, label, "Total"), -1)])
     tables = {t["key"]: t for t in paper["tables"] if t["rows"]}
+    unseen = iter(range(10**9))
+
+    def at_most(parts: list[tuple[str, int]], bound: list[tuple[str, int]]) -> None:
+        slack = f"slack/{next(unseen)}"  # the room left, never shown
+        low[slack], high[slack] = 0, BIG
+        lines.append([*parts, (slack, 1), *((v, -w) for v, w in bound if w)])
+
+    rules = {key: _rules_found(paper, key) for key in ("breach_by_council_and_rule", "unknown_by_council_and_rule")}
+    found_in_all = len(rules["breach_by_council_and_rule"] | rules["unknown_by_council_and_rule"])
     if "rows_by_council" in tables and "breach_by_council_and_rule" in tables:  # a council's findings of a rule <= its engagements
         councils = tables["breach_by_council_and_rule"]
         for row in councils["rows"]:
-            for rule in councils["columns"][:-1]:
-                slack = f"slack/{row['label']}/{rule}"  # the rest of the engagements checked, and any unknowns withheld
-                low[slack], high[slack] = 0, BIG
+            checked = [(name(tables["rows_by_council"], row["label"], "engagements checked"), 1)]
+            for rule in [*councils["columns"][:-1], "Total"]:
                 found = [(name(councils, row["label"], rule), 1)] + (
                     [(name(tables["unknown_by_council_and_rule"], row["label"], rule), 1)] if "unknown_by_council_and_rule" in tables else [])
-                lines.append([*found, (slack, 1), (name(tables["rows_by_council"], row["label"], "engagements checked"), -1)])
+                at_most(found, checked if rule != "Total" else [(checked[0][0], found_in_all)])  # one finding a rule an engagement
+    for key in ("by_agency", "by_role", "by_quarter"):  # each row listed is one engagement or more, each with a finding a rule at most
+        if key not in tables:
+            continue
+        engagements = []
+        for row in tables[key]["rows"][:-1]:
+            e = f"engagements/{key}/{row['label']}"
+            low[e], high[e] = (1 if any(cell != 0 for cell in row["cells"][:2]) else 0), BIG
+            engagements.append((e, 1))
+            b, u = (name(tables[key], row["label"], "breaches"), 1), (name(tables[key], row["label"], "unknown"), 1)
+            at_most([(e, 1)], [b, u])
+            at_most([b], [(e, len(rules["breach_by_council_and_rule"]))])
+            at_most([u], [(e, len(rules["unknown_by_council_and_rule"]))])
+            at_most([b, u], [(e, found_in_all)])
+        if "rows_by_council" in tables:
+            at_most(engagements, [(name(tables["rows_by_council"], "Total", "engagements checked"), 1)])
     changed = True
     while changed:
         changed = False
         for line in lines:
-            for i, (v, sign) in enumerate(line):
+            for i, (v, weight) in enumerate(line):
                 rest = line[:i] + line[i + 1:]
-                rest_low = sum(low[w] if s > 0 else -high[w] for w, s in rest)
-                rest_high = sum(high[w] if s > 0 else -low[w] for w, s in rest)
-                lo, hi = (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
+                rest_low = sum(w * (low[x] if w > 0 else high[x]) for x, w in rest)
+                rest_high = sum(w * (high[x] if w > 0 else low[x]) for x, w in rest)
+                lo, hi = -rest_high, -rest_low  # weight x v lies between these
+                lo, hi = (-(-lo // weight), hi // weight) if weight > 0 else (-(-hi // weight), lo // weight)
                 if lo > low[v] or hi < high[v]:
                     low[v], high[v] = max(low[v], lo), min(high[v], hi)
                     assert low[v] <= high[v], f"the published paper contradicts itself at {v}"
@@ -99,6 +123,17 @@ def audit(paper: dict) -> list[str]:
     hidden = {name(t, row["label"], c) for t in paper["tables"] for row in t["rows"] for c, cell in zip(t["columns"], row["cells"])
               if isinstance(cell, str) and cell.startswith(("<", "*")) and c != "change in breaches"}
     return sorted(v for v in hidden if low[v] == high[v] or v in fixed_over_integers(lines, low, high, hidden))
+
+
+def _rules_found(paper: dict, key: str) -> set[str]:
+    """The rules a table's total row shows a finding of (a hidden count is one or more; a zero is never hidden); every rule
+    of the table where it is withheld."""
+    table = next((t for t in paper["tables"] if t["key"] == key), None)
+    if table is None:
+        return set()
+    if not table["rows"]:
+        return set(table["columns"][:-1])
+    return {rule for rule, cell in zip(table["columns"][:-1], table["rows"][-1]["cells"]) if cell != 0}
 
 
 def fixed_over_integers(lines: list[list[tuple[str, int]]], low: dict[str, int], high: dict[str, int], hidden: set[str]) -> set[str]:
@@ -112,7 +147,7 @@ def fixed_over_integers(lines: list[list[tuple[str, int]]], low: dict[str, int],
         for v, sign in line:
             matrix[r, index[v]] += sign
     sums = LinearConstraint(matrix, 0, 0)
-    box = Bounds([low[v] for v in names], [high[v] for v in names])
+    box = Bounds([low[v] for v in names], [np.inf if high[v] >= BIG else high[v] for v in names])
     fixed = set()
     for v in sorted(hidden):
         if low[v] == high[v]:
@@ -346,3 +381,29 @@ def test_the_attacks_a_solver_made_on_pooled_exports_no_longer_work(tmp_path: Pa
     paper = json.loads(out)
     assert any(cell == "<5" for t in paper["tables"] for row in t["rows"] for cell in row["cells"])  # something to protect
     assert audit(paper) == []
+
+
+def _four_engagements() -> list[CouncilReport]:
+    """The attack on a four-engagement region: Cobalt's 5 breaches of 4 rules need 2 engagements, Acme and Bravo 1 each, so
+    with engagements checked below 5 each of Acme and Bravo is one engagement, with one unknown (one rule had unknowns)."""
+    rows = [{"file": "a.csv", "engagement_id": e, "la_code": "E10000016", "agency": agency, "role": "social_worker",
+             "rule_id": rule, "outcome": outcome, "start_date": date(2025, 7, 1)}
+            for e, agency, rule, outcome in [("C1", "Cobalt", "COOL001", "breach"), ("C1", "Cobalt", "NOTICE001", "breach"),
+                                             ("C1", "Cobalt", "REF001", "breach"), ("C2", "Cobalt", "COOL001", "breach"),
+                                             ("C2", "Cobalt", "REF002", "breach"), ("A1", "Acme", "CAP001", "unknown"),
+                                             ("B1", "Bravo", "CAP001", "unknown")]]
+    return [a_report(rows, {"E10000016": 4})]
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_what_a_reader_knows_of_engagements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each agency listed is one engagement or more, an engagement has one finding a rule at most, and the region checked
+    fewer than 5: without those facts in the suppression the audit pins Acme's and Bravo's unknowns; with them, nothing."""
+    from agency_rules.board import summary
+
+    monkeypatch.setattr(summary, "_units", lambda drafts: [])
+    blind = paper_of(_four_engagements())
+    assert "by_agency/Acme/unknown" in audit(blind)
+    monkeypatch.undo()
+    paper = paper_of(_four_engagements())
+    assert audit(paper) == []
+    assert any(cell == "<5" for t in paper["tables"] for row in t["rows"] for cell in row["cells"])

@@ -19,7 +19,7 @@ from ..engine.rulebook import rule_titles as titles_of
 from ..regions import council_names, region_by_code
 from ..tomlfiles import RuleFileError
 from .reports import CouncilReport
-from .suppression import SECONDARY, Cell, Grid, Shown, protect
+from .suppression import SECONDARY, Grid, Limit, Shown, Units, protect
 
 TOTAL = "Total"
 NOT_READABLE = "council not readable"
@@ -345,7 +345,7 @@ def summarise(
             )
         )
     drafts.append(_by_quarter(findings))
-    shown = protect([d.grid() for d in drafts], least, _limits(drafts))
+    shown = protect([d.grid() for d in drafts], least, _limits(drafts), _units(drafts))
     tables = [
         BoardTable(
             d.key,
@@ -404,17 +404,46 @@ EVALUATED_FOR = {
 }
 
 
-def _limits(drafts: list[_Draft]) -> list[tuple[list[Cell], Cell]]:
+def _limits(drafts: list[_Draft]) -> list[Limit]:
     """A council's breaches and unknowns of one rule are findings about its engagements checked, at most one each: a reader
-    who sees that council's engagements checked knows this too. So does one of the region's rule totals."""
-    rows, breaches = drafts[0], drafts[1]
+    who sees that council's engagements checked knows this too. So does one of the region's rule totals; and a council's
+    findings of every rule are at most its engagements checked times the rules with findings."""
+    rows, breaches, unknowns = drafts[0], drafts[1], drafts[2]
     places = [(i, i) for i in range(len(breaches.counts))] + [
         (len(breaches.counts), len(rows.counts))
     ]  # each council, then the region
+    every = len(breaches.columns)
     return [
-        ([(1, row, rule), (2, row, rule)], (0, checked, 0))
+        Limit([(1, row, rule), (2, row, rule)], (0, checked, 0))
         for row, checked in places
-        for rule in range(len(breaches.columns))
+        for rule in range(every)
+    ] + [
+        Limit([(1, row, every), (2, row, every)], (0, checked, 0), _rules_found(breaches, unknowns))
+        for row, checked in places
+    ]
+
+
+def _rules_found(*drafts: _Draft) -> int:
+    """The rules with a finding among these tables' counts: what a reader learns from their total rows (a zero is never
+    hidden), and the most findings one engagement can have in them."""
+    return sum(
+        any(any(row[c] for row in d.counts) for d in drafts) for c in range(len(drafts[0].columns))
+    )
+
+
+def _units(drafts: list[_Draft]) -> list[Units]:
+    """The agency, role and quarter tables' rows are engagements too, whose number a reader can reason about (`Units`)."""
+    rows, breaches, unknowns = drafts[0], drafts[1], drafts[2]
+    region = (0, len(rows.counts), 0)
+    return [
+        Units(
+            place,
+            [_rules_found(breaches), _rules_found(unknowns)],
+            _rules_found(breaches, unknowns),
+            region,
+        )
+        for place, d in enumerate(drafts)
+        if d.key in ("by_agency", "by_role", "by_quarter")
     ]
 
 

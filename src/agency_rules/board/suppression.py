@@ -10,7 +10,10 @@ The audit is the attack a reader with a solver can make. First interval reasonin
 count starts between the bounds its mark gives (`<5` is 1 to 4, `*` is 5 or more), and every line
 whose total is known narrows the hidden counts in it, over and over, until nothing changes. Where
 that fixes nothing, a linear programme per hidden count takes every line, bound and limit at once
-(`_fixed_together`). A hidden count narrowed to one value is given away; a cell in one of its
+(`_fixed_together`). A reader also knows facts about engagements that no cell shows (`Units`): each row
+of a lesser table stands for one engagement or more, an engagement has at most one finding a rule, and
+the region's engagements are its engagements checked; these enter as counts never shown, with lines of
+whole-number weights. A hidden count narrowed to one value is given away; a cell in one of its
 lines is hidden next (an inner count first, then a line's total; never a zero, which a reader
 would rightly take for a count of 1 to 4 nearly always, so that it would protect nothing), and the
 audit runs again. Where no such cell helps, the table that pins the count is withheld whole if it is one of the paper's
@@ -28,7 +31,7 @@ Shown = int | str
 SECONDARY = "*"
 MANY = 10**15  # no upper bound: a `*` count can be any size
 REPEATED = 2  # the rank of a total that stands in several tables
-SLACK = 3  # the rank of a limit's slack, which is never shown
+LATENT = 3  # the rank of a count never shown (a limit's slack, a row's engagements)
 EXPENDABLE = 2  # tables this expendable or more are withheld before a repeated total is hidden
 TRIALS = 3  # cells of each kind tried, cheapest first, for one that frees a pinned count alone
 
@@ -54,9 +57,33 @@ class Grid:
         return rows + [[sum(r[c] for r in rows) for c in range(width)]]
 
 
+@dataclass(frozen=True)
+class Limit:
+    """What a reader knows beyond the sums: `parts` together are at most `times` x `bound` (a council's breaches and
+    unknowns of one rule, at most its engagements checked; of all rules, at most that times the rules found)."""
+
+    parts: Sequence[Cell]
+    bound: Cell
+    times: int = 1
+
+
+@dataclass(frozen=True)
+class Units:
+    """A lesser table's rows as engagements: each row listed stands for one engagement or more, at most as many as its
+    findings; an engagement has at most one finding a rule, so a row's count in column c is at most `most[c]` (the rules
+    with any such finding) times its engagements, and its row at most `most_in_all` times; its rows' engagements are
+    together at most the region's engagements checked (`total`). No engagement count is shown, but a reader can reason
+    with them all the same."""
+
+    grid: int
+    most: Sequence[int]
+    most_in_all: int
+    total: Cell
+
+
 @dataclass
 class _Paper:
-    """The paper as one system: each count a variable, each line a list of (variable, sign) that sums to zero."""
+    """The paper as one system: each count a variable, each line a list of (variable, weight) that sums to zero."""
 
     values: list[int] = field(default_factory=list)
     rank: list[int] = field(
@@ -65,12 +92,12 @@ class _Paper:
     lines: list[list[tuple[int, int]]] = field(default_factory=list)
     line_table: list[int] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)
-    slack: set[int] = field(
-        default_factory=set
-    )  # the room left under a limit: never shown, 0 or more, nobody's count
+    latent: dict[int, int] = field(
+        default_factory=dict
+    )  # counts never shown, each with its least value: the room left under a limit (0), a row's engagements (1)
     limits: set[int] = field(
         default_factory=set
-    )  # the lines of limits, whose slack lets a count rise, never fall, freely
+    )  # the lines of limits and units, whose latent counts let a count move freely
 
     def variable(self, value: int, rank: int, name: str | None) -> int:
         if name is not None and name in self.names:
@@ -87,18 +114,35 @@ class _Paper:
         self.lines.append(terms)
         self.line_table.append(table)
 
+    def unseen(self, value: int, least: int) -> int:
+        """A count never shown, 'least' or more."""
+        v = self.variable(value, LATENT, None)
+        self.latent[v] = least
+        return v
+
+    def at_most(
+        self, table: int, parts: list[tuple[int, int]], bound: list[tuple[int, int]]
+    ) -> None:
+        """Weighted `parts` are at most weighted `bound`: a line with a slack, owned by `table`."""
+        room = sum(w * self.values[v] for v, w in bound) - sum(w * self.values[v] for v, w in parts)
+        assert room >= 0, "a limit the counts break"
+        self.limits.add(len(self.lines))
+        self.line(table, [*parts, (self.unseen(room, 0), 1), *((v, -w) for v, w in bound if w)])
+
 
 Cell = tuple[int, int, int]  # (grid, row, column), totals included
 
 
 def protect(
-    grids: Sequence[Grid], least: int, limits: Sequence[tuple[Sequence[Cell], Cell]] = ()
+    grids: Sequence[Grid],
+    least: int,
+    limits: Sequence[Limit] = (),
+    units: Sequence[Units] = (),
 ) -> list[list[list[Shown]] | None]:
     """Each grid with its totals as the paper shows it (counts, `<least` or `*`), or None where it must be withheld whole.
 
-    `limits` are what a reader knows beyond the sums: cells that together cannot exceed another (a council's breaches
-    and unknowns of one rule, at most its engagements checked). Each is a line with a slack of 0 or more, owned by the
-    limiting cell's grid.
+    `limits` and `units` are what a reader knows beyond the sums; each of their lines is owned by the grid of its bound
+    (of its rows, for units), and goes with it if that grid is withheld.
     """
     paper = _Paper()
     cells: list[list[list[int]]] = []
@@ -131,22 +175,36 @@ def protect(
                     [(ids[r][c], 1) for c in range(total_column)] + [(ids[r][total_column], -1)],
                 )
         cells.append(ids)
-    for parts, limit in limits:
-        if not all(
-            c < len(cells[g][r]) for g, r, c in [*parts, limit]
-        ):  # a table with no columns: nothing published to limit
+
+    def published(
+        *places: Cell,
+    ) -> bool:  # a table with no columns publishes nothing to reason from
+        return all(c < len(cells[g][r]) for g, r, c in places)
+
+    for limit in limits:
+        if published(*limit.parts, limit.bound):
+            g, r, c = limit.bound
+            paper.at_most(
+                g,
+                [(cells[pg][pr][pc], 1) for pg, pr, pc in limit.parts],
+                [(cells[g][r][c], limit.times)],
+            )
+    for table in units:
+        rows = cells[table.grid][:-1]
+        if not rows or not published(table.total):
             continue
-        terms = [(cells[g][r][c], 1) for g, r, c in parts]
-        slack = paper.variable(
-            paper.values[cells[limit[0]][limit[1]][limit[2]]]
-            - sum(paper.values[v] for v, _ in terms),
-            SLACK,
-            None,
-        )
-        paper.slack.add(slack)
-        paper.limits.add(len(paper.lines))
-        paper.line(limit[0], [*terms, (slack, 1), (cells[limit[0]][limit[1]][limit[2]], -1)])
-    hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | paper.slack
+        engagements = []
+        for row in rows:
+            found = [(v, 1) for v in row]
+            e = paper.unseen(*_engagements(paper, row, table))
+            engagements.append((e, 1))
+            paper.at_most(table.grid, [(e, 1)], found)
+            paper.at_most(table.grid, found, [(e, table.most_in_all)])
+            for (v, _), most in zip(found, table.most):
+                paper.at_most(table.grid, [(v, 1)], [(e, most)])
+        g, r, c = table.total
+        paper.at_most(table.grid, engagements, [(cells[g][r][c], 1)])
+    hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | set(paper.latent)
     withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
     return [
         None
@@ -154,6 +212,17 @@ def protect(
         else [[_shown(paper.values[v], v in hidden, least) for v in row] for row in grid]
         for table, grid in enumerate(cells)
     ]
+
+
+def _engagements(paper: _Paper, row: list[int], units: Units) -> tuple[int, int]:
+    """A row's engagements: a value that keeps every unit line true (the fewest its findings allow: the true number is not
+    known here, and any value the lines allow describes a paper the reader cannot tell from the real one), and the least
+    a reader knows it is (1 for a row with a finding; a row of zeros, a quarter with none, may stand for none)."""
+    found = [paper.values[v] for v in row]
+    if not any(found):
+        return 0, 0
+    needed = [-(-n // most) for n, most in zip(found, units.most) if n]
+    return max(1, -(-sum(found) // units.most_in_all), *needed), 1
 
 
 def _rank(total: bool, repeated: bool) -> int:
@@ -182,7 +251,7 @@ def _hide_until_safe(
     while True:
         low, high = _narrowed(paper, hidden, least, on_lines)
         pinned = sorted(
-            (v for v in hidden - paper.slack if low[v] == high[v]),
+            (v for v in hidden - paper.latent.keys() if low[v] == high[v]),
             key=lambda v: (-paper.rank[v], v),
         )
         jointly = not pinned  # none pinned by a line alone: any the lines fix taken together?
@@ -218,11 +287,51 @@ def _hide_until_safe(
             hidden.add(cell)
             stuck -= _component(paper.lines, hidden, on_lines, cell)
             continue
+        table = _freeing_table(
+            paper, hidden, least, on_lines, pinned[0], expendable, jointly, table
+        )
         withheld.add(table)
         stuck.clear()
-        for line, owner in enumerate(paper.line_table):
-            if owner == table:
-                paper.lines[line] = []
+        _withhold(paper, table)
+
+
+def _withhold(paper: _Paper, table: int) -> dict[int, list[tuple[int, int]]]:
+    """Take a table's lines out of the paper; the lines taken, to put back after a trial."""
+    taken = {
+        line: paper.lines[line] for line, owner in enumerate(paper.line_table) if owner == table
+    }
+    for line in taken:
+        paper.lines[line] = []
+    return taken
+
+
+def _freeing_table(
+    paper: _Paper,
+    hidden: set[int],
+    least: int,
+    on_lines: list[list[int]],
+    pinned: int,
+    expendable: list[int],
+    jointly: bool,
+    otherwise: int,
+) -> int:
+    """The most expendable table whose withholding frees the pinned count (a table whose lines reach it only through the
+    counts of others frees nothing, and would be lost for nothing); `otherwise` where none does alone."""
+    tables = sorted(
+        {paper.line_table[line] for line in on_lines[pinned] if paper.lines[line]},
+        key=lambda t: (-expendable[t], -t),
+    )
+    for table in tables:
+        taken = _withhold(paper, table)
+        low, high = _narrowed(paper, hidden, least, on_lines)
+        freed = low[pinned] < high[pinned] and not (
+            jointly and _fixed_together(paper, hidden, low, high, on_lines, only={pinned})
+        )
+        for line, terms in taken.items():
+            paper.lines[line] = terms
+        if freed:
+            return table
+    return otherwise
 
 
 def _lines_of(values: Sequence[int], lines: Sequence[Sequence[tuple[int, int]]]) -> list[list[int]]:
@@ -309,7 +418,7 @@ def _freeing(
             jointly
             and _fixed_together(paper, trial, trial_low, trial_high, on_lines, linked, {pinned})
         ):
-            if all(trial_low[v] < trial_high[v] for v in linked - paper.slack):
+            if all(trial_low[v] < trial_high[v] for v in linked - paper.latent.keys()):
                 return cell
             freeing = cell if freeing is None else freeing
     return freeing
@@ -375,22 +484,47 @@ def _pinning(
     return [
         line
         for line in lines
-        if low[count] in (bounds := _bounds_from(paper.lines[line], count, low, high, paper.slack))
+        if low[count] in (bounds := _bounds_from(paper.lines[line], count, low, high, paper.latent))
         or high[count] in bounds
     ]
 
 
 def _bounds_from(
-    line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int], slack: set[int]
+    line: Sequence[tuple[int, int]], v: int, low: list[int], high: list[int], latent: dict[int, int]
 ) -> tuple[int, int]:
-    """What one line alone, with the others' bounds, allows the count v. A slack counts as anything from 0 up: its bounds
-    were narrowed only through this line, so they would make the line seem to pin whatever the others pin."""
-    sign = next(s for w, s in line if w == v)
-    rest_low = sum(0 if w in slack else low[w] if s > 0 else -high[w] for w, s in line if w != v)
-    rest_high = sum(
-        MANY if w in slack else high[w] if s > 0 else -low[w] for w, s in line if w != v
-    )
-    return (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
+    """What one line alone, with the others' bounds, allows the count v. A count never shown counts as anything from its
+    least up: its bounds were narrowed through the lines of what it stands beside, so they would make the line seem to pin
+    whatever those pin."""
+    rest = [
+        _term(weight, *((latent[w], MANY) if w in latent else (low[w], high[w])))
+        for w, weight in line
+        if w != v
+    ]
+    return _solved(next(weight for w, weight in line if w == v), _sum(rest, 0), _sum(rest, 1))
+
+
+Bound = int | None  # None: no bound that way
+
+
+def _term(weight: int, low: int, high: int) -> tuple[Bound, Bound]:
+    """The least and most of weight x a count between low and high (MANY or more: no upper bound)."""
+    top = None if high >= MANY else weight * high
+    return (weight * low, top) if weight > 0 else (top, weight * low)
+
+
+def _sum(terms: Sequence[tuple[Bound, Bound]], end: int) -> Bound:
+    """The least (end 0) or most (end 1) of a sum of terms; None where a term has no bound that way."""
+    ends = [t[end] for t in terms]
+    return None if None in ends else sum(e for e in ends if e is not None)
+
+
+def _solved(weight: int, rest_low: Bound, rest_high: Bound) -> tuple[int, int]:
+    """The whole numbers v with weight x v + rest = 0, the rest between its bounds: (-MANY, MANY) where unbounded."""
+    bottom = -MANY if rest_high is None else -rest_high
+    top = MANY if rest_low is None else -rest_low
+    if weight < 0:
+        weight, bottom, top = -weight, -top, -bottom
+    return -(-bottom // weight), top // weight
 
 
 def _narrowed(
@@ -406,8 +540,8 @@ def _narrowed(
     low, high = list(values), list(values)
     for v in hidden if within is None else within:
         low[v], high[v] = (
-            (0, MANY)
-            if v in paper.slack
+            (paper.latent[v], MANY)
+            if v in paper.latent
             else (1, least - 1)
             if values[v] < least
             else (least, MANY)
@@ -433,16 +567,21 @@ def _narrowed(
 
 
 def _narrow(line: Sequence[tuple[int, int]], low: list[int], high: list[int]) -> list[int]:
-    """Narrow each count of a line that sums to zero by what the others allow; the counts narrowed."""
-    least_of = [low[v] if sign > 0 else -high[v] for v, sign in line]
-    most_of = [high[v] if sign > 0 else -low[v] for v, sign in line]
-    floor, ceiling = sum(least_of), sum(most_of)
+    """Narrow each count of a line that sums to zero by what the others allow (from the bounds the line began with); the
+    counts narrowed."""
+    terms = [_term(weight, low[v], high[v]) for v, weight in line]
+    ends = [
+        (sum(t[end] or 0 for t in terms), sum(t[end] is None for t in terms)) for end in (0, 1)
+    ]  # each end: the sum of its bounded terms, and how many are unbounded
+
+    def rest(term: tuple[Bound, Bound], end: int) -> Bound:
+        total, unbounded = ends[end]
+        own = term[end]
+        return None if unbounded - (own is None) else total - (own or 0)
+
     changed = []
-    for (v, sign), smallest, largest in zip(line, least_of, most_of):
-        # sign * v = -(the rest), and the rest lies between (floor - smallest) and (ceiling - largest)
-        bottom, top = -(ceiling - largest), -(floor - smallest)
-        if sign < 0:
-            bottom, top = -top, -bottom
+    for (v, weight), term in zip(line, terms):
+        bottom, top = _solved(weight, rest(term, 0), rest(term, 1))
         if bottom > low[v] or top < high[v]:
             low[v], high[v] = max(low[v], bottom), min(high[v], top)
             changed.append(v)
@@ -461,7 +600,7 @@ def _fixed_together(
     """The hidden counts that every line and bound taken together fix to one whole number, though no line fixes them alone.
 
     Two lines' difference can fix a count (B + K = 5 and B + K + b + k + p = 8 give b + k + p = 3, each 1 or more, so
-    each 1), as can two limits added (their slacks 0 or more). This is the attack of a reader with a linear-programming
+    each 1), as can two limits added (their slacks 0 or more), or a row's engagements. This is the attack of a reader with a linear-programming
     solver: each count's least and greatest value over every table of real numbers the paper allows (scipy's HiGHS); a
     count with one whole number in that range is fixed. `within`, only those counts' lines; `only`, only those counts.
     """
@@ -488,7 +627,7 @@ def _fixed_together(
     bounds = [(low[v], None if high[v] >= MANY else high[v]) for v in open_]
     fixed = set()
     for v in open_:
-        if v in paper.slack or (only is not None and v not in only):
+        if v in paper.latent or (only is not None and v not in only):
             continue
         ends = []
         for direction in (1, -1):
