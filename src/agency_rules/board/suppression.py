@@ -189,21 +189,21 @@ def protect(
                 [(cells[pg][pr][pc], 1) for pg, pr, pc in limit.parts],
                 [(cells[g][r][c], limit.times)],
             )
-    for table in units:
-        rows = cells[table.grid][:-1]
-        if not rows or not published(table.total):
+    for rows_of in units:
+        rows = cells[rows_of.grid][:-1]
+        if not rows or not published(rows_of.total):
             continue
         engagements = []
         for row in rows:
             found = [(v, 1) for v in row]
-            e = paper.unseen(*_engagements(paper, row, table))
+            e = paper.unseen(*_engagements(paper, row, rows_of))
             engagements.append((e, 1))
-            paper.at_most(table.grid, [(e, 1)], found)
-            paper.at_most(table.grid, found, [(e, table.most_in_all)])
-            for (v, _), most in zip(found, table.most):
-                paper.at_most(table.grid, [(v, 1)], [(e, most)])
-        g, r, c = table.total
-        paper.at_most(table.grid, engagements, [(cells[g][r][c], 1)])
+            paper.at_most(rows_of.grid, [(e, 1)], found)
+            paper.at_most(rows_of.grid, found, [(e, rows_of.most_in_all)])
+            for (v, _), most in zip(found, rows_of.most):
+                paper.at_most(rows_of.grid, [(v, 1)], [(e, most)])
+        g, r, c = rows_of.total
+        paper.at_most(rows_of.grid, engagements, [(cells[g][r][c], 1)])
     hidden = {v for v, value in enumerate(paper.values) if 0 < value < least} | set(paper.latent)
     withheld = _hide_until_safe(paper, hidden, least, [g.expendable for g in grids])
     return [
