@@ -407,3 +407,26 @@ def test_a_hidden_count_cannot_be_worked_out_from_what_a_reader_knows_of_engagem
     paper = paper_of(_four_engagements())
     assert audit(paper) == []
     assert any(cell == "<5" for t in paper["tables"] for row in t["rows"] for cell in row["cells"])
+
+
+@pytest.mark.slow
+def test_a_region_of_many_agencies_names_those_with_most_findings_and_counts_the_rest_together() -> None:
+    """Time stays bounded whatever a report names: 300 agencies make a table of 40 rows, the last the others together;
+    every finding is still counted and nothing hidden can be worked out."""
+    rows = [{"file": "a.csv", "engagement_id": f"e{i}-{k}", "la_code": COUNCILS[i % 2], "agency": f"Agency {i:03d}",
+             "role": "social_worker", "rule_id": RULES[k % 5], "outcome": "breach" if (i + k) % 3 else "unknown",
+             "start_date": date(2025, 1 + i % 12, 1)} for i in range(300) for k in range(1 + (i * 7) % 11)]
+    paper = paper_of([a_report(rows, {COUNCILS[0]: 2000, COUNCILS[1]: 2000})])
+    agencies = next(t for t in paper["tables"] if t["key"] == "by_agency")
+    labels = [row["label"] for row in agencies["rows"]]
+    assert len(labels) == 41 and labels[-2:] == ["other agencies", "Total"] and "39 agencies" in agencies["note"]
+    most = max(range(300), key=lambda i: ((i * 7) % 11, -i))  # the agency with the most findings, first by name
+    assert f"Agency {most:03d}" in labels
+    assert table(paper, "by_agency")["Total"] == table(paper, "by_role")["Total"]  # none lost in the folding
+    assert audit(paper) == []
+
+
+def test_an_agency_named_like_a_row_of_the_paper_is_not_taken_for_it() -> None:
+    rows = findings_of({("E10000016", "NOTICE001"): 6}, agency="Total") + findings_of({("E10000016", "REF001"): 7}, agency="other agencies")
+    labels = [row["label"] for row in next(t for t in paper_of([a_report(rows, {"E10000016": 20})])["tables"] if t["key"] == "by_agency")["rows"]]
+    assert labels == ["other agencies (an agency of this name)", "Total (an agency of this name)", "Total"]

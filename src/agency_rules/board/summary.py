@@ -27,6 +27,9 @@ OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
 NOT_EVALUATED = "not evaluated"
 WITHHELD_MARK = "withheld"
 HIDDEN_CHANGE = "hidden"
+MOST_AGENCIES = 40  # rows of the agency table, the last of them the other agencies together
+OTHER_AGENCIES = "other agencies"
+OTHERS = object()  # the other agencies' row: no agency's name, whatever it is, can be taken for it
 WITHHELD = "Not published: no hiding of single counts could keep a small count in this table from being worked out, so it is withheld whole."
 EXPENDABLE = {
     "by_role": 5,
@@ -325,23 +328,23 @@ def summarise(
         ("by_role", "role", "role", "role not recorded"),
     ):
         counts = _counts(findings, column, "outcome")
-        values = sorted({k[0] for k in counts}, key=lambda v: (v is None, str(v).lower()))
+        fewer = _fewer_agencies(counts) if column == "agency" else counts
+        values = sorted(
+            {k[0] for k in fewer}, key=lambda v: (v is None, v is OTHERS, str(v).lower())
+        )
         drafts.append(
             _Draft(
                 key,
                 f"Breaches and unknown outcomes by {heading}",
                 heading,
                 ["breaches", "unknown"],
-                [
-                    blank
-                    if v is None
-                    else ROLE_WORDS.get(str(v), str(v))
-                    if column == "role"
-                    else str(v)
-                    for v in values
-                ],
-                [[counts.get((v, BREACH), 0), counts.get((v, UNKNOWN), 0)] for v in values],
+                [_label(v, column, blank) for v in values],
+                [[fewer.get((v, BREACH), 0), fewer.get((v, UNKNOWN), 0)] for v in values],
                 row_totals=False,
+                note=f"The {MOST_AGENCIES - 1} agencies with the most findings are named; the rest are counted together"
+                f" as '{OTHER_AGENCIES}'."
+                if fewer is not counts
+                else "",
             )
         )
     drafts.append(_by_quarter(findings))
@@ -458,6 +461,41 @@ def _counted_once(every: pl.DataFrame) -> pl.DataFrame:
     return every.join(
         last, on=[*same, "report"], how="semi", nulls_equal=True, maintain_order="left"
     ).drop("engagement_id", "file")
+
+
+def _fewer_agencies(counts: dict[tuple, int]) -> dict[tuple, int]:
+    """The agencies with the most findings, the rest counted together: a region's paper names the agencies that matter to
+    it, and the disclosure control's time grows faster than its rows (a report naming thousands would take minutes)."""
+    totals: dict[object, int] = {}
+    for (agency, _), n in counts.items():
+        if agency is not None:
+            totals[agency] = totals.get(agency, 0) + n
+    if len(totals) <= MOST_AGENCIES:
+        return counts
+    named = set(sorted(totals, key=lambda a: (-totals[a], str(a).lower()))[: MOST_AGENCIES - 1])
+    fewer: dict[tuple, int] = {}
+    for (agency, outcome), n in counts.items():
+        key = (agency if agency is None or agency in named else OTHERS, outcome)
+        fewer[key] = fewer.get(key, 0) + n
+    return fewer
+
+
+def _label(value: object, column: str, blank: str) -> str:
+    """A row's label; an agency named like one of the paper's own rows ('Total') says it is an agency's name, so that no
+    reader (or renderer) takes it for the total."""
+    if value is None:
+        return blank
+    if value is OTHERS:
+        return OTHER_AGENCIES
+    if column == "role":
+        return ROLE_WORDS.get(str(value), str(value))
+    name = str(value)
+    reserved = {TOTAL, OTHER_AGENCIES, blank, NOT_READABLE}
+    return (
+        f"{name} (an agency of this name)"
+        if name.strip().casefold() in {r.casefold() for r in reserved}
+        else name
+    )
 
 
 def _counts(findings: pl.DataFrame, row: str, column: str) -> dict[tuple, int]:
