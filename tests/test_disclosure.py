@@ -430,3 +430,17 @@ def test_an_agency_named_like_a_row_of_the_paper_is_not_taken_for_it() -> None:
     rows = findings_of({("E10000016", "NOTICE001"): 6}, agency="Total") + findings_of({("E10000016", "REF001"): 7}, agency="other agencies")
     labels = [row["label"] for row in next(t for t in paper_of([a_report(rows, {"E10000016": 20})])["tables"] if t["key"] == "by_agency")["rows"]]
     assert labels == ["other agencies (an agency of this name)", "Total (an agency of this name)", "Total"]
+
+
+@pytest.mark.parametrize("format_", ["md", "html"])
+def test_a_withheld_table_says_so_in_every_format_never_nothing_found(format_: str) -> None:
+    from agency_rules.renderers import board_html, board_md
+
+    out = io.StringIO()
+    paper = summarise(_four_engagements(), [], LEAST, date(2026, 1, 1))
+    assert paper.table("by_agency").rows == []
+    (board_md if format_ == "md" else board_html).render(paper, RenderOptions(), out)
+    text = out.getvalue()
+    section = text[text.index("by agency"):]
+    assert section.index("Not published") < section.index("by role")
+    assert "Nothing to count" not in text

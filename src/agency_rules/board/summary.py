@@ -51,6 +51,11 @@ class BoardTable:
     rows: list[tuple[str, list[Shown]]]
     note: str = ""
 
+    @property
+    def instead(self) -> str:
+        """What a table without rows says in place of them: withheld is not nothing found."""
+        return self.note if self.note == WITHHELD else "Nothing to count."
+
     def word_columns(self) -> set[str]:
         """The columns of words (titles, how far a rule was evaluated), which every format aligns left, not as numbers."""
         return {

@@ -30,6 +30,8 @@ code{font-size:.85em;word-break:break-all}.pair{display:flex;flex-wrap:wrap;gap:
 
 
 def _table(table: BoardTable, id_: str) -> str:
+    if not table.rows:
+        return f"<h3 id='{id_}'>{escape(table.title)}</h3><p>{escape(table.instead)}</p>"
     words = table.word_columns()
     head = "".join(
         f"<th scope='col'{' class=words' if c in words else ''}>{escape(c)}</th>"
@@ -88,14 +90,18 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
             _table(by_rule, "t-by-rule"),
             "</div>",
         ]
-    if breaches.rows:
+    if not breaches.rows:
+        parts += ["<h2>Breaches by council and rule</h2>", _table(breaches, "t-breaches")]
+    else:
         parts += [
             "<h2>Breaches by council and rule</h2>",
             _figure(charts.heatmap(breaches), breaches.title, "t-breaches"),
             _table(breaches, "t-breaches"),
             "<p class='small'>The rules' titles are in the table of rules above.</p>",
         ]
-    if quarters.rows:
+    if not quarters.rows:
+        parts += ["<h2>Trend by quarter</h2>", _table(quarters, "t-quarters")]
+    else:
         shown = [(label, cells[0]) for label, cells in quarters.rows if label != TOTAL]
         parts += [
             "<h2>Trend by quarter</h2>",

@@ -18,7 +18,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     for table in [summary.by_rule(), *summary.tables]:
         lines += [f"## {cell(table.title)}", ""]
         if not table.rows:
-            lines += ["Nothing to count.", ""]
+            lines += [cell(table.instead), ""]
             continue
         lines.append("| " + " | ".join(cell(c) for c in [table.row_heading, *table.columns]) + " |")
         words = table.word_columns()
