@@ -59,13 +59,19 @@ def p(number: str) -> str:
     ("SW=12345", p("SW12345")), ("S.W. 12345", p("SW12345")), ("SW no 12345", p("SW12345")),
     ("SW\uff11\uff12\uff13\uff14\uff15", p("SW12345")), ("\uff13\uff11\uff10\uff10\uff10\uff15", p("SW310005")),
     ("310\u00a0005", p("SW310005")), ("310  005", p("SW310005")), ("310\u200b007", p("SW310007")),
+    # the second attack's forms: other digits, marks inside a number (one made SW310 of SW310001), blanks, other prefixes
+    ("SW\u00b9\u00b2\u00b3\u2074\u2075", p("SW12345")), ("SW\u2460\u2461\u2462\u2463\u2464", p("SW12345")),
+    ("SW310\u034f001", p("SW310001")), ("SW310\ufe0f001", p("SW310001")), ("SW\u2800310001", p("SW310001")),
+    ("SW\u3164310001", p("SW310001")), ("SW;12345", p("SW12345")), ("S/W 12345", p("SW12345")), ("SWE 12345", p("SW12345")),
+    ("\u0405W12345", p("SW12345")), ("SW\u0661\u0662\u0663\u0664\u0665", p("SW12345")), ("SW012345", p("SW12345")),
+    ("SW(12345)", p("SW12345") + ")"), ("\u06f3\u06f1\u06f0\u06f0\u06f0\u06f5", p("SW310005")),
 ])
 def test_every_form_of_a_number_is_replaced_whole_whatever_stands_around_it(text: str, expected: str) -> None:
     assert with_pseudonyms(text, KEY) == expected
 
 
 @pytest.mark.parametrize("text", [
-    "2025-04-01 00:00:00", "01/04/2025", "E10000016", "1,050.00", "E-12345", "1234567", "SW1234567", "SW012345", "SW0",
+    "2025-04-01 00:00:00", "01/04/2025", "E10000016", "1,050.00", "E-12345", "1234567", "SW1234567", "SW0",
     "P-0a1b2c3d4e5f60718293", "P-123456789012345678ab", "Swindon Social Care", "NSW", "", "2025 04 01",
     "01632 960 001", "310 005 1", "31-10-08", "310.009", "Caf\u00e9\u00a0Locums",
 ])
@@ -75,11 +81,17 @@ def test_text_that_holds_no_registration_number_is_left_as_it_is(text: str) -> N
 
 NUMBERS = st.integers(1, 999_999).map(str)
 FORMS = st.sampled_from(["SW{}", "sw{}", "SW {}", "SW-{}", "SW_{}", "Sw:{}", "SW\u2013{}", "SW\u00a0{}", "S.W. {}", "SW no {}",
-                         "SW\u200b{}", "SW, {}"])
+                         "SW\u200b{}", "SW, {}", "SW;{}", "S/W {}", "SWE {}", "\u0405W{}", "SW\u2800{}", "SW\u3164{}", "SW0{}"])
 # Beside a number: never a digit or a space (which would make it another number); no P (a pseudonym's start) and no
 # S, so every SW and every number shorter than six digits in the text is one placed there.
 EDGE = st.sampled_from(list("abcdefghijklmnoqrtuvwxyzABCDEFGHIJKLMNOQRTUVWXYZ_-.,;()/#\u00e9"))
 MIDDLE = st.text(alphabet=st.sampled_from(list("abcxyzWw0123456789 _-.:/#")), max_size=12)
+
+
+SCRIPTS = st.sampled_from(["0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
+                           "\u24ea\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+                           "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19"])  # ASCII, superscript, circled, Arabic-Indic, fullwidth
+MARKS = st.sampled_from(["", "", "\u034f", "\ufe0f", "\u200b", "\u0301"])  # invisible marks a number may hide behind
 
 
 @st.composite
@@ -92,7 +104,9 @@ def texts(draw: st.DrawFn) -> tuple[str, list[str]]:
         if not prefixed and draw(st.booleans()):  # six digits alone, a space between two of them (`310 005`)
             cut = draw(st.integers(1, 5))
             digits = digits[:cut] + " " + digits[cut:]
-        text += (draw(FORMS).format(digits) if prefixed else digits) + draw(EDGE) + draw(MIDDLE) + draw(EDGE)
+        script, mark = draw(SCRIPTS), draw(MARKS)
+        written = mark.join(script[int(d)] if d.isdigit() else d for d in digits)
+        text += (draw(FORMS).format(written) if prefixed else written) + draw(EDGE) + draw(MIDDLE) + draw(EDGE)
         digits = digits.replace(" ", "")
         placed.append("SW" + digits)
     return text, placed
