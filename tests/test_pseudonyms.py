@@ -249,7 +249,8 @@ def test_the_key_file_given_as_the_file_to_pseudonymise_is_refused_unread(tmp_pa
     commas = key_file(tmp_path / "phrase.txt", b"my region's passphrase, with commas, is long enough\n")
     code, out, err = run("columns", str(key_file(tmp_path / "role.txt", b"my region's passphrase, role, river bend\n")))
     assert words[:12] not in out + err and "river bend" not in out + err and "not shown" in out  # one field names a column
-    for passed in (key, commas):  # a passphrase passed to the check, with commas or without: never shown
+    lines = key_file(tmp_path / "lines.txt", b"my region's passphrase, first line\nsecond line, of it\n\nthird, line 3\n")
+    for passed in (key, commas, lines):  # a passphrase passed to the check, with commas or without, of several lines: never shown
         for command in ([passed], ["columns", passed], [compliant_export(tmp_path), "--history", passed]):
             code, out, err = run(*map(str, command))
             assert code == 2 and words[:12] not in out + err and "not shown" in out + err, command

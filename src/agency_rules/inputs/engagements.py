@@ -132,13 +132,20 @@ def _refuse_a_web_page(source: Path, data: bytes) -> None:
         )
 
 
+# a cell of an export's data: a date, an amount, a count, or an id or code (a digit in one word)
+_DATA_LIKE = r"^\s*(?:[£$]?-?[0-9][0-9,./: -]*|[^\s]*[0-9][^\s]*)\s*$"
+_LOOKED_AT = 100  # rows below a header read for one that looks like data
+
+
 def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
     """A key or passphrase file given as an export (`agency-check region.key`) would have its text printed as "the
-    headers found". A file whose first row that is not blank is a single hex or base64 key, or a text file of one line
-    naming none of the `names` (a passphrase with commas in it; never a workbook's sheet), is refused, unshown."""
+    headers found". A file whose first row that is not blank is a single hex or base64 key is refused, unshown; so is a
+    text file whose first row names none of the `names` and whose rows below hold nothing like an export's data (no row
+    of as many cells as that first row with a date, an amount or an id in it: a passphrase of several lines, commas in
+    it). A mislabelled export, whose rows are data, has its headers shown, to map them. A workbook's sheet is never a key."""
     first = [h.strip() for h in records.header if h.strip()]
-    # the first two rows that are not blank, found without a filtered copy of a million rows
-    rows = records.frame[(~records.frame[BLANK]).arg_true().head(2)]
+    # the first rows that are not blank, found without a filtered copy of a million rows
+    rows = records.frame[(~records.frame[BLANK]).arg_true().head(_LOOKED_AT + 1)]
     if not first and rows.height:
         first = [
             c.strip()
@@ -148,15 +155,18 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
         rows = rows.tail(-1)
     if len(first) == 1 and is_key(first[0]):
         raise InputError(f"{label}: looks like a key file, not an export; its content is not shown")
-    if (
-        first
-        and not rows.height
-        and not {h.lower() for h in first} & names
-        and records.sheet is None
-    ):
+    named = {part.strip().lower() for h in first for part in re.split(r"[;\t|]", h)}
+    if not first or named & names or records.sheet is not None:
+        return  # a header, if separated by other marks than commas (said later, with how to fix it)
+    data = rows.filter(
+        (pl.col(FIELDS) >= len(first))
+        & pl.any_horizontal(pl.col(cell(i)).str.contains(_DATA_LIKE) for i in range(records.width))
+    )
+    if not data.height:
         raise InputError(
-            f"{label}: one line that names no column of an export, and no rows below it: the first row must be the "
-            "header row; the line is not shown, since it may be a key or a passphrase given by mistake"
+            f"{label}: its first row names no column of an export, and no row below it holds data (a date, an amount or an"
+            " id in a row of as many cells): the first row must be the header row; the file is not shown, since it"
+            " may be a key or a passphrase given by mistake"
         )
 
 
