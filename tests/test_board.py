@@ -83,6 +83,8 @@ def test_no_worker_or_engagement_identifier_appears_in_any_board_format(tmp_path
 @pytest.mark.slow
 @pytest.mark.parametrize("damage, says", [
     (lambda r: {**r, "schema_version": 2}, "report schema version 2"),
+    (lambda r: {**r, "schema_version": True}, "report schema version true"),
+    (lambda r: {**r, "schema_version": 1.0}, "report schema version 1.0"),
     (lambda r: {**r, "ruleset": "statutory-2024"}, "under ruleset statutory-2024"),
     (lambda r: {**r, "findings": "many"}, "incomplete or damaged"),
     (lambda r: {**r, "tool": {"name": "something else"}}, "not a JSON report of agency-check"),

@@ -397,3 +397,23 @@ def test_a_run_killed_outright_leaves_no_file_under_an_output_name_so_it_can_run
     code, _, err = pseudonymise(tmp_path, key, files=[kent, pipe])
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["kent.csv", "medway.csv"]
+
+
+def test_a_run_killed_between_naming_two_files_finishes_when_run_again_and_a_different_file_is_never_replaced(tmp_path: Path) -> None:
+    """A kill that cannot be caught, between the names of two outputs, leaves one named: it holds exactly what the run
+    writes, so the same command again keeps it and names the other. A file of other bytes under a name is refused, every
+    such name said at once."""
+    key = make_key(tmp_path / "region.key")
+    kent = write_csv(tmp_path / "kent.csv", [COMPLIANT])
+    medway = write_csv(tmp_path / "medway.csv", [{**COMPLIANT, "engagement_id": "M-1", "la_code": "E06000035"}])
+    code, _, err = pseudonymise(tmp_path, key, files=[kent], out="out")  # as if killed after kent.csv was named
+    assert code == 0, err
+    first = (tmp_path / "out" / "kent.csv").read_bytes()
+    code, out, err = pseudonymise(tmp_path, key, files=[kent, medway], out="out")
+    assert code == 0 and "holding exactly this: kept as it is" in " ".join((out + err).split()), err
+    assert (tmp_path / "out" / "kent.csv").read_bytes() == first and (tmp_path / "out" / "medway.csv").exists()
+    other = make_key(tmp_path / "other.key")  # another key: other bytes under both names
+    code, _, err = pseudonymise(tmp_path, other, files=[kent, medway], out="out")
+    flat = " ".join(err.split())
+    assert code == 2 and "kent.csv" in flat and "medway.csv: already exist" in flat.replace("\n", "")
+    assert (tmp_path / "out" / "kent.csv").read_bytes() == first

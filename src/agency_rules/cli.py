@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import filecmp
 import os
 import signal
 import sys
@@ -274,33 +275,48 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
-def refuse_existing(target: Path, option: str) -> None:
-    if target.exists() or target.is_symlink():
+def refuse_existing(targets: list[Path], option: str) -> None:
+    """Every name taken already, said at once (a council's raw export left in the folder is one of them)."""
+    taken = [target for target in targets if target.exists() or target.is_symlink()]
+    if taken:
         raise InputError(
-            f"{target}: already exists, and {option} never has a file replaced (it may be a council's raw "
-            f"export or an earlier run's output); move it, or give another {option}"
+            f"{', '.join(map(str, taken))}: already {'exists' if len(taken) == 1 else 'exist'}, and {option} never has a"
+            " file replaced (it may be a council's raw export or an earlier run's output); move "
+            f"{'it' if len(taken) == 1 else 'them'}, or give another {option}"
         )
 
 
-def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> None:
-    """Write each file whole beside its name, then give every one its name at once, never over a file already there.
+def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: str) -> list[Path]:
+    """Write each file whole beside its name, then give every one its name, never over a file already there; the names
+    found holding, byte for byte, what this run writes (kept, not written again).
 
-    A name is given by a hard link, which fails where anything has the name (a file that appeared while the run read its
-    inputs), so nothing is ever replaced; a run writes every file or none. Stopped by anything, even a kill that cannot be
-    caught, it leaves no file under any of the names, so it can simply be run again (at worst a hidden .partial file).
+    A name is given by a hard link, which fails where anything has the name, so nothing is ever replaced; a run stopped by
+    anything that can be caught leaves no file under any of the names. A kill that cannot be caught, in the moment
+    between two names, can leave some named: each holds exactly what the run writes, so the same command run again
+    keeps them and names the rest (at worst a hidden .partial file is left).
     """
     written: list[Path] = []
     named: list[Path] = []
+    kept: list[Path] = []
     folder = files[0][0].parent if files else Path()
     try:
         for target, write in files:
             folder = target.parent
             written.append(write_beside(target, write, new_file_mode()))
+        present = [target for target, _ in files if target.exists() or target.is_symlink()]
+        kept = [
+            target
+            for (target, _), temporary in zip(files, written)
+            if target in present and _same_bytes(target, temporary)
+        ]
+        refuse_existing([target for target in present if target not in kept], option)
         for (target, _), temporary in zip(files, written):
+            if target in kept:
+                continue
             try:
                 os.link(temporary, target)
             except FileExistsError:
-                refuse_existing(target, option)
+                refuse_existing([target], option)
             named.append(target)
         named.clear()  # every file has its name: none is taken back
     except OSError as error:
@@ -310,6 +326,16 @@ def write_new_files(files: list[tuple[Path, Callable[[TextIO], None]]], option: 
     finally:
         for path in [*named, *written]:
             path.unlink(missing_ok=True)
+    return kept
+
+
+def _same_bytes(target: Path, temporary: Path) -> bool:
+    """Whether a regular file (not a link) already holds exactly these bytes."""
+    return (
+        target.is_file()
+        and not target.is_symlink()
+        and filecmp.cmp(target, temporary, shallow=False)
+    )
 
 
 def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
@@ -776,16 +802,18 @@ def pseudonymise(
     for target in targets:
         refuse_overwriting([*files, key_file, column_map], target, "--output-dir")
     make_folder(output_dir, "--output-dir")
-    for target in targets:
-        refuse_existing(target, "--output-dir")
     done = [pseudonymise_file(path, key, mapping, sheet) for path in files]
-    write_new_files(
+    kept = write_new_files(
         [(target, _csv_writer(result.frame)) for target, result in zip(targets, done)],
         "--output-dir",
     )
     for path, target, result in zip(files, targets, done):
         if not quiet:
             say.print(printable(pseudonymised_words(path, target, result)))
+            if target in kept:
+                say.print(
+                    printable(f"  {target} was there already, holding exactly this: kept as it is")
+                )
 
 
 def is_same_file(path: Path, other: Path) -> bool:

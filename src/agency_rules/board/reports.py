@@ -259,9 +259,12 @@ def _read(path: Path, place: int) -> CouncilReport:
         raise InputError(
             f"{path}: not a JSON report of agency-check (agency-check FILE --format json writes one)"
         )
-    if document.get("schema_version") != SCHEMA_VERSION:
+    version = document.get("schema_version")
+    if (
+        type(version) is not int or version != SCHEMA_VERSION
+    ):  # true and 1.0 equal 1 in Python, not in a schema
         raise InputError(
-            f"{path}: report schema version {_excerpt(document.get('schema_version'))}; this summary reads version {SCHEMA_VERSION}"
+            f"{path}: report schema version {_excerpt(version) if isinstance(version, (dict, list, str)) else json.dumps(version)[:40]}; this summary reads version {SCHEMA_VERSION}"
         )
     summary = document.get("summary")
     if isinstance(summary, dict) and "selection" in summary:
