@@ -75,6 +75,42 @@ def test_different_keys_give_different_pseudonyms(tmp_path: Path) -> None:
     assert made[0] != made[1]
 
 
+def test_exports_pseudonymised_with_different_keys_are_refused_pooled_and_in_a_summary_naming_each_key(tmp_path: Path) -> None:
+    """Two keys give one worker two pseudonyms, and the cross-council breach pooling exists to find was silently missed:
+    each written row names its key's fingerprint, and a run or a summary mixing two is refused."""
+    kent, medway = councils(tmp_path)
+    keys = [make_key(tmp_path / "a.key"), make_key(tmp_path / "b.key")]
+    for name, export, key in (("a", kent, keys[0]), ("b", medway, keys[1]), ("c", medway, keys[0])):
+        assert run("pseudonymise", str(export), "--key-file", str(key), "--output-dir", str(tmp_path / name))[0] == 0
+    code, _, err = run(str(tmp_path / "a" / "kent.csv"), str(tmp_path / "b" / "medway.csv"))
+    flat = " ".join(err.split())
+    assert code == 2 and "pseudonymised with different keys" in flat and "a/kent.csv" in flat and "b/medway.csv" in flat
+    assert cooling_off(str(tmp_path / "a" / "kent.csv"), str(tmp_path / "c" / "medway.csv")) == {("medway.csv", "E-1"): "breach"}
+    reports = []
+    for name, export in (("a", "kent.csv"), ("b", "medway.csv")):
+        reports.append(tmp_path / f"{name}.json")
+        code, _, err = run(str(tmp_path / name / export), "--format", "json", "--output", str(reports[-1]))
+        assert code in (0, 1), err
+        assert len(json.loads(reports[-1].read_text())["inputs"][0]["pseudonym_key"]) == 8
+    code, _, err = run("summary", *map(str, reports))
+    assert code == 2 and "pseudonymised with different keys" in " ".join(err.split())
+    code, _, err = run(str(kent), "--history", str(tmp_path / "b" / "medway.csv"))  # no key named beside a raw export: no refusal on keys
+    assert "different keys" not in err
+
+
+def test_a_file_pseudonymised_with_one_key_is_not_pseudonymised_again_with_another_and_a_missing_key_points_to_the_region(
+        tmp_path: Path) -> None:
+    kent, _ = councils(tmp_path)
+    first, second = make_key(tmp_path / "a.key"), make_key(tmp_path / "b.key")
+    assert run("pseudonymise", str(kent), "--key-file", str(first), "--output-dir", str(tmp_path / "a"))[0] == 0
+    code, _, err = run("pseudonymise", str(tmp_path / "a" / "kent.csv"), "--key-file", str(second), "--output-dir", str(tmp_path / "b"))
+    assert code == 2 and "pseudonymised already with key" in " ".join(err.split())
+    code, _, err = run("pseudonymise", str(tmp_path / "a" / "kent.csv"), "--key-file", str(first), "--output-dir", str(tmp_path / "c"))
+    assert code == 0 and (tmp_path / "c" / "kent.csv").read_text() == (tmp_path / "a" / "kent.csv").read_text(), err
+    code, _, err = run("pseudonymise", str(kent), "--key-file", str(tmp_path / "missing.key"), "--output-dir", str(tmp_path / "d"))
+    assert code == 2 and "ask the region's analysts for it" in " ".join(err.split())
+
+
 @pytest.mark.slow
 def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_path: Path) -> None:
     key = make_key(tmp_path / "region.key")
@@ -92,7 +128,7 @@ def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_p
     for text in (written, stdout, err):
         assert secret not in text and "SW123456" not in text
         assert "Jo Bloggs" not in text and "QQ12345" not in text and "1980" not in text
-    assert written.splitlines()[0] == "engagement_id,worker_id,la_code,role,start_date,source_row"
+    assert written.splitlines()[0] == "engagement_id,worker_id,la_code,role,start_date,source_row,pseudonym_key"
     code, report, _ = run(str(out / "export.csv"), "--format", "json")
     assert secret not in report and "SW123456" not in report
     assert json.loads(report)["summary"]["rows_rejected"] == 1  # the row whose worker id was a name
@@ -190,8 +226,8 @@ def test_a_row_whose_cells_have_shifted_is_written_as_a_mark_only_so_nothing_lea
     assert code == 0 and "row 2 had more or fewer cells than the header" in err
     assert "SW31000" not in written and "1985" not in written and "Sam" not in written and "Patel" not in written
     first, second = written.splitlines()[1:]
-    assert first.startswith("unreadable row 2,") and set(first.split(",")[1:-1]) == {'""'}
-    assert first.endswith(",2")  # its source_row
+    assert first.startswith("unreadable row 2,") and set(first.split(",")[1:-2]) == {'""'}
+    assert first.split(",")[-2] == "2"  # its source_row, then the key's fingerprint
     pseudonym = second.split(",")[1]
     assert second.startswith(pseudonym + "-A1,") and "1 row(s) had a registration number in another column" in err
     code, out, _ = run(str(tmp_path / "out" / "shifted.csv"), "--format", "json")

@@ -34,7 +34,14 @@ from .engine.rulebook import (
     rules_dir,
 )
 from .inputs.caps import CapTable, load_caps
-from .inputs.columns import ENGAGEMENT_COLUMNS, SOURCE_ROW, LaCode, parse_day, read_one
+from .inputs.columns import (
+    ENGAGEMENT_COLUMNS,
+    PSEUDONYM_KEY,
+    SOURCE_ROW,
+    LaCode,
+    parse_day,
+    read_one,
+)
 from .inputs.config import ColumnMap, column_map_of, find_config, load_column_map
 from .inputs.engagements import Loaded, Raw, parse_engagements, read_history, read_raw
 from .inputs.files import InputError, InputFile
@@ -742,6 +749,18 @@ def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
         for kind, present in zip(kinds, found):
             if present:
                 kinds[kind].append(path)
+    keys: dict[str, list[str]] = {}
+    for path, table in tables:
+        if PSEUDONYM_KEY in table.columns:
+            for named in table[PSEUDONYM_KEY].drop_nulls().unique().sort().to_list():
+                keys.setdefault(named, []).append(path)
+    if len(keys) > 1:
+        raise InputError(
+            "these files were pseudonymised with different keys ("
+            + "; ".join(f"key {named}: {', '.join(paths)}" for named, paths in sorted(keys.items()))
+            + "): one worker's pseudonyms under two keys never match, so a worker would be missed across files (a"
+            " cooling-off breach between councils, say). Pseudonymise every council's export with the region's one key"
+        )
     if all(kinds.values()):
         raise InputError(
             f"Social Work England registration numbers ({', '.join(kinds['registration numbers'])}) and pseudonyms "

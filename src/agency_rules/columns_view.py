@@ -18,7 +18,7 @@ import polars as pl
 from .engine.context import Context
 from .engine.evaluation import Engine
 from .engine.rulebook import load_rules
-from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
+from .inputs.columns import BOOKKEEPING, ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, Column
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.records import BLANK, cell
@@ -97,7 +97,7 @@ def view_columns(
             else [],
         )
         for c in columns
-        if c.name not in where and c.name != SOURCE_ROW
+        if c.name not in where and c.name not in BOOKKEEPING
     ]
     frame = raw.records.frame.filter(~pl.col(BLANK))
     unknown: list[tuple[str, list[tuple[str, int]]]] = []

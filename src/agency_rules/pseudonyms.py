@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
+from .inputs.columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, PSEUDONYM_KEY, SOURCE_ROW, Column
 from .inputs.config import ColumnMap
 from .inputs.engagements import read_raw
 from .inputs.files import InputError
@@ -68,7 +68,11 @@ def read_key(path: Path, passphrase: bool = False) -> bytes:
     try:
         status = path.stat()
     except OSError:
-        raise InputError(f"{path}: no key file there ({NEW_KEY} makes one)") from None
+        raise InputError(
+            f"{path}: no key file there. Every council of a region pseudonymises with the region's one key: ask the"
+            f" region's analysts for it (a key of your own makes pseudonyms that match no other council's). To make the"
+            f" region's key, once: {NEW_KEY}"
+        ) from None
     if not stat.S_ISREG(status.st_mode):
         raise InputError(f"{path}: the key must be a regular file")
     if status.st_mode & stat.S_IROTH:
@@ -246,6 +250,7 @@ def pseudonymise(
     ).with_columns(_source_rows(cells.get(SOURCE_ROW), frame, crooked, column[SOURCE_ROW]))
     before = written["engagement_id"] if kind == "engagements" else None
     written, numbers = _numbers_replaced(written, key)
+    written = written.with_columns(_key_named(path, cells.get(PSEUDONYM_KEY), frame, key))
     merged = []
     if before is not None:
         merged = frame.filter(
@@ -273,6 +278,24 @@ def pseudonymise(
     )
 
 
+def _key_named(path: Path, given: pl.Series | None, frame: pl.DataFrame, key: bytes) -> pl.Series:
+    """The key's fingerprint on every row that is not blank. A file pseudonymised before keeps its pseudonyms, so it must
+    have been made with this key: one made with another is refused, since its rows would carry a key they were not made with."""
+    named = fingerprint(key)
+    if given is not None:
+        others = sorted(set(given.drop_nulls().to_list()) - {"", named})
+        if others:
+            raise InputError(
+                f"{path}: pseudonymised already with key {others[0][:16]}, and this is key {named}: its pseudonyms"
+                " would stay those of the other key; pseudonymise the council's own export with the region's key"
+            )
+    return (
+        pl.select(pl.when(pl.lit(frame[BLANK])).then(pl.lit("")).otherwise(pl.lit(named)))
+        .to_series()
+        .alias(PSEUDONYM_KEY)
+    )
+
+
 def _source_rows(
     given: pl.Series | None, frame: pl.DataFrame, crooked: pl.Series, column: Column
 ) -> pl.Series:
@@ -296,7 +319,7 @@ def _numbers_replaced(frame: pl.DataFrame, key: bytes) -> tuple[pl.DataFrame, in
     only the distinct cells that may hold one; and how many rows held one."""
     changed = pl.repeat(False, frame.height, eager=True)
     for name in frame.columns:
-        if name in ("worker_id", SOURCE_ROW):
+        if name in ("worker_id", SOURCE_ROW, PSEUDONYM_KEY):
             continue
         cells = frame[name]
         candidates = cells.filter(cells.str.contains(MAY_HOLD_NUMBER)).unique()

@@ -184,6 +184,7 @@ class Report:
                     "encoding": i.encoding,
                     **({"sheet": i.sheet} if i.sheet else {}),
                     **({"dates_with_a_time": i.timed_dates} if i.timed_dates else {}),
+                    **({"pseudonym_key": i.pseudonym_key} if i.pseudonym_key else {}),
                 }
                 for i in self.inputs
             ],

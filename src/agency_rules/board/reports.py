@@ -88,6 +88,7 @@ class _Input(_Strict):
     path: Text
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     kind: Text = "engagements"
+    pseudonym_key: Annotated[str, Field(pattern=r"^[0-9a-f]{8}$")] | None = None
 
 
 class _Checked(_Strict):
@@ -194,6 +195,7 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
                 "its engagements would be counted twice. Summarise reports of separate exports"
             )
         kept.append(report)
+    _refuse_mixed_keys(kept)
     if len({tuple(r.overlays) for r in kept}) > 1:
         notes.append(
             "The reports were checked under different overlays: "
@@ -201,6 +203,22 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
             + "."
         )
     return kept, notes
+
+
+def _refuse_mixed_keys(reports: list[CouncilReport]) -> None:
+    """Exports pseudonymised with different keys give one worker two pseudonyms: the reports' findings can never be
+    joined up (nor can the region's later checks of them), which a board should hear from the tool, not discover."""
+    keys: dict[str, list[str]] = {}
+    for report in reports:
+        for named in sorted({i["pseudonym_key"] for i in report.inputs if i.get("pseudonym_key")}):
+            keys.setdefault(named, []).append(report.path)
+    if len(keys) > 1:
+        raise InputError(
+            "these reports checked exports pseudonymised with different keys ("
+            + "; ".join(f"key {named}: {', '.join(paths)}" for named, paths in sorted(keys.items()))
+            + "): one worker's pseudonyms under two keys never match. Pseudonymise every council's export with the"
+            " region's one key and check them again"
+        )
 
 
 def _read(path: Path, place: int) -> CouncilReport:

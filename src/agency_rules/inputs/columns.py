@@ -473,6 +473,13 @@ HOURS = Number(pl.Float64, "hours a week", 168)
 ROW_NUMBER = Number(pl.Int64, "a row number", 1e9, whole=True)
 # Written by `agency-check pseudonymise`: the row of the council's own file each row came from, for findings to name.
 SOURCE_ROW = "source_row"
+# Written by `agency-check pseudonymise`: the fingerprint of the key its pseudonyms were made with, so a run or a board
+# summary can refuse files pseudonymised under different keys (their pseudonyms of one worker never match).
+PSEUDONYM_KEY = "pseudonym_key"
+BOOKKEEPING = (
+    SOURCE_ROW,
+    PSEUDONYM_KEY,
+)  # columns pseudonymise writes, which no council's export lacks
 
 
 @dataclass(frozen=True)
@@ -540,6 +547,7 @@ ENGAGEMENT_COLUMNS = (
     Column("previous_substantive_end", DAY),
     Column("previous_leaving_reason", Choice(pl.String, LEAVING_REASONS)),
     Column(SOURCE_ROW, ROW_NUMBER),
+    Column(PSEUDONYM_KEY, NAME),
 )
 
 HISTORY_COLUMNS = (
@@ -550,6 +558,7 @@ HISTORY_COLUMNS = (
     Column("end_date", DAY),
     Column("leaving_reason", Choice(pl.String, LEAVING_REASONS)),
     Column(SOURCE_ROW, ROW_NUMBER),
+    Column(PSEUDONYM_KEY, NAME),
 )
 
 

@@ -13,7 +13,7 @@ import polars as pl
 from ..messages import row_words
 from ..regions import region_by_code
 from ..shown import is_key
-from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, SOURCE_ROW, Column
+from .columns import ENGAGEMENT_COLUMNS, HISTORY_COLUMNS, PSEUDONYM_KEY, SOURCE_ROW, Column
 from .config import ColumnMap
 from .files import InputError, InputFile, read_bounded, source_text
 from .records import BLANK, FIELDS, ROW, Records, cell, read_records
@@ -170,6 +170,14 @@ def _refuse_a_key(label: str, records: Records, names: set[str]) -> None:
         )
 
 
+def _key_of(valid: pl.DataFrame) -> str | None:
+    """The one key a pseudonymised file names (a file naming several is refused when it is checked)."""
+    if PSEUDONYM_KEY not in valid.columns:
+        return None
+    named = valid[PSEUDONYM_KEY].drop_nulls().unique()
+    return str(named[0]) if named.len() == 1 else None
+
+
 def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagements") -> Loaded:
     errors = table.errors.select(pl.lit(raw.label).alias("file"), pl.all())
     return Loaded(
@@ -180,7 +188,14 @@ def _loaded(raw: Raw, table: Table, valid: pl.DataFrame, kind: str = "engagement
             table.present,
         ),
         InputFile(
-            raw.label, raw.sha256, table.rows_read, raw.encoding, kind, raw.sheet, table.timed
+            raw.label,
+            raw.sha256,
+            table.rows_read,
+            raw.encoding,
+            kind,
+            raw.sheet,
+            table.timed,
+            _key_of(valid),
         ),
     )
 

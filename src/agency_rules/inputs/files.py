@@ -34,6 +34,9 @@ class InputFile:
     kind: str = "engagements"
     sheet: str | None = None
     timed_dates: int = 0  # dates that carried a time of day, of which the calendar day was taken
+    pseudonym_key: str | None = (
+        None  # the fingerprint of the key a pseudonymised file was made with
+    )
 
     @classmethod
     def setting(cls, path: Path, kind: str, shipped: Path | None = None) -> InputFile:
