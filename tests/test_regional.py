@@ -339,3 +339,26 @@ def test_rule_narrows_the_notice_of_missing_columns_to_what_that_rule_reads() ->
     assert "has no column for" not in cooling_off
     _, notice, _ = run(medway, "--rule", "NOTICE001")
     assert "has no column for: la_substantive_notice_weeks (read by NOTICE001)." in notice.replace("\n", " ")
+
+
+def test_a_history_file_given_as_an_export_and_an_export_given_as_history_say_which_option_they_belong_to(tmp_path: Path) -> None:
+    history = tmp_path / "leavers.csv"
+    history.write_text("worker_id,la_code,employment,start_date,end_date,leaving_reason\n"
+                       "SW1,E10000016,substantive,2020-01-01,2025-06-30,resignation\n", encoding="utf-8")
+    export = write_csv(tmp_path / "kent.csv", [COMPLIANT])
+    code, _, err = run(str(history))
+    assert code == 2 and "give it with --history FILE" in " ".join(err.split()) and "--column-map" not in err
+    code, _, err = run(str(export), "--history", str(export))
+    assert code == 2 and "give it as a FILE to check, not --history" in " ".join(err.split())
+
+
+@pytest.mark.parametrize("command", [[], ["summary"]])
+def test_an_output_in_a_folder_that_does_not_exist_is_refused_naming_the_folder(tmp_path: Path, command: list[str]) -> None:
+    export = write_csv(tmp_path / "kent.csv", [COMPLIANT])
+    given = str(export)
+    if command:
+        given = str(tmp_path / "r.json")
+        assert run(str(export), "--format", "json", "--output", given)[0] == 0
+    code, _, err = run(*command, given, "--output", str(tmp_path / "nodir" / "out.html"))
+    flat = " ".join(err.split())
+    assert code == 2 and f"the folder {tmp_path / 'nodir'} does not exist" in flat and not (tmp_path / "nodir").exists()

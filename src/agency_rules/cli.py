@@ -340,6 +340,12 @@ def _same_bytes(target: Path, temporary: Path) -> bool:
 
 def write_atomically(output: Path, write: Callable[[TextIO], None]) -> None:
     """Write beside the target, then rename into place: a failure or interrupt leaves any old report whole."""
+    folder = output.parent
+    if not folder.is_dir():
+        raise fail(
+            f"{output}: the folder {folder} {'is not a folder' if folder.exists() else 'does not exist'}; make it"
+            " first, or give another --output (nothing was written)"
+        )
     try:
         written = write_beside(
             output, write, output.stat().st_mode & 0o777 if output.exists() else new_file_mode()

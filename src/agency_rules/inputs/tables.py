@@ -98,7 +98,10 @@ def read_header(
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
         hint = ""
-        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+        other = _other_kind(columns, seen)
+        if other:
+            hint = f"; {other}"
+        elif len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = "; the header looks like one column: the file must be comma-separated"
         elif not any(c.name in seen for c in columns):
             hint = (
@@ -112,6 +115,17 @@ def read_header(
             )
         problems.append(f"missing required column(s) {', '.join(missing)}{hint}")
     return {c.name: seen[c.name] for c in columns if c.name in seen}, problems
+
+
+def _other_kind(columns: Sequence[Column], seen: dict[str, int]) -> str:
+    """Where a file's headers are the other kind of input's (a leavers' history given as an export, or the reverse), so
+    that which option it belongs to is said, not a column map suggested."""
+    ours = {c.name for c in columns}
+    if "employment" in seen and "engagement_id" not in seen and "engagement_id" in ours:
+        return "its headers are a history file's (worker_id, la_code, employment): give it with --history FILE"
+    if "engagement_id" in seen and "employment" in ours:
+        return "its headers are an engagements export's (engagement_id): give it as a FILE to check, not --history"
+    return ""
 
 
 def locate(
