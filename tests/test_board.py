@@ -144,6 +144,7 @@ def test_a_finding_in_two_reports_is_counted_once(tmp_path: Path) -> None:
     summary = board(str(report(tmp_path, export)), str(report(tmp_path, again)))
     assert rows_of(summary, "breach_by_council_and_rule")["Total"][-1] == 6
     assert any("Some findings stand in more than one report" in note for note in summary["notes"])
+    assert "12 engagements checked (an engagement in two of these reports" in summary["notes"][0]  # the headline says so
 
 
 def first(r: dict, **changes) -> dict:
@@ -400,9 +401,13 @@ def test_the_paper_says_which_columns_an_export_lacked_and_which_rules_read_them
              if k != "engagement_type"} for i in range(6)]
     kent = report(tmp_path, write_csv(tmp_path / "kent.csv", rows))
     note = next(note for note in board(str(kent))["notes"] if "lacked columns" in note)
-    assert "kent.json lacks" in note and "engagement_type" in note and "PROJ001" in note, note
+    assert "the exports checked by" in note and "kent.json lack engagement_type" in note and "PROJ001" in note, note
     with_type = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=1, clean=5))
     assert not any("engagement_type" in note for note in board(str(with_type))["notes"])
+    rows = [{**row, "engagement_id": f"m-{i}", "worker_id": f"SW{730000 + i}", "la_code": MEDWAY} for i, row in enumerate(rows)]
+    medway = report(tmp_path, write_csv(tmp_path / "medway-bare.csv", rows))
+    [note] = [note for note in board(str(kent), str(medway))["notes"] if "lacked columns" in note]
+    assert note.count("engagement_type") == 1 and "kent.json, " in note, note  # reports lacking the same columns said once
 
 
 def test_the_paper_names_the_rulesets_title_so_proposals_are_not_read_as_guidance_in_force(tmp_path: Path) -> None:
@@ -448,3 +453,31 @@ def test_output_dash_is_standard_output_for_the_summary_and_the_contract_check(t
         args = [str(REPO / "fixtures" / "contracts"), "--caps", str(REPO / "fixtures" / "contract-caps.toml")]
     code, out, _ = run(command, *args, "--format", "json", "-o", "-")
     assert code in (0, 1) and json.loads(out) and not (tmp_path / "-").exists()
+
+
+def test_the_paper_says_why_a_rule_was_not_evaluated_in_the_reports_words(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=7, clean=1))
+    paper = board(str(kent))
+    note = paper["rules_note"]
+    assert "CAP001: no caps file was given" in note and "CAP003: no caps file" in note, note
+    assert "kent-" not in note  # the notices' engagement ids stay out
+
+
+def test_a_rule_title_an_overlay_changed_says_which_reports_were_checked_without_it(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0), "--overlay", "south-east")
+    medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=6, clean=0))
+    titles = {r["rule_id"]: r["title"] for r in board(str(kent), str(medway))["rules"]}
+    assert "(overlays: months 6 in South East)" in titles["COOL001"] and "[not applied in " in titles["COOL001"]
+    assert "medway.json]" in titles["COOL001"] and "not applied" not in titles["NOTICE001"]
+    alone = {r["rule_id"]: r["title"] for r in board(str(kent))["rules"]}
+    assert "not applied" not in alone["COOL001"]
+
+
+def test_a_report_of_registration_numbers_is_said_to_be_personal_data_and_a_pseudonymised_one_is_not(tmp_path: Path) -> None:
+    raw = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0))
+    assert any("checked exports with registration numbers, not pseudonyms" in n for n in board(str(raw))["notes"])
+    key = tmp_path / "region.key"
+    assert run("pseudonymise", "--new-key", str(key))[0] == 0
+    assert run("pseudonymise", str(tmp_path / "kent.csv"), "--key-file", str(key), "--output-dir", str(tmp_path / "p"))[0] == 0
+    pseudonymised = report(tmp_path, tmp_path / "p" / "kent.csv")
+    assert not any("registration numbers, not pseudonyms" in n for n in board(str(pseudonymised))["notes"])

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, cast
@@ -102,6 +102,17 @@ class _Missing(_Strict):
     rules: list[RuleId]
 
 
+class _Reason(_Strict):
+    message: Text
+
+
+class _Notice(_Strict):
+    rule_id: RuleId
+    kind: Text = ""
+    message: Text
+    reasons: list[_Reason] = []
+
+
 class _Summary(_Strict):
     rows_read: Count
     rows_checked: Count
@@ -123,6 +134,7 @@ class _Report(_Strict):
     findings: list[_Finding]
     rejected_rows: list[_Rejected]
     missing_columns: list[_Missing] = []
+    notices: list[_Notice] = []
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,10 @@ class CouncilReport:
     ]  # each contract column its exports lacked: the rules that read it
     findings: pl.DataFrame  # FINDING_COLUMNS, and `report` (its place among the reports given)
     rejected: pl.DataFrame  # la_code, one row per rejected row
+    not_evaluated_why: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # each rule's reasons for not being evaluated (no cap configured for a region and role)
+    identifiable: bool = False  # its findings name workers by registration number, not pseudonym
 
     @property
     def rules_files(self) -> frozenset[str]:
@@ -339,7 +355,24 @@ def _read(path: Path, place: int) -> CouncilReport:
         {m.column: list(m.rules) for m in report.missing_columns},
         findings.with_columns(pl.lit(place).alias("report")),
         rejected,
+        _not_evaluated_why(report.notices),
+        any(
+            isinstance(f, dict) and str(f.get("worker_id", "")).startswith("SW")
+            for f in document["findings"]
+        ),
     )
+
+
+def _not_evaluated_why(notices: list[_Notice]) -> dict[str, list[str]]:
+    """Each rule's reasons for not being evaluated, in the report's words (no engagement ids, no counts)."""
+    why: dict[str, list[str]] = {}
+    for notice in notices:
+        if notice.kind == "not_evaluated":
+            for message in [r.message for r in notice.reasons] or [notice.message]:
+                said = without_worker_id(message)
+                if said not in why.setdefault(notice.rule_id, []):
+                    why[notice.rule_id].append(said)
+    return why
 
 
 class _Twice(ValueError):

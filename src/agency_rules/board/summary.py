@@ -7,7 +7,7 @@ worker or engagement id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
@@ -88,6 +88,12 @@ class BoardSummary:
     ]  # each shipped overlay's title ('South East Memorandum of Understanding')
     regions: list[str]  # the regions of the councils counted
     ruleset_title: str = ""  # 'DfE consultation proposals (2023)': a board should know proposals from guidance in force
+    not_evaluated_why: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # each rule's reasons, from the reports' notices, for engagements it was not evaluated for
+    overlapping: bool = (
+        False  # some findings stand in two reports: their engagements are checked in each
+    )
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
@@ -158,7 +164,13 @@ class BoardSummary:
             note=""
             if set(self.evaluated.values()) <= {"every", "none"}
             else "A rule is not evaluated for an engagement when the reports give it no configuration (a cap's value, say):"
-            " its breaches there are not known, not zero.",
+            " its breaches there are not known, not zero. Why, as the reports say: "
+            + "; ".join(
+                f"{rule}: {_listed(self.not_evaluated_why.get(rule, []))}"
+                for rule, scope in self.evaluated.items()
+                if scope in ("some", "no")
+            )
+            + ".",
         )
 
     def preamble(self) -> list[str]:
@@ -166,7 +178,13 @@ class BoardSummary:
         councils = self.table("rows_by_council")
         checked = self.in_words(
             councils.rows[-1][1][0] if councils.rows else self._none_or_withheld(councils),
-            "engagements checked",
+            "engagements checked"
+            + (
+                " (an engagement in two of these reports, as in overlapping quarters, counted in each: a report"
+                " lists no engagement without a finding, so they cannot be counted once)"
+                if self.overlapping
+                else ""
+            ),
         )
         terms = (
             "; ".join(
@@ -206,6 +224,13 @@ class BoardSummary:
                 if i["kind"] in ("engagements", "history")
             ]
         return lines
+
+
+def _listed(reasons: list[str], most: int = 3) -> str:
+    if not reasons:
+        return "the reports do not say"
+    more = f" (and {len(reasons) - most} more reasons)" if len(reasons) > most else ""
+    return " / ".join(reasons[:most]) + more
 
 
 def quarter(day: pl.Expr) -> pl.Expr:
@@ -269,16 +294,29 @@ def summarise(
             " councils' exports (agency-check a.csv b.csv --format json): cooling-off was checked across the councils of"
             f" one report, not across reports. The councils of each report: {pools}.",
         ]
-    lacking = [r for r in reports if r.missing_columns]
-    if lacking:
+    named = [r.path for r in reports if r.identifiable]
+    if named:
+        notes = [
+            *notes,
+            f"{', '.join(named)} checked exports with registration numbers, not pseudonyms: this paper names no worker,"
+            " but those reports do; they are personal data, to stay with their council (a region's pooled check reads"
+            " exports pseudonymised with agency-check pseudonymise).",
+        ]
+    alike: dict[tuple, list[str]] = {}
+    for r in reports:
+        if r.missing_columns:
+            alike.setdefault(
+                tuple(sorted((c, tuple(rs)) for c, rs in r.missing_columns.items())), []
+            ).append(r.path)
+    if alike:
         notes = [
             *notes,
             "Some exports lacked columns the rules read, so those rules' outcomes there rest on what a missing value means"
             " (an engagement type taken as individual, a value not recorded as unknown): "
             + "; ".join(
-                f"{r.path} lacks {', '.join(r.missing_columns)} (read by"
-                f" {', '.join(sorted({rule for rules in r.missing_columns.values() for rule in rules}))})"
-                for r in lacking
+                f"the exports checked by {', '.join(paths)} lack {', '.join(c for c, _ in missing)} (read by"
+                f" {', '.join(sorted({rule for _, rules in missing for rule in rules}))})"
+                for missing, paths in alike.items()
             )
             + ".",
         ]
@@ -372,6 +410,14 @@ def summarise(
     tables[-1] = _with_change(tables[-1])
     overlays = sorted({o for r in reports for o in r.overlays})
     titles, overlay_titles, ruleset_title = rule_titles(reports[0].ruleset, overlays)
+    without = [r.path for r in reports if set(r.overlays) != set(overlays)]
+    if without:  # a title an overlay changed is not the rule every report was checked under
+        titles = {
+            rule: f"{title} [not applied in {', '.join(without)}]"
+            if "(overlays:" in title
+            else title
+            for rule, title in titles.items()
+        }
     regions = sorted({region_by_code()[code] for code in codes})
     return BoardSummary(
         produced,
@@ -386,7 +432,17 @@ def summarise(
         overlay_titles,
         regions,
         ruleset_title,
+        _why_not_evaluated(reports),
+        findings.height < every.height,
     )
+
+
+def _why_not_evaluated(reports: list[CouncilReport]) -> dict[str, list[str]]:
+    why: dict[str, list[str]] = {}
+    for report in reports:
+        for rule, reasons in report.not_evaluated_why.items():
+            why.setdefault(rule, []).extend(r for r in reasons if r not in why[rule])
+    return why
 
 
 def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:

@@ -24,6 +24,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
             {"rule_id": rule, "title": title, "breaches": breaches, "evaluated_for": scope}
             for rule, (title, breaches, scope) in summary.by_rule().rows
         ],
+        "rules_note": summary.by_rule().note,
         "inputs": [
             {"report": path, "what": what, "sha256": digest}
             for path, what, digest in summary.inputs()
