@@ -13,7 +13,7 @@ import io
 import re
 
 from .summary import TOTAL, BoardTable
-from .suppression import Shown
+from .suppression import SECONDARY, Shown
 
 HIDDEN_COLOUR = "#d9d9d9"
 MARK_COLOURS = {
@@ -64,9 +64,6 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-HIDDEN_WORDS = {"*": "* hidden: 5 or more"}
-
-
 def _whole_numbers():
     """Ticks at whole numbers only: there is no half a breach."""
     from matplotlib.ticker import MaxNLocator
@@ -78,14 +75,14 @@ def _hidden_colour(mark: Shown) -> str:
     return MARK_COLOURS.get(str(mark), HIDDEN_COLOUR)
 
 
-def _hidden_words(mark: str) -> str:
+def _hidden_words(mark: str, least: int) -> str:
     """What a mark means, for a legend: `<5` is 1 to 4; `*` is 5 or more."""
     if mark.startswith("<") and mark[1:].isdigit():
         return f"{mark} hidden: 1 to {int(mark[1:]) - 1}"
-    return HIDDEN_WORDS.get(mark, f"{mark} hidden")
+    return f"{mark} hidden: {least} or more" if mark == "*" else f"{mark} hidden"
 
 
-def heatmap(table: BoardTable) -> str:
+def heatmap(table: BoardTable, least: int) -> str:
     """Councils down, rules across, each cell coloured by its count and labelled; hidden cells grey with their label."""
     pyplot = _pyplot()
     rows = [(label, cells[:-1]) for label, cells in table.rows if label != TOTAL]
@@ -132,7 +129,7 @@ def heatmap(table: BoardTable) -> str:
     if hidden:
         keys += [
             pyplot.Rectangle(
-                (0, 0), 1, 1, facecolor=_hidden_colour(mark), label=_hidden_words(mark)
+                (0, 0), 1, 1, facecolor=_hidden_colour(mark), label=_hidden_words(mark, least)
             )
             for mark in hidden
         ]
@@ -175,9 +172,10 @@ TICKS = (
 )
 
 
-def trend(title: str, labels: list[str], values: list[Shown]) -> str:
-    """A line through the shown counts by quarter; a hidden quarter breaks the line and is a grey band its whole height,
-    each mark its own shade, named in the legend (a strip along the axis read as a fall to nothing)."""
+def trend(title: str, labels: list[str], values: list[Shown], least: int) -> str:
+    """A line through the shown counts by quarter; a hidden quarter breaks the line and is a grey band over the range its
+    mark means (1 to 4 for `<5`; 5 up to the top for `*`), each mark its own shade, named in the legend: a band its whole
+    height made a quarter of fewer than 5 look larger than one of 7."""
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(6.5, 2.8))
     points = [float(v) if isinstance(v, int) else float("nan") for v in values]
@@ -190,25 +188,29 @@ def trend(title: str, labels: list[str], values: list[Shown]) -> str:
         if any(isinstance(v, int) for v in values)
         else None,  # no line drawn, none named
     )
+    shown = [v for v in values if isinstance(v, int)]
+    ceiling = max([*shown, least if SECONDARY in values else least - 1]) * 1.15 + 0.5
     named: set[str] = set()
     for x, value in enumerate(values):
         if not isinstance(value, int):
             mark = str(value)
-            axes.axvspan(
-                x - 0.4,
-                x + 0.4,
-                color=_hidden_colour(mark),
-                lw=0,
-                label=None if mark in named else _hidden_words(mark),
+            bottom, top = (least, ceiling) if mark == SECONDARY else (1, least - 1)
+            axes.add_patch(
+                pyplot.Rectangle(
+                    (x - 0.4, bottom),
+                    0.8,
+                    top - bottom,
+                    facecolor=_hidden_colour(mark),
+                    lw=0,
+                    label=None if mark in named else _hidden_words(mark, least),
+                )
             )
             named.add(mark)
     step = -(-len(labels) // TICKS)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
     axes.set_xlim(-0.6, len(labels) - 0.4)
-    axes.set_ylim(bottom=0)
+    axes.set_ylim(0, ceiling)
     axes.yaxis.set_major_locator(_whole_numbers())
-    if all(not isinstance(v, int) or not v for v in values):
-        axes.set_yticks([])
     if named:
         axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.spines[["top", "right"]].set_visible(False)

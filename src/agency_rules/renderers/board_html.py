@@ -43,9 +43,8 @@ def _table(table: BoardTable, id_: str) -> str:
         body.append(
             f"<tr{total}><th scope='row'>{escape(label)}</th>"
             + "".join(
-                f"<td{'' if isinstance(c, int) or c in ('', 'n/a', '*') or c.startswith(('<', '+', '-')) else ' class=words'}>"
-                f"{escape(c)}</td>"
-                for c in cells
+                f"<td{' class=words' if column in words else ''}>{escape(c)}</td>"
+                for column, c in zip(table.columns, cells)
             )
             + "</tr>"
         )
@@ -95,7 +94,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     else:
         parts += [
             "<h2>Breaches by council and rule</h2>",
-            _figure(charts.heatmap(breaches), breaches.title, "t-breaches"),
+            _figure(charts.heatmap(breaches, summary.least), breaches.title, "t-breaches"),
             _table(breaches, "t-breaches"),
             "<p class='small'>The rules' titles are in the table of rules above.</p>",
         ]
@@ -110,10 +109,13 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
                     "Breaches by quarter of engagement start",
                     [q for q, _ in shown],
                     [v for _, v in shown],
+                    summary.least,
                 ),
                 "Breaches by quarter of engagement start",
                 "t-quarters",
-                "a quarter whose count is hidden is a grey band, its mark named in the legend; the table below also"
+                "a quarter whose count is hidden is a grey band over the counts its mark allows (1 to"
+                f" {summary.least - 1} for <{summary.least}; {summary.least} or more for *), named in the legend; the"
+                " table below also"
                 " gives the unknown outcomes; ",
             ),
             _table(quarters, "t-quarters"),
