@@ -78,6 +78,9 @@ def test_no_worker_or_engagement_identifier_appears_in_any_board_format(tmp_path
     reader = fastexcel.read_excel(book)
     text = " ".join(str(v) for name in reader.sheet_names for row in reader.load_sheet(name, header_row=None).to_polars().rows() for v in row)
     assert "Breaches by council and rule" in text and not re.search(r"SW7\d{5}|kent-\d", text)
+    for name in reader.sheet_names[1:]:  # each table's sheet carries the key to its marks
+        sheet = " ".join(str(v) for row in reader.load_sheet(name, header_row=None).to_polars().rows() for v in row)
+        assert "Marks: <5 is a count from 1 to 4" in sheet, name
 
 
 @pytest.mark.slow

@@ -173,6 +173,13 @@ class BoardSummary:
             + ".",
         )
 
+    def marks(self) -> str:
+        """The key to the marks, which every table that shows one needs beside it."""
+        return (
+            f"Marks: <{self.least} is a count from 1 to {self.least - 1}; * is a count of {self.least} or more, hidden so"
+            " that no small count can be worked out from the rest; 0 is none."
+        )
+
     def preamble(self) -> list[str]:
         """What every format says first: what was summarised, under which rules, and how small counts are hidden."""
         councils = self.table("rows_by_council")
@@ -198,8 +205,7 @@ class BoardSummary:
             f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
             f"{f' ({self.ruleset_title})' if self.ruleset_title else ''};"
             f" regional terms: {terms}.",
-            f"Marks: <{self.least} is a count from 1 to {self.least - 1}; * is a count of {self.least} or more, hidden so that no"
-            " small count can be worked out from the rest; 0 is none.",
+            self.marks(),
             f"Disclosure control follows the Government Statistical Service and ONS guidance on tables: counts from 1 to"
             f" {self.least - 1} are shown as <{self.least} (primary suppression), and further cells are hidden as * (a count of"
             f" {self.least} or more; a zero is never hidden) until no hidden count can be worked out from anything this paper"

@@ -58,6 +58,12 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
                 else:
                     sheet.write_string(r, c, shown, style)
         sheet.freeze_panes(3, 1)
-        if table.note:
-            sheet.write_string(len(table.rows) + 4, 0, table.note)
+        below = len(table.rows) + 4
+        for line in [
+            table.instead if not table.rows else table.note,
+            summary.marks(),
+        ]:
+            if line:
+                sheet.write_string(below, 0, line)
+                below += 1
     book.close()
