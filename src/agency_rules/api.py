@@ -51,6 +51,7 @@ from .renderers import json_report
 from .report import RenderOptions, Report
 from .shown import quote
 from .tomlfiles import closest
+from .worker_ids import refuse_mixed_keys
 from .written import new_file_mode, refuse_overwriting, write_beside
 
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
@@ -754,13 +755,11 @@ def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
         if PSEUDONYM_KEY in table.columns:
             for named in table[PSEUDONYM_KEY].drop_nulls().unique().sort().to_list():
                 keys.setdefault(named, []).append(path)
-    if len(keys) > 1:
-        raise InputError(
-            "these files were pseudonymised with different keys ("
-            + "; ".join(f"key {named}: {', '.join(paths)}" for named, paths in sorted(keys.items()))
-            + "): one worker's pseudonyms under two keys never match, so a worker would be missed across files (a"
-            " cooling-off breach between councils, say). Pseudonymise every council's export with the region's one key"
-        )
+    refuse_mixed_keys(
+        keys,
+        "files were",
+        ", so a worker would be missed across files (a cooling-off breach between councils, say)",
+    )
     if all(kinds.values()):
         raise InputError(
             f"Social Work England registration numbers ({', '.join(kinds['registration numbers'])}) and pseudonyms "

@@ -24,7 +24,7 @@ from ..domain import REPORTED, ROLES
 from ..inputs.files import InputError, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
-from ..worker_ids import without_worker_id, without_worker_ids
+from ..worker_ids import refuse_mixed_keys, without_worker_id, without_worker_ids
 
 FINDING_COLUMNS = {
     "file": pl.String,
@@ -228,13 +228,7 @@ def _refuse_mixed_keys(reports: list[CouncilReport]) -> None:
     for report in reports:
         for named in sorted({i["pseudonym_key"] for i in report.inputs if i.get("pseudonym_key")}):
             keys.setdefault(named, []).append(report.path)
-    if len(keys) > 1:
-        raise InputError(
-            "these reports checked exports pseudonymised with different keys ("
-            + "; ".join(f"key {named}: {', '.join(paths)}" for named, paths in sorted(keys.items()))
-            + "): one worker's pseudonyms under two keys never match. Pseudonymise every council's export with the"
-            " region's one key and check them again"
-        )
+    refuse_mixed_keys(keys, "reports checked exports", "")
 
 
 def _read(path: Path, place: int) -> CouncilReport:
