@@ -51,7 +51,7 @@ from .renderers import json_report
 from .report import RenderOptions, Report
 from .shown import quote
 from .tomlfiles import closest
-from .worker_ids import refuse_mixed_keys
+from .worker_ids import mixed_keys
 from .written import new_file_mode, refuse_overwriting, write_beside
 
 OPTIONAL_COLUMNS = [c.name for c in ENGAGEMENT_COLUMNS if not c.required]
@@ -755,11 +755,13 @@ def _refuse_mixed_identifiers(tables: list[tuple[str, pl.DataFrame]]) -> None:
         if PSEUDONYM_KEY in table.columns:
             for named in table[PSEUDONYM_KEY].drop_nulls().unique().sort().to_list():
                 keys.setdefault(named, []).append(path)
-    refuse_mixed_keys(
+    mixed = mixed_keys(
         keys,
         "files were",
         ", so a worker would be missed across files (a cooling-off breach between councils, say)",
     )
+    if mixed:
+        raise InputError(mixed)
     if all(kinds.values()):
         raise InputError(
             f"Social Work England registration numbers ({', '.join(kinds['registration numbers'])}) and pseudonyms "

@@ -37,8 +37,6 @@ import unicodedata
 
 import polars as pl
 
-from .inputs.files import InputError
-
 PSEUDONYM_DIGITS = 20  # 80 bits: no two of a region's workers share one
 _PSEUDONYM = rf"P-[0-9a-f]{{{PSEUDONYM_DIGITS}}}"
 _SEPARATOR = r"[ \-_.:;/\\|#,=(\[]{0,3}"  # after normalising: spaces, dashes and the marks people type between SW and its digits
@@ -110,15 +108,14 @@ def without_worker_ids(texts: pl.Series) -> pl.Series:
     return texts.replace({value: without_worker_id(value) for value in distinct})
 
 
-def refuse_mixed_keys(keys: dict[str, list[str]], what: str, then: str) -> None:
-    """Refuse `what` (files, reports) made with more than one pseudonym key, naming each key's: one worker's
-    pseudonyms under two keys never match, so the worker would be missed across them, silently."""
-    if len(keys) > 1:
-        raise InputError(
-            f"these {what} pseudonymised with different keys ("
-            + "; ".join(
-                f"key {named}: {', '.join(places)}" for named, places in sorted(keys.items())
-            )
-            + f"): one worker's pseudonyms under two keys never match{then}. Pseudonymise every council's export with"
-            " the region's one key"
-        )
+def mixed_keys(keys: dict[str, list[str]], what: str, then: str) -> str | None:
+    """Why `what` (files, reports) made with more than one pseudonym key are refused, naming each key's; None for one
+    key. One worker's pseudonyms under two keys never match, so the worker would be missed across them, silently."""
+    if len(keys) <= 1:
+        return None
+    return (
+        f"these {what} pseudonymised with different keys ("
+        + "; ".join(f"key {named}: {', '.join(places)}" for named, places in sorted(keys.items()))
+        + f"): one worker's pseudonyms under two keys never match{then}. Pseudonymise every council's export with"
+        " the region's one key"
+    )

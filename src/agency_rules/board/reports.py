@@ -24,7 +24,7 @@ from ..domain import REPORTED, ROLES
 from ..inputs.files import InputError, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
-from ..worker_ids import refuse_mixed_keys, without_worker_id, without_worker_ids
+from ..worker_ids import mixed_keys, without_worker_id, without_worker_ids
 
 FINDING_COLUMNS = {
     "file": pl.String,
@@ -228,7 +228,9 @@ def _refuse_mixed_keys(reports: list[CouncilReport]) -> None:
     for report in reports:
         for named in sorted({i["pseudonym_key"] for i in report.inputs if i.get("pseudonym_key")}):
             keys.setdefault(named, []).append(report.path)
-    refuse_mixed_keys(keys, "reports checked exports", "")
+    mixed = mixed_keys(keys, "reports checked exports", "")
+    if mixed:
+        raise InputError(mixed)
 
 
 def _read(path: Path, place: int) -> CouncilReport:
