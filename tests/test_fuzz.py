@@ -28,6 +28,14 @@ FUZZ = settings(max_examples=examples(40), deadline=None, suppress_health_check=
 HEADER = ",".join(COMPLIANT).encode()
 
 
+@pytest.mark.parametrize("tail", [b"\r", b"\r\r\n", b'""\n', b"\n"])
+def test_a_header_and_only_blank_records_of_any_line_ending_is_read_as_no_engagements(tmp_path: Path, tail: bytes) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(HEADER + b"\n" + tail)  # the fuzzer's b"\r" once crashed the reader
+    report = api.run([path], api.Options())
+    assert (report.rows_read, report.rows_checked, report.rows_rejected) == (0, 0, 0)
+
+
 @FUZZ
 @given(st.binary(max_size=400), st.booleans())
 def test_any_bytes_are_read_or_refused_clearly(data: bytes, with_header: bool) -> None:

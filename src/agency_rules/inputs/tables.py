@@ -224,6 +224,8 @@ class _Cells:
             return pl.lit(start, pl.UInt32)
         if self.categories is not None:
             return pl.col(self.name).to_physical() + pl.lit(start, pl.UInt32)
+        if keys.len() == 0:  # all blank or canonical: polars keeps the cells' type
+            return pl.lit(None, pl.UInt32)
         rows = pl.int_range(start, start + keys.len(), dtype=pl.UInt32)
         if self.column.kind.canonical:
             return pl.col(self.name).replace_strict(pl.lit(keys), rows, default=None)
