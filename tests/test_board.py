@@ -342,6 +342,48 @@ def test_a_contract_check_given_as_a_report_is_named_for_what_it_is(tmp_path: Pa
     assert code == 2 and "this is a contract check" in err and "damaged" not in err
 
 
+SOCIAL_WORKER_CAP = """[[cap]]
+region = "South East"
+role = "social_worker"
+effective_from = 2024-04-01
+pay_rate = 35.00
+pay_rate_paye = 30.50
+agency_fee = 4.50
+framework_fee = 0.75
+source = "a test's figure"
+"""
+
+
+def test_a_council_whose_report_evaluated_a_rule_for_none_of_its_engagements_shows_n_e_not_0(tmp_path: Path) -> None:
+    """Kent checked with a cap for social workers only (two of its three engagements evaluated), Medway with no caps at all:
+    Medway's cap cells are n/e in both council tables and the heat map's key, never a 0; Kent's are counts, with a note
+    naming its report as evaluated for some engagements only. The by-rule table says 'some'."""
+    caps = tmp_path / "caps.toml"
+    caps.write_text(SOCIAL_WORKER_CAP)
+    rows = [{**COMPLIANT, "engagement_id": f"k-{i}", "worker_id": f"SW{720000 + i}", "la_code": KENT,
+             "role": "team_manager" if i == 2 else "social_worker", "pay_rate": "36.00" if i == 0 else "34.00"} for i in range(3)]
+    kent = report(tmp_path, write_csv(tmp_path / "kent.csv", rows), "--caps", str(caps))
+    medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=6, clean=1))
+    counts = json.loads(kent.read_text())["summary"]["by_rule"]["CAP001"]
+    assert (counts["breach"], counts["pass"], counts["not_evaluated"]) == (1, 1, 1)  # what the test stands on
+    paper = board(str(kent), str(medway))
+    table = next(t for t in paper["tables"] if t["key"] == "breach_by_council_and_rule")
+    column = table["columns"].index("CAP001")
+    for key in ("breach_by_council_and_rule", "unknown_by_council_and_rule"):
+        cells = rows_of(paper, key)
+        assert cells["Medway"][column] == "n/e" and cells["Kent"][column] != "n/e", key
+    assert rows_of(paper, "breach_by_council_and_rule")["Kent"][column] == "<5"
+    assert {r["rule_id"]: r for r in paper["rules"]}["CAP001"]["evaluated_for"] == "some engagements it applies to"
+    notes = " ".join(paper["notes"])
+    assert "n/e is a rule not evaluated for any of that council's engagements" in notes
+    assert f"CAP001, CAP002, CAP003 in {kent}." in notes and "medway.json" not in notes.split("evaluated for only some")[1]
+    assert audit(paper) == []
+    code, out, _ = run("summary", str(kent), str(medway), "--format", "md")
+    assert code == 0 and "| Medway |" in out and re.search(r"\| Medway \|[^\n]*\| n/e \| n/e \|", out)
+    alone = board(str(report(tmp_path, engagements(tmp_path, "kent2", KENT, breaches=6, clean=1), "--caps", str(caps))))
+    assert "n/e" not in json.dumps(alone) and "evaluated for only some" not in json.dumps(alone)  # every engagement evaluated
+
+
 @pytest.mark.slow
 def test_a_rule_not_applicable_to_any_engagement_and_not_evaluated_for_the_rest_is_not_evaluated(tmp_path: Path) -> None:
     """Four engagements a cap cannot be checked for and four it does not apply to: it was evaluated for none of them, so

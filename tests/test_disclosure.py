@@ -42,6 +42,8 @@ COUNCILS = ["E10000016", "E06000035", "E06000036", "E06000043", "E10000030"]  # 
 def bounds(cell: int | str) -> tuple[int, int]:
     if isinstance(cell, int):
         return cell, cell
+    if cell == "n/e":  # a rule evaluated for none of a council's engagements: no finding of it there
+        return 0, 0
     return (1, LEAST - 1) if cell == f"<{LEAST}" else (LEAST, BIG)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import io
 import re
 
-from .summary import TOTAL, BoardTable
+from .summary import NOT_EVALUATED_MARK, TOTAL, BoardTable
 from .suppression import SECONDARY, Shown
 
 HIDDEN_COLOUR = "#d9d9d9"
 MARK_COLOURS = {
-    "*": "#bdbdbd"
-}  # a hidden count of 5 or more a shade darker than one under 5 (HIDDEN_COLOUR)
+    "*": "#bdbdbd",
+    NOT_EVALUATED_MARK: "#f2f2f2",
+}  # a hidden count of 5 or more a shade darker than one under 5 (HIDDEN_COLOUR); not evaluated paler than either
 BAR_COLOUR = "#1f5f8b"
 
 
@@ -79,6 +80,8 @@ def _hidden_words(mark: str, least: int) -> str:
     """What a mark means, for a legend: `<5` is 1 to 4; `*` is 5 or more."""
     if mark.startswith("<") and mark[1:].isdigit():
         return f"{mark} hidden: 1 to {int(mark[1:]) - 1}"
+    if mark == NOT_EVALUATED_MARK:
+        return f"{mark} not evaluated: not known, not 0"
     return f"{mark} hidden: {least} or more" if mark == "*" else f"{mark} hidden"
 
 

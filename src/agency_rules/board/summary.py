@@ -25,6 +25,8 @@ TOTAL = "Total"
 NOT_READABLE = "council not readable"
 OUTCOMES = ((BREACH, "Breaches"), (UNKNOWN, "Unknown outcomes"))
 NOT_EVALUATED = "not evaluated"
+# a council's cell of a rule evaluated for none of its engagements: not known, not 0
+NOT_EVALUATED_MARK = "n/e"
 WITHHELD_MARK = "withheld"
 HIDDEN_CHANGE = "hidden"
 MOST_AGENCIES = 40  # rows of the agency table, the last of them the other agencies together
@@ -63,7 +65,9 @@ class BoardTable:
             for i, column in enumerate(self.columns)
             if self.rows
             and all(
-                isinstance(cell := cells[i], str) and cell[:1].isalpha() and cell != "n/a"
+                isinstance(cell := cells[i], str)
+                and cell[:1].isalpha()
+                and cell not in ("n/a", NOT_EVALUATED_MARK)
                 for label, cells in self.rows
                 if label != TOTAL
             )
@@ -175,9 +179,16 @@ class BoardSummary:
 
     def marks(self) -> str:
         """The key to the marks, which every table that shows one needs beside it."""
+        unevaluated = any(NOT_EVALUATED_MARK in cells for t in self.tables for _, cells in t.rows)
         return (
             f"Marks: <{self.least} is a count from 1 to {self.least - 1}; * is a count of {self.least} or more, hidden so"
-            " that no small count can be worked out from the rest; 0 is none."
+            " that no small count can be worked out from the rest; 0 is none"
+            + (
+                f"; {NOT_EVALUATED_MARK} is a rule not evaluated for any of that council's engagements (its report gave it"
+                " no configuration, a cap's value say), so its count there is not known, not 0."
+                if unevaluated
+                else "."
+            )
         )
 
     def preamble(self) -> list[str]:
@@ -414,6 +425,9 @@ def summarise(
         for d, grid in zip(drafts, shown)
     ]
     tables[-1] = _with_change(tables[-1])
+    unevaluated = _not_evaluated_in(reports, codes, rules)
+    tables[1:3] = [_marked_not_evaluated(t, codes, unevaluated) for t in tables[1:3]]
+    notes = [*notes, *_partly_evaluated(reports, rules)]
     overlays = sorted({o for r in reports for o in r.overlays})
     titles, overlay_titles, ruleset_title = rule_titles(reports[0].ruleset, overlays)
     without = [r.path for r in reports if set(r.overlays) != set(overlays)]
@@ -441,6 +455,66 @@ def summarise(
         _why_not_evaluated(reports),
         findings.height < every.height,
     )
+
+
+def _not_evaluated_in(
+    reports: list[CouncilReport], codes: list[str], rules: list[str]
+) -> set[tuple[str, str]]:
+    """(council, rule) where the rule was evaluated for none of the council's engagements: every report that checked the
+    council evaluated it for none of its own, and at least one could not (a report counts by rule, not by council)."""
+    found = set()
+    for code in codes:
+        holding = [r for r in reports if code in r.checked_by_council]
+        for rule in rules:
+            missed = [r.not_evaluated.get(rule, 0) for r in holding]
+            evaluated = [
+                r.rows_checked - m - r.not_applicable.get(rule, 0) for r, m in zip(holding, missed)
+            ]
+            if any(missed) and all(e <= 0 for e in evaluated):
+                found.add((code, rule))
+    return found
+
+
+def _marked_not_evaluated(
+    table: BoardTable, codes: list[str], unevaluated: set[tuple[str, str]]
+) -> BoardTable:
+    """A council's 0 of a rule evaluated for none of its engagements is no breach found, not no breach: say n/e. The
+    count behind it is 0 whatever the mark, so disclosure control is unchanged."""
+    if not unevaluated or not table.rows:
+        return table
+    rows = [
+        (
+            label,
+            [
+                NOT_EVALUATED_MARK
+                if i < len(codes) and cell == 0 and (codes[i], rule) in unevaluated
+                else cell
+                for rule, cell in zip(table.columns, cells)
+            ],
+        )
+        for i, (label, cells) in enumerate(table.rows)
+    ]
+    return BoardTable(table.key, table.title, table.row_heading, table.columns, rows, table.note)
+
+
+def _partly_evaluated(reports: list[CouncilReport], rules: list[str]) -> list[str]:
+    """Reports that evaluated a rule for some of their engagements but not all: their councils' counts are of the
+    engagements evaluated, a floor, which a board should know before reading them as the whole."""
+    partly: dict[str, list[str]] = {}
+    for r in reports:
+        for rule in rules:
+            missed = r.not_evaluated.get(rule, 0)
+            if missed and r.rows_checked - missed - r.not_applicable.get(rule, 0) > 0:
+                partly.setdefault(r.path, []).append(rule)
+    if not partly:
+        return []
+    return [
+        "Some rules were evaluated for only some of a report's engagements (no configuration for the rest, a cap's"
+        " value for a region and role, say), so the counts of that report's councils are of the engagements evaluated,"
+        " not all (how many is not said: it could point to a worker): "
+        + "; ".join(f"{', '.join(named)} in {path}" for path, named in partly.items())
+        + "."
+    ]
 
 
 def _why_not_evaluated(reports: list[CouncilReport]) -> dict[str, list[str]]:
