@@ -116,8 +116,36 @@ def test_a_narrowed_a_corrupt_or_an_overlapping_report_is_refused(tmp_path: Path
     assert code == 2 and "kent.csv: not a JSON report" in err and "--format json --output report.json" in err
     pooled = tmp_path / "pooled.json"
     run(str(kent_csv), str(medway_csv), "--output", str(pooled), "--quiet")
-    code, _, err = run("summary", str(report(tmp_path, kent_csv)), str(pooled))
-    assert code == 2 and "counted twice" in err
+    kent = report(tmp_path, kent_csv)
+    for given in ([kent, pooled], [pooled, kent]):  # which holds which is said the same way, whichever comes first
+        code, _, err = run("summary", *map(str, given))
+        assert code == 2 and "counted twice" in err and f"{pooled} already holds every export {kent} checked" in err
+        assert "give either the pooled report or the councils' own reports, not both" in err
+
+
+def test_a_report_given_twice_and_a_paper_given_as_a_report_are_refused_saying_what_to_do(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=1, clean=1))
+    code, _, err = run("summary", str(kent), str(tmp_path / "." / "kent.json"))
+    assert code == 2 and "kent.json: given twice" in err and "give each report once" in err
+    for paper in ("board.html", "board.md", "board.xlsx"):  # the output's name without --output: missing, then there
+        code, _, err = run("summary", str(kent), str(tmp_path / paper))
+        assert code == 2 and f"{paper}: no such report; to write the paper to this file, name it with --output" in err
+        (tmp_path / paper).write_text("<p>an earlier paper</p>")
+        code, _, err = run("summary", str(kent), str(tmp_path / paper))
+        assert code == 2 and "not a JSON report" in err and "name it with --output" in err
+    code, _, err = run("summary", str(kent), str(tmp_path / "missing.json"))
+    assert code == 2 and "name it with --output" not in err
+
+
+def test_personal_data_and_an_overlay_not_applied_are_warned_of_on_the_terminal_as_well_as_in_the_paper(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=1))
+    medway = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=6, clean=1), "--overlay", "south-east")
+    code, out, err = run("summary", str(kent), str(medway), "--format", "md")
+    assert code == 0 and f"warning: {kent}, {medway} name workers by registration number" in err
+    assert f"warning: checked without its region's overlay: {kent} (Kent: --overlay south-east)" in err
+    assert "without their region's overlay" in out and str(medway) not in err.split("overlay:")[1]
+    code, _, err = run("summary", str(kent), str(medway), "--format", "md", "--quiet")
+    assert code == 0 and err == ""
 
 
 @pytest.mark.slow

@@ -97,3 +97,15 @@ def test_a_caps_file_changed_between_two_checks_of_one_process_is_read_again(tmp
     caps_file(tmp_path, "caps.toml", {"pay": 36})
     second = cap_for(load_caps([path]), "South East", "social_worker", date(2025, 5, 1))
     assert (first["pay_rate"], second["pay_rate"]) == (35, 36)
+
+
+def test_a_problem_every_cap_shares_is_one_line_naming_the_first_caps(tmp_path: Path) -> None:
+    path = caps_file(tmp_path, "caps.toml", *({"start": f"202{i}-04-01"} for i in range(5)))
+    path.write_text(path.read_text().replace('source = "test"\n', "").replace("pay_rate = 35", 'pay_rate = 35\nbogus = 1', 1))
+    with pytest.raises(RuleFileError) as raised:
+        load_caps([path])
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "cap South East / social_worker / 2020-04-01, South East / social_worker / 2021-04-01," in message
+    assert "2022-04-01 and 2 more: source: Field required" in message
+    assert "; cap South East / social_worker / 2020-04-01: bogus: unknown key" in message

@@ -330,6 +330,22 @@ def test_errors_about_the_output_folder_name_output_dir(tmp_path: Path, where: s
     assert kent.read_text().startswith("engagement_id,worker_id")
 
 
+def test_a_usage_error_names_what_is_missing_and_a_folder_given_as_an_export_is_taken_for_output_dir(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    kent = write_csv(tmp_path / "kent.csv", [COMPLIANT])
+    (tmp_path / "p2").mkdir()
+    for args, missing in (
+        ([str(kent), str(tmp_path / "p2")], "missing --key-file KEY and --output-dir DIR"),
+        ([str(kent), "--output-dir", str(tmp_path / "out")], "missing --key-file KEY:"),
+        ([str(kent), "--key-file", str(key)], "missing --output-dir DIR:"),
+        (["--key-file", str(key), "--output-dir", str(tmp_path / "out")], "missing the files:"),
+    ):
+        code, _, err = run("pseudonymise", *args)
+        assert code == 2 and missing in err and "internal error" not in err, args
+        assert ("did you mean --output-dir" in err) == (str(tmp_path / "p2") in args), args
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_file_that_cannot_be_read_leaves_nothing_in_the_output_folder_so_a_second_run_works(tmp_path: Path) -> None:
     key = make_key(tmp_path / "region.key")
     kent, broken = write_csv(tmp_path / "kent.csv", [COMPLIANT]), tmp_path / "broken.csv"

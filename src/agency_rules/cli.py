@@ -750,6 +750,7 @@ def pseudonymise(
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     from .inputs.config import load_column_map
+    from .inputs.files import same_file
     from .pseudonyms import fingerprint, read_key
     from .pseudonyms import new_key as make_key
     from .pseudonyms import pseudonymise as pseudonymise_file
@@ -769,15 +770,31 @@ def pseudonymise(
             )
         return
     if not files or key_file is None or output_dir is None:
+        missing = [
+            words
+            for words, given in (
+                ("the files", files),
+                ("--key-file KEY", key_file),
+                ("--output-dir DIR", output_dir),
+            )
+            if not given
+        ]
+        folders = [str(path) for path in files or [] if path.is_dir()]
         raise InputError(
-            "give the files, --key-file KEY and --output-dir DIR (or --new-key KEY to make a key)"
+            f"missing {' and '.join(missing)}: pseudonymise needs the files, --key-file KEY and --output-dir DIR"
+            " (or --new-key KEY to make a key)"
+            + (
+                f"; {folders[0]} is a folder: did you mean --output-dir {folders[0]}?"
+                if folders and output_dir is None
+                else ""
+            )
         )
     if any(str(path) == "-" for path in files):
         raise InputError(
             "pseudonymise reads named files, not standard input: each output is named after its input"
         )
     for path in files:
-        if is_same_file(path, key_file):
+        if same_file(path, key_file):
             raise InputError(
                 f"{path}: is the --key-file, a key, not an export; its content is not shown"
             )
@@ -820,14 +837,6 @@ def pseudonymise(
                 say.print(
                     printable(f"  {target} was there already, holding exactly this: kept as it is")
                 )
-
-
-def is_same_file(path: Path, other: Path) -> bool:
-    """Whether two names are one file, however written (a link, ./region.key), so a key given as an export is caught."""
-    try:
-        return os.path.samefile(path, other)
-    except OSError:  # either is missing or unreadable: it is said where that file is read
-        return False
 
 
 def output_names(files: list[Path], folder: Path) -> list[Path]:
@@ -958,6 +967,10 @@ def summary(
     refuse_overwriting(list(reports), output)
     kept, notes = read_reports(list(reports))
     board = summarise(kept, notes, suppress_below, produced_on())
+    if not quiet:
+        say = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+        for caution in board.cautions:
+            say.print(printable(f"warning: {caution}"))
     render = BOARD_RENDERERS[chosen.value]
     deliver(
         lambda handle: render(board, RenderOptions(), handle),

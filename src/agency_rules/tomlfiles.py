@@ -245,8 +245,9 @@ def describe_validation(
     kind: str,
     model: type[BaseModel] | None = None,
 ) -> str:
-    """One line per problem: file, the item it is in (by id), the key, the reason."""
-    lines = []
+    """One line for every problem: file, the items it is in (by id), the key, the reason; a problem shared by many items
+    (every cap without its source) is said once, naming the first items."""
+    problems: dict[tuple[str, str, str], list[str]] = {}
     for problem in error.errors():
         loc = list(problem["loc"])
         where = ".".join(
@@ -267,10 +268,10 @@ def describe_validation(
                 )
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = None
-            where = f"{label} {item_id or loc[1] + 1}: " + ".".join(
-                excerpt(str(p)) for p in loc[2:]
-            )
-        where = where.rstrip(": ")  # a check of a whole item or file names no key of its own
+            item_name = f"{label} {item_id or loc[1] + 1}"
+            where = ".".join(excerpt(str(p)) for p in loc[2:])
+        else:
+            label, item_name = "", ""
         message = problem["msg"].removeprefix("Value error, ")
         message = (
             message if len(message) <= MESSAGE else message[:MESSAGE] + "…"
@@ -278,8 +279,20 @@ def describe_validation(
         if problem["type"] == "extra_forbidden":
             match = closest(str(loc[-1]), _keys_at(model, loc[:-1])) if model else None
             message = f"unknown key (did you mean {match!r}?)" if match else "unknown key"
-        lines.append(f"{path}: {where}: {message}" if where else f"{path}: {message}")
-    return "\n".join(lines)
+        problems.setdefault((label, where, message), []).append(item_name)
+    return f"{path}: " + "; ".join(
+        ": ".join(part for part in (_items(label, names), where, message) if part)
+        for (label, where, message), names in problems.items()
+    )
+
+
+def _items(label: str, names: list[str], most: int = 3) -> str:
+    """'cap A', or 'cap A, B, C and 2 more': the label once."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    shown = [names[0], *(n.removeprefix(f"{label} ") for n in names[1:most])]
+    return ", ".join(shown) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def load_model(path: Path, model: type[M], kind: str) -> M:

@@ -21,7 +21,7 @@ import polars as pl
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..domain import REPORTED, ROLES
-from ..inputs.files import InputError, read_bounded
+from ..inputs.files import InputError, read_bounded, same_file
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
 from ..worker_ids import mixed_keys, without_worker_id, without_worker_ids
@@ -37,6 +37,12 @@ FINDING_COLUMNS = {
     "start_date": pl.Date,
 }  # the file and id only to count a finding once; never shown
 MOST = 10**9  # more rows than any council has: a larger count is damage, not data
+PAPERS = (
+    ".html",
+    ".htm",
+    ".md",
+    ".xlsx",
+)  # what a board summary writes: a name a reader meant for --output
 LARGEST = (
     64 << 20
 )  # a region's year of reports is a few MB: a summary's time and memory stay bounded (about 1.7 GB at most)
@@ -185,7 +191,14 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
     """
     kept: list[CouncilReport] = []
     notes: list[str] = []
-    for path in paths:
+    for i, path in enumerate(paths):
+        earlier = next((e for e in paths[:i] if same_file(e, path)), None)
+        if earlier is not None:
+            raise InputError(
+                f"{path}: given twice"
+                + (f" (as {earlier} and as {path})" if str(earlier) != str(path) else "")
+                + "; give each report once"
+            )
         report = _read(path, len(kept))
         if kept and report.ruleset != kept[0].ruleset:
             raise InputError(
@@ -206,10 +219,7 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
             continue
         overlap = next((k for k in kept if k.checked_files & report.checked_files), None)
         if overlap is not None:
-            raise InputError(
-                f"{report.path}: checked some but not all of the exports {overlap.path} checked; "
-                "its engagements would be counted twice. Summarise reports of separate exports"
-            )
+            raise InputError(_overlapping(report, overlap))
         kept.append(report)
     _refuse_mixed_keys(kept)
     if len({tuple(r.overlays) for r in kept}) > 1:
@@ -219,6 +229,35 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
             + "."
         )
     return kept, notes
+
+
+def _overlapping(report: CouncilReport, other: CouncilReport) -> str:
+    """Two reports that share some exports: which holds which, and what to give instead, so the board analyst is not left
+    to work out whether the pooled report or the councils' own was the mistake."""
+    shared = sorted(
+        {
+            i["path"]
+            for i in report.inputs
+            if i["kind"] == "engagements" and i["sha256"] in other.checked_files
+        }
+    )
+    both = (
+        f"{report.path} and {other.path} both checked {', '.join(shared)}, so"
+        f" {'its' if len(shared) == 1 else 'their'} engagements would be counted twice"
+    )
+    wider, narrower = (
+        (report, other)
+        if report.checked_files > other.checked_files
+        else (other, report)
+        if other.checked_files > report.checked_files
+        else (None, None)
+    )
+    if wider is None or narrower is None:
+        return f"{both}; give reports of separate exports"
+    return (
+        f"{both}: {wider.path} already holds every export {narrower.path} checked; give either the pooled report"
+        " or the councils' own reports, not both"
+    )
 
 
 def _refuse_mixed_keys(reports: list[CouncilReport]) -> None:
@@ -234,6 +273,10 @@ def _refuse_mixed_keys(reports: list[CouncilReport]) -> None:
 
 
 def _read(path: Path, place: int) -> CouncilReport:
+    if path.suffix.lower() in PAPERS and not path.exists():
+        raise InputError(
+            f"{path}: no such report; to write the paper to this file, name it with --output {path}"
+        )
     data = read_bounded(
         path, LARGEST
     )  # no more read than is accepted: a 2 GB file cost 2.1 GB and 10 s to refuse
@@ -260,6 +303,11 @@ def _read(path: Path, place: int) -> CouncilReport:
             raise InputError(
                 f"{path}: not a JSON report; a summary reads the reports of checks: run agency-check EXPORT "
                 "--format json --output report.json on each export first, then summarise the reports"
+                + (
+                    f" (to write the paper to {path}, name it with --output)"
+                    if path.suffix.lower() in PAPERS
+                    else ""
+                )
             ) from None
         raise InputError(
             f"{path}: not a JSON report of agency-check (not valid JSON at line {error.lineno}: {error.msg}; was it cut short?)"

@@ -14,7 +14,7 @@ from typing import cast
 import polars as pl
 
 from ..domain import BREACH, ROLE_WORDS, UNKNOWN
-from ..engine.rulebook import load_overlay, load_ruleset, shipped
+from ..engine.rulebook import load_overlay, load_ruleset, shipped, shipped_overlays
 from ..engine.rulebook import rule_titles as titles_of
 from ..regions import council_names, region_by_code
 from ..tomlfiles import RuleFileError
@@ -98,6 +98,9 @@ class BoardSummary:
     overlapping: bool = (
         False  # some findings stand in two reports: their engagements are checked in each
     )
+    cautions: list[str] = field(
+        default_factory=list
+    )  # what the analyst should hear at once, not only read in the paper: personal data, an overlay not applied
 
     def table(self, key: str) -> BoardTable:
         return next(t for t in self.tables if t.key == key)
@@ -312,6 +315,7 @@ def summarise(
             f" one report, not across reports. The councils of each report: {pools}.",
         ]
     named = [r.path for r in reports if r.identifiable]
+    cautions = []
     if named:
         notes = [
             *notes,
@@ -319,6 +323,17 @@ def summarise(
             " but those reports do; they are personal data, to stay with their council (a region's pooled check reads"
             " exports pseudonymised with agency-check pseudonymise).",
         ]
+        cautions.append(
+            f"{', '.join(named)} name workers by registration number: personal data, to stay with their council"
+        )
+    unapplied = _overlays_not_applied(reports)
+    if unapplied:
+        notes = [
+            *notes,
+            "Some reports were checked without their region's overlay, so its stricter terms were not applied to their"
+            f" engagements: {'; '.join(unapplied)}.",
+        ]
+        cautions += [f"checked without its region's overlay: {u}" for u in unapplied]
     alike: dict[tuple, list[str]] = {}
     for r in reports:
         if r.missing_columns:
@@ -454,6 +469,7 @@ def summarise(
         ruleset_title,
         _why_not_evaluated(reports),
         findings.height < every.height,
+        cautions,
     )
 
 
@@ -515,6 +531,25 @@ def _partly_evaluated(reports: list[CouncilReport], rules: list[str]) -> list[st
         + "; ".join(f"{', '.join(named)} in {path}" for path, named in partly.items())
         + "."
     ]
+
+
+def _overlays_not_applied(reports: list[CouncilReport]) -> list[str]:
+    """Each report that checked councils of a region with a shipped overlay, without it: a West Midlands council's
+    three-month findings are not the twelve months its region agreed."""
+    regions, overlays = region_by_code(), shipped_overlays()
+    names = council_names()
+    missed = []
+    for r in reports:
+        by_overlay: dict[str, list[str]] = {}
+        for code in r.checked_by_council:
+            overlay = overlays.get(regions.get(code, ""))
+            if overlay is not None and overlay not in r.overlays:
+                by_overlay.setdefault(overlay, []).append(names.get(code, code))
+        missed += [
+            f"{r.path} ({', '.join(sorted(councils))}: --overlay {overlay})"
+            for overlay, councils in sorted(by_overlay.items())
+        ]
+    return missed
 
 
 def _why_not_evaluated(reports: list[CouncilReport]) -> dict[str, list[str]]:

@@ -197,3 +197,12 @@ def source_text(path: Path, raw: bytes) -> SourceText:
     if raw.startswith(codecs.BOM_UTF8):
         return SourceText(str(path), "utf-8-sig", digest, raw[len(codecs.BOM_UTF8) :], original=raw)
     return SourceText(str(path), "utf-8", digest, raw, original=raw)
+
+
+def same_file(path: Path, other: Path) -> bool:
+    """Whether two names are one file, however written (a link, ./region.key): a key given as an export, a report given
+    twice."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either is missing or unreadable: it is said where that file is read
+        return False
