@@ -259,10 +259,15 @@ def test_every_format_names_each_rule_with_its_title_and_region_total(tmp_path: 
         assert code == 0 and "Six weeks' reciprocal notice" in out and "Three-month cooling-off" in out, fmt
 
 
-def test_markdown_writes_small_counts_as_themselves(tmp_path: Path) -> None:
+def test_markdown_writes_counts_and_marks_as_themselves_and_an_agency_s_markup_escaped(tmp_path: Path) -> None:
     kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=3, clean=1))
     code, out, _ = run("summary", str(kent), "--format", "md")
     assert code == 0 and "| <5 |" in out and "&lt;" not in out
+    a = report(tmp_path, engagements(tmp_path, "a", KENT, breaches=6, clean=0, start="2025-02-10", agency="*Star* Locums"))
+    b = report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=13, clean=0, start="2025-05-12", agency="*Star* Locums"))
+    code, out, _ = run("summary", str(a), str(b), "--format", "md")
+    assert code == 0 and "| 2025 Q2 | 13 | 0 | +7 |" in out and "\\+" not in out
+    assert "| \\*Star\\* Locums |" in out  # an agency's name is text from a file: never markup
 
 
 @pytest.mark.slow
@@ -554,3 +559,12 @@ def test_a_report_of_registration_numbers_is_said_to_be_personal_data_and_a_pseu
     assert run("pseudonymise", str(tmp_path / "kent.csv"), "--key-file", str(key), "--output-dir", str(tmp_path / "p"))[0] == 0
     pseudonymised = report(tmp_path, tmp_path / "p" / "kent.csv")
     assert not any("registration numbers, not pseudonyms" in n for n in board(str(pseudonymised))["notes"])
+
+
+def test_a_council_whose_name_holds_a_comma_reads_as_one_council_in_the_headline(tmp_path: Path) -> None:
+    """'Herefordshire, County of' (the DfE's name) among others: the list is split by semicolons, not commas."""
+    reports = [report(tmp_path, engagements(tmp_path, name, code, breaches=6, clean=1))
+               for name, code in (("hereford", "E06000019"), ("coventry", "E08000026"), ("sandwell", "E08000028"))]
+    headline = board(*map(str, reports))["notes"][0]
+    assert headline.startswith("Coventry; Herefordshire, County of; and Sandwell (West Midlands)")
+    assert board(*map(str, reports[1:]))["notes"][0].startswith("Coventry and Sandwell (West Midlands)")

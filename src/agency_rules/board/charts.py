@@ -177,8 +177,9 @@ TICKS = (
 
 def trend(title: str, labels: list[str], values: list[Shown], least: int) -> str:
     """A line through the shown counts by quarter; a hidden quarter breaks the line and is a grey band over the range its
-    mark means (1 to 4 for `<5`; 5 up to the top for `*`), each mark its own shade, named in the legend: a band its whole
-    height made a quarter of fewer than 5 look larger than one of 7."""
+    mark means (1 to 4 for `<5`; 5 up to the top for `*`, with an arrow there and '5 or more' at its foot, since a band that
+    stops reads as a count of about its height), each mark its own shade, named in the legend: a band its whole height
+    made a quarter of fewer than 5 look larger than one of 7."""
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(6.5, 2.8))
     points = [float(v) if isinstance(v, int) else float("nan") for v in values]
@@ -209,6 +210,12 @@ def trend(title: str, labels: list[str], values: list[Shown], least: int) -> str
                 )
             )
             named.add(mark)
+            if mark == SECONDARY:  # no top: an arrow says the band goes on up, words say from where
+                axes.plot([x], [ceiling], marker="^", color="#555555", clip_on=False)
+                if len(labels) <= TICKS:
+                    axes.text(
+                        x, least, f"{least} or more", ha="center", va="bottom", color="#333333"
+                    )
     step = -(-len(labels) // TICKS)
     axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
     axes.set_xlim(-0.6, len(labels) - 0.4)

@@ -129,9 +129,12 @@ class BoardSummary:
             for label, _ in self.table("rows_by_council").rows
             if label not in (TOTAL, NOT_READABLE)
         ]
+        between = (
+            "; " if any("," in c for c in councils) else ", "
+        )  # 'Herefordshire, County of' is one council, not two
         named = (
-            " and ".join(
-                [", ".join(councils[:-1]), councils[-1]] if len(councils) > 1 else councils
+            (" and " if between == ", " else "; and ").join(
+                [between.join(councils[:-1]), councils[-1]] if len(councils) > 1 else councils
             )
             if len(councils) <= 8
             else f"{len(councils)} councils"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from ..board.summary import TOTAL, BoardSummary
 from ..report import RenderOptions
 from .printable import markdown_cell as cell
+
+MARK = re.compile(
+    r"[<+-]?\d[\d,]*|\*|n/e|n/a"
+)  # a count, a change or a mark: the paper's own, written as itself (no `\*`, `\+7`), which no Markdown reads as markup
+
+
+def shown(value: object) -> str:
+    text = str(value)
+    return text if MARK.fullmatch(text) else cell(text)
 
 
 def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
@@ -28,7 +38,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
         for label, cells in table.rows:
             bold = "**" if label == TOTAL else ""
             lines.append(
-                f"| {bold}{cell(label)}{bold} | " + " | ".join(cell(c) for c in cells) + " |"
+                f"| {bold}{cell(label)}{bold} | " + " | ".join(shown(c) for c in cells) + " |"
             )
         lines += ["", *([cell(table.note), ""] if table.note else [])]
     lines += ["## Inputs", "", "| report | what | SHA-256 |", "|---|---|---|"]
