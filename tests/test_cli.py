@@ -119,7 +119,9 @@ def test_unknown_fails_only_when_asked(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["missing.csv"], "cannot read the file"),
+        (["missing.csv"], "no such file"),
+        (["{e}", "{e}.json"], "e.csv.json: no such file; to write the report to this file, name it with --output"),
+        (["{e}", "{e}.html"], "e.csv.html: no such file; to write the report to this file, name it with --output"),
         (["{e}", "--ruleset", "statutory-2099"], "no ruleset named"),
         (["{e}", "--overlay", "wales"], "no overlay named"),
         (["{e}", "--caps", "{bad}"], "unknown region"),

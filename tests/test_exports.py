@@ -430,6 +430,10 @@ def test_a_web_page_named_like_a_spreadsheet_is_said_to_be_one(tmp_path: Path) -
             code, _, err = run(*command, str(tmp_path / name))
             assert code == 2 and "this is a web page (HTML or XML), not a spreadsheet" in err and "save it as an Excel workbook (.xlsx) or CSV" in err
             assert "Assignment Ref" not in err
+    (tmp_path / "board.html").write_text("<!doctype html><html><body><p>A board paper</p></body></html>")
+    code, _, err = run(str(write_csv(tmp_path / "e.csv", [COMPLIANT])), str(tmp_path / "board.html"))
+    assert code == 2 and "board.html: this is a web page, not an export (an HTML report or board paper" in err
+    assert "named like one" not in err  # an .html file is named like a web page, not like a spreadsheet
     path = tmp_path / "notes.csv"
     path.write_text("engagement_id,worker_id,la_code,role,start_date,agency\nE-1,SW1,Kent,social_worker,2025-11-03,<html> Agency\n", encoding="utf-8")
     assert run(str(path))[0] != 2  # markup inside a cell is data

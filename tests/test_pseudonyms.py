@@ -214,6 +214,15 @@ def test_a_key_inside_the_output_folder_is_warned_about(tmp_path: Path) -> None:
     assert code == 0 and "warning" not in err
 
 
+def test_a_key_others_can_read_or_write_is_refused_but_an_export_given_as_the_key_is_said_to_be_no_key(tmp_path: Path) -> None:
+    for mode, says in ((0o644, "readable by every user"), (0o602, "writable by every user")):
+        code, _, err = pseudonymise(tmp_path, key_file(tmp_path / f"{mode:o}.key", HEX.encode() + b"\n", mode))
+        assert code == 2 and says in err and "chmod 600" in err, mode
+    export = key_file(tmp_path / "kent.csv", (tmp_path / "e.csv").read_bytes(), 0o644)  # an export, readable by all
+    code, _, err = pseudonymise(tmp_path, export)
+    assert code == 2 and "not a key" in err and "chmod" not in err and "SW100001" not in err
+
+
 KEYS = {
     "hex": HEX.encode() + b"\n", "hex-utf16": codecs.BOM_UTF16_LE + HEX.encode("utf-16-le"),
     "base64": base64.b64encode(KEY), "blank-first-line": b"\n\n" + HEX.encode() + b"\n",

@@ -75,7 +75,17 @@ def read_key(path: Path, passphrase: bool = False) -> bytes:
         ) from None
     if not stat.S_ISREG(status.st_mode):
         raise InputError(f"{path}: the key must be a regular file")
-    if status.st_mode & stat.S_IROTH:
+    try:
+        with path.open("rb") as handle:
+            text = _key_text(handle.read(64 * 1024))
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the key ({error.strerror or error})") from None
+    if text is not None and not text.strip():
+        raise InputError(f"{path}: the key file is empty ({NEW_KEY} makes one)")
+    key = _passphrase(path, text) if passphrase else _key_bytes(path, text)
+    if (
+        status.st_mode & stat.S_IROTH
+    ):  # said after 'not a key': chmod is no advice for an export given by mistake
         raise InputError(
             f"{path}: the key is readable by every user of this machine; make it the owner's only (chmod 600 {path})"
         )
@@ -84,15 +94,10 @@ def read_key(path: Path, passphrase: bool = False) -> bytes:
             f"{path}: the key is writable by every user of this machine, so anyone could replace it; "
             f"make it the owner's only (chmod 600 {path})"
         )
-    try:
-        with path.open("rb") as handle:
-            text = _key_text(handle.read(64 * 1024))
-    except OSError as error:
-        raise InputError(f"{path}: cannot read the key ({error.strerror or error})") from None
-    if text is not None and not text.strip():
-        raise InputError(f"{path}: the key file is empty ({NEW_KEY} makes one)")
-    if passphrase:
-        return _passphrase(path, text)
+    return key
+
+
+def _key_bytes(path: Path, text: str | None) -> bytes:
     compact = "".join(text.split()) if text is not None else ""
     if re.fullmatch(r"[0-9A-Fa-f]+", compact) and len(compact) != 2 * KEY_BYTES:
         raise InputError(

@@ -213,8 +213,15 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
             )
         same = next((k for k in kept if k.checked_files == report.checked_files), None)
         if same is not None:
+            differs = _settings_between(same, report)
+            if differs:
+                raise InputError(
+                    f"{report.path} and {same.path} checked the same export(s) under different settings ({differs}),"
+                    " so their counts differ and a summary cannot tell which the board should see: give one of them"
+                )
             notes.append(
-                f"{report.path} checked the same export(s) as {same.path} (the same SHA-256), so it is counted once."
+                f"{report.path} checked the same export(s) as {same.path} under the same rules (the same SHA-256s),"
+                f" so only {same.path} is counted."
             )
             continue
         overlap = next((k for k in kept if k.checked_files & report.checked_files), None)
@@ -229,6 +236,26 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
             + "."
         )
     return kept, notes
+
+
+def _settings_between(first: CouncilReport, second: CouncilReport) -> str:
+    """What two checks of the same exports were run with differently (overlays, caps, waivers, history), in words; ''
+    where nothing differs."""
+
+    def files(report: CouncilReport, kind: str) -> frozenset[str]:
+        return frozenset(i["sha256"] for i in report.inputs if i["kind"] == kind)
+
+    def named(report: CouncilReport, kind: str) -> str:
+        return (
+            ", ".join(sorted(i["path"] for i in report.inputs if i["kind"] == kind)) or f"no {kind}"
+        )
+
+    kinds = sorted({i["kind"] for r in (first, second) for i in r.inputs} - {"engagements"})
+    return "; ".join(
+        f"{kind}: {named(first, kind)} in {first.path}, {named(second, kind)} in {second.path}"
+        for kind in kinds
+        if files(first, kind) != files(second, kind)
+    )
 
 
 def _overlapping(report: CouncilReport, other: CouncilReport) -> str:

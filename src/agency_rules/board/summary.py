@@ -218,7 +218,13 @@ class BoardSummary:
         )
         return [
             f"{self.scope()}: {checked}; {self.in_words(self.region_total(f'{BREACH}_by_council_and_rule'), 'breaches')};"
-            f" {self.in_words(self.region_total(f'{UNKNOWN}_by_council_and_rule'), 'unknown outcomes')}.",
+            f" {self.in_words(self.region_total(f'{UNKNOWN}_by_council_and_rule'), 'unknown outcomes')}."
+            + (
+                " Some rules were not evaluated for every engagement, so their counts are of those evaluated: see the"
+                " notes."
+                if "some" in self.evaluated.values()
+                else ""
+            ),
             f"Produced {self.produced.isoformat()} from {len(self.reports)} report(s) under ruleset {self.ruleset}"
             f"{f' ({self.ruleset_title})' if self.ruleset_title else ''};"
             f" regional terms: {terms}.",
@@ -385,7 +391,9 @@ def summarise(
             [[checked.get(c, 0), rejected_by.get(c, 0)] for c in codes]
             + ([[0, rejected_by[None]]] if None in rejected_by else []),
             row_totals=False,
-            note="A rejected row whose council cell could not be read is counted under 'council not readable'.",
+            note="A rejected row whose council cell could not be read is counted under 'council not readable'."
+            if None in rejected_by
+            else "",
         ),
     ]
     for outcome, word in OUTCOMES:
@@ -517,21 +525,27 @@ def _marked_not_evaluated(
 
 
 def _partly_evaluated(reports: list[CouncilReport], rules: list[str]) -> list[str]:
-    """Reports that evaluated a rule for some of their engagements but not all: their councils' counts are of the
-    engagements evaluated, a floor, which a board should know before reading them as the whole."""
-    partly: dict[str, list[str]] = {}
+    """The reports that did not evaluate a rule the region's counts show for all their engagements: its counts there, and
+    the region's total of it, are of the engagements evaluated, a floor, which a board should know before reading a
+    total as the whole (a 0 where one council checked no cap is not 'no cap breaches in the region')."""
+    partly: dict[tuple[str, bool], list[str]] = {}
     for r in reports:
         for rule in rules:
             missed = r.not_evaluated.get(rule, 0)
-            if missed and r.rows_checked - missed - r.not_applicable.get(rule, 0) > 0:
-                partly.setdefault(r.path, []).append(rule)
+            if missed:
+                none = r.rows_checked - missed - r.not_applicable.get(rule, 0) <= 0
+                partly.setdefault((r.path, none), []).append(rule)
     if not partly:
         return []
     return [
-        "Some rules were evaluated for only some of a report's engagements (no configuration for the rest, a cap's"
-        " value for a region and role, say), so the counts of that report's councils are of the engagements evaluated,"
-        " not all (how many is not said: it could point to a worker): "
-        + "; ".join(f"{', '.join(named)} in {path}" for path, named in partly.items())
+        "Some rules were not evaluated for every engagement (no configuration for some, a cap's value for a region and"
+        " role, say), so their counts and the region's totals of them are of the engagements evaluated, not all (how"
+        " many were not is not said: it could point to a worker): "
+        + "; ".join(
+            f"{', '.join(named)} in {path}"
+            + (f" (for none of its engagements: {NOT_EVALUATED_MARK} in its cells)" if none else "")
+            for (path, none), named in partly.items()
+        )
         + "."
     ]
 

@@ -22,6 +22,13 @@ from pathlib import Path
 from ..errors import InputError
 from ..tomlfiles import digest
 
+WRITTEN = (
+    ".json",
+    ".html",
+    ".htm",
+    ".md",
+)  # a report's name, never an export's: an --output left out
+
 
 @dataclass(frozen=True)
 class InputFile:
@@ -160,6 +167,15 @@ def read_bounded(path: Path, most: int = MAX_INPUT) -> bytes:
             else:
                 with path.open("rb") as handle:
                     raw = handle.read(most + 1)
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: no such file"
+            + (
+                f"; to write the report to this file, name it with --output {path}"
+                if path.suffix.lower() in WRITTEN
+                else ""
+            )
+        ) from None
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror or error})") from None
     if len(raw) > MAX_INPUT:

@@ -58,7 +58,7 @@ def _against_cap(
         (
             pl.lit(not ctx.caps),
             pl.lit(
-                "no caps file was given, so no cap can be checked (--caps FILE, or --caps london-2016 for the shipped table)"
+                "no caps file was given, so no cap can be checked (--caps FILE with your region's agreed table; --caps london-2016 is the shipped table, for London councils only)"
             ),
         ),
         (
