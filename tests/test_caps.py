@@ -107,5 +107,8 @@ def test_a_problem_every_cap_shares_is_one_line_naming_the_first_caps(tmp_path: 
     message = str(raised.value)
     assert "\n" not in message
     assert "cap South East / social_worker / 2020-04-01, South East / social_worker / 2021-04-01," in message
-    assert "2022-04-01 and 2 more: source: Field required" in message
-    assert "; cap South East / social_worker / 2020-04-01: bogus: unknown key" in message
+    assert "2022-04-01 and 2 more: no source: every cap says where its figures come from (source = " in message
+    other = caps_file(tmp_path, "other.toml", {"extra": "bogus = 1"}, {"start": "2026-04-01", "pay": '"a"'})
+    with pytest.raises(RuleFileError) as raised:
+        load_caps([other])
+    assert "\n" not in str(raised.value) and "2025-04-01: bogus: unknown key; cap South East / social_worker / 2026-04-01: pay_rate:" in str(raised.value)

@@ -28,6 +28,17 @@ class CapEntry(Strict):
     source: Words = Field(min_length=1)
     file: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _sourced(cls, data: object) -> object:
+        """A cap without its source is a figure nobody can check: say what the key is for, not only that it is missing."""
+        if isinstance(data, dict) and "source" not in data:
+            raise ValueError(
+                "no source: every cap says where its figures come from"
+                ' (source = "West Midlands MoU rate card, April 2025", say)'
+            )
+        return data
+
     @model_validator(mode="after")
     def _sound(self) -> CapEntry:
         if self.region not in REGIONS and self.region != NATIONAL:
