@@ -583,3 +583,23 @@ def test_a_council_whose_name_holds_a_comma_reads_as_one_council_in_the_headline
     headline = board(*map(str, reports))["notes"][0]
     assert headline.startswith("Coventry; Herefordshire, County of; and Sandwell (West Midlands)")
     assert board(*map(str, reports[1:]))["notes"][0].startswith("Coventry and Sandwell (West Midlands)")
+
+
+def test_a_start_date_typed_a_century_early_costs_one_row_of_quarters_not_four_hundred(tmp_path: Path) -> None:
+    """1925 Q2 to 2025 Q4 is 403 quarters, each a line the disclosure control solves over (800 took minutes): the last 39
+    are listed and the earlier counted together, with a note, a warning, and no change across the row of many."""
+    early = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=0, start="1925-05-12"))
+    late = report(tmp_path, engagements(tmp_path, "medway", MEDWAY, breaches=7, clean=0, start="2025-11-03"))
+    code, out, err = run("summary", str(early), str(late), "--format", "json")
+    paper = json.loads(out)
+    quarters = rows_of(paper, "by_quarter")
+    assert code == 0 and len(quarters) == 40 + 1  # 39 quarters, the earlier ones, the total
+    assert list(quarters)[:2] == ["before 2016 Q2", "2016 Q2"] and list(quarters)[-2:] == ["2025 Q4", "Total"]
+    assert quarters["before 2016 Q2"] == [6, 0, "n/a"] and quarters["2016 Q2"] == [0, 0, "n/a"]
+    assert quarters["2025 Q4"] == [7, 0, "+7"] and quarters["Total"][:2] == [13, 0]
+    assert "starting from before 2016 Q2 to 2025 Q4" in paper["notes"][0]
+    assert "The quarters before 2016 Q2 are counted together" in json.dumps(paper)
+    assert "warning: the findings' start dates span more than 10 years" in err
+    assert audit(paper) == []
+    near = board(str(late), str(report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=6, clean=0, start="2016-02-01"))))
+    assert "before" not in " ".join(rows_of(near, "by_quarter"))  # 2016 Q1 to 2025 Q4 is 40 quarters: each listed

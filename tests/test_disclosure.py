@@ -11,6 +11,7 @@ fails the test, and so does one the lines and bounds fix taken together (integer
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import date
@@ -446,3 +447,24 @@ def test_a_withheld_table_says_so_in_every_format_never_nothing_found(format_: s
     section = text[text.index("by agency"):]
     assert section.index("Not published") < section.index("by role")
     assert "Nothing to count" not in text
+
+
+def test_a_headline_gives_the_region_s_total_as_another_table_publishes_it_when_the_council_tables_are_withheld() -> None:
+    """The attacker's region of eight engagements (four a council), whose council tables are withheld whole: the agency,
+    role and quarter tables still publish the region's 7 breaches and 7 unknowns, as one count with the council tables'
+    totals, so the headline says 7 rather than 'not published'."""
+    findings = [("E10000016", "E1", "NOTICE001", "unknown", "Bravo", "2025-07-19"), ("E10000016", "E1", "REF002", "breach", "Bravo", "2025-07-19"),
+                ("E10000016", "E2", "NOTICE001", "breach", "Acme", "2025-01-19"), ("E10000016", "E3", "NOTICE001", "breach", "Acme", "2025-10-03"),
+                ("E10000016", "E3", "REF001", "unknown", "Acme", "2025-10-03"), ("E10000016", "E4", "NOTICE001", "breach", "Cobalt", "2025-04-28"),
+                ("E06000035", "E5", "NOTICE001", "breach", "Bravo", "2025-01-23"), ("E06000035", "E5", "REF001", "unknown", "Bravo", "2025-01-23"),
+                ("E06000035", "E5", "REF002", "unknown", "Bravo", "2025-01-23"), ("E06000035", "E6", "NOTICE001", "unknown", "Acme", "2025-04-05"),
+                ("E06000035", "E7", "NOTICE001", "breach", "Acme", "2025-01-16"), ("E06000035", "E7", "REF002", "breach", "Acme", "2025-01-16"),
+                ("E06000035", "E8", "NOTICE001", "unknown", "Bravo", "2025-01-26"), ("E06000035", "E8", "REF002", "unknown", "Bravo", "2025-01-26")]
+    rows = [{"file": "a.csv", "engagement_id": e, "la_code": code, "agency": agency, "role": "social_worker", "rule_id": rule,
+             "outcome": outcome, "start_date": date.fromisoformat(start)} for code, e, rule, outcome, agency, start in findings]
+    paper = paper_of([dataclasses.replace(a_report(rows, {"E10000016": 4, "E06000035": 4}), not_applicable={"CAP001": 8})])
+    assert table(paper, "breach_by_council_and_rule") == {} and table(paper, "by_agency")["Total"] == [7, 7]  # what it stands on
+    assert "; 7 breaches; 7 unknown outcomes." in paper["notes"][0] and "not published" not in paper["notes"][0]
+    rules = {r["rule_id"]: r["breaches"] for r in paper["rules"]}
+    assert rules["CAP001"] == 0 and rules["NOTICE001"] == "withheld"  # CAP001 applies to none of them: a true 0
+    assert audit(paper) == []

@@ -29,6 +29,8 @@ NOT_EVALUATED = "not evaluated"
 NOT_EVALUATED_MARK = "n/e"
 WITHHELD_MARK = "withheld"
 HIDDEN_CHANGE = "hidden"
+MOST_QUARTERS = 40  # ten years of quarters; those before counted together in one row
+EARLIER = "before "  # that row's label: 'before 2016 Q2'
 MOST_AGENCIES = 40  # rows of the agency table, the last of them the other agencies together
 OTHER_AGENCIES = "other agencies"
 OTHERS = object()  # the other agencies' row: no agency's name, whatever it is, can be taken for it
@@ -114,8 +116,21 @@ class BoardSummary:
         return f"fewer than {self.least} {noun}" if shown else f"{noun}: not published"
 
     def region_total(self, key: str) -> Shown | None:
+        """The region's total of an outcome: the council table's grand total, or where that table is withheld, the same
+        count as the agency, role or quarter table publishes it (disclosure control holds it as one count), so the
+        headline never says 'not published' beside a table that shows it."""
         table = self.table(key)
-        return table.rows[-1][1][-1] if table.rows else self._none_or_withheld(table)
+        if table.rows:
+            return table.rows[-1][1][-1]
+        column = 0 if key.startswith(BREACH) else 1
+        return next(
+            (
+                other.rows[-1][1][column]
+                for other in self.tables
+                if other.key in ("by_agency", "by_role", "by_quarter") and other.rows
+            ),
+            self._none_or_withheld(table),
+        )
 
     @staticmethod
     def _none_or_withheld(table: BoardTable) -> Shown | None:
@@ -141,7 +156,8 @@ class BoardSummary:
         )
         quarters = [label for label, _ in self.table("by_quarter").rows if label != TOTAL]
         period = (
-            f", breaches and unknowns on engagements starting {quarters[0]} to {quarters[-1]}"
+            f", breaches and unknowns on engagements starting"
+            f" {'from ' if quarters[0].startswith(EARLIER) else ''}{quarters[0]} to {quarters[-1]}"
             if quarters
             else ""
         )  # the quarters of the findings: a report does not say when the engagements without one started
@@ -165,6 +181,9 @@ class BoardSummary:
                         self.rule_titles.get(rule, ""),
                         NOT_EVALUATED
                         if scope == "no"
+                        else 0
+                        if scope
+                        == "none"  # applies to no engagement checked: a true 0, whatever is withheld
                         else totals.get(rule, WITHHELD_MARK if table.note == WITHHELD else 0),
                         EVALUATED_FOR[scope],
                     ],
@@ -334,6 +353,15 @@ def summarise(
         ]
         cautions.append(
             f"{', '.join(named)} name workers by registration number: personal data, to stay with their council"
+        )
+    if findings.height and (
+        cast(date, findings["start_date"].max()).year
+        - cast(date, findings["start_date"].min()).year
+        >= MOST_QUARTERS // 4
+    ):
+        cautions.append(
+            f"the findings' start dates span more than {MOST_QUARTERS // 4} years (the paper counts the earliest"
+            " quarters together): a start date typed years early?"
         )
     unapplied = _overlays_not_applied(reports)
     if unapplied:
@@ -563,10 +591,17 @@ def _overlays_not_applied(reports: list[CouncilReport]) -> list[str]:
             if overlay is not None and overlay not in r.overlays:
                 by_overlay.setdefault(overlay, []).append(names.get(code, code))
         missed += [
-            f"{r.path} ({', '.join(sorted(councils))}: --overlay {overlay})"
+            f"{r.path} ({_first_few(sorted(councils))}: --overlay {overlay})"
             for overlay, councils in sorted(by_overlay.items())
         ]
     return missed
+
+
+def _first_few(names: list[str], most: int = 5) -> str:
+    """Councils named in a sentence: a region's pooled report holds dozens. Semicolons, as 'Herefordshire, County of'
+    is one council."""
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return "; ".join(names[:most]) + more
 
 
 def _why_not_evaluated(reports: list[CouncilReport]) -> dict[str, list[str]]:
@@ -696,7 +731,9 @@ def _counts(findings: pl.DataFrame, row: str, column: str) -> dict[tuple, int]:
 
 
 def _by_quarter(findings: pl.DataFrame) -> _Draft:
-    """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last."""
+    """Breaches and unknowns by the quarter the engagement started, every quarter between the first and last; the
+    quarters before the last MOST_QUARTERS - 1 counted together, so a start date typed decades early (1925) costs one
+    row, not four hundred (each row is a line the disclosure control solves over: 800 quarters took minutes)."""
     dated = findings.with_columns(quarter(pl.col("start_date")).alias("quarter"))
     counts = _counts(dated, "quarter", "outcome")
     span: list[str] = []
@@ -711,15 +748,25 @@ def _by_quarter(findings: pl.DataFrame) -> _Draft:
             .to_series()
             .to_list()
         )
+    rows = [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span]
+    note = "Change is the difference in breaches from the quarter before (n/a for the first); it is hidden where either count is."
+    if len(span) > MOST_QUARTERS:
+        cut = len(span) - (MOST_QUARTERS - 1)
+        earlier = [sum(row[i] for row in rows[:cut]) for i in (0, 1)]
+        span, rows = [f"{EARLIER}{span[cut]}", *span[cut:]], [earlier, *rows[cut:]]
+        note += (
+            f" The quarters before {span[1]} are counted together (a start date years before the rest may be a typing"
+            " error: see the reports' findings)."
+        )
     return _Draft(
         "by_quarter",
         "Breaches and unknown outcomes by quarter of engagement start",
         "quarter",
         ["breaches", "unknown"],
         span,
-        [[counts.get((q, BREACH), 0), counts.get((q, UNKNOWN), 0)] for q in span],
+        rows,
         row_totals=False,
-        note="Change is the difference in breaches from the quarter before (n/a for the first); it is hidden where either count is.",
+        note=note,
     )
 
 
@@ -730,15 +777,15 @@ def _with_change(table: BoardTable) -> BoardTable:
     for label, cells in table.rows:
         if label == TOTAL:
             change: Shown = ""
-        elif previous is None:
-            change = "n/a"  # no quarter before: a '-' would read as a fall
+        elif previous is None or label.startswith(EARLIER):
+            change = "n/a"  # no quarter before (or many together): a '-' would read as a fall
         elif isinstance(cells[0], int) and isinstance(previous, int):
             change = f"{cells[0] - previous:+d}" if cells[0] != previous else "0"
         else:
             change = (
                 HIDDEN_CHANGE  # not '*', which is a count of 5 or more: a change can be any number
             )
-        previous = cells[0]
+        previous = None if label.startswith(EARLIER) else cells[0]
         rows.append((label, [*cells, change]))
     return BoardTable(
         table.key,
