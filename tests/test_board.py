@@ -148,7 +148,7 @@ def test_a_report_given_twice_and_a_paper_given_as_a_report_are_refused_saying_w
         code, _, err = run("summary", str(kent), str(tmp_path / paper))
         assert code == 2 and "not a JSON report" in err and "name it with --output" in err
     code, _, err = run("summary", str(kent), str(tmp_path / "missing.json"))
-    assert code == 2 and "name it with --output" not in err
+    assert code == 2 and "missing.json: no such file" in err
 
 
 def test_personal_data_and_an_overlay_not_applied_are_warned_of_on_the_terminal_as_well_as_in_the_paper(tmp_path: Path) -> None:

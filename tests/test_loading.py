@@ -164,7 +164,7 @@ def test_unusable_files_are_refused_with_the_file_named(tmp_path: Path, content:
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="missing.csv: no such file"):
         read_engagements(tmp_path / "missing.csv")
 
 

@@ -136,7 +136,8 @@ def test_neither_the_key_nor_any_registration_number_appears_in_any_output(tmp_p
 
 @pytest.mark.parametrize("content, mode, says", [
     (None, 0o600, "no key file"), (b"", 0o600, "is empty"), (b"x" * 31 + b"\n", 0o600, "not a key"),
-    (b"x" * 64, 0o644, "readable by every user"), (b"ab" * 32, 0o602, "writable by every user"),
+    (bytes(range(32)).hex().encode(), 0o644, "readable by every user"),
+    (bytes(range(32)).hex().encode(), 0o602, "writable by every user"),  # a sound key: what is wrong is who may use it
 ])
 def test_a_key_that_is_missing_empty_short_or_readable_or_writable_by_all_is_refused(
     tmp_path: Path, content: bytes | None, mode: int, says: str,
