@@ -603,3 +603,28 @@ def test_a_start_date_typed_a_century_early_costs_one_row_of_quarters_not_four_h
     assert audit(paper) == []
     near = board(str(late), str(report(tmp_path, engagements(tmp_path, "b", MEDWAY, breaches=6, clean=0, start="2016-02-01"))))
     assert "before" not in " ".join(rows_of(near, "by_quarter"))  # 2016 Q1 to 2025 Q4 is 40 quarters: each listed
+
+
+def test_regional_terms_this_tool_does_not_ship_are_said_to_be_missing_from_the_rule_titles(tmp_path: Path) -> None:
+    kent = report(tmp_path, engagements(tmp_path, "kent", KENT, breaches=6, clean=1), "--overlay", "south-east")
+    document = json.loads(kent.read_text())
+    document["overlays"] = ["kent-own-terms"]
+    kent.write_text(json.dumps(document))
+    code, out, err = run("summary", str(kent), "--format", "json")
+    paper = json.loads(out)
+    assert code == 0 and "kent-own-terms is not an overlay this tool ships" in err
+    assert any("Regional terms kent-own-terms is not an overlay this tool ships" in note and str(kent) in note for note in paper["notes"])
+    assert "(overlays:" not in next(r for r in paper["rules"] if r["rule_id"] == "COOL001")["title"]  # what it stands on
+
+
+def test_workbooks_write_control_characters_from_a_file_as_visible_escapes(tmp_path: Path) -> None:
+    """xlsxwriter would store ESC as _x001B_, which Excel turns back into ESC: a workbook shows it as \\x1b instead."""
+    export = engagements(tmp_path, "kent", KENT, breaches=6, clean=0, agency="Oak\x1b[2Jfield\x07")
+    kent = report(tmp_path, export)
+    for args, book in ((["summary", str(kent)], tmp_path / "board.xlsx"), ([str(export)], tmp_path / "check.xlsx")):
+        code, _, err = run(*args, "--output", str(book))
+        assert code in (0, 1), err
+        reader = fastexcel.read_excel(book)
+        text = " ".join(str(v) for name in reader.sheet_names
+                        for row in reader.load_sheet(name, header_row=None).to_polars().rows() for v in row)
+        assert "Oak\\x1b[2Jfield\\x07" in text and "\x1b" not in text and "\x07" not in text, book

@@ -442,3 +442,11 @@ def test_a_run_killed_between_naming_two_files_finishes_when_run_again_and_a_dif
     flat = " ".join(err.split())
     assert code == 2 and "kent.csv" in flat and "medway.csv: already exist" in flat.replace("\n", "")
     assert (tmp_path / "out" / "kent.csv").read_bytes() == first
+
+
+def test_a_dropped_column_whose_header_names_a_worker_is_not_named_in_clear(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    export = write_csv(tmp_path / "kent.csv", [{**COMPLIANT, "Notes for SW310040": "x", "310041": "y", "Team": "z"}])
+    code, out, err = pseudonymise(tmp_path, key, files=[export])
+    assert code == 0 and "'Notes for [worker id]'" in err and "'[worker id]'" in err and "'Team'" in err
+    assert "310040" not in out + err and "310041" not in out + err

@@ -866,10 +866,15 @@ def make_folder(folder: Path, option: str) -> None:
 
 
 def pseudonymised_words(path: Path, target: Path, done: Pseudonymised) -> str:
+    from .worker_ids import without_worker_id
+
     words = f"{path} -> {target}: {done.kind}, {done.frame.height:,} rows, {done.workers:,} worker(s) with a pseudonym"
     if done.dropped:
         more = f" and {len(done.dropped) - 20} more" if len(done.dropped) > 20 else ""
-        words += f"; not written (not contract columns): {', '.join(map(quote, done.dropped[:20]))}{more}"
+        dropped = [
+            quote(without_worker_id(name)) for name in done.dropped[:20]
+        ]  # 'Notes for SW310040': a header is text from the file, and this one names a worker
+        words += f"; not written (not contract columns): {', '.join(dropped)}{more}"
 
     def rows(numbers: list[int]) -> str:
         """'row 51' or '3 rows (7, 9, 51)': the rows as the council's file numbers them."""

@@ -484,6 +484,17 @@ def summarise(
     notes = [*notes, *_partly_evaluated(reports, rules)]
     overlays = sorted({o for r in reports for o in r.overlays})
     titles, overlay_titles, ruleset_title = rule_titles(reports[0].ruleset, overlays)
+    unshipped = [o for o in overlays if o not in overlay_titles]
+    if (
+        unshipped
+    ):  # a region's own overlay file, or a name made up: its changes cannot be put in the titles
+        said = (
+            f"{', '.join(unshipped)} {'is not an overlay' if len(unshipped) == 1 else 'are not overlays'} this tool"
+            " ships, so what it changes in the rules is not in this paper's rule titles: read them in the reports"
+            f" checked under it ({', '.join(r.path for r in reports if set(unshipped) & set(r.overlays))})"
+        )
+        notes = [*notes, f"Regional terms {said}."]
+        cautions.append(said)
     without = [r.path for r in reports if set(r.overlays) != set(overlays)]
     if without:  # a title an overlay changed is not the rule every report was checked under
         titles = {

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from ..board.summary import TOTAL, BoardSummary
 from ..report import RenderOptions
+from .printable import printable
 from .xlsx_report import new_workbook
 
 CHANGE = re.compile(r"[+-][0-9]+|0")
@@ -29,7 +30,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     front.write_string(0, 0, "Agency rules: board summary", bold)
     row = 2
     for line in summary.preamble():
-        front.write_string(row, 0, line)
+        front.write_string(row, 0, printable(line))
         row += 1
     row += 1
     for c, heading in enumerate(("report", "what", "SHA-256")):
@@ -37,7 +38,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
     for path, what, digest in summary.inputs():
         row += 1
         for c, value in enumerate((path, what, digest)):
-            front.write_string(row, c, value)
+            front.write_string(row, c, printable(value))
     for table in [summary.by_rule(), *summary.tables]:
         sheet = book.add_worksheet(table.key.replace("_", " ")[:31])
         sheet.set_column(0, 0, 30)
@@ -47,7 +48,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
             sheet.write_string(2, c, heading, bold)
         for r, (label, cells) in enumerate(table.rows, start=3):
             style = bold if label == TOTAL else None
-            sheet.write_string(r, 0, label, style)
+            sheet.write_string(r, 0, printable(label), style)
             for c, shown in enumerate(cells, start=1):
                 if isinstance(shown, int):
                     sheet.write_number(r, c, shown, style)
@@ -56,7 +57,7 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
                 ):  # the change from the quarter before: a number, signed, so it can be charted
                     sheet.write_number(r, c, int(shown), signed)
                 else:
-                    sheet.write_string(r, c, shown, style)
+                    sheet.write_string(r, c, printable(shown), style)
         sheet.freeze_panes(3, 1)
         below = len(table.rows) + 4
         for line in [
@@ -64,6 +65,6 @@ def render(summary: BoardSummary, options: RenderOptions, out: TextIO) -> None:
             summary.marks(),
         ]:
             if line:
-                sheet.write_string(below, 0, line)
+                sheet.write_string(below, 0, printable(line))
                 below += 1
     book.close()

@@ -14,6 +14,7 @@ from ..quarterly import CouncilReturn, QuarterlyReturn
 from ..report import RenderOptions
 from .csv_report import neutralise
 from .printable import markdown_cell as cell
+from .printable import printable
 from .xlsx_report import new_workbook, write_rows
 
 # Each column of the assignment data: its heading, and the field of the statutory guidance's data section it answers.
@@ -291,7 +292,7 @@ def render_xlsx(drafted: QuarterlyReturn, options: RenderOptions, out: TextIO) -
     ]
     for r, (key, value) in enumerate(facts):
         notes.write_string(r, 0, key, bold)
-        notes.write_string(r, 1, value)
+        notes.write_string(r, 1, printable(value))
     book.close()
 
 
@@ -369,6 +370,6 @@ def _general(sheet: Any, drafted: QuarterlyReturn, bold: Any) -> None:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     sheet.write_number(row, c, value)
                 else:
-                    sheet.write_string(row, c, str(value))
+                    sheet.write_string(row, c, printable(value))
             row += 1
         row += 1

@@ -23,6 +23,7 @@ from ..report import (
     read_as,
     rejection_lines,
 )
+from .printable import printable
 
 if TYPE_CHECKING:
     from xlsxwriter import Workbook
@@ -206,6 +207,6 @@ def _cell(sheet: Worksheet, r: int, c: int, value: Any, style: Any = None) -> No
         sheet.write_datetime(r, c, *value)
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        sheet.write_string(r, c, str(value), style)
+        sheet.write_string(r, c, printable(value), style)
     else:
         sheet.write_number(r, c, value, style)
