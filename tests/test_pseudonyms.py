@@ -450,3 +450,11 @@ def test_a_dropped_column_whose_header_names_a_worker_is_not_named_in_clear(tmp_
     code, out, err = pseudonymise(tmp_path, key, files=[export])
     assert code == 0 and "'Notes for [worker id]'" in err and "'[worker id]'" in err and "'Team'" in err
     assert "310040" not in out + err and "310041" not in out + err
+
+
+def test_one_export_given_twice_under_two_names_is_refused(tmp_path: Path) -> None:
+    key = make_key(tmp_path / "region.key")
+    kent = write_csv(tmp_path / "kent.csv", [COMPLIANT])
+    (tmp_path / "link.csv").symlink_to(kent)
+    code, _, err = pseudonymise(tmp_path, key, files=[kent, tmp_path / "link.csv"])
+    assert code == 2 and f"link.csv: is {kent} again" in err and not (tmp_path / "out").exists()

@@ -793,10 +793,17 @@ def pseudonymise(
         raise InputError(
             "pseudonymise reads named files, not standard input: each output is named after its input"
         )
-    for path in files:
+    for i, path in enumerate(files):
         if same_file(path, key_file):
             raise InputError(
                 f"{path}: is the --key-file, a key, not an export; its content is not shown"
+            )
+        earlier = next((e for e in files[:i] if same_file(e, path)), None)
+        if (
+            earlier is not None
+        ):  # two outputs of one export would be pooled as two councils' engagements
+            raise InputError(
+                f"{path}: is {earlier} again (a link or a second name); give each export once"
             )
     targets = output_names(files, output_dir)
     key = read_key(key_file, passphrase)
