@@ -750,7 +750,7 @@ def pseudonymise(
 ) -> None:
     """Replace Social Work England numbers by the region's keyed pseudonyms, writing only the data contract's columns."""
     from .inputs.config import load_column_map
-    from .inputs.files import same_file
+    from .inputs.files import given_twice, same_file
     from .pseudonyms import fingerprint, read_key
     from .pseudonyms import new_key as make_key
     from .pseudonyms import pseudonymise as pseudonymise_file
@@ -793,18 +793,16 @@ def pseudonymise(
         raise InputError(
             "pseudonymise reads named files, not standard input: each output is named after its input"
         )
-    for i, path in enumerate(files):
+    for path in files:
         if same_file(path, key_file):
             raise InputError(
                 f"{path}: is the --key-file, a key, not an export; its content is not shown"
             )
-        earlier = next((e for e in files[:i] if same_file(e, path)), None)
-        if (
-            earlier is not None
-        ):  # two outputs of one export would be pooled as two councils' engagements
-            raise InputError(
-                f"{path}: is {earlier} again (a link or a second name); give each export once"
-            )
+    twice = given_twice(files)
+    if twice is not None:  # two outputs of one export would be pooled as two councils' engagements
+        raise InputError(
+            f"{twice[1]}: is {twice[0]} again (a link or a second name); give each export once"
+        )
     targets = output_names(files, output_dir)
     key = read_key(key_file, passphrase)
     if passphrase:

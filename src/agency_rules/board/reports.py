@@ -21,7 +21,7 @@ import polars as pl
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..domain import REPORTED, ROLES
-from ..inputs.files import InputError, read_bounded, same_file
+from ..inputs.files import InputError, given_twice, read_bounded
 from ..regions import council_names
 from ..report import SCHEMA_VERSION
 from ..worker_ids import mixed_keys, without_worker_id, without_worker_ids
@@ -171,15 +171,25 @@ class CouncilReport:
     )  # each rule's reasons for not being evaluated (no cap configured for a region and role)
     identifiable: bool = False  # its findings name workers by registration number, not pseudonym
 
+    def files(self, kind: str) -> frozenset[str]:
+        """The hashes of the inputs of one kind (engagements, ruleset, overlay, caps) it was checked with."""
+        return frozenset(i["sha256"] for i in self.inputs if i["kind"] == kind)
+
     @property
     def rules_files(self) -> frozenset[str]:
         """The hashes of the ruleset file it was checked under: two reports of one name but other rules are not one count."""
-        return frozenset(i["sha256"] for i in self.inputs if i["kind"] == "ruleset")
+        return self.files("ruleset")
 
     @property
     def checked_files(self) -> frozenset[str]:
         """The hashes of the exports it checked: two reports with the same ones are the same check."""
-        return frozenset(i["sha256"] for i in self.inputs if i["kind"] == "engagements")
+        return self.files("engagements")
+
+    def evaluated(self, rule: str) -> int:
+        """Its engagements checked that a rule was evaluated for: neither outside the rule nor lacking its configuration."""
+        return (
+            self.rows_checked - self.not_evaluated.get(rule, 0) - self.not_applicable.get(rule, 0)
+        )
 
 
 def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
@@ -191,14 +201,15 @@ def read_reports(paths: list[Path]) -> tuple[list[CouncilReport], list[str]]:
     """
     kept: list[CouncilReport] = []
     notes: list[str] = []
-    for i, path in enumerate(paths):
-        earlier = next((e for e in paths[:i] if same_file(e, path)), None)
-        if earlier is not None:
-            raise InputError(
-                f"{path}: given twice"
-                + (f" (as {earlier} and as {path})" if str(earlier) != str(path) else "")
-                + "; give each report once"
-            )
+    twice = given_twice(paths)
+    if twice is not None:
+        earlier, path = twice
+        raise InputError(
+            f"{path}: given twice"
+            + (f" (as {earlier} and as {path})" if str(earlier) != str(path) else "")
+            + "; give each report once"
+        )
+    for path in paths:
         report = _read(path, len(kept))
         if kept and report.ruleset != kept[0].ruleset:
             raise InputError(
@@ -242,9 +253,6 @@ def _settings_between(first: CouncilReport, second: CouncilReport) -> str:
     """What two checks of the same exports were run with differently (overlays, caps, waivers, history), in words; ''
     where nothing differs."""
 
-    def files(report: CouncilReport, kind: str) -> frozenset[str]:
-        return frozenset(i["sha256"] for i in report.inputs if i["kind"] == kind)
-
     def named(report: CouncilReport, kind: str) -> str:
         return (
             ", ".join(sorted(i["path"] for i in report.inputs if i["kind"] == kind)) or f"no {kind}"
@@ -254,7 +262,7 @@ def _settings_between(first: CouncilReport, second: CouncilReport) -> str:
     return "; ".join(
         f"{kind}: {named(first, kind)} in {first.path}, {named(second, kind)} in {second.path}"
         for kind in kinds
-        if files(first, kind) != files(second, kind)
+        if first.files(kind) != second.files(kind)
     )
 
 

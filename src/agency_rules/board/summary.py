@@ -354,15 +354,6 @@ def summarise(
         cautions.append(
             f"{', '.join(named)} name workers by registration number: personal data, to stay with their council"
         )
-    if findings.height and (
-        cast(date, findings["start_date"].max()).year
-        - cast(date, findings["start_date"].min()).year
-        >= MOST_QUARTERS // 4
-    ):
-        cautions.append(
-            f"the findings' start dates span more than {MOST_QUARTERS // 4} years (the paper counts the earliest"
-            " quarters together): a start date typed years early?"
-        )
     unapplied = _overlays_not_applied(reports)
     if unapplied:
         notes = [
@@ -479,6 +470,11 @@ def summarise(
         for d, grid in zip(drafts, shown)
     ]
     tables[-1] = _with_change(tables[-1])
+    if tables[-1].rows and tables[-1].rows[0][0].startswith(EARLIER):
+        cautions.append(
+            f"the findings' start dates span more than {MOST_QUARTERS // 4} years (the paper counts the earliest"
+            " quarters together): a start date typed years early?"
+        )
     unevaluated = _not_evaluated_in(reports, codes, rules)
     tables[1:3] = [_marked_not_evaluated(t, codes, unevaluated) for t in tables[1:3]]
     notes = [*notes, *_partly_evaluated(reports, rules)]
@@ -532,11 +528,9 @@ def _not_evaluated_in(
     for code in codes:
         holding = [r for r in reports if code in r.checked_by_council]
         for rule in rules:
-            missed = [r.not_evaluated.get(rule, 0) for r in holding]
-            evaluated = [
-                r.rows_checked - m - r.not_applicable.get(rule, 0) for r, m in zip(holding, missed)
-            ]
-            if any(missed) and all(e <= 0 for e in evaluated):
+            if any(r.not_evaluated.get(rule, 0) for r in holding) and all(
+                r.evaluated(rule) <= 0 for r in holding
+            ):
                 found.add((code, rule))
     return found
 
@@ -570,10 +564,8 @@ def _partly_evaluated(reports: list[CouncilReport], rules: list[str]) -> list[st
     partly: dict[tuple[str, bool], list[str]] = {}
     for r in reports:
         for rule in rules:
-            missed = r.not_evaluated.get(rule, 0)
-            if missed:
-                none = r.rows_checked - missed - r.not_applicable.get(rule, 0) <= 0
-                partly.setdefault((r.path, none), []).append(rule)
+            if r.not_evaluated.get(rule, 0):
+                partly.setdefault((r.path, r.evaluated(rule) <= 0), []).append(rule)
     if not partly:
         return []
     return [
@@ -630,8 +622,7 @@ def _evaluated(reports: list[CouncilReport]) -> dict[str, str]:
     scopes = {}
     for rule in dict.fromkeys(rule for r in reports for rule in r.rules):
         missed = sum(r.not_evaluated.get(rule, 0) for r in reports)
-        outside = sum(r.not_applicable.get(rule, 0) for r in reports)
-        evaluated = sum(r.rows_checked for r in reports if rule in r.rules) - missed - outside
+        evaluated = sum(r.evaluated(rule) for r in reports if rule in r.rules)
         scopes[rule] = (
             ("some" if missed else "every") if evaluated > 0 else "no" if missed else "none"
         )

@@ -125,16 +125,17 @@ def _refuse_a_web_page(source: Path, data: bytes) -> None:
     """Some MSP portals save a web page (HTML, or Excel's 2003 XML) under a spreadsheet's name: read as CSV, its markup
     would be listed as headers. Said as what it is, with what to do."""
     start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _MARKUP.match(start) and source.suffix.lower() in (".html", ".htm"):
+    if not _MARKUP.match(start):
+        return
+    if source.suffix.lower() in (".html", ".htm"):
         raise InputError(
             f"{source}: this is a web page, not an export (an HTML report or board paper, given where the export"
             " belongs?); give the council's export, CSV or .xlsx"
         )
-    if _MARKUP.match(start):
-        raise InputError(
-            f"{source}: this is a web page (HTML or XML), not a spreadsheet, though it is named like one, as some "
-            "portals export; open it in Excel and save it as an Excel workbook (.xlsx) or CSV UTF-8, then check that file"
-        )
+    raise InputError(
+        f"{source}: this is a web page (HTML or XML), not a spreadsheet, though it is named like one, as some "
+        "portals export; open it in Excel and save it as an Excel workbook (.xlsx) or CSV UTF-8, then check that file"
+    )
 
 
 # a cell of an export's data: a date, an amount, a count, or an id or code (a digit in one word)

@@ -222,3 +222,13 @@ def same_file(path: Path, other: Path) -> bool:
         return os.path.samefile(path, other)
     except OSError:  # either is missing or unreadable: it is said where that file is read
         return False
+
+
+def given_twice(paths: list[Path]) -> tuple[Path, Path] | None:
+    """The first name that is a file given before (the earlier name, then it), or None: one file under two names would be
+    counted twice."""
+    for i, path in enumerate(paths):
+        earlier = next((e for e in paths[:i] if same_file(e, path)), None)
+        if earlier is not None:
+            return earlier, path
+    return None
