@@ -401,6 +401,7 @@ source = "a test's figure"
 """
 
 
+@pytest.mark.slow
 def test_a_council_whose_report_evaluated_a_rule_for_none_of_its_engagements_shows_n_e_not_0(tmp_path: Path) -> None:
     """Kent checked with a cap for social workers only (two of its three engagements evaluated), Medway with no caps at all:
     Medway's cap cells are n/e in both council tables and the heat map's key, never a 0; Kent's are counts, with a note
@@ -576,6 +577,7 @@ def test_a_report_of_registration_numbers_is_said_to_be_personal_data_and_a_pseu
     assert not any("registration numbers, not pseudonyms" in n for n in board(str(pseudonymised))["notes"])
 
 
+@pytest.mark.slow
 def test_a_council_whose_name_holds_a_comma_reads_as_one_council_in_the_headline(tmp_path: Path) -> None:
     """'Herefordshire, County of' (the DfE's name) among others: the list is split by semicolons, not commas."""
     reports = [report(tmp_path, engagements(tmp_path, name, code, breaches=6, clean=1))
@@ -585,6 +587,7 @@ def test_a_council_whose_name_holds_a_comma_reads_as_one_council_in_the_headline
     assert board(*map(str, reports[1:]))["notes"][0].startswith("Coventry and Sandwell (West Midlands)")
 
 
+@pytest.mark.slow
 def test_a_start_date_typed_a_century_early_costs_one_row_of_quarters_not_four_hundred(tmp_path: Path) -> None:
     """1925 Q2 to 2025 Q4 is 403 quarters, each a line the disclosure control solves over (800 took minutes): the last 39
     are listed and the earlier counted together, with a note, a warning, and no change across the row of many."""

@@ -449,6 +449,7 @@ def test_a_withheld_table_says_so_in_every_format_never_nothing_found(format_: s
     assert "Nothing to count" not in text
 
 
+@pytest.mark.slow
 def test_a_headline_gives_the_region_s_total_as_another_table_publishes_it_when_the_council_tables_are_withheld() -> None:
     """The attacker's region of eight engagements (four a council), whose council tables are withheld whole: the agency,
     role and quarter tables still publish the region's 7 breaches and 7 unknowns, as one count with the council tables'
